@@ -1,0 +1,635 @@
+//! The pipeline: runs a framework's steps over a dataset and keeps every stage and record.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::dataset::Dataset;
+use crate::error::{Error, Result};
+use crate::framework::{Framework, Step};
+use crate::methods::{Aggregation, Imputation, PanelMode, Weighting};
+use crate::steps::{aggregate, impute, normalise, treat, weight};
+
+/// Settings of one build that are not part of the framework.
+#[derive(Clone, Copy, Default)]
+pub struct BuildOptions<'a> {
+    /// Keep a copy of the data after every step (needed to write the stages; costs memory).
+    pub keep_stages: bool,
+    /// Rank every aggregate, not only the index.
+    pub rank_aggregates: bool,
+    /// Called with the name of each step as it starts.
+    pub progress: Option<&'a (dyn Fn(&str) + Sync)>,
+}
+
+/// The data as it stood after one step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage {
+    /// `raw`, `denominated`, `imputed`, `screened`, `treated`, `normalised` or `aggregated`.
+    pub name: &'static str,
+    /// Input row of each unit in this stage.
+    pub rows: Vec<usize>,
+    /// Column codes: the indicators, and for `aggregated` every node of the framework.
+    pub codes: Vec<String>,
+    /// One column per code.
+    pub columns: Vec<Vec<f64>>,
+}
+
+/// A unit removed by screening.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScreenedOut {
+    /// Unit code.
+    pub code: String,
+    /// Year, for panel data.
+    pub time: Option<i32>,
+    /// Share of indicators it had.
+    pub share: f64,
+}
+
+/// How many values of an indicator were imputed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Imputed {
+    /// Indicator code.
+    pub indicator: String,
+    /// Year, for per-year builds of panel data.
+    pub year: Option<i32>,
+    /// Values filled.
+    pub count: usize,
+    /// Values still missing afterwards.
+    pub still_missing: usize,
+}
+
+/// What treatment did to an indicator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Treated {
+    /// Indicator code.
+    pub indicator: String,
+    /// Year, for per-year builds of panel data.
+    pub year: Option<i32>,
+    /// Details; `points` hold input rows.
+    pub details: treat::ColumnTreatment,
+}
+
+/// The weight a child had in its aggregate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeightUsed {
+    /// Aggregate code.
+    pub aggregate: String,
+    /// Child code.
+    pub child: String,
+    /// Year, for per-year builds of panel data.
+    pub year: Option<i32>,
+    /// The weight as used (before renormalisation over missing children).
+    pub weight: f64,
+    /// For PCA weights, the share of variance the first component explains.
+    pub pca_explained: Option<f64>,
+}
+
+/// Everything the steps recorded.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Records {
+    /// Units removed by screening.
+    pub screened_out: Vec<ScreenedOut>,
+    /// Imputation counts.
+    pub imputed: Vec<Imputed>,
+    /// Treatment details.
+    pub treated: Vec<Treated>,
+    /// Weights used.
+    pub weights: Vec<WeightUsed>,
+    /// Things that did not stop the build but that a user should know.
+    pub warnings: Vec<String>,
+}
+
+/// A finished build: scores of every node, ranks, stages and records.
+#[derive(Debug, Clone)]
+pub struct Build {
+    /// The framework it was built with.
+    pub framework: Framework,
+    /// The units that survived screening: codes, names, times and groups (no numeric columns).
+    pub units: Dataset,
+    /// Input row of each unit.
+    pub rows: Vec<usize>,
+    /// One column per framework node (normalised indicators, then aggregates), per unit.
+    pub scores: Vec<Vec<f64>>,
+    /// Rank of each unit by the index within its year (1 = best, ties share the best rank).
+    pub ranks: Vec<Option<u32>>,
+    /// Ranks of every aggregate (node index, ranks), when asked for.
+    pub aggregate_ranks: Vec<(usize, Vec<Option<u32>>)>,
+    /// Ranks by the index within each group column (and year).
+    pub group_ranks: Vec<(String, Vec<Option<u32>>)>,
+    /// The stages, when kept.
+    pub stages: Vec<Stage>,
+    /// The records of every step.
+    pub records: Records,
+}
+
+/// The working state between steps.
+struct State {
+    rows: Vec<usize>,
+    meta: Dataset,
+    indicators: Vec<Vec<f64>>,
+    scores: Option<Vec<Vec<f64>>>,
+    year: Option<i32>,
+}
+
+impl State {
+    fn select(&self, keep: &[usize]) -> State {
+        State {
+            rows: keep.iter().map(|&r| self.rows[r]).collect(),
+            meta: self.meta.select_rows(keep),
+            indicators: self
+                .indicators
+                .iter()
+                .map(|c| keep.iter().map(|&r| c[r]).collect())
+                .collect(),
+            scores: self
+                .scores
+                .as_ref()
+                .map(|s| s.iter().map(|c| keep.iter().map(|&r| c[r]).collect()).collect()),
+            year: self.year,
+        }
+    }
+
+    fn scope(&self) -> String {
+        self.year.map(|y| format!(" in {y}")).unwrap_or_default()
+    }
+}
+
+struct Run<'a> {
+    framework: &'a Framework,
+    options: BuildOptions<'a>,
+    stages: Vec<Stage>,
+    records: Records,
+    weighting: Weighting,
+}
+
+impl Build {
+    /// Runs the framework's pipeline on `data`, which it consumes so that steps can work in place.
+    pub fn run(framework: &Framework, data: Dataset, options: BuildOptions<'_>) -> Result<Build> {
+        data.validate()?;
+        let mut state = initial_state(framework, data)?;
+        let mut run = Run {
+            framework,
+            options,
+            stages: Vec::new(),
+            records: Records::default(),
+            weighting: Weighting::Framework,
+        };
+        run.stage("raw", &state);
+        let years = state.meta.years();
+        let steps = &framework.steps;
+        let state = if framework.panel == PanelMode::PerYear && years.len() > 1 {
+            // Panel imputation needs every year, so the steps up to it run on the whole panel
+            // (they are row-local or panel-wide by construction); the rest runs year by year.
+            let split = steps
+                .iter()
+                .position(|s| matches!(s, Step::Impute { imputation: Imputation::CarryForward | Imputation::Interpolate }))
+                .map_or(0, |p| p + 1);
+            if let Some(bad) = steps[..split].iter().find(|s| matches!(s, Step::Treat { .. } | Step::Normalise { .. })) {
+                return Err(Error::Step {
+                    step: "impute",
+                    message: format!("panel imputation must come before '{}' in a per-year build", bad.name()),
+                });
+            }
+            for s in &steps[..split] {
+                state = run.step(s, state)?;
+            }
+            let times = state.meta.times.clone().unwrap_or_default();
+            let mut per_year = Vec::with_capacity(years.len());
+            let prefix_stages = run.stages.len();
+            let mut year_stages: Vec<Vec<Stage>> = Vec::new();
+            for &y in &years {
+                let keep: Vec<usize> = (0..times.len()).filter(|&r| times[r] == y).collect();
+                let mut sub = state.select(&keep);
+                sub.year = Some(y);
+                run.weighting = Weighting::Framework;
+                for s in &steps[split..] {
+                    sub = run.step(s, sub)?;
+                }
+                year_stages.push(run.stages.split_off(prefix_stages));
+                per_year.push(sub);
+            }
+            run.stages.extend(concat_stages(year_stages));
+            concat_states(per_year)
+        } else {
+            for s in steps {
+                state = run.step(s, state)?;
+            }
+            state
+        };
+        let scores = state.scores.unwrap_or_default();
+        let times = state.meta.times.as_deref();
+        let root = framework.root();
+        let ranks = rank_within(&scores[root], &year_keys(times, None));
+        let aggregate_ranks = if options.rank_aggregates {
+            (framework.indicator_count..root)
+                .into_par_iter()
+                .map(|a| (a, rank_within(&scores[a], &year_keys(times, None))))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let group_ranks = state
+            .meta
+            .groups
+            .par_iter()
+            .map(|g| (g.name.clone(), rank_within(&scores[root], &year_keys(times, Some(&g.codes)))))
+            .collect();
+        Ok(Build {
+            framework: framework.clone(),
+            units: state.meta,
+            rows: state.rows,
+            scores,
+            ranks,
+            aggregate_ranks,
+            group_ranks,
+            stages: run.stages,
+            records: run.records,
+        })
+    }
+
+    /// The score column of a node by code.
+    pub fn score(&self, code: &str) -> Option<&[f64]> {
+        self.framework.node_index(code).map(|i| self.scores[i].as_slice())
+    }
+}
+
+fn initial_state(framework: &Framework, mut data: Dataset) -> Result<State> {
+    let (denominators, groups) = framework.required_columns();
+    for g in &groups {
+        if data.group(g).is_none() {
+            return Err(Error::MissingColumn { column: g.clone() });
+        }
+    }
+    for d in &denominators {
+        if data.column(d).is_none() {
+            return Err(Error::MissingColumn { column: d.clone() });
+        }
+    }
+    let mut indicators = Vec::with_capacity(framework.indicator_count);
+    for node in framework.indicators() {
+        let pos = data
+            .columns
+            .iter()
+            .position(|c| c.code == node.code)
+            .ok_or_else(|| Error::MissingColumn { column: node.code.clone() })?;
+        let values = if denominators.contains(&node.code) {
+            data.columns[pos].values.clone()
+        } else {
+            data.columns.swap_remove(pos).values
+        };
+        if values.iter().all(|v| v.is_nan()) {
+            return Err(Error::IndicatorWithoutData { indicator: node.code.clone(), scope: String::new() });
+        }
+        indicators.push(values);
+    }
+    data.columns.retain(|c| denominators.contains(&c.code));
+    Ok(State {
+        rows: (0..data.len()).collect(),
+        meta: data,
+        indicators,
+        scores: None,
+        year: None,
+    })
+}
+
+impl Run<'_> {
+    fn stage(&mut self, name: &'static str, state: &State) {
+        if !self.options.keep_stages {
+            return;
+        }
+        let (codes, columns) = match &state.scores {
+            Some(s) => (self.framework.nodes.iter().map(|n| n.code.clone()).collect(), s.clone()),
+            None => (
+                self.framework.indicators().iter().map(|n| n.code.clone()).collect(),
+                state.indicators.clone(),
+            ),
+        };
+        self.stages.push(Stage { name, rows: state.rows.clone(), codes, columns });
+    }
+
+    fn step(&mut self, step: &Step, mut state: State) -> Result<State> {
+        if let Some(p) = self.options.progress {
+            p(step.name());
+        }
+        let fw = self.framework;
+        let stage = match step {
+            Step::Denominate => {
+                for (k, node) in fw.indicators().iter().enumerate() {
+                    let Some(d) = &node.denominator else { continue };
+                    let Some(den) = state.meta.column(d) else { continue };
+                    let mut zero = 0;
+                    for (v, q) in state.indicators[k].iter_mut().zip(&den.values) {
+                        if *q == 0.0 {
+                            zero += usize::from(!v.is_nan());
+                            *v = f64::NAN;
+                        } else {
+                            *v /= q;
+                        }
+                    }
+                    if zero > 0 {
+                        self.records.warnings.push(format!(
+                            "denominate: {zero} value(s) of '{}' set missing because '{d}' is zero{}",
+                            node.code,
+                            state.scope()
+                        ));
+                    }
+                }
+                "denominated"
+            }
+            Step::Screen { min_share } => {
+                let k = state.indicators.len() as f64;
+                let n = state.rows.len();
+                let present = |r: usize| state.indicators.iter().filter(|c| !c[r].is_nan()).count() as f64 / k;
+                let shares: Vec<f64> = (0..n).map(present).collect();
+                let keep: Vec<usize> = (0..n).filter(|&r| shares[r] >= *min_share).collect();
+                if keep.is_empty() {
+                    return Err(Error::NoUnitsLeft { threshold: *min_share });
+                }
+                if keep.len() < n {
+                    for r in (0..n).filter(|&r| shares[r] < *min_share) {
+                        self.records.screened_out.push(ScreenedOut {
+                            code: state.meta.codes[r].clone(),
+                            time: state.meta.times.as_ref().map(|t| t[r]),
+                            share: shares[r],
+                        });
+                    }
+                    state = state.select(&keep);
+                }
+                "screened"
+            }
+            Step::Impute { imputation } => {
+                self.impute(imputation, &mut state)?;
+                "imputed"
+            }
+            Step::Treat { treatment } => {
+                let records: Vec<treat::ColumnTreatment> = state
+                    .indicators
+                    .par_iter_mut()
+                    .zip(fw.indicators())
+                    .map(|(col, node)| treat::column(col, node.treat.as_ref().unwrap_or(treatment)))
+                    .collect();
+                for (mut details, node) in records.into_iter().zip(fw.indicators()) {
+                    details.points.iter_mut().for_each(|(r, _)| *r = state.rows[*r]);
+                    self.records.treated.push(Treated { indicator: node.code.clone(), year: state.year, details });
+                }
+                "treated"
+            }
+            Step::Normalise { normaliser } => {
+                self.normalise(normaliser, &mut state)?;
+                "normalised"
+            }
+            Step::Weight { weighting } => {
+                self.weighting = *weighting;
+                return Ok(state);
+            }
+            Step::Aggregate { aggregation, min_share } => {
+                self.aggregate(*aggregation, *min_share, &mut state)?;
+                "aggregated"
+            }
+        };
+        self.stage(stage, &state);
+        Ok(state)
+    }
+
+    fn impute(&mut self, imputation: &Imputation, state: &mut State) -> Result<()> {
+        let fw = self.framework;
+        let counts: Vec<usize> = match imputation {
+            Imputation::Mean | Imputation::Median => {
+                let median = matches!(imputation, Imputation::Median);
+                state.indicators.par_iter_mut().map(|c| impute::by_statistic(c, None, median)).collect()
+            }
+            Imputation::GroupMean { group } | Imputation::GroupMedian { group } => {
+                let median = matches!(imputation, Imputation::GroupMedian { .. });
+                let g = state
+                    .meta
+                    .group(group)
+                    .ok_or_else(|| Error::MissingColumn { column: group.clone() })?;
+                state.indicators.par_iter_mut().map(|c| impute::by_statistic(c, Some(&g.codes), median)).collect()
+            }
+            Imputation::CarryForward | Imputation::Interpolate => {
+                let Some(times) = &state.meta.times else {
+                    return Err(Error::Step {
+                        step: "impute",
+                        message: "carry_forward and interpolate need a time (year) column".into(),
+                    });
+                };
+                let mut by_unit: HashMap<&str, Vec<(usize, i32)>> = HashMap::new();
+                for (r, code) in state.meta.codes.iter().enumerate() {
+                    by_unit.entry(code).or_default().push((r, times[r]));
+                }
+                let mut series: Vec<Vec<(usize, i32)>> = by_unit.into_values().collect();
+                series.iter_mut().for_each(|s| s.sort_by_key(|&(_, t)| t));
+                let interpolate = matches!(imputation, Imputation::Interpolate);
+                state.indicators.par_iter_mut().map(|c| impute::along_time(c, &series, interpolate)).collect()
+            }
+        };
+        for ((count, col), node) in counts.into_iter().zip(&state.indicators).zip(fw.indicators()) {
+            let still_missing = col.iter().filter(|v| v.is_nan()).count();
+            self.records.imputed.push(Imputed { indicator: node.code.clone(), year: state.year, count, still_missing });
+        }
+        Ok(())
+    }
+
+    fn normalise(&mut self, default: &crate::methods::Normaliser, state: &mut State) -> Result<()> {
+        let fw = self.framework;
+        let codes = &state.meta.codes;
+        let scope = state.scope();
+        state
+            .indicators
+            .par_iter_mut()
+            .zip(fw.indicators())
+            .try_for_each(|(col, node)| {
+                let method = node.normalise.as_ref().unwrap_or(default);
+                if col.iter().all(|v| v.is_nan()) {
+                    return Err(Error::IndicatorWithoutData { indicator: node.code.clone(), scope: scope.clone() });
+                }
+                let reference_row = match method {
+                    crate::methods::Normaliser::DistToRef { unit, .. } => codes.iter().position(|c| c == unit),
+                    _ => None,
+                };
+                let cx = normalise::Context {
+                    direction: node.direction,
+                    target: node.target,
+                    reference_row,
+                    transform: node.transform,
+                };
+                normalise::column(col, method, cx).map_err(|p| match p {
+                    normalise::Problem::Degenerate(message) => Error::DegenerateNormalisation {
+                        indicator: node.code.clone(),
+                        message,
+                        scope: scope.clone(),
+                    },
+                    normalise::Problem::OutOfDomain { row, value, message } => Error::OutOfDomain {
+                        step: "normalise",
+                        node: node.code.clone(),
+                        unit: codes[row].clone(),
+                        value,
+                        message,
+                    },
+                })
+            })
+    }
+
+    fn aggregate(&mut self, default: Aggregation, min_share: f64, state: &mut State) -> Result<()> {
+        let fw = self.framework;
+        let n = state.rows.len();
+        let mut scores = std::mem::take(&mut state.indicators);
+        scores.resize_with(fw.nodes.len(), Vec::new);
+        for a in fw.indicator_count..fw.nodes.len() {
+            let node = &fw.nodes[a];
+            let level = fw.levels.get(&node.level);
+            let method = node
+                .aggregation
+                .or_else(|| level.and_then(|l| l.aggregation))
+                .unwrap_or(default);
+            let (done, rest) = scores.split_at_mut(a);
+            let children: Vec<&[f64]> = node.children.iter().map(|&c| done[c].as_slice()).collect();
+            let equal = self.weighting == Weighting::Equal || level.is_some_and(|l| l.equal_weights);
+            let mut explained = None;
+            let weights: Vec<f64> = if self.weighting == Weighting::Pca {
+                match weight::pca(&children) {
+                    Some((w, e)) => {
+                        explained = Some(e);
+                        w
+                    }
+                    None => {
+                        self.records.warnings.push(format!(
+                            "weight: PCA undefined for '{}'{} (too few complete units or a constant child); equal weights used",
+                            node.code,
+                            state.scope()
+                        ));
+                        vec![1.0; children.len()]
+                    }
+                }
+            } else if equal {
+                vec![1.0; children.len()]
+            } else {
+                node.children.iter().map(|&c| fw.nodes[c].weight).collect()
+            };
+            for (&c, &w) in node.children.iter().zip(&weights) {
+                self.records.weights.push(WeightUsed {
+                    aggregate: node.code.clone(),
+                    child: fw.nodes[c].code.clone(),
+                    year: state.year,
+                    weight: w,
+                    pca_explained: explained,
+                });
+            }
+            let mut out = vec![f64::NAN; n];
+            aggregate::columns(&children, &weights, method, min_share, &mut out).map_err(|e| Error::OutOfDomain {
+                step: "aggregate",
+                node: fw.nodes[node.children[e.child]].code.clone(),
+                unit: state.meta.codes[e.row].clone(),
+                value: e.value,
+                message: e.message,
+            })?;
+            rest[0] = out;
+        }
+        state.scores = Some(scores);
+        Ok(())
+    }
+}
+
+fn concat_stages(per_year: Vec<Vec<Stage>>) -> Vec<Stage> {
+    let mut it = per_year.into_iter();
+    let Some(mut first) = it.next() else { return Vec::new() };
+    for year in it {
+        for (acc, s) in first.iter_mut().zip(year) {
+            acc.rows.extend(s.rows);
+            for (a, c) in acc.columns.iter_mut().zip(s.columns) {
+                a.extend(c);
+            }
+        }
+    }
+    first
+}
+
+fn concat_states(states: Vec<State>) -> State {
+    let mut it = states.into_iter();
+    let Some(mut acc) = it.next() else {
+        unreachable!("a panel has at least two years")
+    };
+    acc.year = None;
+    for s in it {
+        acc.rows.extend(s.rows);
+        acc.meta.codes.extend(s.meta.codes);
+        acc.meta.names.extend(s.meta.names);
+        if let (Some(a), Some(b)) = (acc.meta.times.as_mut(), s.meta.times) {
+            a.extend(b);
+        }
+        for (a, b) in acc.meta.groups.iter_mut().zip(s.meta.groups) {
+            a.codes.extend(b.codes);
+        }
+        for (a, b) in acc.meta.columns.iter_mut().zip(s.meta.columns) {
+            a.values.extend(b.values);
+        }
+        if let (Some(a), Some(b)) = (acc.scores.as_mut(), s.scores) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.extend(y);
+            }
+        }
+    }
+    acc
+}
+
+/// A sort key per row: the year (so ranks are within years) and optionally a group code; `None`
+/// for rows that are not ranked in this grouping (no group).
+fn year_keys(times: Option<&[i32]>, groups: Option<&[Option<u32>]>) -> Vec<Option<u64>> {
+    let n = times.map(<[i32]>::len).or(groups.map(<[Option<u32>]>::len)).unwrap_or(0);
+    (0..n)
+        .map(|r| {
+            let year = times.map_or(0, |t| (i64::from(t[r]) + (1 << 31)) as u64) << 32;
+            match groups {
+                None => Some(year),
+                Some(g) => g[r].map(|g| year | u64::from(g)),
+            }
+        })
+        .collect()
+}
+
+/// Ranks `scores` in descending order within each key; ties share the best rank; missing scores
+/// and rows without a key get no rank.
+pub(crate) fn rank_within(scores: &[f64], keys: &[Option<u64>]) -> Vec<Option<u32>> {
+    let n = scores.len();
+    let keys: Vec<Option<u64>> = if keys.is_empty() { vec![Some(0); n] } else { keys.to_vec() };
+    let mut idx: Vec<u32> = (0..n as u32)
+        .filter(|&r| keys[r as usize].is_some() && !scores[r as usize].is_nan())
+        .collect();
+    idx.par_sort_unstable_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        keys[a].cmp(&keys[b]).then(scores[b].total_cmp(&scores[a]))
+    });
+    let mut ranks = vec![None; n];
+    let mut rank = 0u32;
+    let mut pos_in_key = 0u32;
+    for (p, &r) in idx.iter().enumerate() {
+        let r = r as usize;
+        let new_key = p == 0 || keys[idx[p - 1] as usize] != keys[r];
+        if new_key {
+            pos_in_key = 0;
+        }
+        pos_in_key += 1;
+        if new_key || scores[idx[p - 1] as usize] != scores[r] {
+            rank = pos_in_key;
+        }
+        ranks[r] = Some(rank);
+    }
+    ranks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_share_the_best_rank_and_restart_per_key() {
+        let s = [5.0, 9.0, 5.0, f64::NAN, 1.0, 7.0];
+        let k = [Some(0), Some(0), Some(0), Some(0), Some(1), Some(1)];
+        let r = rank_within(&s, &k);
+        assert_eq!(r, vec![Some(2), Some(1), Some(2), None, Some(2), Some(1)]);
+        let none_keyed = rank_within(&s, &[Some(0), None, Some(0), Some(0), Some(0), Some(0)]);
+        assert_eq!(none_keyed[1], None);
+        assert_eq!(none_keyed[5], Some(1));
+    }
+}

@@ -1,0 +1,941 @@
+//! The resolved framework: a checked hierarchy of indicators and aggregates plus the pipeline.
+//!
+//! [`Framework::from_spec`] turns a [`FrameworkSpec`] (the TOML file) into this form, and
+//! [`Framework::from_imeta`] does the same for COINr's `iMeta` table. Holding a `Framework` means the
+//! hierarchy is a tree with one root, levels rise by one from child to parent, weights are usable and
+//! every method's parameters are known.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::methods::{
+    Aggregation, Fallback, Imputation, Normaliser, PanelMode, Transform, Treatment, Weighting,
+};
+use crate::spec::{AggregateSpec, FrameworkSpec, IndicatorSpec, MethodSpec};
+
+/// An indicator (level 1) or an aggregate (level ≥ 2).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Node {
+    /// Code (COINr `iCode`).
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// 1 for indicators, 2 for pillars, ...
+    pub level: u8,
+    /// Index of the parent node; `None` only for the root.
+    pub parent: Option<usize>,
+    /// Indices of the children (empty for indicators).
+    pub children: Vec<usize>,
+    /// Weight within the parent.
+    pub weight: f64,
+    /// 1 or −1 (indicators only; 1 for aggregates).
+    pub direction: f64,
+    /// Unit of measure.
+    pub unit: Option<String>,
+    /// Denominator column (indicators only).
+    pub denominator: Option<String>,
+    /// Target value (indicators only).
+    pub target: Option<f64>,
+    /// Transform before normalising (indicators only).
+    pub transform: Option<Transform>,
+    /// Normalisation override (indicators only).
+    pub normalise: Option<Normaliser>,
+    /// Treatment override (indicators only).
+    pub treat: Option<Treatment>,
+    /// Aggregation override (aggregates only).
+    pub aggregation: Option<Aggregation>,
+}
+
+/// One step of the pipeline, with its settings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    /// Divide indicators by their denominator column.
+    Denominate,
+    /// Remove units whose share of indicators present is below `min_share`.
+    Screen {
+        /// Share in [0, 1].
+        min_share: f64,
+    },
+    /// Fill missing values.
+    Impute {
+        /// The method.
+        imputation: Imputation,
+    },
+    /// Treat outliers.
+    Treat {
+        /// The default treatment (indicators may override it).
+        treatment: Treatment,
+    },
+    /// Bring indicators onto a common scale.
+    Normalise {
+        /// The default normaliser (indicators may override it).
+        normaliser: Normaliser,
+    },
+    /// Choose the aggregation weights.
+    Weight {
+        /// Where weights come from.
+        weighting: Weighting,
+    },
+    /// Aggregate level by level.
+    Aggregate {
+        /// The default method (levels and aggregates may override it).
+        aggregation: Aggregation,
+        /// Least share of children (by weight) that must be present, else the aggregate is missing.
+        min_share: f64,
+    },
+}
+
+impl Step {
+    /// The step's name, as in the framework file and the stage names.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Step::Denominate => "denominate",
+            Step::Screen { .. } => "screen",
+            Step::Impute { .. } => "impute",
+            Step::Treat { .. } => "treat",
+            Step::Normalise { .. } => "normalise",
+            Step::Weight { .. } => "weight",
+            Step::Aggregate { .. } => "aggregate",
+        }
+    }
+}
+
+/// Options for all aggregates of one level.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct LevelOptions {
+    /// Aggregation method for this level.
+    pub aggregation: Option<Aggregation>,
+    /// Equal weights for the children of this level's aggregates.
+    pub equal_weights: bool,
+}
+
+/// One row of COINr's `iMeta` table, as read from a file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MetaRow {
+    /// 1-based line number in the file, for messages.
+    pub line: usize,
+    /// `Level`.
+    pub level: Option<u8>,
+    /// `iCode`.
+    pub code: String,
+    /// `iName`.
+    pub name: String,
+    /// `Direction`.
+    pub direction: Option<f64>,
+    /// `Weight`.
+    pub weight: Option<f64>,
+    /// `Parent`.
+    pub parent: Option<String>,
+    /// `Type`: Indicator, Aggregate, Group, Denominator or Other.
+    pub kind: String,
+    /// `Denominator`.
+    pub denominator: Option<String>,
+    /// `Target`.
+    pub target: Option<f64>,
+    /// `Unit`.
+    pub unit: Option<String>,
+}
+
+/// A checked framework, ready to build.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Framework {
+    /// Identifier.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// Name.
+    pub name: String,
+    /// Indicators first (in file order), then aggregates by ascending level; the root is last.
+    pub nodes: Vec<Node>,
+    /// How many of `nodes` are indicators.
+    pub indicator_count: usize,
+    /// Options by level.
+    pub levels: HashMap<u8, LevelOptions>,
+    /// The pipeline, in order; always holds `normalise` and `aggregate`.
+    pub steps: Vec<Step>,
+    /// How multi-year data is built.
+    pub panel: PanelMode,
+}
+
+impl Framework {
+    /// Parses and checks a TOML framework that does not refer to an `iMeta` file.
+    pub fn from_toml(text: &str) -> Result<Framework> {
+        let spec = parse_toml(text)?;
+        Framework::from_spec(&spec, None)
+    }
+
+    /// Checks a parsed framework file. `imeta` supplies the rows of the `iMeta` table the file names
+    /// (read by the caller); indicators and aggregates of the file are added to them.
+    pub fn from_spec(spec: &FrameworkSpec, imeta: Option<&[MetaRow]>) -> Result<Framework> {
+        if spec.id.trim().is_empty() {
+            return Err(Error::framework("id", "must not be empty"));
+        }
+        if spec.version.trim().is_empty() {
+            return Err(Error::framework("version", "must not be empty"));
+        }
+        let mut indicators = Vec::new();
+        let mut aggregates = Vec::new();
+        if let Some(rows) = imeta {
+            let (i, a) = specs_from_imeta(rows)?;
+            indicators = i;
+            aggregates = a;
+        }
+        indicators.extend(spec.indicators.iter().cloned().map(|i| (None, i)));
+        aggregates.extend(spec.aggregates.iter().cloned().map(|a| (None, a)));
+
+        let mut levels = HashMap::new();
+        for l in &spec.levels {
+            let loc = format!("level {}", l.level);
+            if l.level < 2 {
+                return Err(Error::framework(loc, "options apply to aggregate levels (2 and above)"));
+            }
+            let aggregation = l
+                .aggregation
+                .as_ref()
+                .map(|m| aggregation(m, &loc))
+                .transpose()?;
+            levels.insert(
+                l.level,
+                LevelOptions {
+                    aggregation,
+                    equal_weights: l.equal_weights,
+                },
+            );
+        }
+
+        let steps = if spec.steps.is_empty() {
+            vec![
+                Step::Normalise {
+                    normaliser: Normaliser::default(),
+                },
+                Step::Aggregate {
+                    aggregation: Aggregation::Arithmetic,
+                    min_share: 0.0,
+                },
+            ]
+        } else {
+            steps(&spec.steps)?
+        };
+        let panel = match spec.panel.as_ref().map(|p| p.mode.as_str()) {
+            None | Some("per_year") => PanelMode::PerYear,
+            Some("pooled") => PanelMode::Pooled,
+            Some(other) => {
+                return Err(Error::framework(
+                    "panel.mode",
+                    format!("'{other}' is not one of per_year, pooled"),
+                ));
+            }
+        };
+        let nodes = hierarchy(indicators, aggregates)?;
+        let indicator_count = nodes.iter().filter(|n| n.level == 1).count();
+        let framework = Framework {
+            id: spec.id.clone(),
+            version: spec.version.clone(),
+            name: spec.name.clone(),
+            nodes,
+            indicator_count,
+            levels,
+            steps,
+            panel,
+        };
+        framework.check_steps_against_nodes()?;
+        Ok(framework)
+    }
+
+    /// A framework from an `iMeta` table alone: COINr's minimal build.
+    pub fn from_imeta(id: &str, version: &str, rows: &[MetaRow]) -> Result<Framework> {
+        let spec = FrameworkSpec {
+            id: id.into(),
+            version: version.into(),
+            ..FrameworkSpec::default()
+        };
+        Framework::from_spec(&spec, Some(rows))
+    }
+
+    /// The indicators.
+    pub fn indicators(&self) -> &[Node] {
+        &self.nodes[..self.indicator_count]
+    }
+
+    /// The aggregates, by ascending level.
+    pub fn aggregates(&self) -> &[Node] {
+        &self.nodes[self.indicator_count..]
+    }
+
+    /// Index of the root (the index itself).
+    pub fn root(&self) -> usize {
+        self.nodes.len() - 1
+    }
+
+    /// Index of the node with this code.
+    pub fn node_index(&self, code: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.code == code)
+    }
+
+    /// The highest level (the root's).
+    pub fn max_level(&self) -> u8 {
+        self.nodes[self.root()].level
+    }
+
+    /// The denominator and group columns the pipeline needs besides the indicators.
+    pub fn required_columns(&self) -> (Vec<String>, Vec<String>) {
+        let mut denominators: Vec<String> = Vec::new();
+        if self.steps.iter().any(|s| matches!(s, Step::Denominate)) {
+            for d in self.indicators().iter().filter_map(|n| n.denominator.clone()) {
+                if !denominators.contains(&d) {
+                    denominators.push(d);
+                }
+            }
+        }
+        let groups = self
+            .steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Impute {
+                    imputation:
+                        Imputation::GroupMean { group } | Imputation::GroupMedian { group },
+                } => Some(group.clone()),
+                _ => None,
+            })
+            .collect();
+        (denominators, groups)
+    }
+
+    fn check_steps_against_nodes(&self) -> Result<()> {
+        let has_dist_to_target = |n: &Normaliser| matches!(n, Normaliser::DistToTarget { target: None, .. });
+        let default_needs_target = self.steps.iter().any(|s| {
+            matches!(s, Step::Normalise { normaliser } if has_dist_to_target(normaliser))
+        });
+        for n in self.indicators() {
+            let needs = match &n.normalise {
+                Some(own) => has_dist_to_target(own),
+                None => default_needs_target,
+            };
+            if needs && n.target.is_none() {
+                return Err(Error::framework(
+                    format!("indicator \"{}\"", n.code),
+                    "dist_to_target needs a target: set `target` on the indicator or the method",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parses framework TOML into its file form, with line and column in errors.
+pub fn parse_toml(text: &str) -> Result<FrameworkSpec> {
+    toml::from_str(text).map_err(|e| Error::FrameworkSyntax {
+        message: e.to_string(),
+    })
+}
+
+type Located<T> = (Option<usize>, T);
+
+fn specs_from_imeta(
+    rows: &[MetaRow],
+) -> Result<(Vec<Located<IndicatorSpec>>, Vec<Located<AggregateSpec>>)> {
+    let mut indicators = Vec::new();
+    let mut aggregates = Vec::new();
+    for r in rows {
+        let loc = || format!("iMeta line {}", r.line);
+        match r.kind.as_str() {
+            "Indicator" => {
+                if r.level.is_some_and(|l| l != 1) {
+                    return Err(Error::framework(loc(), format!("indicator '{}' must have Level 1", r.code)));
+                }
+                let parent = r.parent.clone().ok_or_else(|| {
+                    Error::framework(loc(), format!("indicator '{}' has no Parent", r.code))
+                })?;
+                indicators.push((
+                    Some(r.line),
+                    IndicatorSpec {
+                        code: r.code.clone(),
+                        name: r.name.clone(),
+                        parent,
+                        direction: r.direction.unwrap_or(1.0),
+                        weight: r.weight.unwrap_or(1.0),
+                        unit: r.unit.clone(),
+                        denominator: r.denominator.clone(),
+                        target: r.target,
+                        ..IndicatorSpec::default()
+                    },
+                ));
+            }
+            "Aggregate" => aggregates.push((
+                Some(r.line),
+                AggregateSpec {
+                    code: r.code.clone(),
+                    name: r.name.clone(),
+                    level: r.level,
+                    parent: r.parent.clone(),
+                    weight: r.weight.unwrap_or(1.0),
+                    aggregation: None,
+                },
+            )),
+            "Group" | "Denominator" | "Other" => {}
+            other => {
+                return Err(Error::framework(
+                    loc(),
+                    format!("Type '{other}' is not one of Indicator, Aggregate, Group, Denominator, Other"),
+                ));
+            }
+        }
+    }
+    Ok((indicators, aggregates))
+}
+
+fn location(line: Option<usize>, kind: &str, code: &str) -> String {
+    match line {
+        Some(l) => format!("iMeta line {l} ({kind} \"{code}\")"),
+        None => format!("{kind} \"{code}\""),
+    }
+}
+
+fn hierarchy(
+    indicators: Vec<Located<IndicatorSpec>>,
+    aggregates: Vec<Located<AggregateSpec>>,
+) -> Result<Vec<Node>> {
+    if indicators.is_empty() {
+        return Err(Error::framework("framework", "has no indicators"));
+    }
+    if aggregates.is_empty() {
+        return Err(Error::framework("framework", "has no aggregates: at least the index itself is needed"));
+    }
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut check_code = |code: &str, loc: &str| -> Result<()> {
+        if code.trim().is_empty() {
+            return Err(Error::framework(loc, "code must not be empty"));
+        }
+        if let Some(first) = seen.insert(code.to_string(), loc.to_string()) {
+            return Err(Error::framework(loc, format!("code '{code}' is already used by {first}")));
+        }
+        Ok(())
+    };
+    let mut ind_nodes = Vec::with_capacity(indicators.len());
+    let mut ind_parents = Vec::with_capacity(indicators.len());
+    for (line, i) in &indicators {
+        let loc = location(*line, "indicator", &i.code);
+        check_code(&i.code, &loc)?;
+        check_weight(i.weight, &loc)?;
+        if i.direction != 1.0 && i.direction != -1.0 {
+            return Err(Error::framework(&loc, format!("direction is {}, must be 1 or -1", i.direction)));
+        }
+        let transform = match i.transform.as_deref() {
+            None => None,
+            Some("log") => Some(Transform::Log),
+            Some("sqrt") => Some(Transform::Sqrt),
+            Some(o) => return Err(Error::framework(&loc, format!("transform '{o}' is not one of log, sqrt"))),
+        };
+        let normalise = i.normalise.as_ref().map(|m| override_method(m, &loc).and_then(|m| normaliser(m, &loc))).transpose()?;
+        let treat = i.treat.as_ref().map(|m| override_method(m, &loc).and_then(|m| treatment(m, &loc))).transpose()?;
+        ind_parents.push((loc, i.parent.clone()));
+        ind_nodes.push(Node {
+            code: i.code.clone(),
+            name: i.name.clone(),
+            level: 1,
+            parent: None,
+            children: Vec::new(),
+            weight: i.weight,
+            direction: i.direction,
+            unit: i.unit.clone(),
+            denominator: i.denominator.clone(),
+            target: i.target,
+            transform,
+            normalise,
+            treat,
+            aggregation: None,
+        });
+    }
+    // Aggregates: resolve levels (given or inferred), detecting cycles and unknown parents.
+    let agg_index: HashMap<&str, usize> = aggregates
+        .iter()
+        .enumerate()
+        .map(|(k, (_, a))| (a.code.as_str(), k))
+        .collect();
+    let mut agg_locs = Vec::with_capacity(aggregates.len());
+    for (line, a) in &aggregates {
+        let loc = location(*line, "aggregate", &a.code);
+        check_code(&a.code, &loc)?;
+        check_weight(a.weight, &loc)?;
+        if let Some(p) = &a.parent
+            && !agg_index.contains_key(p.as_str())
+        {
+            return Err(Error::framework(&loc, format!("parent '{p}' is not an aggregate of this framework")));
+        }
+        agg_locs.push(loc);
+    }
+    for (loc, parent) in &ind_parents {
+        if !agg_index.contains_key(parent.as_str()) {
+            return Err(Error::framework(loc, format!("parent '{parent}' is not an aggregate of this framework")));
+        }
+    }
+    // Cycle check by walking up from each aggregate.
+    for (k, (_, a)) in aggregates.iter().enumerate() {
+        let mut path = vec![a.code.clone()];
+        let mut cur = k;
+        while let Some(p) = &aggregates[cur].1.parent {
+            let next = agg_index[p.as_str()];
+            path.push(p.clone());
+            if next == k || path.len() > aggregates.len() + 1 {
+                return Err(Error::framework(&agg_locs[k], format!("the hierarchy has a cycle: {}", path.join(" → "))));
+            }
+            cur = next;
+        }
+    }
+    // Infer levels: an aggregate is one level above its highest child.
+    let mut level: Vec<Option<u8>> = vec![None; aggregates.len()];
+    let mut child_levels: Vec<Vec<u8>> = vec![Vec::new(); aggregates.len()];
+    for (_, p) in &ind_parents {
+        child_levels[agg_index[p.as_str()]].push(1);
+    }
+    // Repeatedly settle aggregates whose aggregate children are all settled (terminates: no cycles).
+    let mut agg_children: Vec<Vec<usize>> = vec![Vec::new(); aggregates.len()];
+    for (k, (_, a)) in aggregates.iter().enumerate() {
+        if let Some(p) = &a.parent {
+            agg_children[agg_index[p.as_str()]].push(k);
+        }
+    }
+    let mut settled = 0;
+    while settled < aggregates.len() {
+        let mut progressed = false;
+        for k in 0..aggregates.len() {
+            if level[k].is_some() || agg_children[k].iter().any(|&c| level[c].is_none()) {
+                continue;
+            }
+            let highest_child = child_levels[k]
+                .iter()
+                .copied()
+                .chain(agg_children[k].iter().filter_map(|&c| level[c]))
+                .max();
+            let Some(highest_child) = highest_child else {
+                return Err(Error::framework(&agg_locs[k], "has no children"));
+            };
+            let inferred = highest_child + 1;
+            if let Some(given) = aggregates[k].1.level
+                && given != inferred
+            {
+                return Err(Error::framework(
+                    &agg_locs[k],
+                    format!("level is {given} but its children are at level {highest_child}; a parent must be exactly one level above each child"),
+                ));
+            }
+            let mixed = child_levels[k]
+                .iter()
+                .copied()
+                .chain(agg_children[k].iter().filter_map(|&c| level[c]))
+                .any(|l| l != highest_child);
+            if mixed {
+                return Err(Error::framework(&agg_locs[k], "has children at different levels"));
+            }
+            level[k] = Some(inferred);
+            settled += 1;
+            progressed = true;
+        }
+        if !progressed {
+            return Err(Error::framework("framework", "the hierarchy has a cycle"));
+        }
+    }
+    let roots: Vec<usize> = (0..aggregates.len())
+        .filter(|&k| aggregates[k].1.parent.is_none())
+        .collect();
+    if roots.len() != 1 {
+        let codes: Vec<&str> = roots.iter().map(|&k| aggregates[k].1.code.as_str()).collect();
+        return Err(Error::framework(
+            "framework",
+            format!("needs exactly one aggregate without a parent (the index), found {}: {}", roots.len(), codes.join(", ")),
+        ));
+    }
+    // Order aggregates by level (stable), the single root last.
+    let mut order: Vec<usize> = (0..aggregates.len()).collect();
+    order.sort_by_key(|&k| level[k]);
+    let n_ind = ind_nodes.len();
+    let mut position = vec![0; aggregates.len()];
+    for (pos, &k) in order.iter().enumerate() {
+        position[k] = n_ind + pos;
+    }
+    let mut nodes = ind_nodes;
+    for &k in &order {
+        let (_, a) = &aggregates[k];
+        let loc = &agg_locs[k];
+        let aggregation = a.aggregation.as_ref().map(|m| override_method(m, loc).and_then(|m| aggregation(m, loc))).transpose()?;
+        nodes.push(Node {
+            code: a.code.clone(),
+            name: a.name.clone(),
+            level: level[k].unwrap_or(2),
+            parent: a.parent.as_ref().map(|p| position[agg_index[p.as_str()]]),
+            children: Vec::new(),
+            weight: a.weight,
+            direction: 1.0,
+            unit: None,
+            denominator: None,
+            target: None,
+            transform: None,
+            normalise: None,
+            treat: None,
+            aggregation,
+        });
+    }
+    for (i, (_, p)) in ind_parents.iter().enumerate() {
+        nodes[i].parent = Some(position[agg_index[p.as_str()]]);
+    }
+    for i in 0..nodes.len() {
+        if let Some(p) = nodes[i].parent {
+            nodes[p].children.push(i);
+        }
+    }
+    for n in &nodes[n_ind..] {
+        let total: f64 = n.children.iter().map(|&c| nodes[c].weight).sum();
+        if total <= 0.0 {
+            return Err(Error::framework(format!("aggregate \"{}\"", n.code), "the weights of its children sum to zero"));
+        }
+    }
+    Ok(nodes)
+}
+
+fn check_weight(w: f64, loc: &str) -> Result<()> {
+    if !w.is_finite() || w < 0.0 {
+        return Err(Error::framework(loc, format!("weight is {w}, must be a finite number ≥ 0")));
+    }
+    Ok(())
+}
+
+/// Lists the parameters set in a method spec, so that unused ones can be rejected.
+fn params_set(m: &MethodSpec) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    macro_rules! note {
+        ($($f:ident),*) => { $( if m.$f.is_some() { v.push(stringify!($f)); } )* };
+    }
+    note!(group, winmax, skew, kurt, fallback, lambda, low, high, mean, sd, lower, upper, scale, cap, unit, target, p, min_share);
+    v
+}
+
+fn only(m: &MethodSpec, loc: &str, allowed: &[&str]) -> Result<()> {
+    for p in params_set(m) {
+        if !allowed.contains(&p) {
+            let method = m.method.as_deref().or(m.step.as_deref()).unwrap_or("?");
+            return Err(Error::framework(loc, format!("parameter '{p}' does not apply to '{method}'")));
+        }
+    }
+    Ok(())
+}
+
+fn override_method<'a>(m: &'a MethodSpec, loc: &str) -> Result<&'a MethodSpec> {
+    if m.step.is_some() {
+        return Err(Error::framework(loc, "'step' belongs in [[step]], not in an override"));
+    }
+    if m.method.is_none() {
+        return Err(Error::framework(loc, "an override needs a 'method'"));
+    }
+    Ok(m)
+}
+
+fn method_name<'a>(m: &'a MethodSpec, loc: &str) -> Result<&'a str> {
+    m.method
+        .as_deref()
+        .ok_or_else(|| Error::framework(loc, "needs a 'method'"))
+}
+
+fn unknown(loc: &str, what: &str, name: &str, choices: &str) -> Error {
+    Error::framework(loc, format!("{what} '{name}' is not one of {choices}"))
+}
+
+fn steps(specs: &[MethodSpec]) -> Result<Vec<Step>> {
+    let mut out: Vec<Step> = Vec::with_capacity(specs.len());
+    for (k, m) in specs.iter().enumerate() {
+        let loc = format!("step {}", k + 1);
+        let name = m
+            .step
+            .as_deref()
+            .ok_or_else(|| Error::framework(&loc, "needs 'step = ...'"))?;
+        let step = match name {
+            "denominate" => {
+                only(m, &loc, &[])?;
+                if m.method.is_some() {
+                    return Err(Error::framework(&loc, "denominate takes no method"));
+                }
+                Step::Denominate
+            }
+            "screen" => {
+                only(m, &loc, &["min_share"])?;
+                let min_share = m.min_share.unwrap_or(0.0);
+                share(min_share, &loc)?;
+                Step::Screen { min_share }
+            }
+            "impute" => Step::Impute {
+                imputation: imputation(m, &loc)?,
+            },
+            "treat" => Step::Treat {
+                treatment: treatment(m, &loc)?,
+            },
+            "normalise" | "normalize" => Step::Normalise {
+                normaliser: normaliser(m, &loc)?,
+            },
+            "weight" => {
+                only(m, &loc, &[])?;
+                let weighting = match method_name(m, &loc)? {
+                    "framework" => Weighting::Framework,
+                    "equal" => Weighting::Equal,
+                    "pca" => Weighting::Pca,
+                    o => return Err(unknown(&loc, "weighting", o, "framework, equal, pca")),
+                };
+                Step::Weight { weighting }
+            }
+            "aggregate" => {
+                let min_share = m.min_share.unwrap_or(0.0);
+                share(min_share, &loc)?;
+                let mut without_share = m.clone();
+                without_share.min_share = None;
+                let aggregation = if m.method.is_some() {
+                    aggregation(&without_share, &loc)?
+                } else {
+                    only(&without_share, &loc, &[])?;
+                    Aggregation::Arithmetic
+                };
+                Step::Aggregate {
+                    aggregation,
+                    min_share,
+                }
+            }
+            o => {
+                return Err(unknown(
+                    &loc,
+                    "step",
+                    o,
+                    "denominate, screen, impute, treat, normalise, weight, aggregate",
+                ));
+            }
+        };
+        if out.iter().any(|s| s.name() == step.name()) {
+            return Err(Error::framework(&loc, format!("step '{}' appears twice", step.name())));
+        }
+        out.push(step);
+    }
+    let pos = |n: &str| out.iter().position(|s| s.name() == n);
+    let (Some(norm), Some(agg)) = (pos("normalise"), pos("aggregate")) else {
+        return Err(Error::framework(
+            "steps",
+            "a pipeline needs a 'normalise' and an 'aggregate' step",
+        ));
+    };
+    if agg < norm {
+        return Err(Error::framework("steps", "'aggregate' must come after 'normalise'"));
+    }
+    if let Some(w) = pos("weight")
+        && w > agg
+    {
+        return Err(Error::framework("steps", "'weight' must come before 'aggregate'"));
+    }
+    for late in ["denominate", "screen", "impute", "treat"] {
+        if pos(late).is_some_and(|p| p > norm) {
+            return Err(Error::framework("steps", format!("'{late}' must come before 'normalise'")));
+        }
+    }
+    Ok(out)
+}
+
+fn share(v: f64, loc: &str) -> Result<()> {
+    if !(0.0..=1.0).contains(&v) {
+        return Err(Error::framework(loc, format!("min_share is {v}, must be within [0, 1]")));
+    }
+    Ok(())
+}
+
+fn imputation(m: &MethodSpec, loc: &str) -> Result<Imputation> {
+    let name = method_name(m, loc)?;
+    let group = || {
+        m.group
+            .clone()
+            .ok_or_else(|| Error::framework(loc, format!("'{name}' needs 'group', the group column")))
+    };
+    let im = match name {
+        "mean" => Imputation::Mean,
+        "median" => Imputation::Median,
+        "group_mean" => Imputation::GroupMean { group: group()? },
+        "group_median" => Imputation::GroupMedian { group: group()? },
+        "carry_forward" => Imputation::CarryForward,
+        "interpolate" => Imputation::Interpolate,
+        o => {
+            return Err(unknown(
+                loc,
+                "imputation",
+                o,
+                "mean, median, group_mean, group_median, carry_forward, interpolate",
+            ));
+        }
+    };
+    let allowed: &[&str] = if matches!(im, Imputation::GroupMean { .. } | Imputation::GroupMedian { .. }) {
+        &["group"]
+    } else {
+        &[]
+    };
+    only(m, loc, allowed)?;
+    Ok(im)
+}
+
+fn fallback(name: &str, lambda: Option<f64>, loc: &str) -> Result<Fallback> {
+    Ok(match name {
+        "none" => Fallback::None,
+        "log_ct" => Fallback::LogCt,
+        "gii_log" => Fallback::GiiLog,
+        "box_cox" => Fallback::BoxCox {
+            lambda: lambda.ok_or_else(|| Error::framework(loc, "box_cox needs 'lambda'"))?,
+        },
+        o => return Err(unknown(loc, "fallback", o, "none, log_ct, gii_log, box_cox")),
+    })
+}
+
+fn treatment(m: &MethodSpec, loc: &str) -> Result<Treatment> {
+    let name = method_name(m, loc)?;
+    let t = match name {
+        "none" => {
+            only(m, loc, &[])?;
+            Treatment::None
+        }
+        "winsorise" | "winsorize" => {
+            only(m, loc, &["winmax", "skew", "kurt", "fallback", "lambda"])?;
+            let skew = m.skew.unwrap_or(2.0);
+            let kurt = m.kurt.unwrap_or(3.5);
+            if skew <= 0.0 {
+                return Err(Error::framework(loc, format!("skew threshold is {skew}, must be > 0")));
+            }
+            Treatment::Winsorise {
+                winmax: m.winmax.unwrap_or(5),
+                skew,
+                kurt,
+                fallback: fallback(m.fallback.as_deref().unwrap_or("log_ct"), m.lambda, loc)?,
+            }
+        }
+        "log_ct" => {
+            only(m, loc, &[])?;
+            Treatment::LogCt
+        }
+        "gii_log" => {
+            only(m, loc, &[])?;
+            Treatment::GiiLog
+        }
+        "box_cox" => {
+            only(m, loc, &["lambda"])?;
+            Treatment::BoxCox {
+                lambda: m
+                    .lambda
+                    .ok_or_else(|| Error::framework(loc, "box_cox needs 'lambda'"))?,
+            }
+        }
+        o => return Err(unknown(loc, "treatment", o, "none, winsorise, log_ct, gii_log, box_cox")),
+    };
+    Ok(t)
+}
+
+fn normaliser(m: &MethodSpec, loc: &str) -> Result<Normaliser> {
+    let name = method_name(m, loc)?;
+    let scale = m.scale.unwrap_or(1.0);
+    let n = match name {
+        "minmax" => {
+            only(m, loc, &["low", "high"])?;
+            let (low, high) = (m.low.unwrap_or(0.0), m.high.unwrap_or(100.0));
+            if high <= low {
+                return Err(Error::framework(loc, format!("minmax needs low < high, got [{low}, {high}]")));
+            }
+            Normaliser::MinMax { low, high }
+        }
+        "zscore" => {
+            only(m, loc, &["mean", "sd"])?;
+            let sd = m.sd.unwrap_or(1.0);
+            if sd <= 0.0 {
+                return Err(Error::framework(loc, format!("zscore needs sd > 0, got {sd}")));
+            }
+            Normaliser::ZScore {
+                mean: m.mean.unwrap_or(0.0),
+                sd,
+            }
+        }
+        "rank" => {
+            only(m, loc, &[])?;
+            Normaliser::Rank
+        }
+        "percent_rank" => {
+            only(m, loc, &["scale"])?;
+            Normaliser::PercentRank { scale }
+        }
+        "goalposts" => {
+            only(m, loc, &["lower", "upper", "scale", "cap"])?;
+            let (Some(lower), Some(upper)) = (m.lower, m.upper) else {
+                return Err(Error::framework(loc, "goalposts needs 'lower' and 'upper'"));
+            };
+            if lower == upper {
+                return Err(Error::framework(loc, "goalposts 'lower' and 'upper' are equal"));
+            }
+            Normaliser::Goalposts {
+                lower,
+                upper,
+                scale,
+                cap: m.cap.unwrap_or(true),
+            }
+        }
+        "dist_to_max" => {
+            only(m, loc, &["scale"])?;
+            Normaliser::DistToMax { scale }
+        }
+        "dist_to_ref" => {
+            only(m, loc, &["unit", "cap", "scale"])?;
+            Normaliser::DistToRef {
+                unit: m
+                    .unit
+                    .clone()
+                    .ok_or_else(|| Error::framework(loc, "dist_to_ref needs 'unit', the reference unit's code"))?,
+                cap: m.cap.unwrap_or(false),
+                scale,
+            }
+        }
+        "dist_to_target" => {
+            only(m, loc, &["target", "cap", "scale"])?;
+            Normaliser::DistToTarget {
+                target: m.target,
+                cap: m.cap.unwrap_or(false),
+                scale,
+            }
+        }
+        "frac_max" => {
+            only(m, loc, &["scale"])?;
+            Normaliser::FracMax { scale }
+        }
+        "none" => {
+            only(m, loc, &[])?;
+            Normaliser::None
+        }
+        o => {
+            return Err(unknown(
+                loc,
+                "normalisation",
+                o,
+                "minmax, zscore, rank, percent_rank, goalposts, dist_to_max, dist_to_ref, dist_to_target, frac_max, none",
+            ));
+        }
+    };
+    Ok(n)
+}
+
+fn aggregation(m: &MethodSpec, loc: &str) -> Result<Aggregation> {
+    let name = method_name(m, loc)?;
+    let a = match name {
+        "arithmetic" => Aggregation::Arithmetic,
+        "geometric" => Aggregation::Geometric,
+        "harmonic" => Aggregation::Harmonic,
+        "power" => Aggregation::Power {
+            p: m
+                .p
+                .filter(|p| p.is_finite())
+                .ok_or_else(|| Error::framework(loc, "power needs a finite 'p'"))?,
+        },
+        "copeland" => Aggregation::Copeland,
+        o => return Err(unknown(loc, "aggregation", o, "arithmetic, geometric, harmonic, power, copeland")),
+    };
+    only(m, loc, if matches!(a, Aggregation::Power { .. }) { &["p"] } else { &[] })?;
+    Ok(a)
+}
+
+#[cfg(test)]
+mod tests;

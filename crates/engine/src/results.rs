@@ -1,0 +1,114 @@
+//! Results derived from a finished build: strengths and weaknesses, year-on-year change and growth.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::build::{Build, rank_within};
+
+/// A unit's best and worst indicators, by its rank among units (within its year).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StrengthsWeaknesses {
+    /// Best indicators first: (indicator code, rank).
+    pub strengths: Vec<(String, u32)>,
+    /// Worst indicators first: (indicator code, rank).
+    pub weaknesses: Vec<(String, u32)>,
+}
+
+/// A unit's index over its years.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trend {
+    /// Unit code.
+    pub code: String,
+    /// First year with a score.
+    pub first_year: i32,
+    /// Last year with a score.
+    pub last_year: i32,
+    /// Score in the first year.
+    pub first: f64,
+    /// Score in the last year.
+    pub last: f64,
+    /// Compound annual growth `(last/first)^(1/(last_year − first_year)) − 1`; `None` when the span is
+    /// zero or a score is not positive.
+    pub cagr: Option<f64>,
+}
+
+impl Build {
+    /// The `n` best and `n` worst indicators of every unit.
+    pub fn strengths_weaknesses(&self, n: usize) -> Vec<StrengthsWeaknesses> {
+        let keys: Vec<Option<u64>> = match &self.units.times {
+            Some(t) => t.iter().map(|&y| Some((i64::from(y) + (1 << 31)) as u64)).collect(),
+            None => vec![Some(0); self.rows.len()],
+        };
+        let indicators = self.framework.indicators();
+        let ranks: Vec<Vec<Option<u32>>> = (0..indicators.len())
+            .into_par_iter()
+            .map(|i| rank_within(&self.scores[i], &keys))
+            .collect();
+        (0..self.rows.len())
+            .into_par_iter()
+            .map(|u| {
+                let mut mine: Vec<(u32, usize)> = ranks
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, r)| r[u].map(|r| (r, i)))
+                    .collect();
+                mine.sort_unstable();
+                let named = |&(r, i): &(u32, usize)| (indicators[i].code.clone(), r);
+                StrengthsWeaknesses {
+                    strengths: mine.iter().take(n).map(named).collect(),
+                    weaknesses: mine.iter().rev().take(n).map(named).collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Change of a node's score from the same unit's score in the previous calendar year
+    /// (`NAN` when that year is absent or there is no time column).
+    pub fn year_on_year(&self, node: usize) -> Vec<f64> {
+        let Some(times) = &self.units.times else {
+            return vec![f64::NAN; self.rows.len()];
+        };
+        let s = &self.scores[node];
+        let at: HashMap<(&str, i32), f64> = self
+            .units
+            .codes
+            .iter()
+            .zip(times)
+            .zip(s)
+            .map(|((c, &t), &v)| ((c.as_str(), t), v))
+            .collect();
+        self.units
+            .codes
+            .iter()
+            .zip(times)
+            .zip(s)
+            .map(|((c, &t), &v)| at.get(&(c.as_str(), t - 1)).map_or(f64::NAN, |p| v - p))
+            .collect()
+    }
+
+    /// Each unit's first and last score of a node and the compound annual growth between them.
+    pub fn trends(&self, node: usize) -> Vec<Trend> {
+        let Some(times) = &self.units.times else { return Vec::new() };
+        let s = &self.scores[node];
+        let mut by_unit: HashMap<&str, Vec<(i32, f64)>> = HashMap::new();
+        for ((c, &t), &v) in self.units.codes.iter().zip(times).zip(s) {
+            if !v.is_nan() {
+                by_unit.entry(c).or_default().push((t, v));
+            }
+        }
+        let mut out: Vec<Trend> = by_unit
+            .into_iter()
+            .filter_map(|(code, mut series)| {
+                series.sort_by_key(|&(t, _)| t);
+                let (&(t0, v0), &(t1, v1)) = (series.first()?, series.last()?);
+                let span = t1 - t0;
+                let cagr = (span > 0 && v0 > 0.0 && v1 > 0.0).then(|| (v1 / v0).powf(1.0 / f64::from(span)) - 1.0);
+                Some(Trend { code: code.to_string(), first_year: t0, last_year: t1, first: v0, last: v1, cagr })
+            })
+            .collect();
+        out.sort_by(|a, b| a.code.cmp(&b.code));
+        out
+    }
+}
