@@ -29,6 +29,10 @@ pub struct Stage {
     pub name: &'static str,
     /// Input row of each unit in this stage.
     pub rows: Vec<usize>,
+    /// Code of each unit in this stage.
+    pub units: Vec<String>,
+    /// Year of each unit in this stage, for panel data.
+    pub times: Option<Vec<i32>>,
     /// Column codes: the indicators, and for `aggregated` every node of the framework.
     pub codes: Vec<String>,
     /// One column per code.
@@ -68,6 +72,19 @@ pub struct Treated {
     pub year: Option<i32>,
     /// Details; `points` hold input rows.
     pub details: treat::ColumnTreatment,
+    /// The winsorised points by unit code.
+    pub points: Vec<TreatedPoint>,
+}
+
+/// A winsorised value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TreatedPoint {
+    /// Unit code.
+    pub unit: String,
+    /// Year, for panel data.
+    pub time: Option<i32>,
+    /// Which end it was at.
+    pub side: treat::Side,
 }
 
 /// The weight a child had in its aggregate.
@@ -142,10 +159,11 @@ impl State {
                 .iter()
                 .map(|c| keep.iter().map(|&r| c[r]).collect())
                 .collect(),
-            scores: self
-                .scores
-                .as_ref()
-                .map(|s| s.iter().map(|c| keep.iter().map(|&r| c[r]).collect()).collect()),
+            scores: self.scores.as_ref().map(|s| {
+                s.iter()
+                    .map(|c| keep.iter().map(|&r| c[r]).collect())
+                    .collect()
+            }),
             year: self.year,
         }
     }
@@ -183,12 +201,25 @@ impl Build {
             // (they are row-local or panel-wide by construction); the rest runs year by year.
             let split = steps
                 .iter()
-                .position(|s| matches!(s, Step::Impute { imputation: Imputation::CarryForward | Imputation::Interpolate }))
+                .position(|s| {
+                    matches!(
+                        s,
+                        Step::Impute {
+                            imputation: Imputation::CarryForward | Imputation::Interpolate
+                        }
+                    )
+                })
                 .map_or(0, |p| p + 1);
-            if let Some(bad) = steps[..split].iter().find(|s| matches!(s, Step::Treat { .. } | Step::Normalise { .. })) {
+            if let Some(bad) = steps[..split]
+                .iter()
+                .find(|s| matches!(s, Step::Treat { .. } | Step::Normalise { .. }))
+            {
                 return Err(Error::Step {
                     step: "impute",
-                    message: format!("panel imputation must come before '{}' in a per-year build", bad.name()),
+                    message: format!(
+                        "panel imputation must come before '{}' in a per-year build",
+                        bad.name()
+                    ),
                 });
             }
             for s in &steps[..split] {
@@ -233,7 +264,12 @@ impl Build {
             .meta
             .groups
             .par_iter()
-            .map(|g| (g.name.clone(), rank_within(&scores[root], &year_keys(times, Some(&g.codes)))))
+            .map(|g| {
+                (
+                    g.name.clone(),
+                    rank_within(&scores[root], &year_keys(times, Some(&g.codes))),
+                )
+            })
             .collect();
         Ok(Build {
             framework: framework.clone(),
@@ -250,7 +286,9 @@ impl Build {
 
     /// The score column of a node by code.
     pub fn score(&self, code: &str) -> Option<&[f64]> {
-        self.framework.node_index(code).map(|i| self.scores[i].as_slice())
+        self.framework
+            .node_index(code)
+            .map(|i| self.scores[i].as_slice())
     }
 }
 
@@ -272,14 +310,19 @@ fn initial_state(framework: &Framework, mut data: Dataset) -> Result<State> {
             .columns
             .iter()
             .position(|c| c.code == node.code)
-            .ok_or_else(|| Error::MissingColumn { column: node.code.clone() })?;
+            .ok_or_else(|| Error::MissingColumn {
+                column: node.code.clone(),
+            })?;
         let values = if denominators.contains(&node.code) {
             data.columns[pos].values.clone()
         } else {
             data.columns.swap_remove(pos).values
         };
         if values.iter().all(|v| v.is_nan()) {
-            return Err(Error::IndicatorWithoutData { indicator: node.code.clone(), scope: String::new() });
+            return Err(Error::IndicatorWithoutData {
+                indicator: node.code.clone(),
+                scope: String::new(),
+            });
         }
         indicators.push(values);
     }
@@ -299,13 +342,31 @@ impl Run<'_> {
             return;
         }
         let (codes, columns) = match &state.scores {
-            Some(s) => (self.framework.nodes.iter().map(|n| n.code.clone()).collect(), s.clone()),
+            Some(s) => (
+                self.framework
+                    .nodes
+                    .iter()
+                    .map(|n| n.code.clone())
+                    .collect(),
+                s.clone(),
+            ),
             None => (
-                self.framework.indicators().iter().map(|n| n.code.clone()).collect(),
+                self.framework
+                    .indicators()
+                    .iter()
+                    .map(|n| n.code.clone())
+                    .collect(),
                 state.indicators.clone(),
             ),
         };
-        self.stages.push(Stage { name, rows: state.rows.clone(), codes, columns });
+        self.stages.push(Stage {
+            name,
+            rows: state.rows.clone(),
+            units: state.meta.codes.clone(),
+            times: state.meta.times.clone(),
+            codes,
+            columns,
+        });
     }
 
     fn step(&mut self, step: &Step, mut state: State) -> Result<State> {
@@ -317,7 +378,9 @@ impl Run<'_> {
             Step::Denominate => {
                 for (k, node) in fw.indicators().iter().enumerate() {
                     let Some(d) = &node.denominator else { continue };
-                    let Some(den) = state.meta.column(d) else { continue };
+                    let Some(den) = state.meta.column(d) else {
+                        continue;
+                    };
                     let mut zero = 0;
                     for (v, q) in state.indicators[k].iter_mut().zip(&den.values) {
                         if *q == 0.0 {
@@ -340,11 +403,15 @@ impl Run<'_> {
             Step::Screen { min_share } => {
                 let k = state.indicators.len() as f64;
                 let n = state.rows.len();
-                let present = |r: usize| state.indicators.iter().filter(|c| !c[r].is_nan()).count() as f64 / k;
+                let present = |r: usize| {
+                    state.indicators.iter().filter(|c| !c[r].is_nan()).count() as f64 / k
+                };
                 let shares: Vec<f64> = (0..n).map(present).collect();
                 let keep: Vec<usize> = (0..n).filter(|&r| shares[r] >= *min_share).collect();
                 if keep.is_empty() {
-                    return Err(Error::NoUnitsLeft { threshold: *min_share });
+                    return Err(Error::NoUnitsLeft {
+                        threshold: *min_share,
+                    });
                 }
                 if keep.len() < n {
                     for r in (0..n).filter(|&r| shares[r] < *min_share) {
@@ -370,8 +437,25 @@ impl Run<'_> {
                     .map(|(col, node)| treat::column(col, node.treat.as_ref().unwrap_or(treatment)))
                     .collect();
                 for (mut details, node) in records.into_iter().zip(fw.indicators()) {
-                    details.points.iter_mut().for_each(|(r, _)| *r = state.rows[*r]);
-                    self.records.treated.push(Treated { indicator: node.code.clone(), year: state.year, details });
+                    let points = details
+                        .points
+                        .iter()
+                        .map(|&(r, side)| TreatedPoint {
+                            unit: state.meta.codes[r].clone(),
+                            time: state.meta.times.as_ref().map(|t| t[r]),
+                            side,
+                        })
+                        .collect();
+                    details
+                        .points
+                        .iter_mut()
+                        .for_each(|(r, _)| *r = state.rows[*r]);
+                    self.records.treated.push(Treated {
+                        indicator: node.code.clone(),
+                        year: state.year,
+                        details,
+                        points,
+                    });
                 }
                 "treated"
             }
@@ -383,7 +467,10 @@ impl Run<'_> {
                 self.weighting = *weighting;
                 return Ok(state);
             }
-            Step::Aggregate { aggregation, min_share } => {
+            Step::Aggregate {
+                aggregation,
+                min_share,
+            } => {
                 self.aggregate(*aggregation, *min_share, &mut state)?;
                 "aggregated"
             }
@@ -397,15 +484,25 @@ impl Run<'_> {
         let counts: Vec<usize> = match imputation {
             Imputation::Mean | Imputation::Median => {
                 let median = matches!(imputation, Imputation::Median);
-                state.indicators.par_iter_mut().map(|c| impute::by_statistic(c, None, median)).collect()
+                state
+                    .indicators
+                    .par_iter_mut()
+                    .map(|c| impute::by_statistic(c, None, median))
+                    .collect()
             }
             Imputation::GroupMean { group } | Imputation::GroupMedian { group } => {
                 let median = matches!(imputation, Imputation::GroupMedian { .. });
                 let g = state
                     .meta
                     .group(group)
-                    .ok_or_else(|| Error::MissingColumn { column: group.clone() })?;
-                state.indicators.par_iter_mut().map(|c| impute::by_statistic(c, Some(&g.codes), median)).collect()
+                    .ok_or_else(|| Error::MissingColumn {
+                        column: group.clone(),
+                    })?;
+                state
+                    .indicators
+                    .par_iter_mut()
+                    .map(|c| impute::by_statistic(c, Some(&g.codes), median))
+                    .collect()
             }
             Imputation::CarryForward | Imputation::Interpolate => {
                 let Some(times) = &state.meta.times else {
@@ -421,12 +518,25 @@ impl Run<'_> {
                 let mut series: Vec<Vec<(usize, i32)>> = by_unit.into_values().collect();
                 series.iter_mut().for_each(|s| s.sort_by_key(|&(_, t)| t));
                 let interpolate = matches!(imputation, Imputation::Interpolate);
-                state.indicators.par_iter_mut().map(|c| impute::along_time(c, &series, interpolate)).collect()
+                state
+                    .indicators
+                    .par_iter_mut()
+                    .map(|c| impute::along_time(c, &series, interpolate))
+                    .collect()
             }
         };
-        for ((count, col), node) in counts.into_iter().zip(&state.indicators).zip(fw.indicators()) {
+        for ((count, col), node) in counts
+            .into_iter()
+            .zip(&state.indicators)
+            .zip(fw.indicators())
+        {
             let still_missing = col.iter().filter(|v| v.is_nan()).count();
-            self.records.imputed.push(Imputed { indicator: node.code.clone(), year: state.year, count, still_missing });
+            self.records.imputed.push(Imputed {
+                indicator: node.code.clone(),
+                year: state.year,
+                count,
+                still_missing,
+            });
         }
         Ok(())
     }
@@ -442,10 +552,15 @@ impl Run<'_> {
             .try_for_each(|(col, node)| {
                 let method = node.normalise.as_ref().unwrap_or(default);
                 if col.iter().all(|v| v.is_nan()) {
-                    return Err(Error::IndicatorWithoutData { indicator: node.code.clone(), scope: scope.clone() });
+                    return Err(Error::IndicatorWithoutData {
+                        indicator: node.code.clone(),
+                        scope: scope.clone(),
+                    });
                 }
                 let reference_row = match method {
-                    crate::methods::Normaliser::DistToRef { unit, .. } => codes.iter().position(|c| c == unit),
+                    crate::methods::Normaliser::DistToRef { unit, .. } => {
+                        codes.iter().position(|c| c == unit)
+                    }
                     _ => None,
                 };
                 let cx = normalise::Context {
@@ -460,7 +575,11 @@ impl Run<'_> {
                         message,
                         scope: scope.clone(),
                     },
-                    normalise::Problem::OutOfDomain { row, value, message } => Error::OutOfDomain {
+                    normalise::Problem::OutOfDomain {
+                        row,
+                        value,
+                        message,
+                    } => Error::OutOfDomain {
                         step: "normalise",
                         node: node.code.clone(),
                         unit: codes[row].clone(),
@@ -485,7 +604,8 @@ impl Run<'_> {
                 .unwrap_or(default);
             let (done, rest) = scores.split_at_mut(a);
             let children: Vec<&[f64]> = node.children.iter().map(|&c| done[c].as_slice()).collect();
-            let equal = self.weighting == Weighting::Equal || level.is_some_and(|l| l.equal_weights);
+            let equal =
+                self.weighting == Weighting::Equal || level.is_some_and(|l| l.equal_weights);
             let mut explained = None;
             let weights: Vec<f64> = if self.weighting == Weighting::Pca {
                 match weight::pca(&children) {
@@ -517,12 +637,14 @@ impl Run<'_> {
                 });
             }
             let mut out = vec![f64::NAN; n];
-            aggregate::columns(&children, &weights, method, min_share, &mut out).map_err(|e| Error::OutOfDomain {
-                step: "aggregate",
-                node: fw.nodes[node.children[e.child]].code.clone(),
-                unit: state.meta.codes[e.row].clone(),
-                value: e.value,
-                message: e.message,
+            aggregate::columns(&children, &weights, method, min_share, &mut out).map_err(|e| {
+                Error::OutOfDomain {
+                    step: "aggregate",
+                    node: fw.nodes[node.children[e.child]].code.clone(),
+                    unit: state.meta.codes[e.row].clone(),
+                    value: e.value,
+                    message: e.message,
+                }
             })?;
             rest[0] = out;
         }
@@ -533,10 +655,16 @@ impl Run<'_> {
 
 fn concat_stages(per_year: Vec<Vec<Stage>>) -> Vec<Stage> {
     let mut it = per_year.into_iter();
-    let Some(mut first) = it.next() else { return Vec::new() };
+    let Some(mut first) = it.next() else {
+        return Vec::new();
+    };
     for year in it {
         for (acc, s) in first.iter_mut().zip(year) {
             acc.rows.extend(s.rows);
+            acc.units.extend(s.units);
+            if let (Some(a), Some(b)) = (acc.times.as_mut(), s.times) {
+                a.extend(b);
+            }
             for (a, c) in acc.columns.iter_mut().zip(s.columns) {
                 a.extend(c);
             }
@@ -576,7 +704,10 @@ fn concat_states(states: Vec<State>) -> State {
 /// A sort key per row: the year (so ranks are within years) and optionally a group code; `None`
 /// for rows that are not ranked in this grouping (no group).
 fn year_keys(times: Option<&[i32]>, groups: Option<&[Option<u32>]>) -> Vec<Option<u64>> {
-    let n = times.map(<[i32]>::len).or(groups.map(<[Option<u32>]>::len)).unwrap_or(0);
+    let n = times
+        .map(<[i32]>::len)
+        .or(groups.map(<[Option<u32>]>::len))
+        .unwrap_or(0);
     (0..n)
         .map(|r| {
             let year = times.map_or(0, |t| (i64::from(t[r]) + (1 << 31)) as u64) << 32;
@@ -592,7 +723,11 @@ fn year_keys(times: Option<&[i32]>, groups: Option<&[Option<u32>]>) -> Vec<Optio
 /// and rows without a key get no rank.
 pub(crate) fn rank_within(scores: &[f64], keys: &[Option<u64>]) -> Vec<Option<u32>> {
     let n = scores.len();
-    let keys: Vec<Option<u64>> = if keys.is_empty() { vec![Some(0); n] } else { keys.to_vec() };
+    let keys: Vec<Option<u64>> = if keys.is_empty() {
+        vec![Some(0); n]
+    } else {
+        keys.to_vec()
+    };
     let mut idx: Vec<u32> = (0..n as u32)
         .filter(|&r| keys[r as usize].is_some() && !scores[r as usize].is_nan())
         .collect();

@@ -190,7 +190,10 @@ impl Framework {
         for l in &spec.levels {
             let loc = format!("level {}", l.level);
             if l.level < 2 {
-                return Err(Error::framework(loc, "options apply to aggregate levels (2 and above)"));
+                return Err(Error::framework(
+                    loc,
+                    "options apply to aggregate levels (2 and above)",
+                ));
             }
             let aggregation = l
                 .aggregation
@@ -284,7 +287,11 @@ impl Framework {
     pub fn required_columns(&self) -> (Vec<String>, Vec<String>) {
         let mut denominators: Vec<String> = Vec::new();
         if self.steps.iter().any(|s| matches!(s, Step::Denominate)) {
-            for d in self.indicators().iter().filter_map(|n| n.denominator.clone()) {
+            for d in self
+                .indicators()
+                .iter()
+                .filter_map(|n| n.denominator.clone())
+            {
                 if !denominators.contains(&d) {
                     denominators.push(d);
                 }
@@ -295,8 +302,7 @@ impl Framework {
             .iter()
             .filter_map(|s| match s {
                 Step::Impute {
-                    imputation:
-                        Imputation::GroupMean { group } | Imputation::GroupMedian { group },
+                    imputation: Imputation::GroupMean { group } | Imputation::GroupMedian { group },
                 } => Some(group.clone()),
                 _ => None,
             })
@@ -305,10 +311,12 @@ impl Framework {
     }
 
     fn check_steps_against_nodes(&self) -> Result<()> {
-        let has_dist_to_target = |n: &Normaliser| matches!(n, Normaliser::DistToTarget { target: None, .. });
-        let default_needs_target = self.steps.iter().any(|s| {
-            matches!(s, Step::Normalise { normaliser } if has_dist_to_target(normaliser))
-        });
+        let has_dist_to_target =
+            |n: &Normaliser| matches!(n, Normaliser::DistToTarget { target: None, .. });
+        let default_needs_target = self
+            .steps
+            .iter()
+            .any(|s| matches!(s, Step::Normalise { normaliser } if has_dist_to_target(normaliser)));
         for n in self.indicators() {
             let needs = match &n.normalise {
                 Some(own) => has_dist_to_target(own),
@@ -344,7 +352,10 @@ fn specs_from_imeta(
         match r.kind.as_str() {
             "Indicator" => {
                 if r.level.is_some_and(|l| l != 1) {
-                    return Err(Error::framework(loc(), format!("indicator '{}' must have Level 1", r.code)));
+                    return Err(Error::framework(
+                        loc(),
+                        format!("indicator '{}' must have Level 1", r.code),
+                    ));
                 }
                 let parent = r.parent.clone().ok_or_else(|| {
                     Error::framework(loc(), format!("indicator '{}' has no Parent", r.code))
@@ -379,7 +390,9 @@ fn specs_from_imeta(
             other => {
                 return Err(Error::framework(
                     loc(),
-                    format!("Type '{other}' is not one of Indicator, Aggregate, Group, Denominator, Other"),
+                    format!(
+                        "Type '{other}' is not one of Indicator, Aggregate, Group, Denominator, Other"
+                    ),
                 ));
             }
         }
@@ -402,7 +415,10 @@ fn hierarchy(
         return Err(Error::framework("framework", "has no indicators"));
     }
     if aggregates.is_empty() {
-        return Err(Error::framework("framework", "has no aggregates: at least the index itself is needed"));
+        return Err(Error::framework(
+            "framework",
+            "has no aggregates: at least the index itself is needed",
+        ));
     }
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut check_code = |code: &str, loc: &str| -> Result<()> {
@@ -410,7 +426,10 @@ fn hierarchy(
             return Err(Error::framework(loc, "code must not be empty"));
         }
         if let Some(first) = seen.insert(code.to_string(), loc.to_string()) {
-            return Err(Error::framework(loc, format!("code '{code}' is already used by {first}")));
+            return Err(Error::framework(
+                loc,
+                format!("code '{code}' is already used by {first}"),
+            ));
         }
         Ok(())
     };
@@ -421,16 +440,32 @@ fn hierarchy(
         check_code(&i.code, &loc)?;
         check_weight(i.weight, &loc)?;
         if i.direction != 1.0 && i.direction != -1.0 {
-            return Err(Error::framework(&loc, format!("direction is {}, must be 1 or -1", i.direction)));
+            return Err(Error::framework(
+                &loc,
+                format!("direction is {}, must be 1 or -1", i.direction),
+            ));
         }
         let transform = match i.transform.as_deref() {
             None => None,
             Some("log") => Some(Transform::Log),
             Some("sqrt") => Some(Transform::Sqrt),
-            Some(o) => return Err(Error::framework(&loc, format!("transform '{o}' is not one of log, sqrt"))),
+            Some(o) => {
+                return Err(Error::framework(
+                    &loc,
+                    format!("transform '{o}' is not one of log, sqrt"),
+                ));
+            }
         };
-        let normalise = i.normalise.as_ref().map(|m| override_method(m, &loc).and_then(|m| normaliser(m, &loc))).transpose()?;
-        let treat = i.treat.as_ref().map(|m| override_method(m, &loc).and_then(|m| treatment(m, &loc))).transpose()?;
+        let normalise = i
+            .normalise
+            .as_ref()
+            .map(|m| override_method(m, &loc).and_then(|m| normaliser(m, &loc)))
+            .transpose()?;
+        let treat = i
+            .treat
+            .as_ref()
+            .map(|m| override_method(m, &loc).and_then(|m| treatment(m, &loc)))
+            .transpose()?;
         ind_parents.push((loc, i.parent.clone()));
         ind_nodes.push(Node {
             code: i.code.clone(),
@@ -463,13 +498,19 @@ fn hierarchy(
         if let Some(p) = &a.parent
             && !agg_index.contains_key(p.as_str())
         {
-            return Err(Error::framework(&loc, format!("parent '{p}' is not an aggregate of this framework")));
+            return Err(Error::framework(
+                &loc,
+                format!("parent '{p}' is not an aggregate of this framework"),
+            ));
         }
         agg_locs.push(loc);
     }
     for (loc, parent) in &ind_parents {
         if !agg_index.contains_key(parent.as_str()) {
-            return Err(Error::framework(loc, format!("parent '{parent}' is not an aggregate of this framework")));
+            return Err(Error::framework(
+                loc,
+                format!("parent '{parent}' is not an aggregate of this framework"),
+            ));
         }
     }
     // Cycle check by walking up from each aggregate.
@@ -480,7 +521,10 @@ fn hierarchy(
             let next = agg_index[p.as_str()];
             path.push(p.clone());
             if next == k || path.len() > aggregates.len() + 1 {
-                return Err(Error::framework(&agg_locs[k], format!("the hierarchy has a cycle: {}", path.join(" → "))));
+                return Err(Error::framework(
+                    &agg_locs[k],
+                    format!("the hierarchy has a cycle: {}", path.join(" → ")),
+                ));
             }
             cur = next;
         }
@@ -519,7 +563,9 @@ fn hierarchy(
             {
                 return Err(Error::framework(
                     &agg_locs[k],
-                    format!("level is {given} but its children are at level {highest_child}; a parent must be exactly one level above each child"),
+                    format!(
+                        "level is {given} but its children are at level {highest_child}; a parent must be exactly one level above each child"
+                    ),
                 ));
             }
             let mixed = child_levels[k]
@@ -528,7 +574,10 @@ fn hierarchy(
                 .chain(agg_children[k].iter().filter_map(|&c| level[c]))
                 .any(|l| l != highest_child);
             if mixed {
-                return Err(Error::framework(&agg_locs[k], "has children at different levels"));
+                return Err(Error::framework(
+                    &agg_locs[k],
+                    "has children at different levels",
+                ));
             }
             level[k] = Some(inferred);
             settled += 1;
@@ -542,10 +591,17 @@ fn hierarchy(
         .filter(|&k| aggregates[k].1.parent.is_none())
         .collect();
     if roots.len() != 1 {
-        let codes: Vec<&str> = roots.iter().map(|&k| aggregates[k].1.code.as_str()).collect();
+        let codes: Vec<&str> = roots
+            .iter()
+            .map(|&k| aggregates[k].1.code.as_str())
+            .collect();
         return Err(Error::framework(
             "framework",
-            format!("needs exactly one aggregate without a parent (the index), found {}: {}", roots.len(), codes.join(", ")),
+            format!(
+                "needs exactly one aggregate without a parent (the index), found {}: {}",
+                roots.len(),
+                codes.join(", ")
+            ),
         ));
     }
     // Order aggregates by level (stable), the single root last.
@@ -560,7 +616,11 @@ fn hierarchy(
     for &k in &order {
         let (_, a) = &aggregates[k];
         let loc = &agg_locs[k];
-        let aggregation = a.aggregation.as_ref().map(|m| override_method(m, loc).and_then(|m| aggregation(m, loc))).transpose()?;
+        let aggregation = a
+            .aggregation
+            .as_ref()
+            .map(|m| override_method(m, loc).and_then(|m| aggregation(m, loc)))
+            .transpose()?;
         nodes.push(Node {
             code: a.code.clone(),
             name: a.name.clone(),
@@ -589,7 +649,10 @@ fn hierarchy(
     for n in &nodes[n_ind..] {
         let total: f64 = n.children.iter().map(|&c| nodes[c].weight).sum();
         if total <= 0.0 {
-            return Err(Error::framework(format!("aggregate \"{}\"", n.code), "the weights of its children sum to zero"));
+            return Err(Error::framework(
+                format!("aggregate \"{}\"", n.code),
+                "the weights of its children sum to zero",
+            ));
         }
     }
     Ok(nodes)
@@ -597,7 +660,10 @@ fn hierarchy(
 
 fn check_weight(w: f64, loc: &str) -> Result<()> {
     if !w.is_finite() || w < 0.0 {
-        return Err(Error::framework(loc, format!("weight is {w}, must be a finite number ≥ 0")));
+        return Err(Error::framework(
+            loc,
+            format!("weight is {w}, must be a finite number ≥ 0"),
+        ));
     }
     Ok(())
 }
@@ -608,7 +674,10 @@ fn params_set(m: &MethodSpec) -> Vec<&'static str> {
     macro_rules! note {
         ($($f:ident),*) => { $( if m.$f.is_some() { v.push(stringify!($f)); } )* };
     }
-    note!(group, winmax, skew, kurt, fallback, lambda, low, high, mean, sd, lower, upper, scale, cap, unit, target, p, min_share);
+    note!(
+        group, winmax, skew, kurt, fallback, lambda, low, high, mean, sd, lower, upper, scale, cap,
+        unit, target, p, min_share
+    );
     v
 }
 
@@ -616,7 +685,10 @@ fn only(m: &MethodSpec, loc: &str, allowed: &[&str]) -> Result<()> {
     for p in params_set(m) {
         if !allowed.contains(&p) {
             let method = m.method.as_deref().or(m.step.as_deref()).unwrap_or("?");
-            return Err(Error::framework(loc, format!("parameter '{p}' does not apply to '{method}'")));
+            return Err(Error::framework(
+                loc,
+                format!("parameter '{p}' does not apply to '{method}'"),
+            ));
         }
     }
     Ok(())
@@ -624,7 +696,10 @@ fn only(m: &MethodSpec, loc: &str, allowed: &[&str]) -> Result<()> {
 
 fn override_method<'a>(m: &'a MethodSpec, loc: &str) -> Result<&'a MethodSpec> {
     if m.step.is_some() {
-        return Err(Error::framework(loc, "'step' belongs in [[step]], not in an override"));
+        return Err(Error::framework(
+            loc,
+            "'step' belongs in [[step]], not in an override",
+        ));
     }
     if m.method.is_none() {
         return Err(Error::framework(loc, "an override needs a 'method'"));
@@ -709,7 +784,10 @@ fn steps(specs: &[MethodSpec]) -> Result<Vec<Step>> {
             }
         };
         if out.iter().any(|s| s.name() == step.name()) {
-            return Err(Error::framework(&loc, format!("step '{}' appears twice", step.name())));
+            return Err(Error::framework(
+                &loc,
+                format!("step '{}' appears twice", step.name()),
+            ));
         }
         out.push(step);
     }
@@ -721,16 +799,25 @@ fn steps(specs: &[MethodSpec]) -> Result<Vec<Step>> {
         ));
     };
     if agg < norm {
-        return Err(Error::framework("steps", "'aggregate' must come after 'normalise'"));
+        return Err(Error::framework(
+            "steps",
+            "'aggregate' must come after 'normalise'",
+        ));
     }
     if let Some(w) = pos("weight")
         && w > agg
     {
-        return Err(Error::framework("steps", "'weight' must come before 'aggregate'"));
+        return Err(Error::framework(
+            "steps",
+            "'weight' must come before 'aggregate'",
+        ));
     }
     for late in ["denominate", "screen", "impute", "treat"] {
         if pos(late).is_some_and(|p| p > norm) {
-            return Err(Error::framework("steps", format!("'{late}' must come before 'normalise'")));
+            return Err(Error::framework(
+                "steps",
+                format!("'{late}' must come before 'normalise'"),
+            ));
         }
     }
     Ok(out)
@@ -738,7 +825,10 @@ fn steps(specs: &[MethodSpec]) -> Result<Vec<Step>> {
 
 fn share(v: f64, loc: &str) -> Result<()> {
     if !(0.0..=1.0).contains(&v) {
-        return Err(Error::framework(loc, format!("min_share is {v}, must be within [0, 1]")));
+        return Err(Error::framework(
+            loc,
+            format!("min_share is {v}, must be within [0, 1]"),
+        ));
     }
     Ok(())
 }
@@ -746,9 +836,9 @@ fn share(v: f64, loc: &str) -> Result<()> {
 fn imputation(m: &MethodSpec, loc: &str) -> Result<Imputation> {
     let name = method_name(m, loc)?;
     let group = || {
-        m.group
-            .clone()
-            .ok_or_else(|| Error::framework(loc, format!("'{name}' needs 'group', the group column")))
+        m.group.clone().ok_or_else(|| {
+            Error::framework(loc, format!("'{name}' needs 'group', the group column"))
+        })
     };
     let im = match name {
         "mean" => Imputation::Mean,
@@ -766,7 +856,10 @@ fn imputation(m: &MethodSpec, loc: &str) -> Result<Imputation> {
             ));
         }
     };
-    let allowed: &[&str] = if matches!(im, Imputation::GroupMean { .. } | Imputation::GroupMedian { .. }) {
+    let allowed: &[&str] = if matches!(
+        im,
+        Imputation::GroupMean { .. } | Imputation::GroupMedian { .. }
+    ) {
         &["group"]
     } else {
         &[]
@@ -783,7 +876,14 @@ fn fallback(name: &str, lambda: Option<f64>, loc: &str) -> Result<Fallback> {
         "box_cox" => Fallback::BoxCox {
             lambda: lambda.ok_or_else(|| Error::framework(loc, "box_cox needs 'lambda'"))?,
         },
-        o => return Err(unknown(loc, "fallback", o, "none, log_ct, gii_log, box_cox")),
+        o => {
+            return Err(unknown(
+                loc,
+                "fallback",
+                o,
+                "none, log_ct, gii_log, box_cox",
+            ));
+        }
     })
 }
 
@@ -799,7 +899,10 @@ fn treatment(m: &MethodSpec, loc: &str) -> Result<Treatment> {
             let skew = m.skew.unwrap_or(2.0);
             let kurt = m.kurt.unwrap_or(3.5);
             if skew <= 0.0 {
-                return Err(Error::framework(loc, format!("skew threshold is {skew}, must be > 0")));
+                return Err(Error::framework(
+                    loc,
+                    format!("skew threshold is {skew}, must be > 0"),
+                ));
             }
             Treatment::Winsorise {
                 winmax: m.winmax.unwrap_or(5),
@@ -824,7 +927,14 @@ fn treatment(m: &MethodSpec, loc: &str) -> Result<Treatment> {
                     .ok_or_else(|| Error::framework(loc, "box_cox needs 'lambda'"))?,
             }
         }
-        o => return Err(unknown(loc, "treatment", o, "none, winsorise, log_ct, gii_log, box_cox")),
+        o => {
+            return Err(unknown(
+                loc,
+                "treatment",
+                o,
+                "none, winsorise, log_ct, gii_log, box_cox",
+            ));
+        }
     };
     Ok(t)
 }
@@ -837,7 +947,10 @@ fn normaliser(m: &MethodSpec, loc: &str) -> Result<Normaliser> {
             only(m, loc, &["low", "high"])?;
             let (low, high) = (m.low.unwrap_or(0.0), m.high.unwrap_or(100.0));
             if high <= low {
-                return Err(Error::framework(loc, format!("minmax needs low < high, got [{low}, {high}]")));
+                return Err(Error::framework(
+                    loc,
+                    format!("minmax needs low < high, got [{low}, {high}]"),
+                ));
             }
             Normaliser::MinMax { low, high }
         }
@@ -845,7 +958,10 @@ fn normaliser(m: &MethodSpec, loc: &str) -> Result<Normaliser> {
             only(m, loc, &["mean", "sd"])?;
             let sd = m.sd.unwrap_or(1.0);
             if sd <= 0.0 {
-                return Err(Error::framework(loc, format!("zscore needs sd > 0, got {sd}")));
+                return Err(Error::framework(
+                    loc,
+                    format!("zscore needs sd > 0, got {sd}"),
+                ));
             }
             Normaliser::ZScore {
                 mean: m.mean.unwrap_or(0.0),
@@ -866,7 +982,10 @@ fn normaliser(m: &MethodSpec, loc: &str) -> Result<Normaliser> {
                 return Err(Error::framework(loc, "goalposts needs 'lower' and 'upper'"));
             };
             if lower == upper {
-                return Err(Error::framework(loc, "goalposts 'lower' and 'upper' are equal"));
+                return Err(Error::framework(
+                    loc,
+                    "goalposts 'lower' and 'upper' are equal",
+                ));
             }
             Normaliser::Goalposts {
                 lower,
@@ -882,10 +1001,9 @@ fn normaliser(m: &MethodSpec, loc: &str) -> Result<Normaliser> {
         "dist_to_ref" => {
             only(m, loc, &["unit", "cap", "scale"])?;
             Normaliser::DistToRef {
-                unit: m
-                    .unit
-                    .clone()
-                    .ok_or_else(|| Error::framework(loc, "dist_to_ref needs 'unit', the reference unit's code"))?,
+                unit: m.unit.clone().ok_or_else(|| {
+                    Error::framework(loc, "dist_to_ref needs 'unit', the reference unit's code")
+                })?,
                 cap: m.cap.unwrap_or(false),
                 scale,
             }
@@ -925,15 +1043,29 @@ fn aggregation(m: &MethodSpec, loc: &str) -> Result<Aggregation> {
         "geometric" => Aggregation::Geometric,
         "harmonic" => Aggregation::Harmonic,
         "power" => Aggregation::Power {
-            p: m
-                .p
+            p: m.p
                 .filter(|p| p.is_finite())
                 .ok_or_else(|| Error::framework(loc, "power needs a finite 'p'"))?,
         },
         "copeland" => Aggregation::Copeland,
-        o => return Err(unknown(loc, "aggregation", o, "arithmetic, geometric, harmonic, power, copeland")),
+        o => {
+            return Err(unknown(
+                loc,
+                "aggregation",
+                o,
+                "arithmetic, geometric, harmonic, power, copeland",
+            ));
+        }
     };
-    only(m, loc, if matches!(a, Aggregation::Power { .. }) { &["p"] } else { &[] })?;
+    only(
+        m,
+        loc,
+        if matches!(a, Aggregation::Power { .. }) {
+            &["p"]
+        } else {
+            &[]
+        },
+    )?;
     Ok(a)
 }
 

@@ -55,7 +55,9 @@ mod spec;
 pub mod stats;
 pub mod steps;
 
-pub use build::{Build, BuildOptions, Imputed, Records, ScreenedOut, Stage, Treated, WeightUsed};
+pub use build::{
+    Build, BuildOptions, Imputed, Records, ScreenedOut, Stage, Treated, TreatedPoint, WeightUsed,
+};
 pub use dataset::{Column, Dataset, GroupColumn};
 pub use error::{Error, Result};
 pub use framework::{Framework, LevelOptions, MetaRow, Node, Step, parse_toml};

@@ -38,7 +38,10 @@ impl Build {
     /// The `n` best and `n` worst indicators of every unit.
     pub fn strengths_weaknesses(&self, n: usize) -> Vec<StrengthsWeaknesses> {
         let keys: Vec<Option<u64>> = match &self.units.times {
-            Some(t) => t.iter().map(|&y| Some((i64::from(y) + (1 << 31)) as u64)).collect(),
+            Some(t) => t
+                .iter()
+                .map(|&y| Some((i64::from(y) + (1 << 31)) as u64))
+                .collect(),
             None => vec![Some(0); self.rows.len()],
         };
         let indicators = self.framework.indicators();
@@ -90,7 +93,9 @@ impl Build {
 
     /// Each unit's first and last score of a node and the compound annual growth between them.
     pub fn trends(&self, node: usize) -> Vec<Trend> {
-        let Some(times) = &self.units.times else { return Vec::new() };
+        let Some(times) = &self.units.times else {
+            return Vec::new();
+        };
         let s = &self.scores[node];
         let mut by_unit: HashMap<&str, Vec<(i32, f64)>> = HashMap::new();
         for ((c, &t), &v) in self.units.codes.iter().zip(times).zip(s) {
@@ -104,8 +109,16 @@ impl Build {
                 series.sort_by_key(|&(t, _)| t);
                 let (&(t0, v0), &(t1, v1)) = (series.first()?, series.last()?);
                 let span = t1 - t0;
-                let cagr = (span > 0 && v0 > 0.0 && v1 > 0.0).then(|| (v1 / v0).powf(1.0 / f64::from(span)) - 1.0);
-                Some(Trend { code: code.to_string(), first_year: t0, last_year: t1, first: v0, last: v1, cagr })
+                let cagr = (span > 0 && v0 > 0.0 && v1 > 0.0)
+                    .then(|| (v1 / v0).powf(1.0 / f64::from(span)) - 1.0);
+                Some(Trend {
+                    code: code.to_string(),
+                    first_year: t0,
+                    last_year: t1,
+                    first: v0,
+                    last: v1,
+                    cagr,
+                })
             })
             .collect();
         out.sort_by(|a, b| a.code.cmp(&b.code));

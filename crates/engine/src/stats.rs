@@ -43,7 +43,11 @@ pub fn sd(x: &[f64]) -> f64 {
         .iter()
         .filter(|v| !v.is_nan())
         .fold((0.0, 0usize), |(s, n), v| (s + (v - m) * (v - m), n + 1));
-    if n < 2 { f64::NAN } else { (ss / (n - 1) as f64).sqrt() }
+    if n < 2 {
+        f64::NAN
+    } else {
+        (ss / (n - 1) as f64).sqrt()
+    }
 }
 
 /// Minimum and maximum of the values present; `None` when there are none.
@@ -119,7 +123,9 @@ mod tests {
         let g1 = n.sqrt() * 180.0 / 50f64.powf(1.5);
         assert!((s - g1 * (n * (n - 1.0)).sqrt() / (n - 2.0)).abs() < 1e-12);
         let r = n * 1394.0 / 2500.0;
-        assert!((k - ((n + 1.0) * (r - 3.0) + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0))).abs() < 1e-12);
+        assert!(
+            (k - ((n + 1.0) * (r - 3.0) + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0))).abs() < 1e-12
+        );
         // Excel's formulas, SKEW = n/((n-1)(n-2)) Σ((x-m)/s)³ and
         // KURT = n(n+1)/((n-1)(n-2)(n-3)) Σ((x-m)/s)⁴ - 3(n-1)²/((n-2)(n-3)), give 1.76363261 and 3.228.
         assert!((s - 1.763_632_614_8).abs() < 1e-9, "{s}");

@@ -1,1 +1,19 @@
-//! placeholder
+//! Tabular files at the edge of the engine: reads a [`Dataset`](kechuang_engine::Dataset) and COINr
+//! `iMeta` rows from CSV, and writes a build's stages and results as CSV files or one XLSX workbook.
+//!
+//! - [`read_dataset`] accepts COINr's `iData` layout (`uCode`, `uName`, `Time`, `*_group`) and plain
+//!   `code`/`name`/`year` headers; every cell error names file, line, column and value.
+//! - [`read_imeta`] reads the `iMeta` table.
+//! - [`Table`] is a rectangular sheet; [`build_tables`] turns a build into named tables, which
+//!   [`write_csv`] and [`write_xlsx`] write.
+#![warn(missing_docs)]
+
+mod error;
+mod read;
+mod tables;
+mod write;
+
+pub use error::{Error, Result};
+pub use read::{ReadOptions, read_dataset, read_imeta};
+pub use tables::{Cell, Table, build_tables};
+pub use write::{write_csv, write_xlsx};

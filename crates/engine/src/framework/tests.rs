@@ -89,7 +89,10 @@ fn negative_weight_and_zero_sum_are_rejected() {
         "code = \"a\"\nparent = \"P1\"\nweight = 0",
     );
     let e = err(&text);
-    assert!(e.contains("aggregate \"P1\"") && e.contains("sum to zero"), "{e}");
+    assert!(
+        e.contains("aggregate \"P1\"") && e.contains("sum to zero"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -106,7 +109,9 @@ fn given_level_must_match_children() {
 
 #[test]
 fn unknown_keys_and_parameters_are_rejected() {
-    let e = err(&format!("{SMALL}\n[[step]]\nstep = \"treat\"\nmethod = \"winsorise\"\nwinmx = 3\n"));
+    let e = err(&format!(
+        "{SMALL}\n[[step]]\nstep = \"treat\"\nmethod = \"winsorise\"\nwinmx = 3\n"
+    ));
     assert!(e.contains("winmx"), "{e}");
     let e = err(&format!(
         "{SMALL}\n[[step]]\nstep = \"normalise\"\nmethod = \"minmax\"\np = 3\n[[step]]\nstep = \"aggregate\"\n"
@@ -167,7 +172,10 @@ min_share = 0.6
     );
     let f = Framework::from_toml(&text).expect("valid");
     assert_eq!(f.panel, PanelMode::Pooled);
-    assert_eq!(f.levels[&3].aggregation, Some(Aggregation::Power { p: -1.0 }));
+    assert_eq!(
+        f.levels[&3].aggregation,
+        Some(Aggregation::Power { p: -1.0 })
+    );
     assert_eq!(
         f.steps[3],
         Step::Treat {
@@ -214,10 +222,17 @@ fn imeta_rows_build_the_minimal_framework() {
     ];
     let f = Framework::from_imeta("t", "1", &rows).expect("valid");
     assert_eq!(f.nodes.len(), 4);
-    assert_eq!(f.steps[0], Step::Normalise { normaliser: Normaliser::default() });
+    assert_eq!(
+        f.steps[0],
+        Step::Normalise {
+            normaliser: Normaliser::default()
+        }
+    );
 
     let mut bad = rows.clone();
     bad[1].parent = Some("Q".into());
-    let e = Framework::from_imeta("t", "1", &bad).expect_err("unknown parent").to_string();
+    let e = Framework::from_imeta("t", "1", &bad)
+        .expect_err("unknown parent")
+        .to_string();
     assert!(e.contains("iMeta line 3"), "{e}");
 }

@@ -54,13 +54,27 @@ pub fn columns(
                     }
                     let term = match method {
                         Aggregation::Arithmetic => x,
-                        Aggregation::Geometric => positive(x, start + i, k, "a geometric mean needs values > 0")?.ln(),
-                        Aggregation::Harmonic => 1.0 / positive(x, start + i, k, "a harmonic mean needs values > 0")?,
+                        Aggregation::Geometric => {
+                            positive(x, start + i, k, "a geometric mean needs values > 0")?.ln()
+                        }
+                        Aggregation::Harmonic => {
+                            1.0 / positive(x, start + i, k, "a harmonic mean needs values > 0")?
+                        }
                         Aggregation::Power { p } => {
                             if p < 0.0 {
-                                positive(x, start + i, k, "a power mean with p < 0 needs values > 0")?;
+                                positive(
+                                    x,
+                                    start + i,
+                                    k,
+                                    "a power mean with p < 0 needs values > 0",
+                                )?;
                             } else if x < 0.0 && p.fract() != 0.0 {
-                                return Err(DomainError { row: start + i, child: k, value: x, message: "a power mean with fractional p needs values ≥ 0" });
+                                return Err(DomainError {
+                                    row: start + i,
+                                    child: k,
+                                    value: x,
+                                    message: "a power mean with fractional p needs values ≥ 0",
+                                });
                             }
                             x.powf(p)
                         }
@@ -92,7 +106,12 @@ fn positive(x: f64, row: usize, child: usize, message: &'static str) -> Result<f
     if x > 0.0 {
         Ok(x)
     } else {
-        Err(DomainError { row, child, value: x, message })
+        Err(DomainError {
+            row,
+            child,
+            value: x,
+            message,
+        })
     }
 }
 
@@ -153,7 +172,12 @@ mod tests {
         assert!((g - 18f64.powf(0.25)).abs() < 1e-12);
         let h = one_row(&[1.0, 2.0, 3.0], &[2.0, 1.0, 1.0], Aggregation::Harmonic).expect("ok");
         assert!((h - 4.0 / (2.0 + 0.5 + 1.0 / 3.0)).abs() < 1e-12);
-        let p = one_row(&[1.0, 2.0, 3.0], &[2.0, 1.0, 1.0], Aggregation::Power { p: -1.0 }).expect("ok");
+        let p = one_row(
+            &[1.0, 2.0, 3.0],
+            &[2.0, 1.0, 1.0],
+            Aggregation::Power { p: -1.0 },
+        )
+        .expect("ok");
         assert!((p - h).abs() < 1e-12);
         let q = one_row(&[1.0, 3.0], &[1.0, 1.0], Aggregation::Power { p: 2.0 }).expect("ok");
         assert!((q - 5f64.sqrt()).abs() < 1e-12);
@@ -173,7 +197,14 @@ mod tests {
         let c1 = [1.0, 1.0];
         let c2 = [NA, 3.0];
         let mut out = [0.0; 2];
-        columns(&[&c1, &c2], &[1.0, 1.0], Aggregation::Arithmetic, 0.6, &mut out).expect("ok");
+        columns(
+            &[&c1, &c2],
+            &[1.0, 1.0],
+            Aggregation::Arithmetic,
+            0.6,
+            &mut out,
+        )
+        .expect("ok");
         assert!(out[0].is_nan());
         assert_eq!(out[1], 2.0);
     }

@@ -8,7 +8,13 @@ use crate::stats;
 /// `groups`, the statistic is taken over units of the same group; units without a group, or in a
 /// group with no data, stay missing. Returns how many values were filled.
 pub fn by_statistic(values: &mut [f64], groups: Option<&[Option<u32>]>, median: bool) -> usize {
-    let stat = |x: &[f64]| if median { stats::median(x) } else { stats::mean(x) };
+    let stat = |x: &[f64]| {
+        if median {
+            stats::median(x)
+        } else {
+            stats::mean(x)
+        }
+    };
     match groups {
         None => {
             let fill = stat(values);
@@ -21,9 +27,12 @@ pub fn by_statistic(values: &mut [f64], groups: Option<&[Option<u32>]>, median: 
                     members.entry(*g).or_default().push(*v);
                 }
             }
-            let fills: HashMap<u32, f64> = members.into_iter().map(|(g, x)| (g, stat(&x))).collect();
+            let fills: HashMap<u32, f64> =
+                members.into_iter().map(|(g, x)| (g, stat(&x))).collect();
             fill_where_missing(values, |row| {
-                groups[row].and_then(|g| fills.get(&g).copied()).unwrap_or(f64::NAN)
+                groups[row]
+                    .and_then(|g| fills.get(&g).copied())
+                    .unwrap_or(f64::NAN)
             })
         }
     }

@@ -45,10 +45,18 @@ pub fn column(x: &mut [f64], method: &Normaliser, cx: Context) -> Result<(), Pro
             }
             match t {
                 Transform::Log if *v <= 0.0 => {
-                    return Err(Problem::OutOfDomain { row, value: *v, message: "log transform needs values > 0" });
+                    return Err(Problem::OutOfDomain {
+                        row,
+                        value: *v,
+                        message: "log transform needs values > 0",
+                    });
                 }
                 Transform::Sqrt if *v < 0.0 => {
-                    return Err(Problem::OutOfDomain { row, value: *v, message: "sqrt transform needs values ≥ 0" });
+                    return Err(Problem::OutOfDomain {
+                        row,
+                        value: *v,
+                        message: "sqrt transform needs values ≥ 0",
+                    });
                 }
                 Transform::Log => *v = v.ln(),
                 Transform::Sqrt => *v = v.sqrt(),
@@ -60,8 +68,16 @@ pub fn column(x: &mut [f64], method: &Normaliser, cx: Context) -> Result<(), Pro
     };
     let d = cx.direction;
     // Methods other than goalposts and distance-to-target work on direction × x.
-    let (min, max) = if d < 0.0 { (-raw_max, -raw_min) } else { (raw_min, raw_max) };
-    let constant = || degenerate(format!("is constant ({raw_min}): the method divides by its range, which is zero"));
+    let (min, max) = if d < 0.0 {
+        (-raw_max, -raw_min)
+    } else {
+        (raw_min, raw_max)
+    };
+    let constant = || {
+        degenerate(format!(
+            "is constant ({raw_min}): the method divides by its range, which is zero"
+        ))
+    };
     match method {
         Normaliser::MinMax { low, high } => {
             if max == min {
@@ -87,15 +103,26 @@ pub fn column(x: &mut [f64], method: &Normaliser, cx: Context) -> Result<(), Pro
             x.iter_mut().for_each(|v| *v *= d);
             let n = stats::count(x);
             if n < 2 {
-                return Err(degenerate("has fewer than two values: percentile ranks are undefined"));
+                return Err(degenerate(
+                    "has fewer than two values: percentile ranks are undefined",
+                ));
             }
             let r = stats::rank_ascending_min(x);
             for (v, r) in x.iter_mut().zip(r) {
                 *v = (r - 1.0) / (n - 1) as f64 * scale;
             }
         }
-        Normaliser::Goalposts { lower, upper, scale, cap } => {
-            let (from, to) = if d < 0.0 { (*upper, *lower) } else { (*lower, *upper) };
+        Normaliser::Goalposts {
+            lower,
+            upper,
+            scale,
+            cap,
+        } => {
+            let (from, to) = if d < 0.0 {
+                (*upper, *lower)
+            } else {
+                (*lower, *upper)
+            };
             x.iter_mut().for_each(|v| {
                 let mut y = (*v - from) / (to - from);
                 if *cap {
@@ -108,18 +135,25 @@ pub fn column(x: &mut [f64], method: &Normaliser, cx: Context) -> Result<(), Pro
             if max == min {
                 return Err(constant());
             }
-            x.iter_mut().for_each(|v| *v = (1.0 - (max - d * *v) / (max - min)) * scale);
+            x.iter_mut()
+                .for_each(|v| *v = (1.0 - (max - d * *v) / (max - min)) * scale);
         }
         Normaliser::DistToRef { unit, cap, scale } => {
             let Some(r) = cx.reference_row else {
-                return Err(degenerate(format!("dist_to_ref: reference unit '{unit}' is not in the data")));
+                return Err(degenerate(format!(
+                    "dist_to_ref: reference unit '{unit}' is not in the data"
+                )));
             };
             let xref = d * x[r];
             if xref.is_nan() {
-                return Err(degenerate(format!("dist_to_ref: reference unit '{unit}' has no value")));
+                return Err(degenerate(format!(
+                    "dist_to_ref: reference unit '{unit}' has no value"
+                )));
             }
             if xref == min {
-                return Err(degenerate(format!("dist_to_ref: reference unit '{unit}' has the lowest value, so the distance scale is zero")));
+                return Err(degenerate(format!(
+                    "dist_to_ref: reference unit '{unit}' has the lowest value, so the distance scale is zero"
+                )));
             }
             x.iter_mut().for_each(|v| {
                 let mut y = 1.0 - (xref - d * *v) / (xref - min);
@@ -133,9 +167,15 @@ pub fn column(x: &mut [f64], method: &Normaliser, cx: Context) -> Result<(), Pro
             let Some(t) = target.or(cx.target) else {
                 return Err(degenerate("dist_to_target: no target"));
             };
-            let (base, span) = if d < 0.0 { (raw_max, raw_max - t) } else { (raw_min, t - raw_min) };
+            let (base, span) = if d < 0.0 {
+                (raw_max, raw_max - t)
+            } else {
+                (raw_min, t - raw_min)
+            };
             if span == 0.0 {
-                return Err(degenerate(format!("dist_to_target: the target {t} equals the worst value, so the scale is zero")));
+                return Err(degenerate(format!(
+                    "dist_to_target: the target {t} equals the worst value, so the scale is zero"
+                )));
             }
             x.iter_mut().for_each(|v| {
                 let mut y = d * (*v - base) / span;
@@ -163,7 +203,12 @@ mod tests {
     const NA: f64 = f64::NAN;
 
     fn cx(direction: f64) -> Context {
-        Context { direction, target: None, reference_row: None, transform: None }
+        Context {
+            direction,
+            target: None,
+            reference_row: None,
+            transform: None,
+        }
     }
 
     fn run(x: &[f64], m: Normaliser, c: Context) -> Vec<f64> {
@@ -175,16 +220,35 @@ mod tests {
     fn close(a: &[f64], b: &[f64]) {
         assert_eq!(a.len(), b.len());
         for (x, y) in a.iter().zip(b) {
-            assert!((x.is_nan() && y.is_nan()) || (x - y).abs() < 1e-12, "{a:?} vs {b:?}");
+            assert!(
+                (x.is_nan() && y.is_nan()) || (x - y).abs() < 1e-12,
+                "{a:?} vs {b:?}"
+            );
         }
     }
 
     #[test]
     fn minmax_with_directions() {
         let x = [2.0, 4.0, NA, 6.0];
-        close(&run(&x, Normaliser::default(), cx(1.0)), &[0.0, 50.0, NA, 100.0]);
-        close(&run(&x, Normaliser::default(), cx(-1.0)), &[100.0, 50.0, NA, 0.0]);
-        close(&run(&x, Normaliser::MinMax { low: 1.0, high: 2.0 }, cx(1.0)), &[1.0, 1.5, NA, 2.0]);
+        close(
+            &run(&x, Normaliser::default(), cx(1.0)),
+            &[0.0, 50.0, NA, 100.0],
+        );
+        close(
+            &run(&x, Normaliser::default(), cx(-1.0)),
+            &[100.0, 50.0, NA, 0.0],
+        );
+        close(
+            &run(
+                &x,
+                Normaliser::MinMax {
+                    low: 1.0,
+                    high: 2.0,
+                },
+                cx(1.0),
+            ),
+            &[1.0, 1.5, NA, 2.0],
+        );
     }
 
     #[test]
@@ -196,22 +260,52 @@ mod tests {
 
     #[test]
     fn goalposts_match_the_reference_examples() {
-        let gp = Normaliser::Goalposts { lower: 0.0, upper: 10.0, scale: 1.0, cap: true };
+        let gp = Normaliser::Goalposts {
+            lower: 0.0,
+            upper: 10.0,
+            scale: 1.0,
+            cap: true,
+        };
         close(&run(&[1.0], gp.clone(), cx(1.0)), &[0.1]);
         close(&run(&[1.0], gp.clone(), cx(-1.0)), &[0.9]);
         close(&run(&[-5.0, 15.0], gp, cx(1.0)), &[0.0, 1.0]);
-        let uncapped = Normaliser::Goalposts { lower: 0.0, upper: 10.0, scale: 100.0, cap: false };
+        let uncapped = Normaliser::Goalposts {
+            lower: 0.0,
+            upper: 10.0,
+            scale: 100.0,
+            cap: false,
+        };
         close(&run(&[15.0], uncapped, cx(1.0)), &[150.0]);
     }
 
     #[test]
     fn zscore_rank_and_percent_rank() {
         // mean 2, sd 1
-        close(&run(&[1.0, 2.0, 3.0], Normaliser::ZScore { mean: 10.0, sd: 2.0 }, cx(1.0)), &[8.0, 10.0, 12.0]);
-        close(&run(&[3.0, 1.0, 3.0, 2.0], Normaliser::Rank, cx(1.0)), &[3.0, 1.0, 3.0, 2.0]);
-        close(&run(&[3.0, 1.0, 3.0, 2.0], Normaliser::Rank, cx(-1.0)), &[1.0, 4.0, 1.0, 3.0]);
         close(
-            &run(&[3.0, 1.0, 3.0, 2.0, NA], Normaliser::PercentRank { scale: 100.0 }, cx(1.0)),
+            &run(
+                &[1.0, 2.0, 3.0],
+                Normaliser::ZScore {
+                    mean: 10.0,
+                    sd: 2.0,
+                },
+                cx(1.0),
+            ),
+            &[8.0, 10.0, 12.0],
+        );
+        close(
+            &run(&[3.0, 1.0, 3.0, 2.0], Normaliser::Rank, cx(1.0)),
+            &[3.0, 1.0, 3.0, 2.0],
+        );
+        close(
+            &run(&[3.0, 1.0, 3.0, 2.0], Normaliser::Rank, cx(-1.0)),
+            &[1.0, 4.0, 1.0, 3.0],
+        );
+        close(
+            &run(
+                &[3.0, 1.0, 3.0, 2.0, NA],
+                Normaliser::PercentRank { scale: 100.0 },
+                cx(1.0),
+            ),
             &[200.0 / 3.0, 0.0, 200.0 / 3.0, 100.0 / 3.0, NA],
         );
     }
@@ -219,29 +313,72 @@ mod tests {
     #[test]
     fn distances_and_fraction_of_max() {
         let x = [2.0, 4.0, 10.0];
-        close(&run(&x, Normaliser::DistToMax { scale: 1.0 }, cx(1.0)), &[0.0, 0.25, 1.0]);
-        close(&run(&x, Normaliser::FracMax { scale: 1.0 }, cx(1.0)), &[0.2, 0.4, 1.0]);
-        let reference = Context { reference_row: Some(1), ..cx(1.0) };
-        let dref = Normaliser::DistToRef { unit: "B".into(), cap: true, scale: 1.0 };
+        close(
+            &run(&x, Normaliser::DistToMax { scale: 1.0 }, cx(1.0)),
+            &[0.0, 0.25, 1.0],
+        );
+        close(
+            &run(&x, Normaliser::FracMax { scale: 1.0 }, cx(1.0)),
+            &[0.2, 0.4, 1.0],
+        );
+        let reference = Context {
+            reference_row: Some(1),
+            ..cx(1.0)
+        };
+        let dref = Normaliser::DistToRef {
+            unit: "B".into(),
+            cap: true,
+            scale: 1.0,
+        };
         close(&run(&x, dref, reference), &[0.0, 1.0, 1.0]);
-        let dref = Normaliser::DistToRef { unit: "B".into(), cap: false, scale: 1.0 };
+        let dref = Normaliser::DistToRef {
+            unit: "B".into(),
+            cap: false,
+            scale: 1.0,
+        };
         close(&run(&x, dref, reference), &[0.0, 1.0, 4.0]);
-        let targeted = Context { target: Some(6.0), ..cx(1.0) };
-        let dt = Normaliser::DistToTarget { target: None, cap: true, scale: 1.0 };
+        let targeted = Context {
+            target: Some(6.0),
+            ..cx(1.0)
+        };
+        let dt = Normaliser::DistToTarget {
+            target: None,
+            cap: true,
+            scale: 1.0,
+        };
         close(&run(&x, dt.clone(), targeted), &[0.0, 0.5, 1.0]);
         // Less is better: max 10, target 2 → (10 − x)/8.
-        let low_target = Context { target: Some(2.0), ..cx(-1.0) };
+        let low_target = Context {
+            target: Some(2.0),
+            ..cx(-1.0)
+        };
         close(&run(&x, dt, low_target), &[1.0, 0.75, 0.0]);
     }
 
     #[test]
     fn transforms_apply_first_and_check_their_domain() {
-        let c = Context { transform: Some(Transform::Log), ..cx(1.0) };
-        close(&run(&[1.0, std::f64::consts::E], Normaliser::None, c), &[0.0, 1.0]);
+        let c = Context {
+            transform: Some(Transform::Log),
+            ..cx(1.0)
+        };
+        close(
+            &run(&[1.0, std::f64::consts::E], Normaliser::None, c),
+            &[0.0, 1.0],
+        );
         let mut x = vec![1.0, -2.0];
         let e = column(&mut x, &Normaliser::None, c).expect_err("log of a negative");
-        assert_eq!(e, Problem::OutOfDomain { row: 1, value: -2.0, message: "log transform needs values > 0" });
-        let c = Context { transform: Some(Transform::Sqrt), ..cx(1.0) };
+        assert_eq!(
+            e,
+            Problem::OutOfDomain {
+                row: 1,
+                value: -2.0,
+                message: "log transform needs values > 0"
+            }
+        );
+        let c = Context {
+            transform: Some(Transform::Sqrt),
+            ..cx(1.0)
+        };
         close(&run(&[4.0, 9.0], Normaliser::None, c), &[2.0, 3.0]);
     }
 }

@@ -104,20 +104,28 @@ pub fn column(x: &mut [f64], treatment: &Treatment) -> ColumnTreatment {
 /// current extreme value(s) on the side of the skew take the next value inward. As in COINr, the
 /// count is the size of the latest high set plus the latest low set, so a point tied with an earlier
 /// winsorised one is counted with it.
-fn winsorise(x: &mut [f64], winmax: usize, skew_t: f64, kurt_t: f64) -> (usize, Vec<(usize, Side)>, SkewKurtCheck) {
+fn winsorise(
+    x: &mut [f64],
+    winmax: usize,
+    skew_t: f64,
+    kurt_t: f64,
+) -> (usize, Vec<(usize, Side)>, SkewKurtCheck) {
     let mut hi: Vec<usize> = Vec::new();
     let mut lo: Vec<usize> = Vec::new();
     let mut nwin = 0;
     let mut now = check(x, skew_t, kurt_t);
     while !now.pass && nwin < winmax {
         let high_side = now.skew >= 0.0;
-        let extreme = x
-            .iter()
-            .copied()
-            .filter(|v| !v.is_nan())
-            .fold(if high_side { f64::NEG_INFINITY } else { f64::INFINITY }, |a, v| {
+        let extreme = x.iter().copied().filter(|v| !v.is_nan()).fold(
+            if high_side {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            },
+            |a, v| {
                 if high_side { a.max(v) } else { a.min(v) }
-            });
+            },
+        );
         let positions: Vec<usize> = (0..x.len()).filter(|&i| x[i] == extreme).collect();
         let next = x
             .iter()
@@ -134,7 +142,11 @@ fn winsorise(x: &mut [f64], winmax: usize, skew_t: f64, kurt_t: f64) -> (usize, 
         for &i in &positions {
             x[i] = next;
         }
-        if high_side { hi = positions } else { lo = positions }
+        if high_side {
+            hi = positions
+        } else {
+            lo = positions
+        }
         nwin = hi.len() + lo.len();
         now = check(x, skew_t, kurt_t);
     }
@@ -147,7 +159,9 @@ fn winsorise(x: &mut [f64], winmax: usize, skew_t: f64, kurt_t: f64) -> (usize, 
 }
 
 fn transform(x: &mut [f64], how: Fallback, record: &mut ColumnTreatment, skew_t: f64, kurt_t: f64) {
-    let Some((min, max)) = stats::min_max(x) else { return };
+    let Some((min, max)) = stats::min_max(x) else {
+        return;
+    };
     let name = match how {
         Fallback::None => return,
         Fallback::LogCt => {
@@ -163,7 +177,11 @@ fn transform(x: &mut [f64], how: Fallback, record: &mut ColumnTreatment, skew_t:
         Fallback::BoxCox { lambda } => {
             x.iter_mut().for_each(|v| {
                 let s = *v - min + 1.0;
-                *v = if lambda == 0.0 { s.ln() } else { (s.powf(lambda) - 1.0) / lambda };
+                *v = if lambda == 0.0 {
+                    s.ln()
+                } else {
+                    (s.powf(lambda) - 1.0) / lambda
+                };
             });
             "box_cox"
         }
@@ -228,7 +246,10 @@ mod tests {
         for (t, b) in x.iter().zip(&base) {
             assert!((t - (b - min + 0.01 * (max - min)).ln()).abs() < 1e-12);
         }
-        assert!(r.points.is_empty(), "the log applies to the original values, not the winsorised ones");
+        assert!(
+            r.points.is_empty(),
+            "the log applies to the original values, not the winsorised ones"
+        );
     }
 
     #[test]

@@ -126,6 +126,10 @@ mod tests {
         assert!(w[0] > 0.4 && w[1] > 0.4 && w[2] < 0.2, "{w:?}");
         assert!(explained > 0.6 && explained <= 1.0);
         let k = [1.0, 1.0, 1.0, 1.0];
-        assert_eq!(pca(&[&a[..4], &k]), None, "a constant child has no correlation");
+        assert_eq!(
+            pca(&[&a[..4], &k]),
+            None,
+            "a constant child has no correlation"
+        );
     }
 }

@@ -1,0 +1,84 @@
+//! Errors of reading and writing tables, each naming the file and, for cells, line, column and value.
+
+use std::path::PathBuf;
+
+/// A problem with a file, pointing at the place to fix.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file could not be opened, read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The CSV itself is malformed (unbalanced quotes, ragged rows, bad UTF-8).
+    #[error("{}, line {line}: {message}", path.display())]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// The parser's message.
+        message: String,
+    },
+    /// A required column is absent.
+    #[error("{}: no column '{column}' (expected one of: {expected})", path.display())]
+    MissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// Accepted header names.
+        expected: String,
+    },
+    /// A header appears twice.
+    #[error("{}: column '{column}' appears twice in the header", path.display())]
+    DuplicateColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+    },
+    /// A cell's value is not acceptable.
+    #[error("{}, line {line}, column '{column}': '{value}' {message}", path.display())]
+    Cell {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line (the header is line 1).
+        line: u64,
+        /// The column header.
+        column: String,
+        /// The cell as written.
+        value: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The same unit appears twice (in the same year).
+    #[error("{}, line {line}: unit '{code}'{year} already appears on line {first_line}", path.display())]
+    DuplicateUnit {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the repeat.
+        line: u64,
+        /// 1-based line of the first occurrence.
+        first_line: u64,
+        /// Unit code.
+        code: String,
+        /// " in YEAR" for panel data.
+        year: String,
+    },
+    /// The XLSX writer failed.
+    #[error("{}: {message}", path.display())]
+    Xlsx {
+        /// The file.
+        path: PathBuf,
+        /// The writer's message.
+        message: String,
+    },
+}
+
+/// This crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

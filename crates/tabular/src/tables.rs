@@ -1,0 +1,335 @@
+//! A build as named, rectangular tables: one per stage, the results and each record.
+
+use kechuang_engine::steps::treat::{Side, SkewKurtCheck};
+use kechuang_engine::{Build, Stage};
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Text.
+    Text(String),
+    /// A number; `NAN` is written as an empty cell.
+    Number(f64),
+    /// Nothing.
+    Empty,
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+
+impl From<f64> for Cell {
+    fn from(v: f64) -> Self {
+        Cell::Number(v)
+    }
+}
+
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Cell::Empty, Into::into)
+    }
+}
+
+impl From<u32> for Cell {
+    fn from(v: u32) -> Self {
+        Cell::Number(f64::from(v))
+    }
+}
+
+impl From<i32> for Cell {
+    fn from(v: i32) -> Self {
+        Cell::Number(f64::from(v))
+    }
+}
+
+impl From<usize> for Cell {
+    fn from(v: usize) -> Self {
+        Cell::Number(v as f64)
+    }
+}
+
+impl From<bool> for Cell {
+    fn from(v: bool) -> Self {
+        Cell::Text(if v { "TRUE" } else { "FALSE" }.into())
+    }
+}
+
+/// A named sheet: a header row and data rows of the same width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// File stem and sheet name, e.g. `normalised`.
+    pub name: String,
+    /// Column headers.
+    pub headers: Vec<String>,
+    /// Rows.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+fn stage_table(stage: &Stage) -> Table {
+    let mut headers = vec!["uCode".to_string()];
+    if stage.times.is_some() {
+        headers.push("Time".into());
+    }
+    headers.extend(stage.codes.iter().cloned());
+    let rows = (0..stage.units.len())
+        .map(|u| {
+            let mut row: Vec<Cell> = vec![stage.units[u].as_str().into()];
+            if let Some(t) = &stage.times {
+                row.push(t[u].into());
+            }
+            row.extend(stage.columns.iter().map(|c| Cell::Number(c[u])));
+            row
+        })
+        .collect();
+    Table {
+        name: stage.name.to_string(),
+        headers,
+        rows,
+    }
+}
+
+fn results_table(build: &Build) -> Table {
+    let fw = &build.framework;
+    let units = &build.units;
+    let mut headers = vec!["uCode".to_string(), "uName".to_string()];
+    if units.times.is_some() {
+        headers.push("Time".into());
+    }
+    headers.extend(units.groups.iter().map(|g| g.name.clone()));
+    headers.push("Rank".into());
+    headers.extend(build.group_ranks.iter().map(|(g, _)| format!("Rank_{g}")));
+    headers.extend(
+        build
+            .aggregate_ranks
+            .iter()
+            .map(|(a, _)| format!("Rank_{}", fw.nodes[*a].code)),
+    );
+    let root = fw.root();
+    let yoy = units.times.as_ref().map(|_| build.year_on_year(root));
+    if yoy.is_some() {
+        headers.push(format!("{}_change", fw.nodes[root].code));
+    }
+    // Highest level first, as COINr's results table.
+    let mut order: Vec<usize> = (0..fw.nodes.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(fw.nodes[i].level));
+    headers.extend(order.iter().map(|&i| fw.nodes[i].code.clone()));
+    let rows = (0..build.rows.len())
+        .map(|u| {
+            let mut row: Vec<Cell> = vec![
+                units.codes[u].as_str().into(),
+                units.names[u].as_str().into(),
+            ];
+            if let Some(t) = &units.times {
+                row.push(t[u].into());
+            }
+            row.extend(units.groups.iter().map(|g| Cell::from(g.label(u))));
+            row.push(build.ranks[u].into());
+            row.extend(build.group_ranks.iter().map(|(_, r)| Cell::from(r[u])));
+            row.extend(build.aggregate_ranks.iter().map(|(_, r)| Cell::from(r[u])));
+            if let Some(y) = &yoy {
+                row.push(y[u].into());
+            }
+            row.extend(order.iter().map(|&i| Cell::Number(build.scores[i][u])));
+            row
+        })
+        .collect();
+    Table {
+        name: "results".into(),
+        headers,
+        rows,
+    }
+}
+
+fn check_cells(c: Option<SkewKurtCheck>) -> [Cell; 3] {
+    match c {
+        Some(c) => [c.pass.into(), c.skew.into(), c.kurt.into()],
+        None => [Cell::Empty, Cell::Empty, Cell::Empty],
+    }
+}
+
+fn treatment_table(build: &Build) -> Table {
+    let headers = [
+        "iCode",
+        "Year",
+        "Pass0",
+        "Skew0",
+        "Kurt0",
+        "Winsorised",
+        "Pass1",
+        "Skew1",
+        "Kurt1",
+        "Transform",
+        "Pass2",
+        "Skew2",
+        "Kurt2",
+        "Points",
+    ];
+    let rows = build
+        .records
+        .treated
+        .iter()
+        .map(|t| {
+            let d = &t.details;
+            let mut row: Vec<Cell> = vec![t.indicator.as_str().into(), t.year.into()];
+            row.extend(check_cells(Some(d.initial)));
+            row.push(d.winsorised.into());
+            row.extend(check_cells(d.after_winsorising));
+            row.push(d.transform.into());
+            row.extend(check_cells(d.after_transform));
+            let points: Vec<String> = t
+                .points
+                .iter()
+                .map(|p| {
+                    let side = if p.side == Side::High { "high" } else { "low" };
+                    match p.time {
+                        Some(y) => format!("{} {y} ({side})", p.unit),
+                        None => format!("{} ({side})", p.unit),
+                    }
+                })
+                .collect();
+            row.push(points.join("; ").into());
+            row
+        })
+        .collect();
+    Table {
+        name: "treatment".into(),
+        headers: headers.map(String::from).to_vec(),
+        rows,
+    }
+}
+
+fn records_tables(build: &Build) -> Vec<Table> {
+    let r = &build.records;
+    let mut out = Vec::new();
+    out.push(Table {
+        name: "screening".into(),
+        headers: ["uCode", "Time", "Share"].map(String::from).to_vec(),
+        rows: r
+            .screened_out
+            .iter()
+            .map(|s| vec![s.code.as_str().into(), s.time.into(), s.share.into()])
+            .collect(),
+    });
+    out.push(Table {
+        name: "imputation".into(),
+        headers: ["iCode", "Year", "Imputed", "StillMissing"]
+            .map(String::from)
+            .to_vec(),
+        rows: r
+            .imputed
+            .iter()
+            .map(|i| {
+                vec![
+                    i.indicator.as_str().into(),
+                    i.year.into(),
+                    i.count.into(),
+                    i.still_missing.into(),
+                ]
+            })
+            .collect(),
+    });
+    out.push(Table {
+        name: "weights".into(),
+        headers: ["Aggregate", "Child", "Year", "Weight", "PcaExplained"]
+            .map(String::from)
+            .to_vec(),
+        rows: r
+            .weights
+            .iter()
+            .map(|w| {
+                vec![
+                    w.aggregate.as_str().into(),
+                    w.child.as_str().into(),
+                    w.year.into(),
+                    w.weight.into(),
+                    w.pca_explained.into(),
+                ]
+            })
+            .collect(),
+    });
+    out.push(Table {
+        name: "warnings".into(),
+        headers: vec!["Warning".into()],
+        rows: r.warnings.iter().map(|w| vec![w.as_str().into()]).collect(),
+    });
+    out
+}
+
+fn profiles_table(build: &Build) -> Table {
+    let profiles = build.strengths_weaknesses(3);
+    let list = |v: &[(String, u32)]| -> Cell {
+        v.iter()
+            .map(|(c, r)| format!("{c} ({r})"))
+            .collect::<Vec<_>>()
+            .join("; ")
+            .into()
+    };
+    let mut headers = vec!["uCode".to_string()];
+    if build.units.times.is_some() {
+        headers.push("Time".into());
+    }
+    headers.extend(["Strengths".to_string(), "Weaknesses".to_string()]);
+    let rows = profiles
+        .iter()
+        .enumerate()
+        .map(|(u, p)| {
+            let mut row: Vec<Cell> = vec![build.units.codes[u].as_str().into()];
+            if let Some(t) = &build.units.times {
+                row.push(t[u].into());
+            }
+            row.push(list(&p.strengths));
+            row.push(list(&p.weaknesses));
+            row
+        })
+        .collect();
+    Table {
+        name: "strengths".into(),
+        headers,
+        rows,
+    }
+}
+
+fn trends_table(build: &Build) -> Table {
+    let trends = build.trends(build.framework.root());
+    Table {
+        name: "trends".into(),
+        headers: ["uCode", "FirstYear", "LastYear", "First", "Last", "CAGR"]
+            .map(String::from)
+            .to_vec(),
+        rows: trends
+            .iter()
+            .map(|t| {
+                vec![
+                    t.code.as_str().into(),
+                    t.first_year.into(),
+                    t.last_year.into(),
+                    t.first.into(),
+                    t.last.into(),
+                    t.cagr.into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Every table of a build: the stages (when kept), `results`, `strengths`, `trends` (panel data),
+/// `treatment`, `screening`, `imputation`, `weights` and `warnings`.
+pub fn build_tables(build: &Build) -> Vec<Table> {
+    let mut out: Vec<Table> = build.stages.iter().map(stage_table).collect();
+    out.push(results_table(build));
+    out.push(profiles_table(build));
+    if build.units.times.is_some() {
+        out.push(trends_table(build));
+    }
+    out.push(treatment_table(build));
+    out.extend(records_tables(build));
+    out
+}

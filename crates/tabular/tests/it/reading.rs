@@ -1,0 +1,76 @@
+//! Reading data and iMeta files: layouts accepted and errors that point at the cell.
+
+use std::path::PathBuf;
+
+use kechuang_tabular::{Error, ReadOptions, read_dataset, read_imeta};
+
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kechuang-tabular-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[test]
+fn plain_headers_bom_groups_and_missing_cells() {
+    let p = temp_file(
+        "plain.csv",
+        "\u{feff}code,name,year,district,rd,patents\nA,甲,2023,滨海新区,1.5,NA\nB,乙,2023,,2,3\n",
+    );
+    let opts = ReadOptions {
+        group_columns: vec!["district".into()],
+    };
+    let d = read_dataset(&p, &opts).expect("reads");
+    assert_eq!(d.codes, ["A", "B"]);
+    assert_eq!(d.names, ["甲", "乙"]);
+    assert_eq!(d.times, Some(vec![2023, 2023]));
+    assert_eq!(d.groups[0].label(0), Some("滨海新区"));
+    assert_eq!(d.groups[0].label(1), None);
+    assert!(d.column("patents").expect("col").values[0].is_nan());
+}
+
+#[test]
+fn non_numeric_cell_names_line_column_and_value() {
+    let p = temp_file("bad.csv", "uCode,x,y\nA,1,2\nB,3,abc\n");
+    let e = read_dataset(&p, &ReadOptions::default()).expect_err("bad cell");
+    assert!(
+        matches!(&e, Error::Cell { line: 3, column, value, .. } if column == "y" && value == "abc"),
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .contains("bad.csv, line 3, column 'y': 'abc' is not a number"),
+        "{e}"
+    );
+}
+
+#[test]
+fn duplicate_units_and_columns_are_refused() {
+    let p = temp_file("dup.csv", "uCode,x\nA,1\nB,2\nA,3\n");
+    let e = read_dataset(&p, &ReadOptions::default()).expect_err("duplicate");
+    assert!(
+        e.to_string()
+            .contains("line 4: unit 'A' already appears on line 2"),
+        "{e}"
+    );
+    let p = temp_file("dupcol.csv", "uCode,x,x\nA,1,2\n");
+    let e = read_dataset(&p, &ReadOptions::default()).expect_err("duplicate column");
+    assert!(e.to_string().contains("column 'x' appears twice"), "{e}");
+    let p = temp_file("nocode.csv", "who,x\nA,1\n");
+    let e = read_dataset(&p, &ReadOptions::default()).expect_err("no code column");
+    assert!(e.to_string().contains("uCode"), "{e}");
+}
+
+#[test]
+fn imeta_bad_number_is_located() {
+    let p = temp_file(
+        "imeta.csv",
+        "Level,iCode,Weight,Parent,Type\n1,a,x,P,Indicator\n",
+    );
+    let e = read_imeta(&p).expect_err("bad weight");
+    assert!(
+        e.to_string().contains("line 2, column 'Weight': 'x'"),
+        "{e}"
+    );
+}
