@@ -5,7 +5,7 @@
 //! hierarchy is a tree with one root, levels rise by one from child to parent, weights are usable and
 //! every method's parameters are known.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -153,7 +153,7 @@ pub struct Framework {
     /// How many of `nodes` are indicators.
     pub indicator_count: usize,
     /// Options by level.
-    pub levels: HashMap<u8, LevelOptions>,
+    pub levels: BTreeMap<u8, LevelOptions>,
     /// The pipeline, in order; always holds `normalise` and `aggregate`.
     pub steps: Vec<Step>,
     /// How multi-year data is built.
@@ -186,7 +186,7 @@ impl Framework {
         indicators.extend(spec.indicators.iter().cloned().map(|i| (None, i)));
         aggregates.extend(spec.aggregates.iter().cloned().map(|a| (None, a)));
 
-        let mut levels = HashMap::new();
+        let mut levels = BTreeMap::new();
         for l in &spec.levels {
             let loc = format!("level {}", l.level);
             if l.level < 2 {

@@ -40,6 +40,13 @@ pub struct FrameworkSpec {
     pub steps: Vec<MethodSpec>,
 }
 
+impl FrameworkSpec {
+    /// The file as TOML text.
+    pub fn to_toml(&self) -> Result<String, String> {
+        toml::to_string(self).map_err(|e| e.to_string())
+    }
+}
+
 /// `[panel]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum Error {
     /// The file could not be opened, read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// The operating system's error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The CSV itself is malformed (unbalanced quotes, ragged rows, bad UTF-8).
     #[error("{}, line {line}: {message}", path.display())]
@@ -69,6 +69,14 @@ pub enum Error {
         code: String,
         /// " in YEAR" for panel data.
         year: String,
+    },
+    /// The framework file is invalid.
+    #[error("{}: {error}", path.display())]
+    Framework {
+        /// The framework file.
+        path: PathBuf,
+        /// What the engine found.
+        error: kechuang_engine::Error,
     },
     /// The XLSX writer failed.
     #[error("{}: {message}", path.display())]

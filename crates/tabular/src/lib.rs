@@ -3,17 +3,20 @@
 //!
 //! - [`read_dataset`] accepts COINr's `iData` layout (`uCode`, `uName`, `Time`, `*_group`) and plain
 //!   `code`/`name`/`year` headers; every cell error names file, line, column and value.
-//! - [`read_imeta`] reads the `iMeta` table.
+//! - [`read_imeta`] reads the `iMeta` table; [`load_framework`] loads a framework from a TOML file
+//!   (with the `iMeta` file it names) or from an `iMeta` CSV alone.
 //! - [`Table`] is a rectangular sheet; [`build_tables`] turns a build into named tables, which
 //!   [`write_csv`] and [`write_xlsx`] write.
 #![warn(missing_docs)]
 
 mod error;
+mod framework_file;
 mod read;
 mod tables;
 mod write;
 
 pub use error::{Error, Result};
+pub use framework_file::{LoadedFramework, load_framework};
 pub use read::{ReadOptions, read_dataset, read_imeta};
-pub use tables::{Cell, Table, build_tables};
+pub use tables::{Cell, Table, build_tables, dataset_table};
 pub use write::{write_csv, write_xlsx};

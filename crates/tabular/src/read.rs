@@ -22,7 +22,7 @@ fn csv_error(path: &Path, e: &csv::Error) -> Error {
     match e.kind() {
         csv::ErrorKind::Io(_) => Error::Io {
             path: path.to_path_buf(),
-            source: std::io::Error::other(e.to_string()),
+            error: std::io::Error::other(e.to_string()),
         },
         _ => Error::Csv {
             path: path.to_path_buf(),
@@ -33,9 +33,9 @@ fn csv_error(path: &Path, e: &csv::Error) -> Error {
 }
 
 fn open(path: &Path) -> Result<(csv::Reader<std::fs::File>, Vec<String>)> {
-    let file = std::fs::File::open(path).map_err(|source| Error::Io {
+    let file = std::fs::File::open(path).map_err(|error| Error::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)

@@ -1,7 +1,7 @@
 //! A build as named, rectangular tables: one per stage, the results and each record.
 
 use kechuang_engine::steps::treat::{Side, SkewKurtCheck};
-use kechuang_engine::{Build, Stage};
+use kechuang_engine::{Build, Dataset, Stage};
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +71,34 @@ pub struct Table {
     pub headers: Vec<String>,
     /// Rows.
     pub rows: Vec<Vec<Cell>>,
+}
+
+/// A dataset as a table in the layout [`crate::read_dataset`] reads back: `uCode`, `uName`, `Time`
+/// (panel data), the group columns, then the numeric columns.
+pub fn dataset_table(name: &str, data: &Dataset) -> Table {
+    let mut headers = vec!["uCode".to_string(), "uName".to_string()];
+    if data.times.is_some() {
+        headers.push("Time".into());
+    }
+    headers.extend(data.groups.iter().map(|g| g.name.clone()));
+    headers.extend(data.columns.iter().map(|c| c.code.clone()));
+    let rows = (0..data.len())
+        .map(|u| {
+            let mut row: Vec<Cell> =
+                vec![data.codes[u].as_str().into(), data.names[u].as_str().into()];
+            if let Some(t) = &data.times {
+                row.push(t[u].into());
+            }
+            row.extend(data.groups.iter().map(|g| Cell::from(g.label(u))));
+            row.extend(data.columns.iter().map(|c| Cell::Number(c.values[u])));
+            row
+        })
+        .collect();
+    Table {
+        name: name.to_string(),
+        headers,
+        rows,
+    }
 }
 
 fn stage_table(stage: &Stage) -> Table {

@@ -8,9 +8,9 @@ use crate::error::{Error, Result};
 use crate::tables::{Cell, Table};
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Io {
+    move |error| Error::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 
@@ -18,11 +18,11 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 pub fn write_csv(table: &Table, path: &Path) -> Result<()> {
     let mut w = csv::Writer::from_path(path).map_err(|e| Error::Io {
         path: path.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
+        error: std::io::Error::other(e.to_string()),
     })?;
     let flush = |e: csv::Error| Error::Io {
         path: path.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
+        error: std::io::Error::other(e.to_string()),
     };
     w.write_record(&table.headers).map_err(flush)?;
     let mut buf: Vec<String> = Vec::with_capacity(table.headers.len());

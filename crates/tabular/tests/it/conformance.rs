@@ -1,7 +1,7 @@
 //! The engine against COINr's ASEM reference outputs, stage by stage, to 1e-9 relative error.
 
-use kechuang_engine::{Build, BuildOptions, Framework, Stage, parse_toml};
-use kechuang_tabular::{ReadOptions, read_dataset, read_imeta};
+use kechuang_engine::{Build, BuildOptions, Stage};
+use kechuang_tabular::{ReadOptions, load_framework, read_dataset};
 
 use crate::common::{agrees, agrees_as_written, asem_dir, fixture, reference, reference_text};
 
