@@ -342,9 +342,9 @@ pub fn parse_toml(text: &str) -> Result<FrameworkSpec> {
 
 type Located<T> = (Option<usize>, T);
 
-fn specs_from_imeta(
-    rows: &[MetaRow],
-) -> Result<(Vec<Located<IndicatorSpec>>, Vec<Located<AggregateSpec>>)> {
+type LocatedSpecs = (Vec<Located<IndicatorSpec>>, Vec<Located<AggregateSpec>>);
+
+fn specs_from_imeta(rows: &[MetaRow]) -> Result<LocatedSpecs> {
     let mut indicators = Vec::new();
     let mut aggregates = Vec::new();
     for r in rows {

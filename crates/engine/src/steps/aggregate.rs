@@ -36,7 +36,7 @@ pub fn columns(
     }
     // The power mean's limit at p = 0 is the geometric mean.
     let method = match method {
-        Aggregation::Power { p } if p == 0.0 => Aggregation::Geometric,
+        Aggregation::Power { p: 0.0 } => Aggregation::Geometric,
         m => m,
     };
     let total: f64 = weights.iter().sum();

@@ -89,7 +89,7 @@ pub fn column(x: &mut [f64], method: &Normaliser, cx: Context) -> Result<(), Pro
         Normaliser::ZScore { mean, sd } => {
             x.iter_mut().for_each(|v| *v *= d);
             let (m, s) = (stats::mean(x), stats::sd(x));
-            if !(s > 0.0) {
+            if s.is_nan() || s <= 0.0 {
                 return Err(constant());
             }
             x.iter_mut().for_each(|v| *v = (*v - m) / s * sd + mean);

@@ -24,7 +24,7 @@ pub fn pca(children: &[&[f64]]) -> Option<(Vec<f64>, f64)> {
         .collect();
     let means: Vec<f64> = cols.iter().map(|c| stats::mean(c)).collect();
     let sds: Vec<f64> = cols.iter().map(|c| stats::sd(c)).collect();
-    if sds.iter().any(|s| !(*s > 0.0)) {
+    if sds.iter().any(|s| s.is_nan() || *s <= 0.0) {
         return None;
     }
     let m = rows.len() as f64;
@@ -79,13 +79,13 @@ pub fn symmetric_eigen(mut a: Vec<Vec<f64>>) -> (Vec<f64>, Vec<Vec<f64>>) {
                 let t = if theta == 0.0 { 1.0 } else { t };
                 let c = 1.0 / (t * t + 1.0).sqrt();
                 let s = t * c;
-                for r in 0..k {
-                    let (arp, arq) = (a[r][p], a[r][q]);
-                    a[r][p] = c * arp - s * arq;
-                    a[r][q] = s * arp + c * arq;
+                for row in a.iter_mut() {
+                    let (arp, arq) = (row[p], row[q]);
+                    row[p] = c * arp - s * arq;
+                    row[q] = s * arp + c * arq;
                 }
-                for r in 0..k {
-                    let (apr, aqr) = (a[p][r], a[q][r]);
+                let (row_p, row_q) = (a[p].clone(), a[q].clone());
+                for (r, (apr, aqr)) in row_p.into_iter().zip(row_q).enumerate() {
                     a[p][r] = c * apr - s * aqr;
                     a[q][r] = s * apr + c * aqr;
                 }

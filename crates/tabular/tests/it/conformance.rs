@@ -6,11 +6,10 @@ use kechuang_tabular::{ReadOptions, load_framework, read_dataset};
 use crate::common::{agrees, agrees_as_written, asem_dir, fixture, reference, reference_text};
 
 fn build() -> Build {
-    let spec =
-        parse_toml(&std::fs::read_to_string(fixture("asem-pipeline.toml")).expect("fixture"))
-            .expect("toml");
-    let imeta = read_imeta(&asem_dir().join("iMeta.csv")).expect("iMeta");
-    let framework = Framework::from_spec(&spec, Some(&imeta)).expect("framework");
+    // The fixture names the iMeta file in shared/ by a relative path, as a user's file would.
+    let framework = load_framework(&fixture("asem-pipeline.toml"))
+        .expect("framework")
+        .framework;
     let data = read_dataset(&asem_dir().join("iData.csv"), &ReadOptions::default()).expect("iData");
     let options = BuildOptions {
         keep_stages: true,

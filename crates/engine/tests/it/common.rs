@@ -1,0 +1,66 @@
+//! Small builders shared by the tests.
+
+use kechuang_engine::{Build, BuildOptions, Column, Dataset, Framework, GroupColumn};
+
+pub const NA: f64 = f64::NAN;
+
+/// A framework with the given body after the id and version lines.
+pub fn framework(body: &str) -> Framework {
+    Framework::from_toml(&format!("id = \"t\"\nversion = \"1\"\n{body}"))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Two indicators `a`, `b` under `Index`.
+pub const TWO: &str = r#"
+[[indicator]]
+code = "a"
+parent = "Index"
+[[indicator]]
+code = "b"
+parent = "Index"
+[[aggregate]]
+code = "Index"
+"#;
+
+/// A dataset with unit codes, optional years, one optional group column and numeric columns.
+pub fn data(
+    codes: &[&str],
+    times: Option<&[i32]>,
+    group: Option<&[&str]>,
+    cols: &[(&str, &[f64])],
+) -> Dataset {
+    Dataset {
+        codes: codes.iter().map(|c| c.to_string()).collect(),
+        names: codes.iter().map(|c| c.to_lowercase()).collect(),
+        times: times.map(<[i32]>::to_vec),
+        groups: group
+            .map(|g| vec![GroupColumn::from_labels("g", g)])
+            .unwrap_or_default(),
+        columns: cols
+            .iter()
+            .map(|(c, v)| Column {
+                code: c.to_string(),
+                values: v.to_vec(),
+            })
+            .collect(),
+    }
+}
+
+pub fn run(f: &Framework, d: Dataset) -> Build {
+    let options = BuildOptions {
+        keep_stages: true,
+        rank_aggregates: true,
+        progress: None,
+    };
+    Build::run(f, d, options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn close(a: &[f64], b: &[f64]) {
+    assert_eq!(a.len(), b.len(), "{a:?} vs {b:?}");
+    for (x, y) in a.iter().zip(b) {
+        assert!(
+            (x.is_nan() && y.is_nan()) || (x - y).abs() < 1e-9,
+            "{a:?} vs {b:?}"
+        );
+    }
+}
