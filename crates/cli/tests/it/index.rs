@@ -1,0 +1,257 @@
+//! `kechuang index build|check`, `demo` and the help texts.
+
+use crate::common::{asem, asem_pipeline, kechuang, read_csv, text};
+
+fn build_asem(out: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    let data = asem().join("iData.csv");
+    let fw = asem_pipeline();
+    let mut args = vec![
+        "index",
+        "build",
+        "--data",
+        data.to_str().expect("utf8"),
+        "--framework",
+        fw.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ];
+    args.extend_from_slice(extra);
+    kechuang(&args, out.parent().expect("parent"))
+}
+
+#[test]
+fn build_writes_stages_results_and_a_manifest_matching_the_reference() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("asem");
+    let o = build_asem(&out, &["--xlsx"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("CHE"), "{}", text(&o.stdout));
+    for f in [
+        "raw",
+        "denominated",
+        "imputed",
+        "screened",
+        "treated",
+        "normalised",
+        "aggregated",
+        "results",
+        "treatment",
+        "strengths",
+        "weights",
+    ] {
+        assert!(out.join(format!("{f}.csv")).is_file(), "{f}.csv");
+    }
+    let xlsx = std::fs::read(out.join("index.xlsx")).expect("xlsx");
+    assert_eq!(&xlsx[..2], b"PK", "an XLSX is a zip archive");
+
+    let ours = read_csv(&out.join("results.csv"));
+    let reference = read_csv(&asem().join("expected/results.csv"));
+    assert_eq!(ours.len(), reference.len());
+    for r in &reference {
+        let mine = ours
+            .iter()
+            .find(|o| o["uCode"] == r["uCode"])
+            .expect("unit");
+        assert_eq!(mine["Rank"], r["Rank"], "{}", r["uCode"]);
+        let (a, b): (f64, f64) = (
+            mine["Index"].parse().expect("num"),
+            r["Index"].parse().expect("num"),
+        );
+        assert!(
+            (a - b).abs() <= 1e-9 * b.abs(),
+            "{}: {a} vs {b}",
+            r["uCode"]
+        );
+    }
+
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest"))
+            .expect("json");
+    assert_eq!(manifest["framework_id"], "coinr-asem");
+    assert_eq!(manifest["units_built"], 51);
+    let data_hash = manifest["data"]["sha256"].as_str().expect("hash");
+    assert_eq!(data_hash.len(), 64);
+    assert_eq!(
+        manifest["settings"]["steps"][1]["imputation"]["method"],
+        "group_mean"
+    );
+}
+
+#[test]
+fn the_output_directory_alone_rebuilds_identical_scores() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let first = tmp.path().join("first");
+    assert!(build_asem(&first, &[]).status.success());
+    let data = asem().join("iData.csv");
+    let copy = first.join("framework/asem-pipeline.toml");
+    let second = tmp.path().join("second");
+    let o = kechuang(
+        &[
+            "index",
+            "build",
+            "--data",
+            data.to_str().expect("utf8"),
+            "--framework",
+            copy.to_str().expect("utf8"),
+            "--out",
+            second.to_str().expect("utf8"),
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    for f in ["results.csv", "aggregated.csv", "treatment.csv"] {
+        assert_eq!(
+            std::fs::read(first.join(f)).expect("first"),
+            std::fs::read(second.join(f)).expect("second"),
+            "{f}"
+        );
+    }
+    // Building again into the same directory replaces the earlier build.
+    assert!(build_asem(&first, &[]).status.success());
+}
+
+#[test]
+fn bad_cell_is_located_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut csv = std::fs::read_to_string(asem().join("iData.csv")).expect("data");
+    csv = csv.replacen("4.097985", "4.09x", 1);
+    let data = tmp.path().join("bad.csv");
+    std::fs::write(&data, csv).expect("write");
+    let out = tmp.path().join("out");
+    let fw = asem_pipeline();
+    let o = kechuang(
+        &[
+            "index",
+            "build",
+            "--data",
+            data.to_str().expect("utf8"),
+            "--framework",
+            fw.to_str().expect("utf8"),
+            "--out",
+            out.to_str().expect("utf8"),
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("bad.csv, line 2, column 'LPI': '4.09x' is not a number"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written on error");
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).expect("dir").count(),
+        1,
+        "no partial directory left"
+    );
+}
+
+#[test]
+fn invalid_framework_and_foreign_output_directory() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let fw = tmp.path().join("cycle.toml");
+    std::fs::write(
+        &fw,
+        "id = \"x\"\nversion = \"1\"\n[[indicator]]\ncode = \"a\"\nparent = \"P\"\n[[aggregate]]\ncode = \"P\"\nparent = \"Q\"\n[[aggregate]]\ncode = \"Q\"\nparent = \"P\"\n",
+    )
+    .expect("write");
+    let o = kechuang(
+        &["index", "check", "--framework", fw.to_str().expect("utf8")],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("cycle"), "{}", text(&o.stderr));
+
+    let foreign = tmp.path().join("documents");
+    std::fs::create_dir(&foreign).expect("dir");
+    std::fs::write(foreign.join("thesis.docx"), "precious").expect("write");
+    let o = build_asem(&foreign, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("not an earlier build output"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("thesis.docx")).expect("kept"),
+        "precious"
+    );
+}
+
+#[test]
+fn check_validates_data_against_the_framework() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = asem().join("iData.csv");
+    let imeta = asem().join("iMeta.csv");
+    let o = kechuang(
+        &[
+            "index",
+            "check",
+            "--framework",
+            imeta.to_str().expect("utf8"),
+            "--data",
+            data.to_str().expect("utf8"),
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("49 indicators"),
+        "{}",
+        text(&o.stdout)
+    );
+    let thin = tmp.path().join("thin.csv");
+    std::fs::write(&thin, "uCode,LPI\nA,1\nB,2\n").expect("write");
+    let o = kechuang(
+        &[
+            "index",
+            "check",
+            "--framework",
+            imeta.to_str().expect("utf8"),
+            "--data",
+            thin.to_str().expect("utf8"),
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("column 'Flights' named by the framework is missing"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn demo_builds_a_synthetic_region() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("demo");
+    let o = kechuang(
+        &[
+            "demo",
+            "--units",
+            "300",
+            "--dir",
+            dir.to_str().expect("utf8"),
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let results = read_csv(&dir.join("build/results.csv"));
+    assert_eq!(results.len(), 300);
+    assert!(results.iter().any(|r| r["Rank"] == "1"));
+}
+
+#[test]
+fn help_texts_carry_examples() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for cmd in [
+        &["index", "build", "--help"][..],
+        &["index", "check", "--help"],
+        &["bench", "engine", "--help"],
+        &["demo", "--help"],
+    ] {
+        let o = kechuang(cmd, tmp.path());
+        assert!(o.status.success());
+        assert!(text(&o.stdout).contains("Example"), "{cmd:?}");
+    }
+}

@@ -1,0 +1,4 @@
+//! End-to-end tests of the `kechuang` binary on temporary directories.
+
+mod common;
+mod index;
