@@ -20,7 +20,10 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn every_module_opens_with_a_doc_comment() {
     let mut files = Vec::new();
-    for krate in std::fs::read_dir(workspace().join("crates")).expect("crates").flatten() {
+    for krate in std::fs::read_dir(workspace().join("crates"))
+        .expect("crates")
+        .flatten()
+    {
         rust_files(&krate.path().join("src"), &mut files);
     }
     assert!(files.len() > 10, "found the sources");
@@ -33,22 +36,47 @@ fn every_module_opens_with_a_doc_comment() {
         })
         .map(|f| f.display().to_string())
         .collect();
-    assert!(missing.is_empty(), "modules without a //! header: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "modules without a //! header: {missing:?}"
+    );
 }
 
 #[test]
 fn the_engine_knows_nothing_of_io_frameworks_or_other_crates() {
-    let manifest = std::fs::read_to_string(workspace().join("crates/engine/Cargo.toml")).expect("manifest");
-    let deps = manifest.split("[dependencies]").nth(1).expect("deps").split("\n[").next().expect("section");
-    for forbidden in ["tokio", "sqlx", "axum", "csv", "calamine", "rust_xlsxwriter", "kechuang-"] {
-        assert!(!deps.contains(forbidden), "the engine must not depend on {forbidden}");
+    let manifest =
+        std::fs::read_to_string(workspace().join("crates/engine/Cargo.toml")).expect("manifest");
+    let deps = manifest
+        .split("[dependencies]")
+        .nth(1)
+        .expect("deps")
+        .split("\n[")
+        .next()
+        .expect("section");
+    for forbidden in [
+        "tokio",
+        "sqlx",
+        "axum",
+        "csv",
+        "calamine",
+        "rust_xlsxwriter",
+        "kechuang-",
+    ] {
+        assert!(
+            !deps.contains(forbidden),
+            "the engine must not depend on {forbidden}"
+        );
     }
     let mut files = Vec::new();
     rust_files(&workspace().join("crates/engine/src"), &mut files);
     for f in files {
         let text = std::fs::read_to_string(&f).expect("utf8");
         for io in ["std::fs", "std::net", "std::process", "File::open"] {
-            assert!(!text.contains(io), "{} uses {io}: the engine does no I/O", f.display());
+            assert!(
+                !text.contains(io),
+                "{} uses {io}: the engine does no I/O",
+                f.display()
+            );
         }
     }
 }
@@ -56,7 +84,11 @@ fn the_engine_knows_nothing_of_io_frameworks_or_other_crates() {
 #[test]
 fn toml_examples_in_the_docs_are_valid_frameworks() {
     let doc = std::fs::read_to_string(workspace().join("docs/framework-format.md")).expect("doc");
-    let blocks: Vec<&str> = doc.split("```toml").skip(1).map(|b| b.split("```").next().expect("block")).collect();
+    let blocks: Vec<&str> = doc
+        .split("```toml")
+        .skip(1)
+        .map(|b| b.split("```").next().expect("block"))
+        .collect();
     assert!(!blocks.is_empty(), "the format guide has TOML examples");
     for b in blocks {
         if let Err(e) = kechuang_engine::Framework::from_toml(b) {
