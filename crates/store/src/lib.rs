@@ -1,0 +1,564 @@
+//! Persistence of kechuang's survey data, import batches and index results, in SQLite (embedded, the
+//! default) or PostgreSQL (multi-user deployments), from one code base.
+//!
+//! [`Store::open`] takes a SQLite file path or a `postgres://` URL and applies the migrations of that
+//! dialect (`migrations/sqlite`, `migrations/postgres`: the same versions, written once per dialect).
+//! Every statement is written once: the [`with_pool!`] macro expands the same code for each backend's
+//! concrete types, so the two cannot drift, and the same test suite runs on both.
+//!
+//! - [`Store::import`]: one transaction per file — all rows or none; a re-imported (credit code, year)
+//!   replaces the stored row and keeps the previous version in `survey_history`.
+//! - [`Store::load_year`] / [`Store::load_years`]: records for the engine.
+//! - [`Store::save_build`] / [`Store::results`]: index results stored for the pages to read.
+#![warn(missing_docs)]
+
+mod error;
+mod records;
+pub mod schema;
+
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+
+use kechuang_domain::SurveyRecord;
+use serde_json::Value;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, Row};
+
+pub use error::{Error, Result};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same code against whichever pool the store has; `$pool` is bound to the concrete pool.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.backend {
+            Backend::Sqlite($pool) => $body,
+            Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Who imported a file, and what it was.
+#[derive(Debug, Clone)]
+pub struct BatchMeta {
+    /// The file's name.
+    pub file_name: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// The user who imported it.
+    pub user_name: String,
+    /// Warnings accepted with it.
+    pub warnings: usize,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// The batch's id.
+    pub batch_id: i64,
+    /// Rows new to the store.
+    pub inserted: usize,
+    /// Rows that replaced a different stored version (kept in history).
+    pub updated: usize,
+    /// Rows identical to what was stored.
+    pub unchanged: usize,
+}
+
+/// A recorded import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// Id.
+    pub id: i64,
+    /// File name.
+    pub file_name: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Rows in the file.
+    pub rows_total: i64,
+    /// Rows inserted.
+    pub rows_inserted: i64,
+    /// Rows updated.
+    pub rows_updated: i64,
+    /// Rows unchanged.
+    pub rows_unchanged: i64,
+    /// Warnings accepted.
+    pub warnings: i64,
+    /// When (RFC 3339).
+    pub imported_at: String,
+    /// By whom.
+    pub user_name: String,
+}
+
+/// A replaced version of a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    /// The version number it had.
+    pub version: i32,
+    /// The batch that had written it.
+    pub batch_id: i64,
+    /// The batch that replaced it.
+    pub replaced_by_batch: i64,
+    /// The record as it was.
+    pub record: SurveyRecord,
+}
+
+/// An index build to store.
+#[derive(Debug, Clone)]
+pub struct NewBuild {
+    /// Framework id.
+    pub framework_id: String,
+    /// Framework version.
+    pub framework_version: String,
+    /// Years built.
+    pub years: Vec<i32>,
+    /// Who built it.
+    pub user_name: String,
+    /// The build manifest (JSON).
+    pub manifest: Value,
+}
+
+/// A stored build.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildInfo {
+    /// Id.
+    pub id: i64,
+    /// Framework id.
+    pub framework_id: String,
+    /// Framework version.
+    pub framework_version: String,
+    /// Years, comma-separated.
+    pub years: String,
+    /// Units scored.
+    pub units: i64,
+    /// When (RFC 3339).
+    pub created_at: String,
+}
+
+/// One enterprise-year of a build's results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultRow {
+    /// Enterprise.
+    pub credit_code: String,
+    /// Year.
+    pub year: i32,
+    /// Index score.
+    pub score: Option<f64>,
+    /// Rank by the index within the year.
+    pub rank: Option<i64>,
+    /// Every node's score: `{code: score}`.
+    pub scores: Value,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The store.
+pub struct Store {
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the store at `location`: a `postgres://` or
+    /// `postgresql://` URL, or a SQLite file path (optionally `sqlite://PATH`).
+    pub async fn open(location: &str) -> Result<Store> {
+        let backend =
+            if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+                let pool = PgPoolOptions::new()
+                    .max_connections(8)
+                    .connect(location)
+                    .await?;
+                POSTGRES_MIGRATIONS.run(&pool).await?;
+                Backend::Postgres(pool)
+            } else {
+                let path = location.strip_prefix("sqlite://").unwrap_or(location);
+                if path.is_empty() {
+                    return Err(Error::Location(location.into()));
+                }
+                let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
+                    .map_err(|_| Error::Location(location.into()))?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(options)
+                    .await?;
+                SQLITE_MIGRATIONS.run(&pool).await?;
+                Backend::Sqlite(pool)
+            };
+        Ok(Store { backend })
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn kind(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await)
+    }
+
+    /// Imports records as one batch, in one transaction: all rows or none. `progress` is called with
+    /// the number of rows written so far and returns `false` to cancel (nothing is then written).
+    /// The same (credit code, year) twice among `records` is refused before anything is written.
+    pub async fn import(
+        &self,
+        meta: &BatchMeta,
+        records: &[SurveyRecord],
+        progress: &(dyn Fn(usize) -> bool + Sync),
+    ) -> Result<ImportSummary> {
+        let mut seen = HashSet::with_capacity(records.len());
+        for r in records {
+            if !seen.insert((r.credit_code.as_str(), r.year)) {
+                return Err(Error::DuplicateInBatch {
+                    credit_code: r.credit_code.to_string(),
+                    year: r.year,
+                });
+            }
+        }
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let batch_id: i64 = sqlx::query(
+                "INSERT INTO import_batches (file_name, sha256, rows_total, rows_inserted, rows_updated, rows_unchanged, warnings, imported_at, user_name) \
+                 VALUES ($1, $2, $3, 0, 0, 0, $4, $5, $6) RETURNING id",
+            )
+            .bind(&meta.file_name)
+            .bind(&meta.sha256)
+            .bind(records.len() as i64)
+            .bind(meta.warnings as i64)
+            .bind(now())
+            .bind(&meta.user_name)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+
+            // What is stored already for the years in this file.
+            let years: HashSet<i32> = records.iter().map(|r| r.year).collect();
+            let mut existing: HashMap<(String, i32), (i32, String)> = HashMap::new();
+            for &y in &years {
+                let rows = sqlx::query("SELECT credit_code, version, content_hash FROM survey_records WHERE year = $1")
+                    .bind(y)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                for row in rows {
+                    existing.insert((row.try_get(0)?, y), (row.try_get(1)?, row.try_get(2)?));
+                }
+            }
+            let mut to_write: Vec<(&SurveyRecord, i32, String)> = Vec::new();
+            let mut changed: Vec<&SurveyRecord> = Vec::new();
+            let mut summary = ImportSummary { batch_id, inserted: 0, updated: 0, unchanged: 0 };
+            for r in records {
+                let hash = records::content_hash(r);
+                match existing.get(&(r.credit_code.to_string(), r.year)) {
+                    None => {
+                        summary.inserted += 1;
+                        to_write.push((r, 1, hash));
+                    }
+                    Some((_, old)) if *old == hash => summary.unchanged += 1,
+                    Some((version, _)) => {
+                        summary.updated += 1;
+                        changed.push(r);
+                        to_write.push((r, version + 1, hash));
+                    }
+                }
+            }
+
+            // Keep the versions about to be replaced.
+            let mut by_year: HashMap<i32, Vec<&str>> = HashMap::new();
+            for r in &changed {
+                by_year.entry(r.year).or_default().push(r.credit_code.as_str());
+            }
+            for (year, codes) in by_year {
+                for chunk in codes.chunks(schema::ROWS_PER_STATEMENT) {
+                    let sql = schema::select_records_in(chunk.len());
+                    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(year);
+                    for c in chunk {
+                        q = q.bind(*c);
+                    }
+                    for row in q.fetch_all(&mut *tx).await? {
+                        let (old, version, old_batch) = records::from_row!(row)?;
+                        sqlx::query(
+                            "INSERT INTO survey_history (credit_code, year, version, batch_id, replaced_by_batch, record_json) VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(old.credit_code.as_str())
+                        .bind(old.year)
+                        .bind(version)
+                        .bind(old_batch)
+                        .bind(batch_id)
+                        .bind(serde_json::to_string(&old).unwrap_or_default())
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+            }
+
+            // Enterprises: one row each, the latest year's identity.
+            let mut enterprises: HashMap<&str, (&SurveyRecord, i32, i32)> = HashMap::new();
+            for (r, _, _) in &to_write {
+                let e = enterprises.entry(r.credit_code.as_str()).or_insert((r, r.year, r.year));
+                if r.year >= e.0.year {
+                    e.0 = r;
+                }
+                e.1 = e.1.min(r.year);
+                e.2 = e.2.max(r.year);
+            }
+            let list: Vec<_> = enterprises.into_values().collect();
+            for chunk in list.chunks(schema::ROWS_PER_STATEMENT * 4) {
+                let mut q = sqlx::query(AssertSqlSafe(schema::upsert_enterprises(chunk.len())));
+                for (r, first, last) in chunk {
+                    q = q
+                        .bind(r.credit_code.as_str())
+                        .bind(r.name.as_str())
+                        .bind(r.region_code.as_str())
+                        .bind(r.industry_code.as_str())
+                        .bind(*first)
+                        .bind(*last);
+                }
+                q.execute(&mut *tx).await?;
+            }
+
+            let mut done = 0;
+            for chunk in to_write.chunks(schema::ROWS_PER_STATEMENT) {
+                let mut q = sqlx::query(AssertSqlSafe(schema::upsert_records(chunk.len())));
+                for (r, version, hash) in chunk {
+                    q = records::bind!(q, r, *version, batch_id, hash.as_str());
+                }
+                q.execute(&mut *tx).await?;
+                done += chunk.len();
+                if !progress(done) {
+                    // Dropping the transaction rolls it back.
+                    return Err(Error::Cancelled);
+                }
+            }
+            sqlx::query("UPDATE import_batches SET rows_inserted = $1, rows_updated = $2, rows_unchanged = $3 WHERE id = $4")
+                .bind(summary.inserted as i64)
+                .bind(summary.updated as i64)
+                .bind(summary.unchanged as i64)
+                .bind(batch_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(summary)
+        })
+    }
+
+    /// The years with survey data, ascending.
+    pub async fn years(&self) -> Result<Vec<i32>> {
+        with_pool!(self, pool => {
+            let rows = sqlx::query("SELECT DISTINCT year FROM survey_records ORDER BY year").fetch_all(pool).await?;
+            rows.iter().map(|r| r.try_get::<i32, _>(0).map_err(Error::from)).collect()
+        })
+    }
+
+    /// Number of stored records.
+    pub async fn count_records(&self) -> Result<i64> {
+        with_pool!(self, pool => Ok(sqlx::query("SELECT COUNT(*) FROM survey_records").fetch_one(pool).await?.try_get::<i64, _>(0)?))
+    }
+
+    /// Every record of one year, ordered by credit code.
+    pub async fn load_year(&self, year: i32) -> Result<Vec<SurveyRecord>> {
+        self.load_years(&[year]).await
+    }
+
+    /// Every record of these years, ordered by year and credit code.
+    pub async fn load_years(&self, years: &[i32]) -> Result<Vec<SurveyRecord>> {
+        let mut out = Vec::new();
+        for &year in years {
+            let sql = format!(
+                "{} WHERE year = $1 ORDER BY credit_code",
+                *schema::SELECT_RECORDS
+            );
+            with_pool!(self, pool => {
+                let rows = sqlx::query(AssertSqlSafe(sql)).bind(year).fetch_all(pool).await?;
+                out.reserve(rows.len());
+                for row in rows {
+                    out.push(records::from_row!(row)?.0);
+                }
+            });
+        }
+        Ok(out)
+    }
+
+    /// One record.
+    pub async fn record(&self, credit_code: &str, year: i32) -> Result<Option<SurveyRecord>> {
+        let sql = format!(
+            "{} WHERE credit_code = $1 AND year = $2",
+            *schema::SELECT_RECORDS
+        );
+        with_pool!(self, pool => {
+            match sqlx::query(AssertSqlSafe(sql)).bind(credit_code).bind(year).fetch_optional(pool).await? {
+                None => Ok(None),
+                Some(row) => Ok(Some(records::from_row!(row)?.0)),
+            }
+        })
+    }
+
+    /// The current version number of a record.
+    pub async fn version(&self, credit_code: &str, year: i32) -> Result<Option<i32>> {
+        with_pool!(self, pool => {
+            let row = sqlx::query("SELECT version FROM survey_records WHERE credit_code = $1 AND year = $2")
+                .bind(credit_code)
+                .bind(year)
+                .fetch_optional(pool)
+                .await?;
+            Ok(match row { Some(r) => Some(r.try_get(0)?), None => None })
+        })
+    }
+
+    /// Replaced versions of a record, oldest first.
+    pub async fn history(&self, credit_code: &str, year: i32) -> Result<Vec<HistoryEntry>> {
+        with_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT version, batch_id, replaced_by_batch, record_json FROM survey_history WHERE credit_code = $1 AND year = $2 ORDER BY version",
+            )
+            .bind(credit_code)
+            .bind(year)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    let json: String = r.try_get(3)?;
+                    let record = serde_json::from_str(&json).map_err(|e| Error::Corrupt {
+                        credit_code: credit_code.into(),
+                        year,
+                        column: "record_json",
+                        message: e.to_string(),
+                    })?;
+                    Ok(HistoryEntry { version: r.try_get(0)?, batch_id: r.try_get(1)?, replaced_by_batch: r.try_get(2)?, record })
+                })
+                .collect()
+        })
+    }
+
+    /// Every import batch, newest first.
+    pub async fn batches(&self) -> Result<Vec<Batch>> {
+        with_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT id, file_name, sha256, rows_total, rows_inserted, rows_updated, rows_unchanged, warnings, imported_at, user_name FROM import_batches ORDER BY id DESC",
+            )
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(Batch {
+                        id: r.try_get(0)?,
+                        file_name: r.try_get(1)?,
+                        sha256: r.try_get(2)?,
+                        rows_total: r.try_get::<i32, _>(3)?.into(),
+                        rows_inserted: r.try_get::<i32, _>(4)?.into(),
+                        rows_updated: r.try_get::<i32, _>(5)?.into(),
+                        rows_unchanged: r.try_get::<i32, _>(6)?.into(),
+                        warnings: r.try_get::<i32, _>(7)?.into(),
+                        imported_at: r.try_get(8)?,
+                        user_name: r.try_get(9)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Stores an index build and its results in one transaction; returns the build's id.
+    pub async fn save_build(&self, build: &NewBuild, rows: &[ResultRow]) -> Result<i64> {
+        let years = build
+            .years
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query(
+                "INSERT INTO index_builds (framework_id, framework_version, years, units, created_at, user_name, manifest_json) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(&build.framework_id)
+            .bind(&build.framework_version)
+            .bind(&years)
+            .bind(rows.len() as i64)
+            .bind(now())
+            .bind(&build.user_name)
+            .bind(build.manifest.to_string())
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+            const PER_ROW: usize = 6;
+            for chunk in rows.chunks(2000) {
+                let values: Vec<String> = (0..chunk.len())
+                    .map(|i| format!("(${}, ${}, ${}, ${}, ${}, ${})", i * PER_ROW + 1, i * PER_ROW + 2, i * PER_ROW + 3, i * PER_ROW + 4, i * PER_ROW + 5, i * PER_ROW + 6))
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO index_results (build_id, credit_code, year, score, rank, scores_json) VALUES {}",
+                    values.join(", ")
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for r in chunk {
+                    q = q.bind(id).bind(r.credit_code.as_str()).bind(r.year).bind(r.score).bind(r.rank.map(|v| v as i32)).bind(r.scores.to_string());
+                }
+                q.execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Stored builds, newest first.
+    pub async fn builds(&self) -> Result<Vec<BuildInfo>> {
+        with_pool!(self, pool => {
+            let rows = sqlx::query("SELECT id, framework_id, framework_version, years, units, created_at FROM index_builds ORDER BY id DESC")
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(BuildInfo {
+                        id: r.try_get(0)?,
+                        framework_id: r.try_get(1)?,
+                        framework_version: r.try_get(2)?,
+                        years: r.try_get(3)?,
+                        units: r.try_get::<i32, _>(4)?.into(),
+                        created_at: r.try_get(5)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// A build's results for one year, by rank (unranked last).
+    pub async fn results(&self, build_id: i64, year: i32) -> Result<Vec<ResultRow>> {
+        with_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT credit_code, year, score, rank, scores_json FROM index_results WHERE build_id = $1 AND year = $2 \
+                 ORDER BY CASE WHEN rank IS NULL THEN 1 ELSE 0 END, rank, credit_code",
+            )
+            .bind(build_id)
+            .bind(year)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    let json: String = r.try_get(4)?;
+                    Ok(ResultRow {
+                        credit_code: r.try_get(0)?,
+                        year: r.try_get(1)?,
+                        score: r.try_get(2)?,
+                        rank: r.try_get::<Option<i32>, _>(3)?.map(i64::from),
+                        scores: serde_json::from_str(&json).unwrap_or(Value::Null),
+                    })
+                })
+                .collect()
+        })
+    }
+}

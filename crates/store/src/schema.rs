@@ -1,0 +1,107 @@
+//! Column lists of the survey table, derived from the domain's field catalogue, and the SQL built
+//! from them. Only static names from the catalogue are ever spliced into SQL; values are bound.
+
+use std::sync::LazyLock;
+
+use kechuang_domain::{NUMERIC, Num};
+
+/// Text columns of `survey_records` after the key, in order.
+pub const TEXT_COLUMNS: [&str; 13] = [
+    "name",
+    "region_code",
+    "park",
+    "industry_code",
+    "tech_field",
+    "founded_on",
+    "rd_institution_level",
+    "incubation_stage",
+    "hnte_until",
+    "tech_sme_until",
+    "innovative_sme_until",
+    "specialised_sme_until",
+    "little_giant_until",
+];
+
+/// Every column of `survey_records`, in insert order.
+pub fn record_columns() -> Vec<&'static str> {
+    let mut cols = vec!["credit_code", "year", "version", "batch_id", "content_hash"];
+    cols.extend(TEXT_COLUMNS);
+    cols.push("consent_bank");
+    cols.extend(NUMERIC.iter().map(|f| f.key));
+    cols
+}
+
+/// Parameters per record row.
+pub fn params_per_record() -> usize {
+    record_columns().len()
+}
+
+/// Rows per multi-row statement: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+pub const ROWS_PER_STATEMENT: usize = 400;
+
+fn placeholders(rows: usize, per_row: usize) -> String {
+    let mut s = String::with_capacity(rows * per_row * 6);
+    for r in 0..rows {
+        if r > 0 {
+            s.push_str(", ");
+        }
+        s.push('(');
+        for c in 0..per_row {
+            if c > 0 {
+                s.push_str(", ");
+            }
+            s.push('$');
+            s.push_str(&(r * per_row + c + 1).to_string());
+        }
+        s.push(')');
+    }
+    s
+}
+
+/// `INSERT … ON CONFLICT (credit_code, year) DO UPDATE` for `rows` records.
+pub fn upsert_records(rows: usize) -> String {
+    let cols = record_columns();
+    let updates: Vec<String> = cols[2..]
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO survey_records ({}) VALUES {} ON CONFLICT (credit_code, year) DO UPDATE SET {}",
+        cols.join(", "),
+        placeholders(rows, cols.len()),
+        updates.join(", ")
+    )
+}
+
+/// `SELECT` of every record column.
+pub static SELECT_RECORDS: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {} FROM survey_records", record_columns().join(", ")));
+
+/// Upsert of enterprises: the identity of the latest year wins; the span of years grows.
+pub fn upsert_enterprises(rows: usize) -> String {
+    format!(
+        "INSERT INTO enterprises (credit_code, name, region_code, industry_code, first_year, last_year) VALUES {} \
+         ON CONFLICT (credit_code) DO UPDATE SET \
+         name = CASE WHEN excluded.last_year >= enterprises.last_year THEN excluded.name ELSE enterprises.name END, \
+         region_code = CASE WHEN excluded.last_year >= enterprises.last_year THEN excluded.region_code ELSE enterprises.region_code END, \
+         industry_code = CASE WHEN excluded.last_year >= enterprises.last_year THEN excluded.industry_code ELSE enterprises.industry_code END, \
+         first_year = CASE WHEN excluded.first_year < enterprises.first_year THEN excluded.first_year ELSE enterprises.first_year END, \
+         last_year = CASE WHEN excluded.last_year > enterprises.last_year THEN excluded.last_year ELSE enterprises.last_year END",
+        placeholders(rows, 6)
+    )
+}
+
+/// `SELECT … WHERE year = $1 AND credit_code IN ($2, …)` for `n` codes.
+pub fn select_records_in(n: usize) -> String {
+    let list: Vec<String> = (0..n).map(|i| format!("${}", i + 2)).collect();
+    format!(
+        "{} WHERE year = $1 AND credit_code IN ({})",
+        *SELECT_RECORDS,
+        list.join(", ")
+    )
+}
+
+/// The numeric field of a column, if it is one.
+pub fn numeric(column: &str) -> Option<Num> {
+    Num::from_key(column)
+}
