@@ -5,6 +5,8 @@
 //!   `code`/`name`/`year` headers; every cell error names file, line, column and value.
 //! - [`read_imeta`] reads the `iMeta` table; [`load_framework`] loads a framework from a TOML file
 //!   (with the `iMeta` file it names) or from an `iMeta` CSV alone.
+//! - [`survey`]: survey files (CSV in UTF-8/GBK/GB18030, XLSX), validated row by row with every issue
+//!   located; [`write_template`] writes the fill-in template.
 //! - [`Table`] is a rectangular sheet; [`build_tables`] turns a build into named tables, which
 //!   [`write_csv`] and [`write_xlsx`] write.
 #![warn(missing_docs)]
@@ -12,11 +14,14 @@
 mod error;
 mod framework_file;
 mod read;
+pub mod survey;
 mod tables;
+mod template;
 mod write;
 
 pub use error::{Error, Result};
 pub use framework_file::{LoadedFramework, load_framework};
 pub use read::{ReadOptions, read_dataset, read_imeta};
 pub use tables::{Cell, Table, build_tables, dataset_table};
-pub use write::{write_csv, write_xlsx};
+pub use template::write_template;
+pub use write::{write_csv, write_csv_table, write_xlsx};

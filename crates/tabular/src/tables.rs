@@ -3,6 +3,8 @@
 use kechuang_engine::steps::treat::{Side, SkewKurtCheck};
 use kechuang_engine::{Build, Dataset, Stage};
 
+pub use crate::write::write_csv_table;
+
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {

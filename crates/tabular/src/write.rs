@@ -16,10 +16,17 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 
 /// Writes one table as CSV (UTF-8, numbers at full precision, missing as empty).
 pub fn write_csv(table: &Table, path: &Path) -> Result<()> {
-    let mut w = csv::Writer::from_path(path).map_err(|e| Error::Io {
-        path: path.to_path_buf(),
-        error: std::io::Error::other(e.to_string()),
-    })?;
+    write_csv_table(table, path, false)
+}
+
+/// Writes one table as CSV; `bom` prefixes a UTF-8 byte-order mark so that Excel on Chinese Windows
+/// opens Chinese text correctly.
+pub fn write_csv_table(table: &Table, path: &Path, bom: bool) -> Result<()> {
+    let mut file = std::fs::File::create(path).map_err(io(path))?;
+    if bom {
+        std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF").map_err(io(path))?;
+    }
+    let mut w = csv::Writer::from_writer(file);
     let flush = |e: csv::Error| Error::Io {
         path: path.to_path_buf(),
         error: std::io::Error::other(e.to_string()),

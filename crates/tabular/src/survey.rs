@@ -1,0 +1,437 @@
+//! Survey files: reading CSV (UTF-8, UTF-8 with BOM, GBK, GB18030) and XLSX with Chinese or English
+//! headers (or a column-mapping file), validating every row with the domain's rules, and a report of
+//! every issue located by file, sheet, row and column.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader, open_workbook_auto};
+use chrono::{Datelike, NaiveDate};
+use kechuang_domain::{
+    Field, ParseContext, Severity, SurveyRecord, TEXT, cross_year, parse_record,
+};
+
+use crate::error::{Error, Result};
+use crate::tables::{Cell, Table};
+
+/// Text encodings accepted for CSV files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Decide from the bytes: a UTF-8 BOM or valid UTF-8 is UTF-8; anything else is GB18030 (a
+    /// superset of GBK, as Excel on Chinese Windows writes).
+    Detect,
+    /// UTF-8, with or without BOM.
+    Utf8,
+    /// GBK.
+    Gbk,
+    /// GB18030.
+    Gb18030,
+}
+
+impl Encoding {
+    /// Parses `auto`, `utf-8`, `gbk` or `gb18030`.
+    pub fn parse(s: &str) -> Option<Encoding> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "auto" | "detect" => Encoding::Detect,
+            "utf-8" | "utf8" => Encoding::Utf8,
+            "gbk" | "cp936" => Encoding::Gbk,
+            "gb18030" => Encoding::Gb18030,
+            _ => return None,
+        })
+    }
+}
+
+/// How to read a survey file.
+#[derive(Debug, Clone)]
+pub struct SurveyReadOptions {
+    /// CSV encoding.
+    pub encoding: Encoding,
+    /// XLSX sheet (the first when absent).
+    pub sheet: Option<String>,
+    /// Extra header → field mappings (from a mapping file), tried before the built-in names.
+    pub mapping: HashMap<String, Field>,
+    /// Validation context.
+    pub context: ParseContext,
+}
+
+/// An issue with its place in a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocatedIssue {
+    /// File.
+    pub file: PathBuf,
+    /// Sheet (XLSX only).
+    pub sheet: Option<String>,
+    /// 1-based row as the user sees it (the header is row 1).
+    pub row: usize,
+    /// The column header as written in the file (or the field's Chinese label when absent).
+    pub column: String,
+    /// The value as written.
+    pub value: String,
+    /// Rule id.
+    pub rule: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Message.
+    pub message: String,
+}
+
+impl std::fmt::Display for LocatedIssue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let file = self.file.file_name().map_or_else(
+            || self.file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let sheet = self
+            .sheet
+            .as_ref()
+            .map(|s| format!(", {s}"))
+            .unwrap_or_default();
+        let level = if self.severity == Severity::Error {
+            "error"
+        } else {
+            "warning"
+        };
+        write!(
+            f,
+            "{file}{sheet}, row {}, {}: '{}' {} [{level}: {}]",
+            self.row, self.column, self.value, self.message, self.rule
+        )
+    }
+}
+
+/// A file's valid records and every issue found.
+#[derive(Debug, Clone, Default)]
+pub struct SurveyFile {
+    /// Records of rows without errors, in file order.
+    pub records: Vec<SurveyRecord>,
+    /// Every issue, in file order.
+    pub issues: Vec<LocatedIssue>,
+    /// Data rows read.
+    pub rows: usize,
+}
+
+impl SurveyFile {
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.issues
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .count()
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.issues
+            .iter()
+            .filter(|i| i.severity == Severity::Warning)
+            .count()
+    }
+}
+
+/// Decodes CSV bytes to text.
+pub fn decode(bytes: &[u8], encoding: Encoding) -> String {
+    let utf8 = |b: &[u8]| {
+        String::from_utf8_lossy(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)).into_owned()
+    };
+    match encoding {
+        Encoding::Utf8 => utf8(bytes),
+        Encoding::Gbk => encoding_rs::GBK.decode(bytes).0.into_owned(),
+        Encoding::Gb18030 => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+        Encoding::Detect => {
+            if bytes.starts_with(b"\xEF\xBB\xBF") || std::str::from_utf8(bytes).is_ok() {
+                utf8(bytes)
+            } else {
+                encoding_rs::GB18030.decode(bytes).0.into_owned()
+            }
+        }
+    }
+}
+
+/// Reads a column-mapping file: CSV with columns `column` (the header in the source file) and `field`
+/// (a field's English key or any accepted header).
+pub fn read_mapping(path: &Path) -> Result<HashMap<String, Field>> {
+    let bytes = std::fs::read(path).map_err(|error| Error::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let text = decode(&bytes, Encoding::Detect);
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let mut out = HashMap::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::Csv {
+            path: path.to_path_buf(),
+            line: e.position().map_or(0, csv::Position::line),
+            message: e.to_string(),
+        })?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let (Some(column), Some(field)) = (record.get(0), record.get(1)) else {
+            continue;
+        };
+        let f = Field::from_header(field).ok_or_else(|| Error::Cell {
+            path: path.to_path_buf(),
+            line,
+            column: "field".into(),
+            value: field.into(),
+            message: "is not a survey field".into(),
+        })?;
+        out.insert(column.trim().to_string(), f);
+    }
+    Ok(out)
+}
+
+/// Reads a survey file (`.xlsx`/`.xls`/`.ods` by extension, otherwise CSV) into rows of text cells.
+fn read_grid(
+    path: &Path,
+    options: &SurveyReadOptions,
+) -> Result<(Option<String>, Vec<Vec<String>>)> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+        let xl = |message: String| Error::Xlsx {
+            path: path.to_path_buf(),
+            message,
+        };
+        let mut book = open_workbook_auto(path).map_err(|e| xl(e.to_string()))?;
+        let sheet = match &options.sheet {
+            Some(s) => s.clone(),
+            None => book
+                .sheet_names()
+                .first()
+                .cloned()
+                .ok_or_else(|| xl("the workbook has no sheets".into()))?,
+        };
+        let range = book
+            .worksheet_range(&sheet)
+            .map_err(|e| xl(format!("sheet '{sheet}': {e}")))?;
+        let rows = range
+            .rows()
+            .map(|r| r.iter().map(cell_text).collect())
+            .collect();
+        return Ok((Some(sheet), rows));
+    }
+    let bytes = std::fs::read(path).map_err(|error| Error::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let text = decode(&bytes, options.encoding);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::Csv {
+            path: path.to_path_buf(),
+            line: e.position().map_or(0, csv::Position::line),
+            message: e.to_string(),
+        })?;
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    Ok((None, rows))
+}
+
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        Data::DateTime(d) => {
+            excel_date(d.as_f64()).map_or_else(|| d.as_f64().to_string(), |d| d.to_string())
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// An Excel serial date (days since 1899-12-30) as a date.
+fn excel_date(serial: f64) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(1899, 12, 30)?
+        .checked_add_days(chrono::Days::new(serial.max(0.0) as u64))
+}
+
+/// Reads and validates a survey file: every row is checked, every issue is located, and duplicate
+/// (credit code, year) pairs and implausible year-on-year jumps within the file are reported.
+pub fn read_survey(path: &Path, options: &SurveyReadOptions) -> Result<SurveyFile> {
+    let (sheet, grid) = read_grid(path, options)?;
+    let mut out = SurveyFile::default();
+    let Some((header, rows)) = grid.split_first() else {
+        return Err(Error::MissingColumn {
+            path: path.to_path_buf(),
+            column: "header row".into(),
+            expected: "a header row of field names".into(),
+        });
+    };
+    let mut columns: Vec<Option<Field>> = Vec::with_capacity(header.len());
+    let mut seen: HashMap<Field, String> = HashMap::new();
+    for h in header {
+        let f = options
+            .mapping
+            .get(h.trim())
+            .copied()
+            .or_else(|| Field::from_header(h));
+        if let Some(f) = f
+            && let Some(first) = seen.insert(f, h.clone())
+        {
+            return Err(Error::DuplicateColumn {
+                path: path.to_path_buf(),
+                column: format!("{h} (same field as '{first}')"),
+            });
+        }
+        columns.push(f);
+    }
+    for t in TEXT.iter().filter(|t| t.required) {
+        if !seen.contains_key(&Field::Text(t.field)) {
+            return Err(Error::MissingColumn {
+                path: path.to_path_buf(),
+                column: t.zh.into(),
+                expected: format!("{} / {}", t.zh, t.key),
+            });
+        }
+    }
+    let header_of = |f: Field| seen.get(&f).cloned().unwrap_or_else(|| f.zh().to_string());
+    let mut first_row: HashMap<(String, i32), usize> = HashMap::new();
+    let mut by_code: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let row_no = i + 2;
+        out.rows += 1;
+        let mut cells = HashMap::new();
+        for (c, f) in columns.iter().enumerate() {
+            if let (Some(f), Some(v)) = (f, row.get(c)) {
+                cells.insert(*f, v.clone());
+            }
+        }
+        let (record, issues) = parse_record(&cells, &options.context);
+        for issue in issues {
+            out.issues.push(LocatedIssue {
+                file: path.to_path_buf(),
+                sheet: sheet.clone(),
+                row: row_no,
+                column: header_of(issue.field),
+                value: issue.value,
+                rule: issue.rule.into(),
+                severity: issue.severity,
+                message: issue.message,
+            });
+        }
+        if let Some(r) = record {
+            let key = (r.credit_code.to_string(), r.year);
+            if let Some(first) = first_row.insert(key.clone(), row_no) {
+                out.issues.push(LocatedIssue {
+                    file: path.to_path_buf(),
+                    sheet: sheet.clone(),
+                    row: row_no,
+                    column: header_of(Field::Text(kechuang_domain::Text::CreditCode)),
+                    value: key.0.clone(),
+                    rule: "duplicate_record".into(),
+                    severity: Severity::Error,
+                    message: format!(
+                        "the same enterprise and year ({}) is already on row {first}",
+                        key.1
+                    ),
+                });
+                continue;
+            }
+            by_code
+                .entry(key.0)
+                .or_default()
+                .push((out.records.len(), row_no));
+            out.records.push(r);
+        }
+    }
+    for rows in by_code.values() {
+        let mut rows = rows.clone();
+        rows.sort_by_key(|&(k, _)| out.records[k].year);
+        for w in rows.windows(2) {
+            let (prev, cur) = (&out.records[w[0].0], &out.records[w[1].0]);
+            for issue in cross_year(prev, cur) {
+                out.issues.push(LocatedIssue {
+                    file: path.to_path_buf(),
+                    sheet: sheet.clone(),
+                    row: w[1].1,
+                    column: header_of(issue.field),
+                    value: issue.value,
+                    rule: issue.rule.into(),
+                    severity: issue.severity,
+                    message: issue.message,
+                });
+            }
+        }
+    }
+    out.issues.sort_by_key(|i| i.row);
+    Ok(out)
+}
+
+/// The validation report as a table (file, sheet, row, column, value, rule, severity, message).
+pub fn report_table(issues: &[LocatedIssue]) -> Table {
+    Table {
+        name: "report".into(),
+        headers: [
+            "文件 file",
+            "工作表 sheet",
+            "行 row",
+            "列 column",
+            "值 value",
+            "规则 rule",
+            "级别 severity",
+            "说明 message",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: issues
+            .iter()
+            .map(|i| {
+                vec![
+                    Cell::Text(i.file.display().to_string()),
+                    Cell::from(i.sheet.clone()),
+                    Cell::from(i.row),
+                    Cell::Text(i.column.clone()),
+                    Cell::Text(i.value.clone()),
+                    Cell::Text(i.rule.clone()),
+                    Cell::Text(
+                        if i.severity == Severity::Error {
+                            "error"
+                        } else {
+                            "warning"
+                        }
+                        .into(),
+                    ),
+                    Cell::Text(i.message.clone()),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Records as a table in the template's layout (Chinese headers with units), for export.
+pub fn records_table(records: &[SurveyRecord]) -> Table {
+    let fields = Field::all();
+    Table {
+        name: "survey".into(),
+        headers: fields.iter().map(|f| f.header_zh()).collect(),
+        rows: records
+            .iter()
+            .map(|r| {
+                fields
+                    .iter()
+                    .map(|f| match f {
+                        Field::Text(t) => Cell::Text(r.text(*t)),
+                        Field::Num(n) => r.get(*n).map_or(Cell::Empty, Cell::Number),
+                    })
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// The current year, for [`ParseContext::max_year`].
+pub fn current_year() -> i32 {
+    chrono::Local::now().year()
+}
