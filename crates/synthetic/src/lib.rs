@@ -1,5 +1,6 @@
-//! Synthetic, seeded data for demos and benchmarks: datasets of any size with skewed, partly
-//! missing indicators, and matching frameworks. The same seed always gives the same data.
+//! Synthetic, seeded data for demos and benchmarks: engine datasets of any size with skewed, partly
+//! missing indicators and matching frameworks, and [`region`], a realistic demo region of enterprises'
+//! survey records. The same seed always gives the same data.
 //!
 //! ```
 //! use kechuang_synthetic::{Shape, dataset, framework};
@@ -11,6 +12,8 @@
 //! assert_eq!(framework.indicators().len(), shape.indicators);
 //! ```
 #![warn(missing_docs)]
+
+pub mod region;
 
 use kechuang_engine::{
     AggregateSpec, Column, Dataset, Framework, FrameworkSpec, GroupColumn, IndicatorSpec,
