@@ -14,6 +14,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The annual enterprise innovation survey: template, import with validation, export.
+    Survey {
+        #[command(subcommand)]
+        command: SurveyCommand,
+    },
     /// Build and check composite indices (科技企业创新指数 and any COINr-style framework).
     Index {
         #[command(subcommand)]
@@ -24,23 +29,110 @@ pub enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
-    /// Generate a synthetic region, build its index and print the top of the ranking.
+    /// Generate a demo region of Tianjin enterprises, import it, build its index and print a summary.
     #[command(
-        after_help = "Example:\n  kechuang demo\n  kechuang demo --units 5000 --dir /tmp/kechuang-demo"
+        after_help = "Examples:\n  kechuang demo\n  kechuang demo --enterprises 2000 --data-dir /tmp/kechuang --no-serve"
     )]
     Demo(DemoArgs),
 }
 
+/// Where the store is: `--db`, else `KECHUANG_DATABASE_URL`, else `kechuang-data/kechuang.db`.
+#[derive(Debug, Args, Clone)]
+pub struct StoreArgs {
+    /// A SQLite file path or a postgres:// URL.
+    #[arg(
+        long,
+        env = "KECHUANG_DATABASE_URL",
+        default_value = "kechuang-data/kechuang.db"
+    )]
+    pub db: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SurveyCommand {
+    /// Write the fill-in template: XLSX (Chinese headers, drop-down lists, a notes sheet) or CSV.
+    #[command(
+        after_help = "Examples:\n  kechuang survey template --out 调查表.xlsx\n  kechuang survey template --out template.csv"
+    )]
+    Template(TemplateArgs),
+    /// Validate survey files and import them; with any error (or warning, unless accepted) nothing is written.
+    #[command(after_help = "Examples:\n  kechuang survey import 2025.xlsx\n  \
+        kechuang survey import a.csv b.csv --encoding gbk --report report.xlsx\n  \
+        kechuang survey import other-layout.csv --mapping columns.csv --accept-warnings\n\n\
+        Each file is one batch (file name, SHA-256, row counts, time, user) in one transaction. Re-importing an\n\
+        enterprise and year replaces it and keeps the previous version in the history.\n\
+        Exit code 0: imported; 1: the files have problems (listed, nothing written); 2: another error.")]
+    Import(ImportArgs),
+    /// Export stored survey records (a year, several, or all) as CSV or XLSX in the template's layout.
+    #[command(
+        after_help = "Examples:\n  kechuang survey export --year 2025 --out 2025.xlsx\n  kechuang survey export --out panel.csv"
+    )]
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Output file; .xlsx for the workbook, anything else for a CSV header row (UTF-8 with BOM).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Survey files: CSV or XLSX.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// CSV encoding: auto, utf-8, gbk or gb18030.
+    #[arg(long, default_value = "auto")]
+    pub encoding: String,
+    /// XLSX sheet to read (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Column-mapping file (CSV: column,field) for files with other headers.
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// Import even if there are warnings (errors always stop the import).
+    #[arg(long)]
+    pub accept_warnings: bool,
+    /// Write the validation report to this file (.csv or .xlsx).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// The user recorded with the batch (default: $USER).
+    #[arg(long, env = "USER", default_value = "unknown")]
+    pub user: String,
+    /// Validate only; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Year to export (repeatable; default: every year).
+    #[arg(long = "year")]
+    pub years: Vec<i32>,
+    /// Output file: .xlsx or .csv.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum IndexCommand {
-    /// Run a framework's pipeline on a data table and write every stage, the results and a manifest.
+    /// Run a framework's pipeline on a data table, or on stored survey data, and write or store the results.
     #[command(after_help = "Examples:\n  \
         kechuang index build --data iData.csv --framework iMeta.csv --out out/\n  \
-        kechuang index build --data survey.csv --framework framework.toml --out out/ --xlsx\n\n\
-        The output directory receives one CSV per stage (raw, denominated, imputed, screened, treated,\n\
-        normalised, aggregated), results.csv, strengths.csv, treatment.csv, screening.csv, imputation.csv,\n\
-        weights.csv, warnings.csv, trends.csv for panel data, a copy of the framework files, and\n\
-        manifest.json. Nothing is written when the build fails.")]
+        kechuang index build --data survey.csv --framework framework.toml --out out/ --xlsx\n  \
+        kechuang index build --framework survey-basic                # stored survey data, all years\n  \
+        kechuang index build --framework survey-basic --year 2025 --out out/2025\n\n\
+        With --data, the output directory receives one CSV per stage (raw, denominated, imputed, screened,\n\
+        treated, normalised, aggregated), results.csv, strengths.csv, treatment.csv, screening.csv,\n\
+        imputation.csv, weights.csv, warnings.csv, trends.csv for panel data, a copy of the framework files,\n\
+        and manifest.json. Without --data, the survey records in the store are built and the results are\n\
+        stored with the build's manifest (and also written when --out is given). Nothing is written when\n\
+        the build fails. --framework takes a file or the name of a shipped framework (survey-basic).")]
     Build(BuildArgs),
     /// Validate a framework, and a data table against it, without writing anything.
     #[command(
@@ -58,31 +150,45 @@ pub enum BenchCommand {
         after_help = "Example:\n  cargo run --release -- bench engine --units 1000000 --indicators 50"
     )]
     Engine(BenchArgs),
+    /// Time importing survey rows from CSV into the store, and loading a year back for the engine.
+    #[command(
+        after_help = "Examples:\n  cargo run --release -- bench import --rows 1000000\n  \
+        cargo run --release -- bench import --rows 1000000 --db postgres://user@localhost/kechuang_bench"
+    )]
+    Import(BenchImportArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Data table (CSV, UTF-8): a unit code column (uCode or code), optional uName/name, Time/year and
-    /// *_group columns, then numeric columns.
+    /// *_group columns, then numeric columns. Without it, stored survey data is built.
     #[arg(long)]
-    pub data: PathBuf,
-    /// Framework: a TOML file (native format) or a COINr iMeta CSV (minimal build).
+    pub data: Option<PathBuf>,
+    /// Framework: a TOML file, a COINr iMeta CSV (minimal build), or a shipped framework's name.
     #[arg(long)]
     pub framework: PathBuf,
-    /// Output directory (created; replaced only if it holds an earlier build).
+    /// Output directory (created; replaced only if it holds an earlier build). Required with --data.
     #[arg(long)]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
     /// Also write all tables as the sheets of one workbook, index.xlsx.
     #[arg(long)]
     pub xlsx: bool,
     /// Extra group columns (ranked within) beyond those whose header ends in _group.
     #[arg(long = "group", value_name = "COLUMN")]
     pub groups: Vec<String>,
+    /// With stored data: the years to build (repeatable; default: every year).
+    #[arg(long = "year")]
+    pub years: Vec<i32>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The user recorded with a stored build (default: $USER).
+    #[arg(long, env = "USER", default_value = "unknown")]
+    pub user: String,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Framework: a TOML file or a COINr iMeta CSV.
+    /// Framework: a TOML file, a COINr iMeta CSV, or a shipped framework's name.
     #[arg(long)]
     pub framework: PathBuf,
     /// Data table to check against the framework (optional).
@@ -113,11 +219,30 @@ pub struct BenchArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct BenchImportArgs {
+    /// Survey rows (enterprises in one year).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: usize,
+    /// Store to import into (default: a new SQLite file in a temporary directory).
+    #[arg(long)]
+    pub db: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Where to write the demo data and the build.
-    #[arg(long, default_value = "kechuang-data/demo")]
-    pub dir: PathBuf,
-    /// Number of synthetic units.
-    #[arg(long, default_value_t = 2000)]
-    pub units: usize,
+    /// Where the demo's files and database go (a `demo` folder inside it).
+    #[arg(long, default_value = "kechuang-data")]
+    pub data_dir: PathBuf,
+    /// Enterprises in the region.
+    #[arg(long, default_value_t = 20_000)]
+    pub enterprises: usize,
+    /// First and last survey year.
+    #[arg(long, default_value = "2021-2025")]
+    pub years: String,
+    /// Random seed (the same seed gives the same region).
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Stop after indexing and the summary (the web UI is not served yet either way).
+    #[arg(long)]
+    pub no_serve: bool,
 }

@@ -1,43 +1,181 @@
-//! `kechuang demo`: a synthetic region, its framework and a full index build, in one command.
+//! `kechuang demo`: a synthetic Tianjin region imported through the real survey path, indexed, and
+//! summarised; plus a file of typical survey errors run through validation to show the report.
 
-use anyhow::{Context, Result};
-use kechuang_synthetic::{Shape, dataset, framework_spec};
-use kechuang_tabular::{dataset_table, write_csv};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
-use crate::args::{BuildArgs, DemoArgs};
-use crate::index;
+use anyhow::{Context, Result, bail};
+use kechuang_domain::{Field, SurveyRecord, held_in};
+use kechuang_store::Store;
+use kechuang_synthetic::region::{RegionSpec, corrupted_rows, region};
+use kechuang_tabular::survey::records_table;
+use kechuang_tabular::{Cell, Table, write_csv_table, write_template};
+
+use crate::args::{BuildArgs, DemoArgs, StoreArgs};
+use crate::index::{build_stored, resolve_framework};
+use crate::runtime;
+use crate::survey::{import_validated, print_issues, read_options, validate, write_report};
+
+fn years(spec: &str) -> Result<Vec<i32>> {
+    let (a, b) = spec.split_once('-').unwrap_or((spec, spec));
+    let (a, b): (i32, i32) = (
+        a.trim().parse().context("--years")?,
+        b.trim().parse().context("--years")?,
+    );
+    if a > b || b - a > 30 {
+        bail!("--years {spec}: give FIRST-LAST, e.g. 2021-2025");
+    }
+    Ok((a..=b).collect())
+}
 
 pub fn run(args: &DemoArgs) -> Result<()> {
-    let shape = Shape {
-        units: args.units,
-        indicators: 20,
-        pillars: 5,
-        sub_indexes: 2,
-        groups: 16,
-        ..Shape::default()
-    };
-    std::fs::create_dir_all(&args.dir)
-        .with_context(|| format!("creating {}", args.dir.display()))?;
-    let data_path = args.dir.join("data.csv");
-    let framework_path = args.dir.join("framework.toml");
-    write_csv(&dataset_table("data", &dataset(&shape)), &data_path)?;
-    let toml = framework_spec(&shape, true)
-        .to_toml()
-        .map_err(anyhow::Error::msg)?;
-    std::fs::write(&framework_path, toml)
-        .with_context(|| format!("writing {}", framework_path.display()))?;
+    let years = years(&args.years)?;
+    let dir = args.data_dir.join("demo");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let db = dir.join("kechuang.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", db.display()));
+        if p.exists() {
+            std::fs::remove_file(&p)
+                .with_context(|| format!("removing the previous demo database {}", p.display()))?;
+        }
+    }
     println!(
-        "demo data: {} ({} units × {} indicators)",
-        data_path.display(),
-        shape.units,
-        shape.indicators
+        "generating {} enterprises over {}–{} …",
+        args.enterprises,
+        years[0],
+        years[years.len() - 1]
     );
-    println!("framework: {}", framework_path.display());
-    index::build(&BuildArgs {
-        data: data_path,
-        framework: framework_path,
-        out: args.dir.join("build"),
-        xlsx: true,
-        groups: Vec::new(),
-    })
+    let records = region(&RegionSpec {
+        enterprises: args.enterprises,
+        years: years.clone(),
+        seed: args.seed,
+    });
+
+    // The files a bureau would receive: one per year, plus the template and a file with errors.
+    let mut files = Vec::new();
+    for &y in &years {
+        let of_year: Vec<SurveyRecord> = records.iter().filter(|r| r.year == y).cloned().collect();
+        let path = dir.join(format!("survey-{y}.csv"));
+        write_csv_table(&records_table(&of_year), &path, true)?;
+        files.push(path);
+    }
+    write_template(&dir.join("survey-template.xlsx"))?;
+    let errors_path = dir.join("survey-with-errors.csv");
+    let fields = Field::all();
+    let bad = Table {
+        name: "errors".into(),
+        headers: fields.iter().map(|f| f.header_zh()).collect(),
+        rows: corrupted_rows(&records, args.seed)
+            .into_iter()
+            .map(|(_, cells)| {
+                fields
+                    .iter()
+                    .map(|f| Cell::Text(cells.get(f).cloned().unwrap_or_default()))
+                    .collect()
+            })
+            .collect(),
+    };
+    write_csv_table(&bad, &errors_path, true)?;
+
+    let store_args = StoreArgs {
+        db: db.display().to_string(),
+    };
+    runtime()?.block_on(async {
+        let store = Store::open(&store_args.db).await?;
+        let options = read_options("auto", None, None)?;
+        let v = validate(&store, &files, &options).await?;
+        if v.errors() > 0 {
+            print_issues(&v.issues, 10);
+            bail!("the generated demo files have {} errors", v.errors());
+        }
+        println!(
+            "validated {} files: {} warnings (implausible jumps, accepted for the demo)",
+            files.len(),
+            v.warnings()
+        );
+        let imported = import_validated(&store, &v, "demo").await?;
+        let total: usize = imported.iter().map(|(_, s)| s.inserted).sum();
+        println!(
+            "imported {total} survey records into {} ({})",
+            store_args.db,
+            store.kind()
+        );
+
+        let shown = validate(&store, std::slice::from_ref(&errors_path), &options).await?;
+        let report = dir.join("validation-report.csv");
+        write_report(&shown.issues, &report)?;
+        println!(
+            "{} (typical survey mistakes): {} errors found, e.g.",
+            errors_path.display(),
+            shown.errors()
+        );
+        print_issues(&shown.issues, 4);
+        println!("  full report: {}", report.display());
+
+        let build_args = BuildArgs {
+            data: None,
+            framework: PathBuf::from("survey-basic"),
+            out: Some(dir.join("index")),
+            xlsx: false,
+            groups: Vec::new(),
+            years: years.clone(),
+            store: store_args.clone(),
+            user: "demo".into(),
+        };
+        let loaded = resolve_framework(&build_args.framework)?;
+        build_stored(&build_args, &loaded).await?;
+        district_table(&store, years[years.len() - 1]).await?;
+        store.close().await;
+        Ok(())
+    })?;
+    println!("demo files: {}", dir.display());
+    if !args.no_serve {
+        println!(
+            "the web UI is not part of this version yet: browse the files above, or run `kechuang survey export` and `kechuang index build`"
+        );
+    }
+    Ok(())
+}
+
+/// Enterprises, mean index and certified high-tech enterprises per district, for the latest year.
+async fn district_table(store: &Store, year: i32) -> Result<()> {
+    let Some(build) = store.builds().await?.into_iter().next() else {
+        return Ok(());
+    };
+    let scores: std::collections::HashMap<String, f64> = store
+        .results(build.id, year)
+        .await?
+        .into_iter()
+        .filter_map(|r| r.score.map(|s| (r.credit_code, s)))
+        .collect();
+    let mut by_district: BTreeMap<String, (usize, f64, usize, usize)> = BTreeMap::new();
+    for r in store.load_year(year).await? {
+        let name = r
+            .region_code
+            .district_name()
+            .unwrap_or(r.region_code.as_str())
+            .to_string();
+        let e = by_district.entry(name).or_default();
+        e.0 += 1;
+        if let Some(s) = scores.get(r.credit_code.as_str()) {
+            e.1 += s;
+            e.2 += 1;
+        }
+        e.3 += usize::from(held_in(r.titles.hnte, year));
+    }
+    println!("{year} by district:   enterprises   mean index   高企 (HNTE)");
+    let mut rows: Vec<_> = by_district.into_iter().collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1.0));
+    for (d, (n, sum, scored, hnte)) in rows {
+        println!(
+            "  {d:<10} {n:>12} {:>12.1} {hnte:>12}",
+            if scored > 0 {
+                sum / scored as f64
+            } else {
+                f64::NAN
+            }
+        );
+    }
+    Ok(())
 }

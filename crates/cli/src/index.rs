@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use kechuang_engine::{Build, BuildOptions, Dataset, Framework};
+use kechuang_store::{NewBuild, ResultRow, Store};
 use kechuang_tabular::{
     LoadedFramework, ReadOptions, build_tables, load_framework, read_dataset, write_csv, write_xlsx,
 };
@@ -13,6 +14,7 @@ use serde::Serialize;
 
 use crate::args::{BuildArgs, CheckArgs};
 use crate::output::{MANIFEST, OutputDir, sha256_file};
+use crate::runtime;
 
 /// The input has problems the user must fix (exit code 1).
 #[derive(Debug)]
@@ -26,39 +28,44 @@ impl std::fmt::Display for InvalidInput {
 
 impl std::error::Error for InvalidInput {}
 
-fn invalid_tabular(e: kechuang_tabular::Error) -> anyhow::Error {
+pub fn invalid_tabular(e: kechuang_tabular::Error) -> anyhow::Error {
     match e {
         kechuang_tabular::Error::Io { .. } => anyhow::Error::new(e),
         other => InvalidInput(other.to_string()).into(),
     }
 }
 
-fn invalid_engine(path: &Path, e: kechuang_engine::Error) -> anyhow::Error {
-    InvalidInput(format!("{}: {e}", path.display())).into()
+fn invalid_engine(source: &str, e: kechuang_engine::Error) -> anyhow::Error {
+    InvalidInput(format!("{source}: {e}")).into()
 }
 
-fn load(
-    framework: &Path,
-    data: Option<&Path>,
-    extra_groups: &[String],
-) -> Result<(LoadedFramework, Option<Dataset>)> {
-    let loaded = load_framework(framework).map_err(invalid_tabular)?;
-    let data = match data {
-        None => None,
-        Some(path) => {
-            let mut group_columns = loaded.framework.required_columns().1;
-            group_columns.extend(extra_groups.iter().cloned());
-            group_columns.dedup();
-            Some(read_dataset(path, &ReadOptions { group_columns }).map_err(invalid_tabular)?)
-        }
-    };
-    Ok((loaded, data))
+/// A framework file, or the name of a framework shipped with kechuang.
+pub fn resolve_framework(path: &Path) -> Result<LoadedFramework> {
+    if !path.exists()
+        && let Some(framework) = path
+            .to_str()
+            .and_then(kechuang_enterprise::shipped_framework)
+    {
+        return Ok(LoadedFramework {
+            framework,
+            files: Vec::new(),
+            spec: None,
+        });
+    }
+    load_framework(path).map_err(invalid_tabular)
 }
 
-fn run_build(
+fn read_data(loaded: &LoadedFramework, path: &Path, extra_groups: &[String]) -> Result<Dataset> {
+    let mut group_columns = loaded.framework.required_columns().1;
+    group_columns.extend(extra_groups.iter().cloned());
+    group_columns.dedup();
+    read_dataset(path, &ReadOptions { group_columns }).map_err(invalid_tabular)
+}
+
+pub fn run_build(
     framework: &Framework,
     data: Dataset,
-    data_path: &Path,
+    source: &str,
     keep_stages: bool,
 ) -> Result<Build> {
     let spinner = ProgressBar::new_spinner();
@@ -73,15 +80,15 @@ fn run_build(
         rank_aggregates: true,
         progress: Some(&report),
     };
-    let build = Build::run(framework, data, options).map_err(|e| invalid_engine(data_path, e));
+    let build = Build::run(framework, data, options).map_err(|e| invalid_engine(source, e));
     spinner.finish_and_clear();
     build
 }
 
-#[derive(Serialize)]
-struct FileDigest {
-    path: String,
-    sha256: String,
+#[derive(Serialize, Clone)]
+pub struct FileDigest {
+    pub path: String,
+    pub sha256: String,
 }
 
 #[derive(Serialize)]
@@ -102,23 +109,61 @@ struct Manifest<'a> {
     outputs: Vec<FileDigest>,
 }
 
-pub fn build(args: &BuildArgs) -> Result<()> {
-    let (loaded, data) = load(&args.framework, Some(&args.data), &args.groups)?;
-    let data = data.context("no data")?;
-    let input_rows = data.len();
-    let years = data.years();
-    let fw = &loaded.framework;
-    let build = run_build(fw, data, &args.data, true)?;
-    let tables = build_tables(&build);
+fn manifest<'a>(
+    build: &'a Build,
+    loaded: &LoadedFramework,
+    data: FileDigest,
+    input_rows: usize,
+    years: Vec<i32>,
+    rebuild: String,
+) -> Result<Manifest<'a>> {
+    let fw = &build.framework;
+    Ok(Manifest {
+        kechuang_version: env!("CARGO_PKG_VERSION"),
+        engine_version: kechuang_engine::VERSION,
+        created_unix_seconds: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        framework_id: &fw.id,
+        framework_version: &fw.version,
+        framework_files: loaded
+            .files
+            .iter()
+            .map(|f| {
+                Ok(FileDigest {
+                    path: f.display().to_string(),
+                    sha256: sha256_file(f)?,
+                })
+            })
+            .collect::<Result<_>>()?,
+        data,
+        input_rows,
+        units_built: build.rows.len(),
+        screened_out: build.records.screened_out.len(),
+        years,
+        rebuild,
+        settings: fw,
+        outputs: Vec::new(),
+    })
+}
 
-    let out = OutputDir::create(&args.out)?;
+/// Writes every table, the framework files and the manifest into `out`, all at once.
+fn write_outputs(
+    out_path: &Path,
+    build: &Build,
+    loaded: &LoadedFramework,
+    xlsx: bool,
+    mut manifest: Manifest<'_>,
+) -> Result<()> {
+    let tables = build_tables(build);
+    let out = OutputDir::create(out_path)?;
     let mut outputs = Vec::new();
     for t in &tables {
         let path = out.path().join(format!("{}.csv", t.name));
         write_csv(t, &path)?;
         outputs.push(path);
     }
-    if args.xlsx {
+    if xlsx {
         let path = out.path().join("index.xlsx");
         write_xlsx(&tables, &path)?;
         outputs.push(path);
@@ -126,15 +171,10 @@ pub fn build(args: &BuildArgs) -> Result<()> {
     // Copies of the framework files, so that the output directory alone can rebuild the scores.
     let framework_dir = out.path().join("framework");
     std::fs::create_dir(&framework_dir)?;
-    let mut framework_files = Vec::new();
     for f in &loaded.files {
         let name = f.file_name().context("framework file name")?;
         std::fs::copy(f, framework_dir.join(name))
             .with_context(|| format!("copying {}", f.display()))?;
-        framework_files.push(FileDigest {
-            path: f.display().to_string(),
-            sha256: sha256_file(f)?,
-        });
     }
     // A TOML file naming an iMeta file by a relative path is rewritten to name the copy beside it.
     if let (Some(spec), Some(imeta)) = (&loaded.spec, loaded.files.get(1)) {
@@ -146,57 +186,166 @@ pub fn build(args: &BuildArgs) -> Result<()> {
             copy.to_toml().map_err(anyhow::Error::msg)?,
         )?;
     }
-    let manifest = Manifest {
-        kechuang_version: env!("CARGO_PKG_VERSION"),
-        engine_version: kechuang_engine::VERSION,
-        created_unix_seconds: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
-        framework_id: &fw.id,
-        framework_version: &fw.version,
-        framework_files,
-        data: FileDigest {
-            path: args.data.display().to_string(),
-            sha256: sha256_file(&args.data)?,
-        },
-        input_rows,
-        units_built: build.rows.len(),
-        screened_out: build.records.screened_out.len(),
-        years,
-        rebuild: format!(
-            "kechuang index build --data {} --framework framework/{} --out OUT",
-            args.data.display(),
-            loaded.files[0]
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ),
-        settings: fw,
-        outputs: outputs
+    if loaded.files.is_empty() {
+        // A shipped framework: write its text so that the build can be repeated from the directory.
+        let spec = kechuang_enterprise::SHIPPED
             .iter()
-            .map(|p| {
-                Ok(FileDigest {
-                    path: p
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
-                    sha256: sha256_file(p)?,
-                })
+            .find(|(_, t)| t.contains(&format!("id = \"{}\"", build.framework.id)));
+        if let Some((name, text)) = spec {
+            std::fs::write(framework_dir.join(format!("{name}.toml")), text)?;
+        }
+    }
+    manifest.outputs = outputs
+        .iter()
+        .map(|p| {
+            Ok(FileDigest {
+                path: p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                sha256: sha256_file(p)?,
             })
-            .collect::<Result<_>>()?,
-    };
-    let json = serde_json::to_string_pretty(&manifest)?;
-    std::fs::write(out.path().join(MANIFEST), json)?;
-    out.commit()?;
+        })
+        .collect::<Result<_>>()?;
+    std::fs::write(
+        out.path().join(MANIFEST),
+        serde_json::to_string_pretty(&manifest)?,
+    )?;
+    out.commit()
+}
 
-    summarise(&build, &args.out);
+pub fn build(args: &BuildArgs) -> Result<()> {
+    let loaded = resolve_framework(&args.framework)?;
+    match &args.data {
+        Some(data_path) => {
+            let out = args
+                .out
+                .as_ref()
+                .ok_or_else(|| InvalidInput("--out is required with --data".into()))?;
+            let data = read_data(&loaded, data_path, &args.groups)?;
+            let input_rows = data.len();
+            let years = data.years();
+            let build = run_build(
+                &loaded.framework,
+                data,
+                &data_path.display().to_string(),
+                true,
+            )?;
+            let digest = FileDigest {
+                path: data_path.display().to_string(),
+                sha256: sha256_file(data_path)?,
+            };
+            let fw_name = loaded
+                .files
+                .first()
+                .and_then(|f| f.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let rebuild = format!(
+                "kechuang index build --data {} --framework framework/{fw_name} --out OUT",
+                data_path.display()
+            );
+            let m = manifest(&build, &loaded, digest, input_rows, years, rebuild)?;
+            write_outputs(out, &build, &loaded, args.xlsx, m)?;
+            summarise(&build, &out.display().to_string());
+            Ok(())
+        }
+        None => runtime()?.block_on(build_stored(args, &loaded)),
+    }
+}
+
+/// Builds the stored survey records of the chosen years and stores the results.
+pub async fn build_stored(args: &BuildArgs, loaded: &LoadedFramework) -> Result<()> {
+    let store = Store::open(&args.store.db)
+        .await
+        .with_context(|| format!("opening the store {}", args.store.db))?;
+    let years = if args.years.is_empty() {
+        store.years().await?
+    } else {
+        args.years.clone()
+    };
+    if years.is_empty() {
+        return Err(InvalidInput(format!(
+            "the store {} holds no survey data: import some with `kechuang survey import`",
+            args.store.db
+        ))
+        .into());
+    }
+    let records = store.load_years(&years).await?;
+    if records.is_empty() {
+        return Err(
+            InvalidInput(format!("the store holds no survey records for {years:?}")).into(),
+        );
+    }
+    let input_rows = records.len();
+    let data = kechuang_enterprise::dataset(&records);
+    drop(records);
+    let build = run_build(
+        &loaded.framework,
+        data,
+        &format!("store {}", args.store.db),
+        args.out.is_some(),
+    )?;
+    let digest = FileDigest {
+        path: format!("store {} ({} backend)", args.store.db, store.kind()),
+        sha256: String::new(),
+    };
+    let years_arg: String = years.iter().map(|y| format!(" --year {y}")).collect();
+    let rebuild = format!(
+        "kechuang index build --framework {}{years_arg}",
+        args.framework.display()
+    );
+    let m = manifest(&build, loaded, digest, input_rows, years.clone(), rebuild)?;
+    let manifest_json = serde_json::to_value(&m)?;
+    let new = NewBuild {
+        framework_id: build.framework.id.clone(),
+        framework_version: build.framework.version.clone(),
+        years,
+        user_name: args.user.clone(),
+        manifest: manifest_json,
+    };
+    let id = store.save_build(&new, &result_rows(&build)).await?;
+    if let Some(out) = &args.out {
+        write_outputs(out, &build, loaded, args.xlsx, m)?;
+    }
+    summarise(&build, &format!("build {id} in {}", args.store.db));
     Ok(())
 }
 
-fn summarise(build: &Build, out: &Path) {
+/// A build's results as stored rows: the index score and rank, and every node's score.
+pub fn result_rows(build: &Build) -> Vec<ResultRow> {
+    let root = build.framework.root();
+    let times = build
+        .units
+        .times
+        .clone()
+        .unwrap_or_else(|| vec![0; build.rows.len()]);
+    (0..build.rows.len())
+        .map(|u| {
+            let scores: serde_json::Map<String, serde_json::Value> = build
+                .framework
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !build.scores[*i][u].is_nan())
+                .map(|(i, n)| (n.code.clone(), serde_json::json!(build.scores[i][u])))
+                .collect();
+            let score = build.scores[root][u];
+            ResultRow {
+                credit_code: build.units.codes[u].clone(),
+                year: times[u],
+                score: (!score.is_nan()).then_some(score),
+                rank: build.ranks[u].map(i64::from),
+                scores: serde_json::Value::Object(scores),
+            }
+        })
+        .collect()
+}
+
+pub fn summarise(build: &Build, wrote: &str) {
     let fw = &build.framework;
     println!(
-        "built {} {} on {} units ({} screened out): {} stages, {} warnings",
+        "built {} {} on {} units ({} screened out): {} stages kept, {} warnings",
         fw.id,
         fw.version,
         build.rows.len(),
@@ -204,40 +353,45 @@ fn summarise(build: &Build, out: &Path) {
         build.stages.len(),
         build.records.warnings.len()
     );
-    for w in &build.records.warnings {
+    for w in build.records.warnings.iter().take(10) {
         println!("  warning: {w}");
     }
     let root = fw.root();
+    let latest = build
+        .units
+        .times
+        .as_ref()
+        .and_then(|t| t.iter().max().copied());
     let mut top: Vec<usize> = (0..build.rows.len())
-        .filter(|&u| build.ranks[u].is_some())
+        .filter(|&u| {
+            build.ranks[u].is_some()
+                && build
+                    .units
+                    .times
+                    .as_ref()
+                    .is_none_or(|t| Some(t[u]) == latest)
+        })
         .collect();
-    top.sort_by_key(|&u| {
-        (
-            build.units.times.as_ref().map(|t| std::cmp::Reverse(t[u])),
-            build.ranks[u],
-        )
-    });
-    println!("top units by {}:", fw.nodes[root].code);
+    top.sort_by_key(|&u| build.ranks[u]);
+    println!(
+        "top units by {}{}:",
+        fw.nodes[root].code,
+        latest.map(|y| format!(" in {y}")).unwrap_or_default()
+    );
     for &u in top.iter().take(5) {
-        let year = build
-            .units
-            .times
-            .as_ref()
-            .map(|t| format!(" {}", t[u]))
-            .unwrap_or_default();
         println!(
-            "  {:>4}  {:<12} {:<24} {:8.2}{year}",
+            "  {:>4}  {:<20} {:<28} {:8.2}",
             build.ranks[u].unwrap_or(0),
             build.units.codes[u],
             build.units.names[u],
             build.scores[root][u]
         );
     }
-    println!("wrote {}", out.display());
+    println!("wrote {wrote}");
 }
 
 pub fn check(args: &CheckArgs) -> Result<()> {
-    let (loaded, data) = load(&args.framework, args.data.as_deref(), &args.groups)?;
+    let loaded = resolve_framework(&args.framework)?;
     let fw = &loaded.framework;
     println!(
         "framework {} {}: {} indicators, {} aggregates, {} levels, steps: {}",
@@ -252,9 +406,10 @@ pub fn check(args: &CheckArgs) -> Result<()> {
             .collect::<Vec<_>>()
             .join(" → ")
     );
-    if let (Some(data), Some(path)) = (data, args.data.as_ref()) {
+    if let Some(path) = &args.data {
+        let data = read_data(&loaded, path, &args.groups)?;
         let rows = data.len();
-        let build = run_build(fw, data, path, false)?;
+        let build = run_build(fw, data, &path.display().to_string(), false)?;
         println!(
             "data {}: {rows} rows, {} units after screening: the build would succeed",
             path.display(),

@@ -7,6 +7,7 @@ mod bench;
 mod demo;
 mod index;
 mod output;
+mod survey;
 
 use std::process::ExitCode;
 
@@ -27,14 +28,27 @@ fn main() -> ExitCode {
     }
 }
 
+/// A runtime for the commands that use the store.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
 fn run(cli: args::Cli) -> anyhow::Result<()> {
     match cli.command {
+        args::Command::Survey { command } => match command {
+            args::SurveyCommand::Template(a) => survey::template(&a),
+            args::SurveyCommand::Import(a) => survey::import(&a),
+            args::SurveyCommand::Export(a) => survey::export(&a),
+        },
         args::Command::Index { command } => match command {
             args::IndexCommand::Build(a) => index::build(&a),
             args::IndexCommand::Check(a) => index::check(&a),
         },
         args::Command::Bench { command } => match command {
             args::BenchCommand::Engine(a) => bench::engine(&a),
+            args::BenchCommand::Import(a) => bench::import(&a),
         },
         args::Command::Demo(a) => demo::run(&a),
     }

@@ -208,6 +208,13 @@ impl Store {
         }
     }
 
+    fn dialect(&self) -> schema::Dialect {
+        match self.backend {
+            Backend::Sqlite(_) => schema::Dialect::Sqlite,
+            Backend::Postgres(_) => schema::Dialect::Postgres,
+        }
+    }
+
     /// Closes the pool.
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await)
@@ -231,6 +238,7 @@ impl Store {
                 });
             }
         }
+        let dialect = self.dialect();
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let batch_id: i64 = sqlx::query(
@@ -285,7 +293,7 @@ impl Store {
             }
             for (year, codes) in by_year {
                 for chunk in codes.chunks(schema::ROWS_PER_STATEMENT) {
-                    let sql = schema::select_records_in(chunk.len());
+                    let sql = schema::select_records_in(dialect, chunk.len());
                     let mut q = sqlx::query(AssertSqlSafe(sql)).bind(year);
                     for c in chunk {
                         q = q.bind(*c);
@@ -319,7 +327,7 @@ impl Store {
             }
             let list: Vec<_> = enterprises.into_values().collect();
             for chunk in list.chunks(schema::ROWS_PER_STATEMENT * 4) {
-                let mut q = sqlx::query(AssertSqlSafe(schema::upsert_enterprises(chunk.len())));
+                let mut q = sqlx::query(AssertSqlSafe(schema::upsert_enterprises(dialect, chunk.len())));
                 for (r, first, last) in chunk {
                     q = q
                         .bind(r.credit_code.as_str())
@@ -334,7 +342,7 @@ impl Store {
 
             let mut done = 0;
             for chunk in to_write.chunks(schema::ROWS_PER_STATEMENT) {
-                let mut q = sqlx::query(AssertSqlSafe(schema::upsert_records(chunk.len())));
+                let mut q = sqlx::query(AssertSqlSafe(schema::upsert_records(dialect, chunk.len())));
                 for (r, version, hash) in chunk {
                     q = records::bind!(q, r, *version, batch_id, hash.as_str());
                 }
@@ -495,15 +503,8 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get(0)?;
-            const PER_ROW: usize = 6;
             for chunk in rows.chunks(2000) {
-                let values: Vec<String> = (0..chunk.len())
-                    .map(|i| format!("(${}, ${}, ${}, ${}, ${}, ${})", i * PER_ROW + 1, i * PER_ROW + 2, i * PER_ROW + 3, i * PER_ROW + 4, i * PER_ROW + 5, i * PER_ROW + 6))
-                    .collect();
-                let sql = format!(
-                    "INSERT INTO index_results (build_id, credit_code, year, score, rank, scores_json) VALUES {}",
-                    values.join(", ")
-                );
+                let sql = schema::insert_results(self.dialect(), chunk.len());
                 let mut q = sqlx::query(AssertSqlSafe(sql));
                 for r in chunk {
                     q = q.bind(id).bind(r.credit_code.as_str()).bind(r.year).bind(r.score).bind(r.rank.map(|v| v as i32)).bind(r.scores.to_string());

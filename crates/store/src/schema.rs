@@ -39,7 +39,17 @@ pub fn params_per_record() -> usize {
 /// Rows per multi-row statement: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 pub const ROWS_PER_STATEMENT: usize = 400;
 
-fn placeholders(rows: usize, per_row: usize) -> String {
+/// How a dialect writes bound parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// `?`, bound in order (sqlx's SQLite driver resolves numbered `$N` by a search per parameter,
+    /// which turns a 20,000-parameter statement quadratic).
+    Sqlite,
+    /// `$1`, `$2`, …
+    Postgres,
+}
+
+fn placeholders(dialect: Dialect, rows: usize, per_row: usize) -> String {
     let mut s = String::with_capacity(rows * per_row * 6);
     for r in 0..rows {
         if r > 0 {
@@ -50,8 +60,13 @@ fn placeholders(rows: usize, per_row: usize) -> String {
             if c > 0 {
                 s.push_str(", ");
             }
-            s.push('$');
-            s.push_str(&(r * per_row + c + 1).to_string());
+            match dialect {
+                Dialect::Sqlite => s.push('?'),
+                Dialect::Postgres => {
+                    s.push('$');
+                    s.push_str(&(r * per_row + c + 1).to_string());
+                }
+            }
         }
         s.push(')');
     }
@@ -59,7 +74,7 @@ fn placeholders(rows: usize, per_row: usize) -> String {
 }
 
 /// `INSERT … ON CONFLICT (credit_code, year) DO UPDATE` for `rows` records.
-pub fn upsert_records(rows: usize) -> String {
+pub fn upsert_records(dialect: Dialect, rows: usize) -> String {
     let cols = record_columns();
     let updates: Vec<String> = cols[2..]
         .iter()
@@ -68,7 +83,7 @@ pub fn upsert_records(rows: usize) -> String {
     format!(
         "INSERT INTO survey_records ({}) VALUES {} ON CONFLICT (credit_code, year) DO UPDATE SET {}",
         cols.join(", "),
-        placeholders(rows, cols.len()),
+        placeholders(dialect, rows, cols.len()),
         updates.join(", ")
     )
 }
@@ -78,7 +93,7 @@ pub static SELECT_RECORDS: LazyLock<String> =
     LazyLock::new(|| format!("SELECT {} FROM survey_records", record_columns().join(", ")));
 
 /// Upsert of enterprises: the identity of the latest year wins; the span of years grows.
-pub fn upsert_enterprises(rows: usize) -> String {
+pub fn upsert_enterprises(dialect: Dialect, rows: usize) -> String {
     format!(
         "INSERT INTO enterprises (credit_code, name, region_code, industry_code, first_year, last_year) VALUES {} \
          ON CONFLICT (credit_code) DO UPDATE SET \
@@ -87,15 +102,25 @@ pub fn upsert_enterprises(rows: usize) -> String {
          industry_code = CASE WHEN excluded.last_year >= enterprises.last_year THEN excluded.industry_code ELSE enterprises.industry_code END, \
          first_year = CASE WHEN excluded.first_year < enterprises.first_year THEN excluded.first_year ELSE enterprises.first_year END, \
          last_year = CASE WHEN excluded.last_year > enterprises.last_year THEN excluded.last_year ELSE enterprises.last_year END",
-        placeholders(rows, 6)
+        placeholders(dialect, rows, 6)
     )
 }
 
 /// `SELECT … WHERE year = $1 AND credit_code IN ($2, …)` for `n` codes.
-pub fn select_records_in(n: usize) -> String {
-    let list: Vec<String> = (0..n).map(|i| format!("${}", i + 2)).collect();
+pub fn select_records_in(dialect: Dialect, n: usize) -> String {
+    let list: Vec<String> = (0..n)
+        .map(|i| match dialect {
+            Dialect::Sqlite => "?".to_string(),
+            Dialect::Postgres => format!("${}", i + 2),
+        })
+        .collect();
+    let year = if dialect == Dialect::Sqlite {
+        "?"
+    } else {
+        "$1"
+    };
     format!(
-        "{} WHERE year = $1 AND credit_code IN ({})",
+        "{} WHERE year = {year} AND credit_code IN ({})",
         *SELECT_RECORDS,
         list.join(", ")
     )
@@ -104,4 +129,12 @@ pub fn select_records_in(n: usize) -> String {
 /// The numeric field of a column, if it is one.
 pub fn numeric(column: &str) -> Option<Num> {
     Num::from_key(column)
+}
+
+/// `INSERT INTO index_results` for `rows` results.
+pub fn insert_results(dialect: Dialect, rows: usize) -> String {
+    format!(
+        "INSERT INTO index_results (build_id, credit_code, year, score, rank, scores_json) VALUES {}",
+        placeholders(dialect, rows, 6)
+    )
 }

@@ -222,26 +222,6 @@ fn check_validates_data_against_the_framework() {
 }
 
 #[test]
-fn demo_builds_a_synthetic_region() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let dir = tmp.path().join("demo");
-    let o = kechuang(
-        &[
-            "demo",
-            "--units",
-            "300",
-            "--dir",
-            dir.to_str().expect("utf8"),
-        ],
-        tmp.path(),
-    );
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let results = read_csv(&dir.join("build/results.csv"));
-    assert_eq!(results.len(), 300);
-    assert!(results.iter().any(|r| r["Rank"] == "1"));
-}
-
-#[test]
 fn help_texts_carry_examples() {
     let tmp = tempfile::tempdir().expect("tmp");
     for cmd in [
