@@ -19,6 +19,7 @@
 
 use kechuang_domain::{NUMERIC, Num, SurveyRecord};
 use kechuang_engine::{Column, Dataset, Framework, GroupColumn};
+use rayon::prelude::*;
 
 /// The frameworks shipped with kechuang: (name, TOML text).
 pub const SHIPPED: [(&str, &str); 1] = [(
@@ -45,27 +46,22 @@ pub const GROUPS: [&str; 5] = [
 
 /// Survey records as an engine dataset (see the crate documentation).
 pub fn dataset(records: &[SurveyRecord]) -> Dataset {
-    let labels =
-        |f: &dyn Fn(&SurveyRecord) -> String| -> Vec<String> { records.iter().map(f).collect() };
+    // Labels borrow from the records or are static: a million units allocate no label strings.
+    let labels = |f: &(dyn Fn(&SurveyRecord) -> &str + Sync)| -> Vec<&str> {
+        records.par_iter().map(f).collect()
+    };
     let groups = vec![
-        GroupColumn::from_labels(GROUPS[0], &labels(&|r| r.region_code.to_string())),
-        GroupColumn::from_labels(
-            GROUPS[1],
-            &labels(&|r| r.industry_code.section().to_string()),
-        ),
-        GroupColumn::from_labels(GROUPS[2], &labels(&|r| r.stage().key().to_string())),
-        GroupColumn::from_labels(GROUPS[3], &labels(&|r| r.size_class().key().to_string())),
+        GroupColumn::from_labels(GROUPS[0], &labels(&|r| r.region_code.as_str())),
+        GroupColumn::from_labels(GROUPS[1], &labels(&|r| &r.industry_code.as_str()[..1])),
+        GroupColumn::from_labels(GROUPS[2], &labels(&|r| r.stage().key())),
+        GroupColumn::from_labels(GROUPS[3], &labels(&|r| r.size_class().key())),
         GroupColumn::from_labels(
             GROUPS[4],
-            &labels(&|r| {
-                r.tech_field
-                    .map(|f| f.key().to_string())
-                    .unwrap_or_default()
-            }),
+            &labels(&|r| r.tech_field.map_or("", |f| f.key())),
         ),
     ];
     let mut columns: Vec<Column> = NUMERIC
-        .iter()
+        .par_iter()
         .zip(Num::ALL)
         .map(|(spec, &n)| Column {
             code: spec.key.to_string(),

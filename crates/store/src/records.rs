@@ -63,7 +63,8 @@ pub fn record_from_columns(
         text[i]
             .as_deref()
             .map(|s| {
-                NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| corrupt(column, e.to_string()))
+                s.parse::<NaiveDate>()
+                    .map_err(|e| corrupt(column, e.to_string()))
             })
             .transpose()
     };
@@ -150,3 +151,111 @@ macro_rules! from_row {
     }};
 }
 pub(crate) use from_row;
+
+/// Format version of [`encode_blob`].
+const BLOB_VERSION: u8 = 1;
+
+/// The whole record in one compact value, for the year snapshots:
+/// version byte, the numeric fields as little-endian f64 (NaN = not answered), the consent flag,
+/// then each text column as a u32 length and UTF-8 bytes (length `u32::MAX` = none).
+pub fn encode_blob(r: &SurveyRecord) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 + 8 * r.values.len() + 1 + 200);
+    out.push(BLOB_VERSION);
+    for v in &r.values {
+        out.extend_from_slice(&v.unwrap_or(f64::NAN).to_le_bytes());
+    }
+    out.push(u8::from(r.consent_bank));
+    for t in text_columns(r) {
+        match t {
+            None => out.extend_from_slice(&u32::MAX.to_le_bytes()),
+            Some(s) => {
+                out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+                out.extend_from_slice(s.as_bytes());
+            }
+        }
+    }
+    out
+}
+
+/// Rebuilds a record from [`encode_blob`]'s bytes.
+pub fn decode_blob(credit_code: &str, year: i32, blob: &[u8]) -> Result<SurveyRecord> {
+    let corrupt = |m: &str| Error::Corrupt {
+        credit_code: credit_code.into(),
+        year,
+        column: "record_blob",
+        message: m.into(),
+    };
+    let n = kechuang_domain::Num::COUNT;
+    if blob.first() != Some(&BLOB_VERSION) || blob.len() < 1 + 8 * n + 1 {
+        return Err(corrupt("unknown format or truncated"));
+    }
+    let mut values = Vec::with_capacity(n);
+    for i in 0..n {
+        let bytes: [u8; 8] = blob[1 + 8 * i..9 + 8 * i]
+            .try_into()
+            .map_err(|_| corrupt("truncated"))?;
+        let v = f64::from_le_bytes(bytes);
+        values.push((!v.is_nan()).then_some(v));
+    }
+    let consent = blob[1 + 8 * n] == 1;
+    let mut pos = 2 + 8 * n;
+    let mut text: [Option<String>; 13] = Default::default();
+    for t in text.iter_mut() {
+        let len_bytes: [u8; 4] = blob
+            .get(pos..pos + 4)
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| corrupt("truncated"))?;
+        pos += 4;
+        let len = u32::from_le_bytes(len_bytes);
+        if len != u32::MAX {
+            let len = len as usize;
+            let s = blob
+                .get(pos..pos + len)
+                .ok_or_else(|| corrupt("truncated"))?;
+            *t = Some(String::from_utf8(s.to_vec()).map_err(|_| corrupt("text is not UTF-8"))?);
+            pos += len;
+        }
+    }
+    record_from_columns(credit_code, year, text, consent, values)
+}
+
+/// Packs (credit code, record blob) pairs into one snapshot chunk: for each, a u32 length and the
+/// code, a u32 length and the blob.
+pub fn pack_chunk<'a>(items: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (code, blob) in items {
+        out.extend_from_slice(&(code.len() as u32).to_le_bytes());
+        out.extend_from_slice(code.as_bytes());
+        out.extend_from_slice(&(blob.len() as u32).to_le_bytes());
+        out.extend_from_slice(blob);
+    }
+    out
+}
+
+/// Unpacks a snapshot chunk into (credit code, record blob) pairs.
+pub fn unpack_chunk(year: i32, data: &[u8]) -> Result<Vec<(String, Vec<u8>)>> {
+    let corrupt = || Error::Corrupt {
+        credit_code: String::new(),
+        year,
+        column: "survey_snapshots.data",
+        message: "truncated chunk".into(),
+    };
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let take = |pos: &mut usize| -> Result<&[u8]> {
+        let len_bytes: [u8; 4] = data
+            .get(*pos..*pos + 4)
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(corrupt)?;
+        let len = u32::from_le_bytes(len_bytes) as usize;
+        let bytes = data.get(*pos + 4..*pos + 4 + len).ok_or_else(corrupt)?;
+        *pos += 4 + len;
+        Ok(bytes)
+    };
+    while pos < data.len() {
+        let code = String::from_utf8(take(&mut pos)?.to_vec()).map_err(|_| corrupt())?;
+        let blob = take(&mut pos)?.to_vec();
+        out.push((code, blob));
+    }
+    Ok(out)
+}

@@ -138,3 +138,6 @@ pub fn insert_results(dialect: Dialect, rows: usize) -> String {
         placeholders(dialect, rows, 6)
     )
 }
+
+/// Records per snapshot chunk.
+pub const SNAPSHOT_CHUNK: usize = 10_000;

@@ -11,6 +11,8 @@ use kechuang_domain::{
     Field, ParseContext, Severity, SurveyRecord, TEXT, cross_year, parse_record,
 };
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use crate::tables::{Cell, Table};
 
@@ -254,6 +256,9 @@ fn excel_date(serial: f64) -> Option<NaiveDate> {
         .checked_add_days(chrono::Days::new(serial.max(0.0) as u64))
 }
 
+/// A data row's number, its record (without errors) and its issues.
+type ParsedRow = (usize, Option<SurveyRecord>, Vec<kechuang_domain::Issue>);
+
 /// Reads and validates a survey file: every row is checked, every issue is located, and duplicate
 /// (credit code, year) pairs and implausible year-on-year jumps within the file are reported.
 pub fn read_survey(path: &Path, options: &SurveyReadOptions) -> Result<SurveyFile> {
@@ -296,19 +301,26 @@ pub fn read_survey(path: &Path, options: &SurveyReadOptions) -> Result<SurveyFil
     let header_of = |f: Field| seen.get(&f).cloned().unwrap_or_else(|| f.zh().to_string());
     let mut first_row: HashMap<(String, i32), usize> = HashMap::new();
     let mut by_code: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-    for (i, row) in rows.iter().enumerate() {
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let row_no = i + 2;
-        out.rows += 1;
-        let mut cells = HashMap::new();
-        for (c, f) in columns.iter().enumerate() {
-            if let (Some(f), Some(v)) = (f, row.get(c)) {
-                cells.insert(*f, v.clone());
+    // Rows are parsed in parallel; duplicates and cross-year checks follow in file order.
+    let parsed: Vec<Option<ParsedRow>> = rows
+        .par_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            if row.iter().all(|c| c.trim().is_empty()) {
+                return None;
             }
-        }
-        let (record, issues) = parse_record(&cells, &options.context);
+            let mut cells = HashMap::new();
+            for (c, f) in columns.iter().enumerate() {
+                if let (Some(f), Some(v)) = (f, row.get(c)) {
+                    cells.insert(*f, v.clone());
+                }
+            }
+            let (record, issues) = parse_record(&cells, &options.context);
+            Some((i + 2, record, issues))
+        })
+        .collect();
+    for (row_no, record, issues) in parsed.into_iter().flatten() {
+        out.rows += 1;
         for issue in issues {
             out.issues.push(LocatedIssue {
                 file: path.to_path_buf(),
