@@ -63,9 +63,9 @@ pub enum SurveyCommand {
         enterprise and year replaces it and keeps the previous version in the history.\n\
         Exit code 0: imported; 1: the files have problems (listed, nothing written); 2: another error.")]
     Import(ImportArgs),
-    /// Export stored survey records (a year, several, or all) as CSV or XLSX in the template's layout.
+    /// Export stored survey records (a year, several, or all) as CSV or XLSX in the template's layout, or Parquet.
     #[command(
-        after_help = "Examples:\n  kechuang survey export --year 2025 --out 2025.xlsx\n  kechuang survey export --out panel.csv"
+        after_help = "Examples:\n  kechuang survey export --year 2025 --out 2025.xlsx\n  kechuang survey export --out panel.csv\n  kechuang survey export --out panel.parquet"
     )]
     Export(ExportArgs),
 }
@@ -114,7 +114,7 @@ pub struct ExportArgs {
     /// Year to export (repeatable; default: every year).
     #[arg(long = "year")]
     pub years: Vec<i32>,
-    /// Output file: .xlsx or .csv.
+    /// Output file: .xlsx, .parquet, or CSV (any other name; UTF-8 with BOM).
     #[arg(long)]
     pub out: PathBuf,
 }

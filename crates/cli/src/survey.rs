@@ -268,15 +268,15 @@ pub fn export(args: &ExportArgs) -> Result<()> {
             args.years.clone()
         };
         let records = store.load_years(&years).await?;
-        let table = records_table(&records);
-        if args
+        let ext = args
             .out
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
-        {
-            write_xlsx(&[table], &args.out)?;
-        } else {
-            write_csv_table(&table, &args.out, true)?;
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "xlsx" => write_xlsx(&[records_table(&records)], &args.out)?,
+            "parquet" => kechuang_tabular::write_records_parquet(&records, &args.out)?,
+            _ => write_csv_table(&records_table(&records), &args.out, true)?,
         }
         println!(
             "exported {} records ({years:?}) to {}",

@@ -78,7 +78,7 @@ pub enum Error {
         /// What the engine found.
         error: kechuang_engine::Error,
     },
-    /// The XLSX writer failed.
+    /// The XLSX or Parquet writer failed.
     #[error("{}: {message}", path.display())]
     Xlsx {
         /// The file.

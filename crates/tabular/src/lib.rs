@@ -13,6 +13,7 @@
 
 mod error;
 mod framework_file;
+mod parquet_export;
 mod read;
 pub mod survey;
 mod tables;
@@ -21,6 +22,7 @@ mod write;
 
 pub use error::{Error, Result};
 pub use framework_file::{LoadedFramework, load_framework};
+pub use parquet_export::write_records_parquet;
 pub use read::{ReadOptions, read_dataset, read_imeta};
 pub use tables::{Cell, Table, build_tables, dataset_table};
 pub use template::write_template;

@@ -133,6 +133,20 @@ fn import_refuses_a_file_with_an_error_then_imports_and_updates() {
         dir,
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
+    let pq = dir.join("2025.parquet");
+    let o = kechuang(
+        &[
+            "survey",
+            "export",
+            "--db",
+            &db(dir),
+            "--out",
+            pq.to_str().expect("p"),
+        ],
+        dir,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(&std::fs::read(&pq).expect("parquet")[..4], b"PAR1");
     // The export imports back unchanged.
     let o = kechuang(
         &[

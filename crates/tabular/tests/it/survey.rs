@@ -223,3 +223,47 @@ fn templates_carry_every_field_and_read_back() {
         Some(Field::Text(Text::CreditCode))
     );
 }
+
+#[test]
+fn parquet_export_reads_back() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let dir = tempfile::tempdir().expect("tmp");
+    let csv_path = dir.path().join("a.csv");
+    std::fs::write(
+        &csv_path,
+        format!(
+            "{HEADER_ZH}\n{}\n{}\n",
+            row(1, 2024, "20"),
+            row(2, 2025, "25")
+        ),
+    )
+    .expect("write");
+    let records = read_survey(&csv_path, &options()).expect("csv").records;
+    let path = dir.path().join("a.parquet");
+    kechuang_tabular::write_records_parquet(&records, &path).expect("parquet");
+    let reader =
+        SerializedFileReader::new(std::fs::File::open(&path).expect("open")).expect("reader");
+    assert_eq!(reader.metadata().file_metadata().num_rows(), 2);
+    let schema = reader.metadata().file_metadata().schema_descr();
+    let col = |name: &str| {
+        (0..schema.num_columns())
+            .find(|&i| schema.column(i).name() == name)
+            .expect(name)
+    };
+    let rows: Vec<_> = reader
+        .get_row_iter(None)
+        .expect("rows")
+        .map(|r| r.expect("row"))
+        .collect();
+    use parquet::record::RowAccessor;
+    assert_eq!(
+        rows[1].get_string(col("credit_code")).expect("code"),
+        &code(2)
+    );
+    assert_eq!(rows[0].get_double(col("revenue")).expect("revenue"), 5000.0);
+    assert_eq!(rows[1].get_double(col("rd_staff")).expect("rd"), 25.0);
+    assert!(
+        rows[0].get_double(col("net_profit")).is_err(),
+        "unanswered is null"
+    );
+}
