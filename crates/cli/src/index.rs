@@ -6,7 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use kechuang_engine::{Build, BuildOptions, Dataset, Framework};
-use kechuang_store::{NewBuild, ResultRow, Store};
+use kechuang_enterprise::stored::{Error as StoredError, build_from_store};
+use kechuang_store::Store;
 use kechuang_tabular::{
     LoadedFramework, ReadOptions, build_tables, load_framework, read_dataset, write_csv, write_xlsx,
 };
@@ -254,92 +255,56 @@ pub fn build(args: &BuildArgs) -> Result<()> {
     }
 }
 
-/// Builds the stored survey records of the chosen years and stores the results.
+/// Builds the stored survey records of the chosen years, stores the results, and writes the files
+/// when `--out` is given.
 pub async fn build_stored(args: &BuildArgs, loaded: &LoadedFramework) -> Result<()> {
     let store = Store::open(&args.store.db)
         .await
         .with_context(|| format!("opening the store {}", args.store.db))?;
-    let years = if args.years.is_empty() {
-        store.years().await?
-    } else {
-        args.years.clone()
+    let spinner = ProgressBar::new_spinner();
+    spinner.set_message("loading and building …");
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    let options = BuildOptions {
+        keep_stages: args.out.is_some(),
+        rank_aggregates: true,
+        progress: None,
     };
-    if years.is_empty() {
-        return Err(InvalidInput(format!(
-            "the store {} holds no survey data: import some with `kechuang survey import`",
-            args.store.db
-        ))
-        .into());
-    }
-    let records = store.load_years(&years).await?;
-    if records.is_empty() {
-        return Err(
-            InvalidInput(format!("the store holds no survey records for {years:?}")).into(),
-        );
-    }
-    let input_rows = records.len();
-    let data = kechuang_enterprise::dataset(&records);
-    drop(records);
-    let build = run_build(
-        &loaded.framework,
-        data,
-        &format!("store {}", args.store.db),
-        args.out.is_some(),
-    )?;
-    let digest = FileDigest {
-        path: format!("store {} ({} backend)", args.store.db, store.kind()),
-        sha256: String::new(),
-    };
-    let years_arg: String = years.iter().map(|y| format!(" --year {y}")).collect();
-    let rebuild = format!(
-        "kechuang index build --framework {}{years_arg}",
-        args.framework.display()
-    );
-    let m = manifest(&build, loaded, digest, input_rows, years.clone(), rebuild)?;
-    let manifest_json = serde_json::to_value(&m)?;
-    let new = NewBuild {
-        framework_id: build.framework.id.clone(),
-        framework_version: build.framework.version.clone(),
-        years,
-        user_name: args.user.clone(),
-        manifest: manifest_json,
-    };
-    let id = store.save_build(&new, &result_rows(&build)).await?;
+    let stored =
+        build_from_store(&store, &loaded.framework, &args.years, &args.user, options).await;
+    spinner.finish_and_clear();
+    let stored = stored.map_err(|e| match e {
+        StoredError::Store(e) => anyhow::Error::new(e),
+        other => InvalidInput(format!("store {}: {other}", args.store.db)).into(),
+    })?;
     if let Some(out) = &args.out {
-        write_outputs(out, &build, loaded, args.xlsx, m)?;
+        let digest = FileDigest {
+            path: format!("store {} ({} backend)", args.store.db, store.kind()),
+            sha256: String::new(),
+        };
+        let years_arg: String = stored
+            .years
+            .iter()
+            .map(|y| format!(" --year {y}"))
+            .collect();
+        let rebuild = format!(
+            "kechuang index build --framework {}{years_arg}",
+            args.framework.display()
+        );
+        let m = manifest(
+            &stored.build,
+            loaded,
+            digest,
+            stored.input_rows,
+            stored.years.clone(),
+            rebuild,
+        )?;
+        write_outputs(out, &stored.build, loaded, args.xlsx, m)?;
     }
-    summarise(&build, &format!("build {id} in {}", args.store.db));
+    summarise(
+        &stored.build,
+        &format!("build {} in {}", stored.id, args.store.db),
+    );
     Ok(())
-}
-
-/// A build's results as stored rows: the index score and rank, and every node's score.
-pub fn result_rows(build: &Build) -> Vec<ResultRow> {
-    let root = build.framework.root();
-    let times = build
-        .units
-        .times
-        .clone()
-        .unwrap_or_else(|| vec![0; build.rows.len()]);
-    (0..build.rows.len())
-        .map(|u| {
-            let scores: serde_json::Map<String, serde_json::Value> = build
-                .framework
-                .nodes
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !build.scores[*i][u].is_nan())
-                .map(|(i, n)| (n.code.clone(), serde_json::json!(build.scores[i][u])))
-                .collect();
-            let score = build.scores[root][u];
-            ResultRow {
-                credit_code: build.units.codes[u].clone(),
-                year: times[u],
-                score: (!score.is_nan()).then_some(score),
-                rank: build.ranks[u].map(i64::from),
-                scores: serde_json::Value::Object(scores),
-            }
-        })
-        .collect()
 }
 
 pub fn summarise(build: &Build, wrote: &str) {

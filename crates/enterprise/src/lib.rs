@@ -1,5 +1,6 @@
-//! Enterprise-level indices: turns survey records into the engine's dataset and ships the frameworks
-//! built for enterprises. Pure: no files or databases.
+//! Enterprise-level indices: turns survey records into the engine's dataset, ships the frameworks
+//! built for enterprises, and ([`stored`]) builds indices over the store's survey data and stores the
+//! results. Everything but `stored` is pure.
 //!
 //! [`dataset`] makes one unit per enterprise and year (code = credit code, time = survey year), every
 //! numeric survey field as a column under its key, and group columns for fair comparisons and ranks:
@@ -16,6 +17,8 @@
 //! assert_eq!(build.rows.len(), records.len());
 //! ```
 #![warn(missing_docs)]
+
+pub mod stored;
 
 use kechuang_domain::{NUMERIC, Num, SurveyRecord};
 use kechuang_engine::{Column, Dataset, Framework, GroupColumn};

@@ -193,7 +193,7 @@ fn template_and_index_build_from_the_store() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        text(&o.stderr).contains("holds no survey data"),
+        text(&o.stderr).contains("holds no survey records"),
         "{}",
         text(&o.stderr)
     );

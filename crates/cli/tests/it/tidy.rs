@@ -96,3 +96,15 @@ fn toml_examples_in_the_docs_are_valid_frameworks() {
         }
     }
 }
+
+#[test]
+fn the_survey_guide_lists_every_field() {
+    let doc = std::fs::read_to_string(workspace().join("docs/survey.md")).expect("doc");
+    for f in kechuang_domain::Field::all() {
+        assert!(
+            doc.contains(&format!("`{}`", f.key())),
+            "docs/survey.md does not describe {}",
+            f.key()
+        );
+    }
+}

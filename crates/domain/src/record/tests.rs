@@ -197,3 +197,26 @@ fn stages_and_sizes_at_their_boundaries() {
     assert_eq!(SizeClass::of(Some(19.0), Some(300.0)), SizeClass::Micro);
     assert_eq!(SizeClass::of(None, Some(300.0)), SizeClass::Unknown);
 }
+
+#[test]
+fn every_not_above_pair_accepts_equal_and_refuses_more() {
+    for (small, large, rule) in NOT_ABOVE {
+        let mut cells = good();
+        // Above every other value of the good row, so only the pair under test is in play.
+        cells.insert(Field::Num(large), "1000000".into());
+        cells.insert(Field::Num(small), "1000000".into());
+        let (r, issues) = parse_record(&cells, &CX);
+        assert!(
+            r.is_some() && !issues.iter().any(|i| i.rule == rule),
+            "{rule}: equal values pass: {issues:?}"
+        );
+        cells.insert(Field::Num(small), "1000001".into());
+        let (r, issues) = parse_record(&cells, &CX);
+        assert!(r.is_none(), "{rule}: more fails");
+        let issue = issues.iter().find(|i| i.rule == rule).expect("reported");
+        assert_eq!(
+            (issue.field, issue.severity),
+            (Field::Num(small), Severity::Error)
+        );
+    }
+}

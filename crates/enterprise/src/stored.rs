@@ -1,0 +1,181 @@
+//! Index builds over stored survey data: load a year or a panel, build it with a framework, and store
+//! the results with a manifest from which the build can be repeated.
+
+use kechuang_engine::{Build, BuildOptions, Framework};
+use kechuang_store::{NewBuild, ResultRow, Store};
+
+use crate::dataset;
+
+/// Why a stored build failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] kechuang_store::Error),
+    /// The framework cannot be built on this data.
+    #[error("{0}")]
+    Engine(#[from] kechuang_engine::Error),
+    /// There is nothing to build.
+    #[error("the store holds no survey records for {0}")]
+    NoData(String),
+}
+
+/// A finished, stored build.
+pub struct StoredBuild {
+    /// The engine's build.
+    pub build: Build,
+    /// Its id in the store.
+    pub id: i64,
+    /// The years built.
+    pub years: Vec<i32>,
+    /// Survey records loaded.
+    pub input_rows: usize,
+}
+
+/// Builds `framework` over the stored records of `years` (every stored year when empty) and stores
+/// the results. `options` is passed to the engine (keep stages to write them out afterwards).
+pub async fn build_from_store(
+    store: &Store,
+    framework: &Framework,
+    years: &[i32],
+    user: &str,
+    options: BuildOptions<'_>,
+) -> Result<StoredBuild, Error> {
+    let years = if years.is_empty() {
+        store.years().await?
+    } else {
+        years.to_vec()
+    };
+    let records = store.load_years(&years).await?;
+    if records.is_empty() {
+        return Err(Error::NoData(if years.is_empty() {
+            "any year".into()
+        } else {
+            format!("{years:?}")
+        }));
+    }
+    let input_rows = records.len();
+    let data = dataset(&records);
+    drop(records);
+    let build = Build::run(framework, data, options)?;
+    let manifest = serde_json::json!({
+        "engine_version": kechuang_engine::VERSION,
+        "framework_id": framework.id,
+        "framework_version": framework.version,
+        "years": years,
+        "input_rows": input_rows,
+        "units_built": build.rows.len(),
+        "store": store.kind(),
+        "warnings": build.records.warnings,
+        "settings": framework,
+    });
+    let new = NewBuild {
+        framework_id: framework.id.clone(),
+        framework_version: framework.version.clone(),
+        years: years.clone(),
+        user_name: user.to_string(),
+        manifest,
+    };
+    let id = store.save_build(&new, &result_rows(&build)).await?;
+    Ok(StoredBuild {
+        build,
+        id,
+        years,
+        input_rows,
+    })
+}
+
+/// A build's results as stored rows: the index score and rank within the year, and every node's score.
+pub fn result_rows(build: &Build) -> Vec<ResultRow> {
+    let root = build.framework.root();
+    let times = build
+        .units
+        .times
+        .clone()
+        .unwrap_or_else(|| vec![0; build.rows.len()]);
+    (0..build.rows.len())
+        .map(|u| {
+            let scores: serde_json::Map<String, serde_json::Value> = build
+                .framework
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !build.scores[*i][u].is_nan())
+                .map(|(i, n)| (n.code.clone(), serde_json::json!(build.scores[i][u])))
+                .collect();
+            let score = build.scores[root][u];
+            ResultRow {
+                credit_code: build.units.codes[u].clone(),
+                year: times[u],
+                score: (!score.is_nan()).then_some(score),
+                rank: build.ranks[u].map(i64::from),
+                scores: serde_json::Value::Object(scores),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use kechuang_store::BatchMeta;
+    use kechuang_synthetic::region::{RegionSpec, region};
+
+    use super::*;
+    use crate::shipped_framework;
+
+    #[test]
+    fn stored_data_builds_and_results_come_back_ranked() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let dir = tempfile::tempdir().expect("tmp");
+            let store = Store::open(dir.path().join("s.db").to_str().expect("utf8"))
+                .await
+                .expect("open");
+            let fw = shipped_framework("survey-basic").expect("framework");
+            assert!(matches!(
+                build_from_store(&store, &fw, &[], "t", BuildOptions::default()).await,
+                Err(Error::NoData(_))
+            ));
+            let records = region(&RegionSpec {
+                enterprises: 200,
+                years: vec![2024, 2025],
+                seed: 5,
+            });
+            let meta = BatchMeta {
+                file_name: "x".into(),
+                sha256: String::new(),
+                user_name: "t".into(),
+                warnings: 0,
+            };
+            store
+                .import(&meta, &records, &|_| true)
+                .await
+                .expect("import");
+            let b = build_from_store(&store, &fw, &[2025], "analyst", BuildOptions::default())
+                .await
+                .expect("build");
+            assert_eq!(b.years, vec![2025]);
+            assert_eq!(
+                b.input_rows,
+                records.iter().filter(|r| r.year == 2025).count()
+            );
+            let rows = store.results(b.id, 2025).await.expect("results");
+            assert_eq!(rows.len(), b.input_rows);
+            assert_eq!(rows[0].rank, Some(1));
+            let best = b
+                .build
+                .ranks
+                .iter()
+                .position(|r| *r == Some(1))
+                .expect("a best unit");
+            assert_eq!(rows[0].credit_code, b.build.units.codes[best]);
+            assert_eq!(
+                rows[0].scores["input"].as_f64(),
+                Some(b.build.score("input").expect("pillar")[best])
+            );
+        });
+    }
+}
