@@ -57,7 +57,15 @@ pub async fn build_from_store(
     let input_rows = records.len();
     let data = dataset(&records);
     drop(records);
-    let build = Build::run(framework, data, options)?;
+    // Stages are kept so that each indicator's real value (before normalisation) is stored too.
+    let build = Build::run(
+        framework,
+        data,
+        BuildOptions {
+            keep_stages: true,
+            ..options
+        },
+    )?;
     let manifest = serde_json::json!({
         "engine_version": kechuang_engine::VERSION,
         "framework_id": framework.id,
@@ -85,7 +93,8 @@ pub async fn build_from_store(
     })
 }
 
-/// A build's results as stored rows: the index score and rank within the year, and every node's score.
+/// A build's results as stored rows: the index score and rank within the year, every node's score, and
+/// (when the build kept its stages) each indicator's value after denominate and impute.
 pub fn result_rows(build: &Build) -> Vec<ResultRow> {
     let root = build.framework.root();
     let times = build
@@ -93,6 +102,12 @@ pub fn result_rows(build: &Build) -> Vec<ResultRow> {
         .times
         .clone()
         .unwrap_or_else(|| vec![0; build.rows.len()]);
+    let before_treatment = ["imputed", "denominated", "raw"]
+        .iter()
+        .find_map(|name| build.stages.iter().find(|s| s.name == *name));
+    let position: std::collections::HashMap<usize, usize> = before_treatment
+        .map(|s| s.rows.iter().enumerate().map(|(p, &r)| (r, p)).collect())
+        .unwrap_or_default();
     (0..build.rows.len())
         .map(|u| {
             let scores: serde_json::Map<String, serde_json::Value> = build
@@ -104,12 +119,24 @@ pub fn result_rows(build: &Build) -> Vec<ResultRow> {
                 .map(|(i, n)| (n.code.clone(), serde_json::json!(build.scores[i][u])))
                 .collect();
             let score = build.scores[root][u];
+            let values: serde_json::Map<String, serde_json::Value> =
+                match (before_treatment, position.get(&build.rows[u])) {
+                    (Some(stage), Some(&p)) => stage
+                        .codes
+                        .iter()
+                        .zip(&stage.columns)
+                        .filter(|(_, c)| !c[p].is_nan())
+                        .map(|(code, c)| (code.clone(), serde_json::json!(c[p])))
+                        .collect(),
+                    _ => serde_json::Map::new(),
+                };
             ResultRow {
                 credit_code: build.units.codes[u].clone(),
                 year: times[u],
                 score: (!score.is_nan()).then_some(score),
                 rank: build.ranks[u].map(i64::from),
                 scores: serde_json::Value::Object(scores),
+                values: serde_json::Value::Object(values),
             }
         })
         .collect()

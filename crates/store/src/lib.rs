@@ -157,6 +157,9 @@ pub struct ResultRow {
     pub rank: Option<i64>,
     /// Every node's score: `{code: score}`.
     pub scores: Value,
+    /// Each indicator's value as it entered treatment and normalisation (after denominate and
+    /// impute), e.g. R&D intensity as a ratio: `{code: value}`.
+    pub values: Value,
 }
 
 fn now() -> String {
@@ -553,7 +556,8 @@ impl Store {
                 let sql = schema::insert_results(self.dialect(), chunk.len());
                 let mut q = sqlx::query(AssertSqlSafe(sql));
                 for r in chunk {
-                    q = q.bind(id).bind(r.credit_code.as_str()).bind(r.year).bind(r.score).bind(r.rank.map(|v| v as i32)).bind(r.scores.to_string());
+                    q = q.bind(id).bind(r.credit_code.as_str()).bind(r.year).bind(r.score).bind(r.rank.map(|v| v as i32)).bind(r.scores.to_string())
+                        .bind(r.values.to_string());
                 }
                 q.execute(&mut *tx).await?;
             }
@@ -587,7 +591,7 @@ impl Store {
     pub async fn results(&self, build_id: i64, year: i32) -> Result<Vec<ResultRow>> {
         with_pool!(self, pool => {
             let rows = sqlx::query(
-                "SELECT credit_code, year, score, rank, scores_json FROM index_results WHERE build_id = $1 AND year = $2 \
+                "SELECT credit_code, year, score, rank, scores_json, values_json FROM index_results WHERE build_id = $1 AND year = $2 \
                  ORDER BY CASE WHEN rank IS NULL THEN 1 ELSE 0 END, rank, credit_code",
             )
             .bind(build_id)
@@ -597,12 +601,14 @@ impl Store {
             rows.iter()
                 .map(|r| {
                     let json: String = r.try_get(4)?;
+                    let values: String = r.try_get(5)?;
                     Ok(ResultRow {
                         credit_code: r.try_get(0)?,
                         year: r.try_get(1)?,
                         score: r.try_get(2)?,
                         rank: r.try_get::<Option<i32>, _>(3)?.map(i64::from),
                         scores: serde_json::from_str(&json).unwrap_or(Value::Null),
+                        values: serde_json::from_str(&values).unwrap_or(Value::Null),
                     })
                 })
                 .collect()

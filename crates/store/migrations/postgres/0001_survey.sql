@@ -127,6 +127,7 @@ CREATE TABLE index_results (
     score DOUBLE PRECISION,
     rank INTEGER,
     scores_json TEXT NOT NULL,
+    values_json TEXT NOT NULL,
     PRIMARY KEY (build_id, credit_code, year)
 );
 

@@ -193,6 +193,7 @@ pub async fn builds_and_results_are_stored(store: &Store) {
             score: Some(40.0),
             rank: Some(2),
             scores: serde_json::json!({"Index": 40.0}),
+            values: serde_json::json!({"rd": 0.05}),
         },
         ResultRow {
             credit_code: "A".into(),
@@ -200,6 +201,7 @@ pub async fn builds_and_results_are_stored(store: &Store) {
             score: Some(60.0),
             rank: Some(1),
             scores: serde_json::json!({"Index": 60.0}),
+            values: serde_json::json!({}),
         },
         ResultRow {
             credit_code: "C".into(),
@@ -207,6 +209,7 @@ pub async fn builds_and_results_are_stored(store: &Store) {
             score: None,
             rank: None,
             scores: serde_json::json!({}),
+            values: serde_json::json!({}),
         },
     ];
     let id = store.save_build(&build, &rows).await.expect("save");
@@ -221,6 +224,7 @@ pub async fn builds_and_results_are_stored(store: &Store) {
         ["A", "B", "C"]
     );
     assert_eq!(back[0].scores["Index"], 60.0);
+    assert_eq!(back[1].values["rd"], 0.05);
 }
 
 pub async fn migration_columns_match_the_catalogue(store: &Store) {
