@@ -1,0 +1,563 @@
+//! Evaluating an enterprise-year against a rule set: the outcome, every criterion with its value,
+//! threshold, points and clause, and the smallest changes that would make it qualify.
+
+use std::collections::{BTreeSet, HashMap};
+
+use kechuang_domain::{Kind, Num, SurveyRecord};
+use serde::Serialize;
+
+use crate::expr::{Expr, History, eval};
+use crate::rules::{Band, ConditionSpec, RuleSet, ThresholdSpec};
+
+/// The verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Meets the scheme.
+    Qualifies,
+    /// Fails a condition or the score.
+    DoesNotQualify,
+    /// Data needed for the decision is missing (never treated as zero).
+    InsufficientData,
+    /// The decision turns on expert-judged items the analyst has not supplied.
+    NeedsExpert,
+}
+
+impl Outcome {
+    /// Chinese label.
+    pub fn zh(self) -> &'static str {
+        ["符合", "不符合", "数据不足", "待专家评审"][self as usize]
+    }
+}
+
+/// What kind of criterion a result is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CriterionKind {
+    /// An eligibility condition.
+    Condition,
+    /// A direct-qualification route.
+    Direct,
+    /// A scored indicator.
+    Indicator,
+}
+
+/// One criterion's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criterion {
+    /// Condition, direct route or indicator.
+    pub kind: CriterionKind,
+    /// Id from the rule file.
+    pub id: String,
+    /// Label (Chinese).
+    pub label: String,
+    /// Clause of the official text.
+    pub clause: String,
+    /// The quantity's value.
+    pub value: Option<f64>,
+    /// The threshold, as text (e.g. `≤ 500`), for conditions.
+    pub threshold: Option<String>,
+    /// Whether a condition or route holds (`None` when data is missing).
+    pub passed: Option<bool>,
+    /// Points (low, high) for indicators.
+    pub points: Option<(f64, f64)>,
+    /// Most points.
+    pub max: Option<f64>,
+    /// Missing inputs.
+    pub missing: Vec<String>,
+    /// Extra explanation (the basis chosen, an open expert item).
+    pub note: String,
+}
+
+/// One change that moves the enterprise toward qualifying.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gap {
+    /// The criterion it addresses.
+    pub criterion: String,
+    /// The survey field to change.
+    pub field: String,
+    /// Its current value.
+    pub current: f64,
+    /// The value needed.
+    pub needed: f64,
+    /// Points gained (indicators).
+    pub points: Option<f64>,
+    /// For people: e.g. "研发费用 +120 万元 (500 → 620)".
+    pub message: String,
+}
+
+/// A complete evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// Rule set id.
+    pub scheme: String,
+    /// Rule set version.
+    pub version: String,
+    /// Enterprise.
+    pub credit_code: String,
+    /// Year evaluated.
+    pub year: i32,
+    /// The verdict.
+    pub outcome: Outcome,
+    /// Total score (low, high), for scored schemes with the data to score.
+    pub score: Option<(f64, f64)>,
+    /// Every criterion.
+    pub criteria: Vec<Criterion>,
+    /// Changes that would make it qualify (when asked for and it does not).
+    pub gaps: Vec<Gap>,
+    /// Every missing input.
+    pub missing: Vec<String>,
+}
+
+impl Evaluation {
+    /// A score for ranking: the middle of the range.
+    pub fn score_mid(&self) -> Option<f64> {
+        self.score.map(|(a, b)| (a + b) / 2.0)
+    }
+
+    /// Near miss: does not qualify, and at most two changes would fix that.
+    pub fn near_miss(&self) -> bool {
+        self.outcome == Outcome::DoesNotQualify && !self.gaps.is_empty() && self.gaps.len() <= 2
+    }
+}
+
+fn threshold(
+    c: &ConditionSpec,
+    by: Option<&Expr>,
+    h: &History<'_>,
+    missing: &mut BTreeSet<String>,
+) -> Option<f64> {
+    match &c.value {
+        ThresholdSpec::Fixed(v) => Some(*v),
+        ThresholdSpec::Stepped { steps, .. } => {
+            let x = eval(by?, h, missing)?;
+            steps
+                .iter()
+                .find(|s| s.up_to.is_none_or(|u| x <= u))
+                .map(|s| s.value)
+        }
+    }
+}
+
+fn band_points(bands: &[Band], v: f64) -> (f64, f64) {
+    bands
+        .iter()
+        .find(|b| b.admits(v))
+        .map_or((0.0, 0.0), |b| b.points.bounds())
+}
+
+fn mid((a, b): (f64, f64)) -> f64 {
+    (a + b) / 2.0
+}
+
+/// Evaluates one enterprise-year. `expert` supplies analysts' points for expert-judged indicators by
+/// id. With `with_gaps`, the smallest changes that would make it qualify are computed.
+pub fn evaluate(
+    rules: &RuleSet,
+    h: &History<'_>,
+    expert: &HashMap<String, f64>,
+    with_gaps: bool,
+) -> Evaluation {
+    let spec = &rules.spec;
+    let mut all_missing = BTreeSet::new();
+    let mut criteria = Vec::new();
+    let check = |c: &ConditionSpec,
+                 comp: &crate::rules::Compiled,
+                 kind: CriterionKind,
+                 all_missing: &mut BTreeSet<String>| {
+        let mut missing = BTreeSet::new();
+        let value = eval(&comp.expr, h, &mut missing);
+        let t = threshold(c, comp.by.as_ref(), h, &mut missing);
+        let passed = match (value, t) {
+            (Some(v), Some(t)) => Some(c.op.holds(v, t)),
+            _ => None,
+        };
+        if kind == CriterionKind::Condition {
+            all_missing.extend(missing.iter().cloned());
+        }
+        Criterion {
+            kind,
+            id: c.id.clone(),
+            label: c.label.clone(),
+            clause: c.clause.clone(),
+            value,
+            threshold: t.map(|t| format!("{} {t}{}", c.op.symbol(), c.unit)),
+            passed,
+            points: None,
+            max: None,
+            missing: missing.into_iter().collect(),
+            note: String::new(),
+        }
+    };
+    for (c, comp) in spec.conditions.iter().zip(&rules.conditions) {
+        criteria.push(check(c, comp, CriterionKind::Condition, &mut all_missing));
+    }
+    let mut direct_hit = false;
+    for (c, comp) in spec.direct.iter().zip(&rules.direct) {
+        let r = check(c, comp, CriterionKind::Direct, &mut all_missing);
+        direct_hit |= r.passed == Some(true);
+        criteria.push(r);
+    }
+    // Indicators: data-derived points use the midpoint of a range; open expert items keep their range.
+    let (mut low, mut high) = (0.0, 0.0);
+    let mut score_missing = false;
+    let mut expert_open = false;
+    let mut must_score_failed = false;
+    for (i, bases) in spec.indicators.iter().zip(&rules.indicators) {
+        let mut missing = BTreeSet::new();
+        let mut c = Criterion {
+            kind: CriterionKind::Indicator,
+            id: i.id.clone(),
+            label: i.label.clone(),
+            clause: i.clause.clone(),
+            value: None,
+            threshold: None,
+            passed: None,
+            points: None,
+            max: Some(i.max),
+            missing: Vec::new(),
+            note: String::new(),
+        };
+        if i.expert {
+            match expert.get(&i.id) {
+                Some(&p) => {
+                    let p = p.clamp(0.0, i.max);
+                    c.points = Some((p, p));
+                    c.note = "专家评分 (analyst input)".into();
+                    low += p;
+                    high += p;
+                }
+                None => {
+                    c.points = Some((0.0, i.max));
+                    c.note = "专家评审项, 未录入 (expert-judged, not supplied)".into();
+                    expert_open = true;
+                    high += i.max;
+                }
+            }
+        } else {
+            let mut best: Option<(f64, (f64, f64), usize)> = None;
+            for (k, (e, _)) in bases.iter().enumerate() {
+                if let Some(v) = eval(e, h, &mut missing) {
+                    let bands = if i.best_of.is_empty() {
+                        &i.bands
+                    } else {
+                        &i.best_of[k].bands
+                    };
+                    let p = band_points(bands, v);
+                    if best.is_none_or(|b| mid(p) > mid(b.1)) {
+                        best = Some((v, p, k));
+                    }
+                }
+            }
+            match best {
+                Some((v, p, k)) => {
+                    c.value = Some(v);
+                    c.points = Some(p);
+                    if !i.best_of.is_empty() {
+                        c.note = format!("按{}计 (better basis)", i.best_of[k].label);
+                    }
+                    low += mid(p);
+                    high += mid(p);
+                    if i.must_score && p.1 == 0.0 {
+                        must_score_failed = true;
+                        c.note = format!("{} 此项得分为0, 不符合 (must score)", c.note)
+                            .trim()
+                            .to_string();
+                    }
+                    // With best_of, one usable basis is enough.
+                    if !i.best_of.is_empty() {
+                        missing.clear();
+                    }
+                }
+                None => score_missing = true,
+            }
+        }
+        all_missing.extend(missing.iter().cloned());
+        c.missing = missing.into_iter().collect();
+        criteria.push(c);
+    }
+    // Groups: a cap lowers the total; a minimum not reached fails the evaluation.
+    let mut group_failed = false;
+    for g in &spec.groups {
+        let members: Vec<&Criterion> = criteria
+            .iter()
+            .filter(|c| c.kind == CriterionKind::Indicator && g.indicators.contains(&c.id))
+            .collect();
+        if members.iter().any(|c| c.points.is_none()) {
+            continue;
+        }
+        // Open expert items count with their range; data-derived ranges with their midpoint.
+        let open = |c: &Criterion| c.note.contains("not supplied");
+        let lo: f64 = members
+            .iter()
+            .map(|c| c.points.map_or(0.0, |p| if open(c) { p.0 } else { mid(p) }))
+            .sum();
+        let hi: f64 = members
+            .iter()
+            .map(|c| c.points.map_or(0.0, |p| if open(c) { p.1 } else { mid(p) }))
+            .sum();
+        if let Some(cap) = g.cap {
+            low -= (lo - cap).max(0.0);
+            high -= (hi - cap).max(0.0);
+        }
+        if let Some(min) = g.min
+            && hi < min
+        {
+            group_failed = true;
+        }
+        criteria.push(Criterion {
+            kind: CriterionKind::Indicator,
+            id: format!("group:{}", g.id),
+            label: g.label.clone(),
+            clause: String::new(),
+            value: None,
+            threshold: g.min.map(|m| format!("≥ {m}")),
+            passed: g.min.map(|m| hi >= m),
+            points: Some((
+                lo.min(g.cap.unwrap_or(f64::INFINITY)),
+                hi.min(g.cap.unwrap_or(f64::INFINITY)),
+            )),
+            max: g.cap,
+            missing: Vec::new(),
+            note: String::new(),
+        });
+    }
+    let scored = !spec.indicators.is_empty();
+    let conditions: Vec<&Criterion> = criteria
+        .iter()
+        .filter(|c| c.kind == CriterionKind::Condition)
+        .collect();
+    let failed = conditions.iter().any(|c| c.passed == Some(false));
+    let cond_missing = conditions.iter().any(|c| c.passed.is_none());
+    let pass = |s: f64| {
+        spec.pass_score
+            .is_some_and(|p| if spec.pass_strict { s > p } else { s >= p })
+    };
+    let outcome = if failed {
+        Outcome::DoesNotQualify
+    } else if cond_missing {
+        Outcome::InsufficientData
+    } else if direct_hit {
+        Outcome::Qualifies
+    } else if scored {
+        if must_score_failed || group_failed {
+            Outcome::DoesNotQualify
+        } else if score_missing {
+            Outcome::InsufficientData
+        } else if pass(low) {
+            Outcome::Qualifies
+        } else if !pass(high) {
+            Outcome::DoesNotQualify
+        } else {
+            debug_assert!(expert_open);
+            Outcome::NeedsExpert
+        }
+    } else if !spec.direct.is_empty() && spec.conditions.is_empty() {
+        // Only direct routes: qualifies through one of them or not at all.
+        if criteria
+            .iter()
+            .any(|c| c.kind == CriterionKind::Direct && c.passed.is_none())
+        {
+            Outcome::InsufficientData
+        } else {
+            Outcome::DoesNotQualify
+        }
+    } else {
+        Outcome::Qualifies
+    };
+    let score = (scored && !score_missing).then_some((low, high));
+    let mut ev = Evaluation {
+        scheme: spec.id.clone(),
+        version: spec.version.clone(),
+        credit_code: h.current.credit_code.to_string(),
+        year: h.current.year,
+        outcome,
+        score,
+        criteria,
+        gaps: Vec::new(),
+        missing: all_missing.into_iter().collect(),
+    };
+    if with_gaps && outcome == Outcome::DoesNotQualify {
+        ev.gaps = gaps(rules, h, &ev, high);
+    }
+    ev
+}
+
+/// The value the lever field must take so that `holds(expr)`; searched outward from the current
+/// value (the quantity is assumed monotone in the lever, as every rule's is).
+fn solve(h: &History<'_>, lever: Num, holds: &dyn Fn(&History<'_>) -> bool) -> Option<(f64, f64)> {
+    let current = h.current.get(lever)?;
+    let mut record: SurveyRecord = h.current.clone();
+    let mut at = |x: f64| {
+        record.set(lever, Some(x));
+        let trial = History {
+            current: &record,
+            earlier: h.earlier.clone(),
+        };
+        holds(&trial)
+    };
+    // Find a bound that holds, upward first, then downward to zero.
+    let mut step = current.abs().max(1.0);
+    let mut found = None;
+    for _ in 0..60 {
+        let x = current + step;
+        if at(x) {
+            found = Some((current, x));
+            break;
+        }
+        step *= 2.0;
+    }
+    if found.is_none() && at(0.0) {
+        found = Some((current, 0.0));
+    }
+    let (mut bad, mut good) = found?;
+    for _ in 0..80 {
+        let m = (bad + good) / 2.0;
+        if at(m) { good = m } else { bad = m }
+    }
+    let whole = matches!(lever.spec().kind, Kind::Count | Kind::Level { .. });
+    let needed = if whole {
+        if good > current {
+            good.ceil()
+        } else {
+            good.floor()
+        }
+    } else {
+        (good * 100.0).ceil() / 100.0
+    };
+    let needed = if at(needed) { needed } else { good };
+    Some((current, needed))
+}
+
+fn describe(lever: Num, current: f64, needed: f64) -> String {
+    let spec = lever.spec();
+    let delta = needed - current;
+    let fmt = |v: f64| {
+        if v.fract() == 0.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.2}")
+        }
+    };
+    format!(
+        "{} {}{} {} ({} → {})",
+        spec.zh,
+        if delta >= 0.0 { "+" } else { "" },
+        fmt(delta),
+        spec.unit,
+        fmt(current),
+        fmt(needed)
+    )
+}
+
+/// Changes for the failed conditions, then, when even the best case of the score (open expert items
+/// at their maximum) fails, the largest-gain band changes that cover the shortfall. Empty when some
+/// failure has no data change that fixes it.
+fn gaps(rules: &RuleSet, h: &History<'_>, ev: &Evaluation, score_best: f64) -> Vec<Gap> {
+    let spec = &rules.spec;
+    let mut out = Vec::new();
+    for ((c, comp), result) in spec
+        .conditions
+        .iter()
+        .zip(&rules.conditions)
+        .zip(&ev.criteria)
+    {
+        if result.passed != Some(false) {
+            continue;
+        }
+        let Some(lever) = comp.lever else {
+            return Vec::new();
+        };
+        let holds = |t: &History<'_>| {
+            let mut m = BTreeSet::new();
+            match (
+                eval(&comp.expr, t, &mut m),
+                threshold(c, comp.by.as_ref(), t, &mut m),
+            ) {
+                (Some(v), Some(th)) => c.op.holds(v, th),
+                _ => false,
+            }
+        };
+        let Some((current, needed)) = solve(h, lever, &holds) else {
+            return Vec::new();
+        };
+        out.push(Gap {
+            criterion: c.id.clone(),
+            field: lever.spec().key.into(),
+            current,
+            needed,
+            points: None,
+            message: describe(lever, current, needed),
+        });
+    }
+    let Some(pass_score) = spec.pass_score else {
+        return out;
+    };
+    let needed_points = if spec.pass_strict {
+        pass_score - score_best + 1e-9
+    } else {
+        pass_score - score_best
+    };
+    if needed_points <= 0.0 || spec.indicators.is_empty() {
+        return out;
+    }
+    // Candidate improvements: the next band of each indicator basis that has a lever.
+    let mut candidates: Vec<Gap> = Vec::new();
+    for ((i, bases), result) in spec.indicators.iter().zip(&rules.indicators).zip(
+        ev.criteria
+            .iter()
+            .filter(|c| c.kind == CriterionKind::Indicator && !c.id.starts_with("group:")),
+    ) {
+        let now = result.points.map_or(0.0, mid);
+        for (k, (e, lever)) in bases.iter().enumerate() {
+            let Some(lever) = lever else { continue };
+            let bands = if i.best_of.is_empty() {
+                &i.bands
+            } else {
+                &i.best_of[k].bands
+            };
+            // The cheapest band that adds points: the lowest band scoring more than now.
+            for b in bands.iter().rev() {
+                let gain = mid(b.points.bounds()) - now;
+                if gain <= 0.0 || !b.bounded() {
+                    continue;
+                }
+                let holds = |t: &History<'_>| {
+                    let mut m = BTreeSet::new();
+                    eval(e, t, &mut m).is_some_and(|v| b.admits(v))
+                };
+                if let Some((current, needed)) = solve(h, *lever, &holds) {
+                    candidates.push(Gap {
+                        criterion: i.id.clone(),
+                        field: lever.spec().key.into(),
+                        current,
+                        needed,
+                        points: Some(gain),
+                        message: describe(*lever, current, needed),
+                    });
+                }
+                break;
+            }
+        }
+    }
+    // Greedy: largest gain first, one change per indicator, until the shortfall is covered.
+    candidates.sort_by(|a, b| b.points.unwrap_or(0.0).total_cmp(&a.points.unwrap_or(0.0)));
+    let mut covered = 0.0;
+    let mut used: Vec<String> = Vec::new();
+    for c in candidates {
+        if covered >= needed_points {
+            break;
+        }
+        if used.contains(&c.criterion) {
+            continue;
+        }
+        covered += c.points.unwrap_or(0.0);
+        used.push(c.criterion.clone());
+        out.push(c);
+    }
+    if covered < needed_points {
+        // No set of data changes reaches the pass score (e.g. it needs expert items).
+        return Vec::new();
+    }
+    out
+}

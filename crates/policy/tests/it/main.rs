@@ -1,0 +1,7 @@
+//! The shipped rule sets against hand-computed cases from `shared/policy-rules.md`.
+
+mod common;
+mod expressions;
+mod hnte;
+mod ladder;
+mod tech_sme;
