@@ -7,6 +7,7 @@ mod bench;
 mod demo;
 mod index;
 mod output;
+mod policy;
 mod survey;
 
 use std::process::ExitCode;
@@ -51,7 +52,13 @@ fn run(cli: args::Cli) -> anyhow::Result<()> {
             args::IndexCommand::Build(a) => index::build(&a),
             args::IndexCommand::Check(a) => index::check(&a),
         },
+        args::Command::Policy { command } => match command {
+            args::PolicyCommand::List => policy::list(),
+            args::PolicyCommand::Evaluate(a) => policy::evaluate(&a),
+        },
+        args::Command::Target(a) => policy::target(&a),
         args::Command::Bench { command } => match command {
+            args::BenchCommand::Policy(a) => bench::policy(&a),
             args::BenchCommand::Engine(a) => bench::engine(&a),
             args::BenchCommand::Import(a) => bench::import(&a),
         },

@@ -40,23 +40,27 @@ pub enum CriterionKind {
     Direct,
     /// A scored indicator.
     Indicator,
+    /// A group of indicators with a minimum or a cap.
+    Group,
 }
 
 /// One criterion's result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Criterion {
+pub struct Criterion<'a> {
     /// Condition, direct route or indicator.
     pub kind: CriterionKind,
     /// Id from the rule file.
-    pub id: String,
+    pub id: &'a str,
     /// Label (Chinese).
-    pub label: String,
+    pub label: &'a str,
     /// Clause of the official text.
-    pub clause: String,
+    pub clause: &'a str,
     /// The quantity's value.
     pub value: Option<f64>,
-    /// The threshold, as text (e.g. `≤ 500`), for conditions.
-    pub threshold: Option<String>,
+    /// The comparison (`≥`, `≤`, …) with `threshold`.
+    pub op: Option<&'static str>,
+    /// The threshold, for conditions, routes and groups with a minimum.
+    pub threshold: Option<f64>,
     /// Whether a condition or route holds (`None` when data is missing).
     pub passed: Option<bool>,
     /// Points (low, high) for indicators.
@@ -65,8 +69,10 @@ pub struct Criterion {
     pub max: Option<f64>,
     /// Missing inputs.
     pub missing: Vec<String>,
-    /// Extra explanation (the basis chosen, an open expert item).
-    pub note: String,
+    /// Extra explanation (an open expert item, a failed must-score indicator).
+    pub note: &'static str,
+    /// The basis chosen, for indicators scored on the better of several.
+    pub basis: Option<&'a str>,
 }
 
 /// One change that moves the enterprise toward qualifying.
@@ -88,11 +94,11 @@ pub struct Gap {
 
 /// A complete evaluation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Evaluation {
+pub struct Evaluation<'a> {
     /// Rule set id.
-    pub scheme: String,
+    pub scheme: &'a str,
     /// Rule set version.
-    pub version: String,
+    pub version: &'a str,
     /// Enterprise.
     pub credit_code: String,
     /// Year evaluated.
@@ -102,14 +108,14 @@ pub struct Evaluation {
     /// Total score (low, high), for scored schemes with the data to score.
     pub score: Option<(f64, f64)>,
     /// Every criterion.
-    pub criteria: Vec<Criterion>,
+    pub criteria: Vec<Criterion<'a>>,
     /// Changes that would make it qualify (when asked for and it does not).
     pub gaps: Vec<Gap>,
     /// Every missing input.
     pub missing: Vec<String>,
 }
 
-impl Evaluation {
+impl Evaluation<'_> {
     /// A score for ranking: the middle of the range.
     pub fn score_mid(&self) -> Option<f64> {
         self.score.map(|(a, b)| (a + b) / 2.0)
@@ -152,16 +158,16 @@ fn mid((a, b): (f64, f64)) -> f64 {
 
 /// Evaluates one enterprise-year. `expert` supplies analysts' points for expert-judged indicators by
 /// id. With `with_gaps`, the smallest changes that would make it qualify are computed.
-pub fn evaluate(
-    rules: &RuleSet,
+pub fn evaluate<'a>(
+    rules: &'a RuleSet,
     h: &History<'_>,
     expert: &HashMap<String, f64>,
     with_gaps: bool,
-) -> Evaluation {
+) -> Evaluation<'a> {
     let spec = &rules.spec;
     let mut all_missing = BTreeSet::new();
     let mut criteria = Vec::new();
-    let check = |c: &ConditionSpec,
+    let check = |c: &'a ConditionSpec,
                  comp: &crate::rules::Compiled,
                  kind: CriterionKind,
                  all_missing: &mut BTreeSet<String>| {
@@ -177,16 +183,18 @@ pub fn evaluate(
         }
         Criterion {
             kind,
-            id: c.id.clone(),
-            label: c.label.clone(),
-            clause: c.clause.clone(),
+            id: &c.id,
+            label: &c.label,
+            clause: &c.clause,
             value,
-            threshold: t.map(|t| format!("{} {t}{}", c.op.symbol(), c.unit)),
+            op: Some(c.op.symbol()),
+            threshold: t,
             passed,
             points: None,
             max: None,
             missing: missing.into_iter().collect(),
-            note: String::new(),
+            note: "",
+            basis: None,
         }
     };
     for (c, comp) in spec.conditions.iter().zip(&rules.conditions) {
@@ -207,29 +215,31 @@ pub fn evaluate(
         let mut missing = BTreeSet::new();
         let mut c = Criterion {
             kind: CriterionKind::Indicator,
-            id: i.id.clone(),
-            label: i.label.clone(),
-            clause: i.clause.clone(),
+            id: &i.id,
+            label: &i.label,
+            clause: &i.clause,
             value: None,
+            op: None,
             threshold: None,
             passed: None,
             points: None,
             max: Some(i.max),
             missing: Vec::new(),
-            note: String::new(),
+            note: "",
+            basis: None,
         };
         if i.expert {
             match expert.get(&i.id) {
                 Some(&p) => {
                     let p = p.clamp(0.0, i.max);
                     c.points = Some((p, p));
-                    c.note = "专家评分 (analyst input)".into();
+                    c.note = "专家评分 (analyst input)";
                     low += p;
                     high += p;
                 }
                 None => {
                     c.points = Some((0.0, i.max));
-                    c.note = "专家评审项, 未录入 (expert-judged, not supplied)".into();
+                    c.note = "专家评审项, 未录入 (expert-judged, not supplied)";
                     expert_open = true;
                     high += i.max;
                 }
@@ -254,15 +264,13 @@ pub fn evaluate(
                     c.value = Some(v);
                     c.points = Some(p);
                     if !i.best_of.is_empty() {
-                        c.note = format!("按{}计 (better basis)", i.best_of[k].label);
+                        c.basis = Some(&i.best_of[k].label);
                     }
                     low += mid(p);
                     high += mid(p);
                     if i.must_score && p.1 == 0.0 {
                         must_score_failed = true;
-                        c.note = format!("{} 此项得分为0, 不符合 (must score)", c.note)
-                            .trim()
-                            .to_string();
+                        c.note = "此项得分为0, 不符合 (must score)";
                     }
                     // With best_of, one usable basis is enough.
                     if !i.best_of.is_empty() {
@@ -279,15 +287,17 @@ pub fn evaluate(
     // Groups: a cap lowers the total; a minimum not reached fails the evaluation.
     let mut group_failed = false;
     for g in &spec.groups {
-        let members: Vec<&Criterion> = criteria
+        let members: Vec<&Criterion<'_>> = criteria
             .iter()
-            .filter(|c| c.kind == CriterionKind::Indicator && g.indicators.contains(&c.id))
+            .filter(|c| {
+                c.kind == CriterionKind::Indicator && g.indicators.iter().any(|i| i == c.id)
+            })
             .collect();
         if members.iter().any(|c| c.points.is_none()) {
             continue;
         }
         // Open expert items count with their range; data-derived ranges with their midpoint.
-        let open = |c: &Criterion| c.note.contains("not supplied");
+        let open = |c: &Criterion<'_>| c.note.contains("not supplied");
         let lo: f64 = members
             .iter()
             .map(|c| c.points.map_or(0.0, |p| if open(c) { p.0 } else { mid(p) }))
@@ -306,12 +316,13 @@ pub fn evaluate(
             group_failed = true;
         }
         criteria.push(Criterion {
-            kind: CriterionKind::Indicator,
-            id: format!("group:{}", g.id),
-            label: g.label.clone(),
-            clause: String::new(),
+            kind: CriterionKind::Group,
+            id: &g.id,
+            label: &g.label,
+            clause: "",
             value: None,
-            threshold: g.min.map(|m| format!("≥ {m}")),
+            op: g.min.map(|_| "≥"),
+            threshold: g.min,
             passed: g.min.map(|m| hi >= m),
             points: Some((
                 lo.min(g.cap.unwrap_or(f64::INFINITY)),
@@ -319,11 +330,12 @@ pub fn evaluate(
             )),
             max: g.cap,
             missing: Vec::new(),
-            note: String::new(),
+            note: "",
+            basis: None,
         });
     }
     let scored = !spec.indicators.is_empty();
-    let conditions: Vec<&Criterion> = criteria
+    let conditions: Vec<&Criterion<'_>> = criteria
         .iter()
         .filter(|c| c.kind == CriterionKind::Condition)
         .collect();
@@ -367,8 +379,8 @@ pub fn evaluate(
     };
     let score = (scored && !score_missing).then_some((low, high));
     let mut ev = Evaluation {
-        scheme: spec.id.clone(),
-        version: spec.version.clone(),
+        scheme: &spec.id,
+        version: &spec.version,
         credit_code: h.current.credit_code.to_string(),
         year: h.current.year,
         outcome,
@@ -392,7 +404,7 @@ fn solve(h: &History<'_>, lever: Num, holds: &dyn Fn(&History<'_>) -> bool) -> O
         record.set(lever, Some(x));
         let trial = History {
             current: &record,
-            earlier: h.earlier.clone(),
+            earlier: h.earlier,
         };
         holds(&trial)
     };
@@ -453,7 +465,7 @@ fn describe(lever: Num, current: f64, needed: f64) -> String {
 /// Changes for the failed conditions, then, when even the best case of the score (open expert items
 /// at their maximum) fails, the largest-gain band changes that cover the shortfall. Empty when some
 /// failure has no data change that fixes it.
-fn gaps(rules: &RuleSet, h: &History<'_>, ev: &Evaluation, score_best: f64) -> Vec<Gap> {
+fn gaps(rules: &RuleSet, h: &History<'_>, ev: &Evaluation<'_>, score_best: f64) -> Vec<Gap> {
     let spec = &rules.spec;
     let mut out = Vec::new();
     for ((c, comp), result) in spec
@@ -506,7 +518,7 @@ fn gaps(rules: &RuleSet, h: &History<'_>, ev: &Evaluation, score_best: f64) -> V
     for ((i, bases), result) in spec.indicators.iter().zip(&rules.indicators).zip(
         ev.criteria
             .iter()
-            .filter(|c| c.kind == CriterionKind::Indicator && !c.id.starts_with("group:")),
+            .filter(|c| c.kind == CriterionKind::Indicator),
     ) {
         let now = result.points.map_or(0.0, mid);
         for (k, (e, lever)) in bases.iter().enumerate() {

@@ -252,13 +252,14 @@ impl Expr {
     }
 }
 
-/// An enterprise's record for the evaluated year and its earlier years (most recent first).
-#[derive(Debug, Clone)]
+/// An enterprise's record for the evaluated year and its other years.
+#[derive(Debug, Clone, Copy)]
 pub struct History<'a> {
     /// The evaluated year.
     pub current: &'a SurveyRecord,
-    /// Earlier years, most recent first (gaps allowed: a missing year ends the series).
-    pub earlier: Vec<&'a SurveyRecord>,
+    /// The enterprise's other years, in any order (later years are ignored; a missing year ends a
+    /// series).
+    pub earlier: &'a [&'a SurveyRecord],
 }
 
 impl<'a> History<'a> {
@@ -275,15 +276,10 @@ impl<'a> History<'a> {
 
     /// The same history seen from `back` years earlier.
     fn shifted(&self, back: i32) -> Option<History<'a>> {
-        let current = self.year(back)?;
+        // Lookups are by year offset, so the same slice serves: no copy is made.
         Some(History {
-            current,
-            earlier: self
-                .earlier
-                .iter()
-                .copied()
-                .filter(|r| r.year < current.year)
-                .collect(),
+            current: self.year(back)?,
+            earlier: self.earlier,
         })
     }
 

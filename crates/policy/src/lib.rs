@@ -17,17 +17,19 @@
 //! #   values: vec![None; Num::COUNT], rd_institution_level: RdInstitutionLevel::None, incubation_stage: None,
 //! #   titles: Titles::default(), consent_bank: false };
 //! let tech_sme = shipped("tech_sme").unwrap();
-//! let e = evaluate(&tech_sme, &History { current: &record, earlier: vec![] }, &HashMap::new(), true);
+//! let e = evaluate(&tech_sme, &History { current: &record, earlier: &[] }, &HashMap::new(), true);
 //! assert_eq!(e.outcome, Outcome::InsufficientData); // nothing answered: nothing assumed
 //! ```
 #![warn(missing_docs)]
 
 mod evaluate;
 pub mod expr;
+mod panel;
 mod rules;
 
 pub use evaluate::{Criterion, CriterionKind, Evaluation, Gap, Outcome, evaluate};
 pub use expr::History;
+pub use panel::{Panel, evaluate_year};
 pub use rules::{Band, ConditionSpec, IndicatorSpec, Op, Points, RuleError, RuleSet, RuleSetSpec};
 
 /// The rule files shipped with kechuang: (id, TOML).

@@ -2,5 +2,6 @@
 
 mod common;
 mod index;
+mod policy;
 mod survey;
 mod tidy;

@@ -108,3 +108,16 @@ fn the_survey_guide_lists_every_field() {
         );
     }
 }
+
+#[test]
+fn the_policy_guide_example_is_a_valid_rule_set() {
+    let doc = std::fs::read_to_string(workspace().join("docs/policy-rules.md")).expect("doc");
+    let block = doc
+        .split("```toml")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("example");
+    if let Err(e) = kechuang_policy::RuleSet::from_toml(block) {
+        panic!("docs/policy-rules.md example does not load: {e}");
+    }
+}

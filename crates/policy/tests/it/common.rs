@@ -31,13 +31,14 @@ pub fn record(year: i32, fields: &[(Num, f64)]) -> SurveyRecord {
     }
 }
 
-pub fn eval(scheme: &str, current: &SurveyRecord, earlier: &[SurveyRecord]) -> Evaluation {
-    let rules = shipped(scheme).expect("shipped");
+pub fn eval(scheme: &str, current: &SurveyRecord, earlier: &[SurveyRecord]) -> Evaluation<'static> {
+    // Leaked so that evaluations can borrow labels from the rules for the rest of the test.
+    let rules: &'static _ = Box::leak(Box::new(shipped(scheme).expect("shipped")));
     evaluate(
-        &rules,
+        rules,
         &History {
             current,
-            earlier: earlier.iter().collect(),
+            earlier: &earlier.iter().collect::<Vec<_>>(),
         },
         &HashMap::new(),
         true,
@@ -49,14 +50,15 @@ pub fn eval_with_expert(
     current: &SurveyRecord,
     earlier: &[SurveyRecord],
     expert: &[(&str, f64)],
-) -> Evaluation {
-    let rules = shipped(scheme).expect("shipped");
+) -> Evaluation<'static> {
+    // Leaked so that evaluations can borrow labels from the rules for the rest of the test.
+    let rules: &'static _ = Box::leak(Box::new(shipped(scheme).expect("shipped")));
     let expert: HashMap<String, f64> = expert.iter().map(|(k, v)| (k.to_string(), *v)).collect();
     evaluate(
-        &rules,
+        rules,
         &History {
             current,
-            earlier: earlier.iter().collect(),
+            earlier: &earlier.iter().collect::<Vec<_>>(),
         },
         &expert,
         true,

@@ -12,7 +12,7 @@ fn value(text: &str, years: &[kechuang_domain::SurveyRecord]) -> Option<f64> {
     let (current, earlier) = years.split_last().expect("a year");
     let h = History {
         current,
-        earlier: earlier.iter().rev().collect(),
+        earlier: &earlier.iter().collect::<Vec<_>>(),
     };
     eval(
         &Expr::parse(text).expect("parses"),

@@ -177,7 +177,7 @@ fn ip_group_is_capped_at_30() {
         ],
     );
     // IP items: 8 + 8 + 7.5 + 6 + 1.5 = 31 → capped at 30.
-    assert_eq!(points(&e, "group:ip"), (30.0, 30.0));
+    assert_eq!(points(&e, "ip"), (30.0, 30.0));
     assert_eq!(e.score, Some((30.0 + 15.5 + 7.0, 30.0 + 15.5 + 7.0)));
 }
 

@@ -69,7 +69,7 @@ fn innovative_sme_bands_and_group_minimums() {
     let (cur, earlier) = two_years(&[(MainBusinessRevenue, 3999.0)]);
     let e = eval_with_expert("innovative_sme", &cur, &earlier, &[("product_field", 10.0)]);
     assert_eq!(points(&e, "main_business_growth").0, 0.0);
-    assert_eq!(passed(&e, "group:growth"), Some(false));
+    assert_eq!(passed(&e, "growth"), Some(false));
     assert_eq!(e.outcome, Outcome::DoesNotQualify);
 }
 

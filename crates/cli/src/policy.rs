@@ -1,0 +1,294 @@
+//! `kechuang policy list|evaluate` and `kechuang target`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use kechuang_domain::{RegionCode, SurveyRecord, TechField};
+use kechuang_policy::{
+    Evaluation, History, Outcome, Panel, RuleSet, SHIPPED, evaluate as evaluate_one, shipped,
+};
+use kechuang_store::Store;
+use kechuang_tabular::{Cell, Table, write_csv_table, write_xlsx};
+
+use crate::args::{EvaluateArgs, TargetArgs};
+use crate::index::InvalidInput;
+use crate::runtime;
+
+fn load_rules(scheme: Option<&str>, file: Option<&Path>) -> Result<Vec<RuleSet>> {
+    if let Some(f) = file {
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+        return Ok(vec![
+            RuleSet::from_toml(&text).map_err(|e| InvalidInput(format!("{}: {e}", f.display())))?,
+        ]);
+    }
+    match scheme {
+        Some(s) => Ok(vec![shipped(s).ok_or_else(|| {
+            InvalidInput(format!(
+                "no scheme '{s}': use one of {}",
+                SHIPPED.map(|(id, _)| id).join(", ")
+            ))
+        })?]),
+        None => Ok(SHIPPED.iter().filter_map(|(id, _)| shipped(id)).collect()),
+    }
+}
+
+pub fn list() -> Result<()> {
+    for (id, _) in SHIPPED {
+        let r = shipped(id).context("shipped rule set")?;
+        println!(
+            "{id:<16} {} {:<8} from {}  {} ({})",
+            r.spec.version, "", r.spec.effective_from, r.spec.name, r.spec.source
+        );
+    }
+    Ok(())
+}
+
+/// The year's records plus three earlier years (what every shipped rule needs).
+async fn panel(store: &Store, year: Option<i32>) -> Result<(i32, Vec<SurveyRecord>)> {
+    let years = store.years().await?;
+    let year = match year.or(years.last().copied()) {
+        Some(y) => y,
+        None => {
+            return Err(InvalidInput(
+                "the store holds no survey data: import some with `kechuang survey import`".into(),
+            )
+            .into());
+        }
+    };
+    let wanted: Vec<i32> = years
+        .into_iter()
+        .filter(|y| (year - 3..=year).contains(y))
+        .collect();
+    Ok((year, store.load_years(&wanted).await?))
+}
+
+fn print_evaluation(e: &Evaluation, rules: &RuleSet) {
+    let score = e
+        .score
+        .map(|(a, b)| {
+            if a == b {
+                format!(", score {a:.1}")
+            } else {
+                format!(", score {a:.1}–{b:.1}")
+            }
+        })
+        .unwrap_or_default();
+    println!(
+        "{} {} ({}): {}{score}",
+        rules.spec.name,
+        rules.spec.version,
+        e.scheme,
+        e.outcome.zh()
+    );
+    for c in &e.criteria {
+        let mark = match c.passed {
+            Some(true) => "✓",
+            Some(false) => "✗",
+            None if c.points.is_some() => "·",
+            None => "?",
+        };
+        let value = c
+            .value
+            .map(|v| format!("{v:.2}"))
+            .unwrap_or_else(|| "—".into());
+        let detail = match (c.threshold, c.points) {
+            (Some(t), None) => format!("{value} (需 {} {t})", c.op.unwrap_or("")),
+            (_, Some((a, b))) => format!(
+                "{value} → {}/{}",
+                if a == b {
+                    format!("{a}")
+                } else {
+                    format!("{a}–{b}")
+                },
+                c.max.unwrap_or(0.0)
+            ),
+            _ => value,
+        };
+        println!("  {mark} {} [{}]: {detail} {}", c.label, c.clause, c.note);
+        if !c.missing.is_empty() {
+            println!("      缺少 missing: {}", c.missing.join(", "));
+        }
+    }
+    for g in &e.gaps {
+        println!(
+            "  → {}{}",
+            g.message,
+            g.points.map(|p| format!(" (+{p} 分)")).unwrap_or_default()
+        );
+    }
+}
+
+pub fn evaluate(args: &EvaluateArgs) -> Result<()> {
+    let rules = if args.schemes.is_empty() {
+        load_rules(None, args.rules.as_deref())?
+    } else {
+        args.schemes
+            .iter()
+            .map(|s| load_rules(Some(s), None))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect()
+    };
+    let mut expert = HashMap::new();
+    for e in &args.expert {
+        let (k, v) = e
+            .split_once('=')
+            .ok_or_else(|| InvalidInput(format!("--expert {e}: write ID=POINTS")))?;
+        let v: f64 = v
+            .parse()
+            .map_err(|_| InvalidInput(format!("--expert {e}: '{v}' is not a number")))?;
+        expert.insert(k.to_string(), v);
+    }
+    runtime()?.block_on(async {
+        let store = Store::open(&args.store.db)
+            .await
+            .with_context(|| format!("opening the store {}", args.store.db))?;
+        let (year, records) = panel(&store, args.year).await?;
+        let Some(current) = records
+            .iter()
+            .find(|r| r.year == year && r.credit_code.as_str() == args.credit_code.trim())
+        else {
+            return Err(InvalidInput(format!(
+                "no survey record for {} in {year}",
+                args.credit_code
+            ))
+            .into());
+        };
+        let mut earlier: Vec<&SurveyRecord> = records
+            .iter()
+            .filter(|r| r.year < year && r.credit_code == current.credit_code)
+            .collect();
+        earlier.sort_by_key(|r| std::cmp::Reverse(r.year));
+        let h = History {
+            current,
+            earlier: &earlier,
+        };
+        let results: Vec<Evaluation> = rules
+            .iter()
+            .map(|r| evaluate_one(r, &h, &expert, true))
+            .collect();
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&results)?);
+        } else {
+            println!("{} {} ({year})", current.credit_code, current.name);
+            for (e, r) in results.iter().zip(&rules) {
+                print_evaluation(e, r);
+            }
+        }
+        Ok(())
+    })
+}
+
+pub fn target(args: &TargetArgs) -> Result<()> {
+    let rules = load_rules(args.scheme.as_deref(), args.rules.as_deref())?;
+    if args.scheme.is_none() && args.rules.is_none() {
+        return Err(InvalidInput(
+            "name a scheme with --scheme (or a rule file with --rules)".into(),
+        )
+        .into());
+    }
+    let rules = &rules[0];
+    let district = args
+        .district
+        .as_deref()
+        .map(RegionCode::parse_name_or_code)
+        .transpose()
+        .map_err(|e| InvalidInput(format!("--district: {e}")))?;
+    let field = args
+        .tech_field
+        .as_deref()
+        .map(TechField::parse)
+        .transpose()
+        .map_err(|e| InvalidInput(format!("--tech-field: {e}")))?;
+    runtime()?.block_on(async {
+        let store = Store::open(&args.store.db).await.with_context(|| format!("opening the store {}", args.store.db))?;
+        let (year, records) = panel(&store, args.year).await?;
+        let by_code: HashMap<&str, &SurveyRecord> = records.iter().filter(|r| r.year == year).map(|r| (r.credit_code.as_str(), r)).collect();
+        let insufficient_count = std::sync::atomic::AtomicUsize::new(0);
+        let results = Panel::new(&records).evaluate_year_where(rules, year, args.near_miss, |e| {
+            if e.outcome == Outcome::InsufficientData {
+                insufficient_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            e.outcome == Outcome::Qualifies || (args.near_miss && e.near_miss())
+        });
+        let keep = |r: &SurveyRecord| {
+            district.as_ref().is_none_or(|d| &r.region_code == d)
+                && args.industry.as_deref().is_none_or(|i| r.industry_code.as_str().starts_with(&i.to_ascii_uppercase()))
+                && field.is_none_or(|f| r.tech_field == Some(f))
+        };
+        let mut listed: Vec<(&Evaluation, &SurveyRecord)> = results
+            .iter()
+            .filter(|e| e.outcome == Outcome::Qualifies || (args.near_miss && e.near_miss()))
+            .filter_map(|e| by_code.get(e.credit_code.as_str()).map(|r| (e, *r)))
+            .filter(|(_, r)| keep(r))
+            .collect();
+        // Qualifying first, then near misses; within each, by score.
+        listed.sort_by(|a, b| (a.0.outcome != Outcome::Qualifies).cmp(&(b.0.outcome != Outcome::Qualifies)).then(b.0.score_mid().unwrap_or(0.0).total_cmp(&a.0.score_mid().unwrap_or(0.0))));
+        let qualifies = listed.iter().filter(|(e, _)| e.outcome == Outcome::Qualifies).count();
+        let evaluated = by_code.values().filter(|r| keep(r)).count();
+        let insufficient = insufficient_count.load(std::sync::atomic::Ordering::Relaxed);
+        println!(
+            "{} {} in {year}: {evaluated} enterprises evaluated, {qualifies} qualify{}, {insufficient} with insufficient data",
+            rules.spec.name,
+            rules.spec.version,
+            if args.near_miss { format!(", {} nearly qualify", listed.len() - qualifies) } else { String::new() }
+        );
+        for (e, r) in listed.iter().take(args.limit) {
+            let gaps: Vec<&str> = e.gaps.iter().map(|g| g.message.as_str()).collect();
+            println!(
+                "  {:<4} {} {} {} {} {}{}",
+                e.outcome.zh(),
+                r.credit_code,
+                r.name,
+                r.region_code.district_name().unwrap_or(r.region_code.as_str()),
+                r.industry_code,
+                e.score_mid().map(|s| format!("{s:.1}")).unwrap_or_default(),
+                if gaps.is_empty() { String::new() } else { format!("  → {}", gaps.join("; ")) }
+            );
+        }
+        // Grouped as the source asks: by district, industry section and technology field.
+        let mut groups: BTreeMap<(&str, String), usize> = BTreeMap::new();
+        for (_, r) in &listed {
+            *groups.entry(("district", r.region_code.district_name().unwrap_or(r.region_code.as_str()).to_string())).or_default() += 1;
+            *groups.entry(("industry", format!("{} {}", r.industry_code.section(), r.industry_code.section_name()))).or_default() += 1;
+            *groups.entry(("field", r.tech_field.map_or("—".to_string(), |f| f.zh().to_string()))).or_default() += 1;
+        }
+        for kind in ["district", "industry", "field"] {
+            let row: Vec<String> = groups.iter().filter(|((k, _), _)| *k == kind).map(|((_, g), n)| format!("{g} {n}")).collect();
+            println!("by {kind}: {}", row.join(", "));
+        }
+        if let Some(out) = &args.out {
+            let table = Table {
+                name: "targets".into(),
+                headers: ["统一社会信用代码", "企业名称", "区", "行业", "技术领域", "结论 outcome", "得分 score", "差距 gaps", "未满足 failed criteria"].map(String::from).to_vec(),
+                rows: listed
+                    .iter()
+                    .map(|(e, r)| {
+                        let failed: Vec<&str> = e.criteria.iter().filter(|c| c.passed == Some(false)).map(|c| c.label).collect();
+                        vec![
+                            Cell::Text(r.credit_code.to_string()),
+                            Cell::Text(r.name.clone()),
+                            Cell::Text(r.region_code.district_name().unwrap_or(r.region_code.as_str()).into()),
+                            Cell::Text(r.industry_code.to_string()),
+                            Cell::Text(r.tech_field.map_or(String::new(), |f| f.zh().into())),
+                            Cell::Text(e.outcome.zh().into()),
+                            Cell::from(e.score_mid()),
+                            Cell::Text(e.gaps.iter().map(|g| g.message.clone()).collect::<Vec<_>>().join("; ")),
+                            Cell::Text(failed.join("; ")),
+                        ]
+                    })
+                    .collect(),
+            };
+            if out.extension().is_some_and(|x| x.eq_ignore_ascii_case("xlsx")) {
+                write_xlsx(&[table], out)?;
+            } else {
+                write_csv_table(&table, out, true)?;
+            }
+            println!("wrote {}", out.display());
+        }
+        Ok(())
+    })
+}
