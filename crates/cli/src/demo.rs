@@ -115,7 +115,7 @@ pub fn run(args: &DemoArgs) -> Result<()> {
 
         let build_args = BuildArgs {
             data: None,
-            framework: PathBuf::from("survey-basic"),
+            framework: PathBuf::from("kechuang-enterprise"),
             out: Some(dir.join("index")),
             xlsx: false,
             groups: Vec::new(),

@@ -18,6 +18,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod derived;
 pub mod stored;
 
 use kechuang_domain::{NUMERIC, Num, SurveyRecord};
@@ -25,10 +26,16 @@ use kechuang_engine::{Column, Dataset, Framework, GroupColumn};
 use rayon::prelude::*;
 
 /// The frameworks shipped with kechuang: (name, TOML text).
-pub const SHIPPED: [(&str, &str); 1] = [(
-    "survey-basic",
-    include_str!("../frameworks/survey-basic.toml"),
-)];
+pub const SHIPPED: [(&str, &str); 2] = [
+    (
+        "kechuang-enterprise",
+        include_str!("../frameworks/kechuang-enterprise.toml"),
+    ),
+    (
+        "survey-basic",
+        include_str!("../frameworks/survey-basic.toml"),
+    ),
+];
 
 /// A shipped framework by name, checked.
 pub fn shipped_framework(name: &str) -> Option<Framework> {
@@ -78,6 +85,25 @@ pub fn dataset(records: &[SurveyRecord]) -> Dataset {
         code: "age".into(),
         values: records.iter().map(|r| f64::from(r.age_years())).collect(),
     });
+    // Derived indicators; growth uses the same enterprise's previous year when it is among the records.
+    let by_key: std::collections::HashMap<(&str, i32), &SurveyRecord> = records
+        .iter()
+        .map(|r| ((r.credit_code.as_str(), r.year), r))
+        .collect();
+    let previous: Vec<Option<&SurveyRecord>> = records
+        .iter()
+        .map(|r| by_key.get(&(r.credit_code.as_str(), r.year - 1)).copied())
+        .collect();
+    columns.par_extend(derived::DERIVED.par_iter().map(|d| {
+        Column {
+            code: d.code.to_string(),
+            values: records
+                .iter()
+                .zip(&previous)
+                .map(|(r, p)| (d.compute)(r, *p).unwrap_or(f64::NAN))
+                .collect(),
+        }
+    }));
     Dataset {
         codes: records.iter().map(|r| r.credit_code.to_string()).collect(),
         names: records.iter().map(|r| r.name.clone()).collect(),
@@ -130,5 +156,52 @@ mod tests {
         let ones = build.ranks.iter().filter(|r| **r == Some(1)).count();
         assert_eq!(ones, 2);
         assert_eq!(build.group_ranks.len(), GROUPS.len());
+    }
+
+    #[test]
+    fn derived_indicators_by_hand_and_the_default_framework() {
+        let records = region(&RegionSpec {
+            enterprises: 300,
+            years: vec![2024, 2025],
+            seed: 9,
+        });
+        let d = dataset(&records);
+        let col = |c: &str| d.column(c).unwrap_or_else(|| panic!("{c}")).values.clone();
+        let (rd, growth, debt) = (
+            col("rd_intensity"),
+            col("revenue_growth"),
+            col("debt_ratio"),
+        );
+        for (i, r) in records.iter().enumerate() {
+            let expect =
+                r.get(Num::RdExpense).expect("rd") / r.get(Num::Revenue).expect("revenue") * 100.0;
+            assert!((rd[i] - expect).abs() < 1e-9);
+            let debt_expect = r.get(Num::TotalLiabilities).expect("l")
+                / r.get(Num::TotalAssets).expect("a")
+                * 100.0;
+            assert!((debt[i] - debt_expect).abs() < 1e-9);
+            let prev = records
+                .iter()
+                .find(|p| p.credit_code == r.credit_code && p.year == r.year - 1);
+            match prev {
+                Some(p) => {
+                    let g = (r.get(Num::Revenue).expect("r") / p.get(Num::Revenue).expect("p")
+                        - 1.0)
+                        * 100.0;
+                    assert!((growth[i] - g).abs() < 1e-9);
+                }
+                None => assert!(growth[i].is_nan(), "no previous year, no growth"),
+            }
+        }
+        let fw = shipped_framework("kechuang-enterprise").expect("default framework");
+        let build = Build::run(&fw, d, BuildOptions::default()).expect("builds");
+        assert_eq!(build.framework.panel, kechuang_engine::PanelMode::Pooled);
+        let ones = build.ranks.iter().filter(|r| **r == Some(1)).count();
+        assert_eq!(ones, 2, "ranks are within each year");
+        let index = build.score("index").expect("index");
+        assert!(
+            index.iter().all(|v| (0.0..=100.0).contains(v)),
+            "every enterprise scored within 0–100"
+        );
     }
 }

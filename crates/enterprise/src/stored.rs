@@ -46,16 +46,37 @@ pub async fn build_from_store(
     } else {
         years.to_vec()
     };
-    let records = store.load_years(&years).await?;
-    if records.is_empty() {
+    // The year before the first is loaded too (when stored) for growth rates, then left out.
+    let stored_years = store.years().await?;
+    let mut load = years.clone();
+    if let Some(&first) = years.iter().min()
+        && stored_years.contains(&(first - 1))
+        && !load.contains(&(first - 1))
+    {
+        load.push(first - 1);
+        load.sort_unstable();
+    }
+    let records = store.load_years(&load).await?;
+    if !records.iter().any(|r| years.contains(&r.year)) {
         return Err(Error::NoData(if years.is_empty() {
             "any year".into()
         } else {
             format!("{years:?}")
         }));
     }
-    let input_rows = records.len();
-    let data = dataset(&records);
+    let all = dataset(&records);
+    let rows: Vec<usize> = records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| years.contains(&r.year))
+        .map(|(i, _)| i)
+        .collect();
+    let input_rows = rows.len();
+    let data = if rows.len() == records.len() {
+        all
+    } else {
+        all.select_rows(&rows)
+    };
     drop(records);
     // Stages are kept so that each indicator's real value (before normalisation) is stored too.
     let build = Build::run(
