@@ -37,6 +37,12 @@ pub enum Command {
         Schemes: tech_sme, hnte, innovative_sme, specialised_sme, little_giant, rd_credit, or --rules FILE.toml."
     )]
     Target(TargetArgs),
+    /// The portrait (企业画像) of an enterprise: index, ranks, pillars against peers, trend, schemes,
+    /// similar enterprises and suggestions, as text, JSON or a printable HTML report.
+    #[command(after_help = "Examples:\n  kechuang portrait 91120116MA000001DA\n  \
+        kechuang portrait 91120116MA000001DA --format html --out portrait.html\n  \
+        kechuang portrait 91120116MA000001DA --format html --lang en --year 2024 --out portrait-en.html")]
+    Portrait(PortraitArgs),
     /// Measure performance on synthetic data.
     Bench {
         #[command(subcommand)]
@@ -187,6 +193,26 @@ pub struct EvaluateArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PortraitArgs {
+    /// The enterprise's unified social credit code.
+    pub credit_code: String,
+    /// Survey year (default: the latest year of the latest build).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// text, json or html.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// zh or en (HTML).
+    #[arg(long, default_value = "zh")]
+    pub lang: String,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     #[command(flatten)]
     pub store: StoreArgs,
 }

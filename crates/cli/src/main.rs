@@ -8,6 +8,7 @@ mod demo;
 mod index;
 mod output;
 mod policy;
+mod portrait;
 mod survey;
 
 use std::process::ExitCode;
@@ -57,6 +58,7 @@ fn run(cli: args::Cli) -> anyhow::Result<()> {
             args::PolicyCommand::Evaluate(a) => policy::evaluate(&a),
         },
         args::Command::Target(a) => policy::target(&a),
+        args::Command::Portrait(a) => portrait::run(&a),
         args::Command::Bench { command } => match command {
             args::BenchCommand::Policy(a) => bench::policy(&a),
             args::BenchCommand::Engine(a) => bench::engine(&a),

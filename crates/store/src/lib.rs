@@ -587,6 +587,37 @@ impl Store {
         })
     }
 
+    /// One enterprise's results in a build, by year.
+    pub async fn enterprise_results(
+        &self,
+        build_id: i64,
+        credit_code: &str,
+    ) -> Result<Vec<ResultRow>> {
+        with_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT credit_code, year, score, rank, scores_json, values_json FROM index_results WHERE build_id = $1 AND credit_code = $2 ORDER BY year",
+            )
+            .bind(build_id)
+            .bind(credit_code)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    let scores: String = r.try_get(4)?;
+                    let values: String = r.try_get(5)?;
+                    Ok(ResultRow {
+                        credit_code: r.try_get(0)?,
+                        year: r.try_get(1)?,
+                        score: r.try_get(2)?,
+                        rank: r.try_get::<Option<i32>, _>(3)?.map(i64::from),
+                        scores: serde_json::from_str(&scores).unwrap_or(Value::Null),
+                        values: serde_json::from_str(&values).unwrap_or(Value::Null),
+                    })
+                })
+                .collect()
+        })
+    }
+
     /// A build's results for one year, by rank (unranked last).
     pub async fn results(&self, build_id: i64, year: i32) -> Result<Vec<ResultRow>> {
         with_pool!(self, pool => {

@@ -67,6 +67,76 @@ fn targets_and_an_explained_evaluation() {
     assert_eq!(json[0]["credit_code"], code.as_str());
     assert!(json[0]["criteria"].as_array().expect("criteria").len() >= 6);
 
+    // The portrait of the same enterprise: text, JSON and a standalone HTML report.
+    let o = kechuang(&["portrait", &code, "--db", db], tmp.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("rank "), "{}", text(&o.stdout));
+    let o = kechuang(
+        &["portrait", &code, "--format", "json", "--db", db],
+        tmp.path(),
+    );
+    let portrait: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(portrait["credit_code"], code.as_str());
+    assert_eq!(portrait["pillars"].as_array().expect("pillars").len(), 5);
+    assert_eq!(portrait["similar"].as_array().expect("similar").len(), 5);
+    assert!(
+        portrait["tags"]
+            .as_array()
+            .expect("tags")
+            .iter()
+            .any(|t| t.as_str().is_some_and(|t| t.contains("科技型中小企业")))
+    );
+    let html = tmp.path().join("portrait.html");
+    let o = kechuang(
+        &[
+            "portrait",
+            &code,
+            "--format",
+            "html",
+            "--out",
+            html.to_str().expect("p"),
+            "--db",
+            db,
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let page = std::fs::read_to_string(&html).expect("html");
+    let name = portrait["name"].as_str().expect("name");
+    for needle in [
+        name,
+        code.as_str(),
+        "科技企业创新指数",
+        "<svg",
+        "创新投入",
+        "政策评价",
+        "建议",
+    ] {
+        assert!(page.contains(needle), "the report shows {needle}");
+    }
+    assert!(
+        !page.contains("<script") && !page.contains("src=") && !page.contains("<link"),
+        "a standalone page: no scripts or external resources"
+    );
+    let en = tmp.path().join("portrait-en.html");
+    kechuang(
+        &[
+            "portrait",
+            &code,
+            "--format",
+            "html",
+            "--lang",
+            "en",
+            "--out",
+            en.to_str().expect("p"),
+            "--db",
+            db,
+        ],
+        tmp.path(),
+    );
+    let page = std::fs::read_to_string(&en).expect("html");
+    assert!(page.contains("Innovation input") && page.contains("Support schemes"));
+
     let o = kechuang(&["target", "--scheme", "nobel", "--db", db], tmp.path());
     assert_eq!(o.status.code(), Some(1));
     assert!(

@@ -1,0 +1,461 @@
+//! Enterprise portraits (企业画像): everything the platform knows about one enterprise in one year,
+//! assembled from its survey records, a stored index build and the scheme evaluations, as data
+//! ([`Portrait`], serialisable to JSON) and as a standalone printable HTML report ([`html::render`])
+//! with inline SVG charts. Pure: the caller reads the store.
+#![warn(missing_docs)]
+
+pub mod html;
+
+use std::collections::HashMap;
+
+use kechuang_domain::{SurveyRecord, held_in};
+use kechuang_engine::Framework;
+use kechuang_policy::{Evaluation, Outcome};
+use kechuang_store::ResultRow;
+use serde::Serialize;
+
+/// Everything a portrait is made from.
+pub struct PortraitInput<'a> {
+    /// The enterprise's record for the year.
+    pub record: &'a SurveyRecord,
+    /// Every enterprise's record for the year (for peer groups).
+    pub year_records: &'a [SurveyRecord],
+    /// The build's results for the year, every enterprise.
+    pub results: &'a [ResultRow],
+    /// The enterprise's index over the build's years: (year, score).
+    pub trend: Vec<(i32, Option<f64>)>,
+    /// The framework the build used (names of pillars and indicators).
+    pub framework: &'a Framework,
+    /// The enterprise's evaluations against the schemes.
+    pub evaluations: Vec<Evaluation<'a>>,
+    /// The enterprise's R&D growth streak in years.
+    pub rd_streak: u32,
+}
+
+/// A rank within a group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupRank {
+    /// `overall`, `industry`, `district` or `stage`.
+    pub group: &'static str,
+    /// The group's label.
+    pub label: String,
+    /// Rank (1 = best).
+    pub rank: usize,
+    /// Enterprises ranked in the group.
+    pub of: usize,
+}
+
+/// A pillar against the enterprise's industry peers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PillarView {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// The enterprise's score.
+    pub score: Option<f64>,
+    /// Median of the industry section in the year.
+    pub peer_median: Option<f64>,
+    /// Share of industry peers scoring lower, 0–100.
+    pub percentile: Option<f64>,
+}
+
+/// An indicator's standing among all enterprises of the year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorStanding {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// The real value (before normalisation), when stored.
+    pub value: Option<f64>,
+    /// Share of enterprises scoring lower, 0–100.
+    pub percentile: f64,
+}
+
+/// A scheme's verdict in brief.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SchemeView {
+    /// Scheme id.
+    pub id: String,
+    /// Outcome.
+    pub outcome: Outcome,
+    /// Score (midpoint), if scored.
+    pub score: Option<f64>,
+    /// Changes that would make it qualify.
+    pub gaps: Vec<String>,
+}
+
+/// A similar enterprise.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Similar {
+    /// Credit code.
+    pub credit_code: String,
+    /// Name.
+    pub name: String,
+    /// Index score.
+    pub index: Option<f64>,
+    /// Distance in pillar-score space.
+    pub distance: f64,
+}
+
+/// The portrait.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Portrait {
+    /// Credit code.
+    pub credit_code: String,
+    /// Name.
+    pub name: String,
+    /// Survey year.
+    pub year: i32,
+    /// District (name).
+    pub district: String,
+    /// Park.
+    pub park: Option<String>,
+    /// Industry class and section name.
+    pub industry: String,
+    /// High-tech field.
+    pub tech_field: Option<String>,
+    /// Stage (初创期 / 成长期 / 稳定期).
+    pub stage: String,
+    /// Size class.
+    pub size_class: String,
+    /// Years since founding.
+    pub age: i32,
+    /// Framework id and version.
+    pub framework: String,
+    /// Index score.
+    pub index: Option<f64>,
+    /// Ranks overall and within industry, district and stage.
+    pub ranks: Vec<GroupRank>,
+    /// Pillars against industry peers.
+    pub pillars: Vec<PillarView>,
+    /// Best indicators.
+    pub strengths: Vec<IndicatorStanding>,
+    /// Worst indicators.
+    pub weaknesses: Vec<IndicatorStanding>,
+    /// Index by year.
+    pub trend: Vec<(i32, Option<f64>)>,
+    /// Every index score of the year (for the distribution chart).
+    pub distribution: Vec<f64>,
+    /// Tags: titles, schemes, R&D streak, 京津冀.
+    pub tags: Vec<String>,
+    /// Scheme verdicts.
+    pub schemes: Vec<SchemeView>,
+    /// The five most similar enterprises of the year.
+    pub similar: Vec<Similar>,
+    /// Plain-language suggestions.
+    pub suggestions: Vec<String>,
+}
+
+fn score(r: &ResultRow, code: &str) -> Option<f64> {
+    r.scores.get(code).and_then(serde_json::Value::as_f64)
+}
+
+fn percentile(values: &[f64], v: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.iter().filter(|x| **x < v).count() as f64 / values.len() as f64 * 100.0
+}
+
+fn median(mut v: Vec<f64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+const SCHEME_NAMES: [(&str, &str); 6] = [
+    ("tech_sme", "科技型中小企业"),
+    ("hnte", "高新技术企业"),
+    ("innovative_sme", "创新型中小企业"),
+    ("specialised_sme", "专精特新中小企业"),
+    ("little_giant", "专精特新\"小巨人\""),
+    ("rd_credit", "研发费用连续增长信用贷款候选"),
+];
+
+/// The Chinese name of a shipped scheme.
+pub fn scheme_name(id: &str) -> &str {
+    SCHEME_NAMES
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map_or(id, |(_, n)| n)
+}
+
+const PILLAR_ADVICE: [(&str, &str); 5] = [
+    (
+        "input",
+        "提高研发投入强度与研发人员占比, 争取建设市级以上研发机构",
+    ),
+    (
+        "output",
+        "加强发明专利布局, 参与标准制定, 提高新产品收入占比",
+    ),
+    (
+        "commercialisation",
+        "登记技术合同, 推动科技成果转化, 提高高新技术产品收入占比",
+    ),
+    ("growth", "关注营业收入增长与资产负债结构, 拓展股权融资"),
+    ("collaboration", "通过产学研用对接与京津冀合作寻找合作伙伴"),
+];
+
+/// Assembles a portrait.
+pub fn assemble(input: &PortraitInput<'_>) -> Portrait {
+    let r = input.record;
+    let fw = input.framework;
+    let root = fw.root();
+    let by_code: HashMap<&str, &SurveyRecord> = input
+        .year_records
+        .iter()
+        .map(|x| (x.credit_code.as_str(), x))
+        .collect();
+    let mine = input
+        .results
+        .iter()
+        .find(|x| x.credit_code == r.credit_code.as_str());
+    let index = mine.and_then(|m| m.score);
+    // Ranks within groups, from the year's scores.
+    let rank_in = |group: &'static str,
+                   label: String,
+                   same: &dyn Fn(&SurveyRecord) -> bool|
+     -> Option<GroupRank> {
+        let own = index?;
+        let peers: Vec<f64> = input
+            .results
+            .iter()
+            .filter(|x| by_code.get(x.credit_code.as_str()).is_some_and(|p| same(p)))
+            .filter_map(|x| x.score)
+            .collect();
+        Some(GroupRank {
+            group,
+            label,
+            rank: peers.iter().filter(|s| **s > own).count() + 1,
+            of: peers.len(),
+        })
+    };
+    let ranks: Vec<GroupRank> = [
+        rank_in("overall", "全市 Tianjin".into(), &|_| true),
+        rank_in(
+            "industry",
+            format!(
+                "{} {}",
+                r.industry_code.section(),
+                r.industry_code.section_name()
+            ),
+            &|p| p.industry_code.section() == r.industry_code.section(),
+        ),
+        rank_in(
+            "district",
+            r.region_code
+                .district_name()
+                .unwrap_or(r.region_code.as_str())
+                .into(),
+            &|p| p.region_code == r.region_code,
+        ),
+        rank_in("stage", r.stage().zh().into(), &|p| p.stage() == r.stage()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let industry_peers: Vec<&ResultRow> = input
+        .results
+        .iter()
+        .filter(|x| {
+            by_code
+                .get(x.credit_code.as_str())
+                .is_some_and(|p| p.industry_code.section() == r.industry_code.section())
+        })
+        .collect();
+    let pillars: Vec<PillarView> = fw.nodes[root]
+        .children
+        .iter()
+        .map(|&p| {
+            let code = &fw.nodes[p].code;
+            let own = mine.and_then(|m| score(m, code));
+            let peer: Vec<f64> = industry_peers
+                .iter()
+                .filter_map(|x| score(x, code))
+                .collect();
+            PillarView {
+                code: code.clone(),
+                name: fw.nodes[p].name.clone(),
+                score: own,
+                percentile: own.map(|v| percentile(&peer, v)),
+                peer_median: median(peer),
+            }
+        })
+        .collect();
+    // Indicators by percentile among all enterprises of the year.
+    let mut standings: Vec<IndicatorStanding> = fw
+        .indicators()
+        .iter()
+        .filter_map(|n| {
+            let own = mine.and_then(|m| score(m, &n.code))?;
+            let all: Vec<f64> = input
+                .results
+                .iter()
+                .filter_map(|x| score(x, &n.code))
+                .collect();
+            Some(IndicatorStanding {
+                code: n.code.clone(),
+                name: n.name.clone(),
+                value: mine
+                    .and_then(|m| m.values.get(&n.code))
+                    .and_then(serde_json::Value::as_f64),
+                percentile: percentile(&all, own),
+            })
+        })
+        .collect();
+    standings.sort_by(|a, b| b.percentile.total_cmp(&a.percentile));
+    let strengths = standings.iter().take(3).cloned().collect();
+    let weaknesses = standings.iter().rev().take(3).cloned().collect();
+    // Similar: nearest in pillar space among the year's enterprises.
+    let pillar_codes: Vec<&str> = pillars.iter().map(|p| p.code.as_str()).collect();
+    let own_vec: Option<Vec<f64>> =
+        mine.and_then(|m| pillar_codes.iter().map(|c| score(m, c)).collect());
+    let mut similar: Vec<Similar> = match &own_vec {
+        None => Vec::new(),
+        Some(v) => input
+            .results
+            .iter()
+            .filter(|x| x.credit_code != r.credit_code.as_str())
+            .filter_map(|x| {
+                let w: Vec<f64> = pillar_codes
+                    .iter()
+                    .map(|c| score(x, c))
+                    .collect::<Option<_>>()?;
+                let d = v
+                    .iter()
+                    .zip(&w)
+                    .map(|(a, b)| (a - b) * (a - b))
+                    .sum::<f64>()
+                    .sqrt();
+                Some(Similar {
+                    credit_code: x.credit_code.clone(),
+                    name: by_code
+                        .get(x.credit_code.as_str())
+                        .map_or(String::new(), |p| p.name.clone()),
+                    index: x.score,
+                    distance: d,
+                })
+            })
+            .collect(),
+    };
+    similar.sort_by(|a, b| {
+        a.distance
+            .total_cmp(&b.distance)
+            .then(a.credit_code.cmp(&b.credit_code))
+    });
+    similar.truncate(5);
+
+    let mut tags = Vec::new();
+    let titles = [
+        (r.titles.hnte, "高新技术企业"),
+        (r.titles.tech_sme, "科技型中小企业"),
+        (r.titles.innovative_sme, "创新型中小企业"),
+        (r.titles.specialised_sme, "专精特新中小企业"),
+        (r.titles.little_giant, "专精特新\"小巨人\""),
+    ];
+    for (until, name) in titles {
+        if held_in(until, r.year) {
+            tags.push(format!("已认定: {name}"));
+        }
+    }
+    let mut suggestions = Vec::new();
+    let schemes: Vec<SchemeView> = input
+        .evaluations
+        .iter()
+        .map(|e| {
+            let name = scheme_name(e.scheme);
+            let held = titles
+                .iter()
+                .any(|(until, n)| *n == name && held_in(*until, r.year));
+            match e.outcome {
+                Outcome::Qualifies if !held => {
+                    tags.push(format!("符合: {name}"));
+                    suggestions.push(format!("符合{name}条件, 建议申报 (qualifies: apply)"));
+                }
+                Outcome::NeedsExpert if !held => {
+                    tags.push(format!("待评审: {name}"));
+                    suggestions.push(format!(
+                        "{name}: 数据项达标, 取决于专家评审项, 可准备申报材料"
+                    ));
+                }
+                Outcome::DoesNotQualify if e.near_miss() && !held => {
+                    tags.push(format!("接近: {name}"));
+                    let gaps: Vec<&str> = e.gaps.iter().map(|g| g.message.as_str()).collect();
+                    suggestions.push(format!("距{name}还差: {}", gaps.join("; ")));
+                }
+                _ => {}
+            }
+            SchemeView {
+                id: e.scheme.to_string(),
+                outcome: e.outcome,
+                score: e.score_mid(),
+                gaps: e.gaps.iter().map(|g| g.message.clone()).collect(),
+            }
+        })
+        .collect();
+    if input.rd_streak >= 2 {
+        tags.push(format!("研发费用连续{}年增长", input.rd_streak));
+    }
+    if r.get(kechuang_domain::Num::JjjPartners).unwrap_or(0.0) > 0.0 {
+        tags.push("京津冀协同".into());
+    }
+    if let Some(weak) = pillars
+        .iter()
+        .filter(|p| p.percentile.is_some())
+        .min_by(|a, b| {
+            a.percentile
+                .unwrap_or(0.0)
+                .total_cmp(&b.percentile.unwrap_or(0.0))
+        })
+    {
+        let advice = PILLAR_ADVICE
+            .iter()
+            .find(|(c, _)| *c == weak.code)
+            .map_or("", |(_, a)| a);
+        suggestions.push(format!(
+            "短板: {} (行业内百分位 {:.0}), {advice}",
+            weak.name.split(" / ").next().unwrap_or(&weak.name),
+            weak.percentile.unwrap_or(0.0)
+        ));
+    }
+    let mut distribution: Vec<f64> = input.results.iter().filter_map(|x| x.score).collect();
+    distribution.sort_by(f64::total_cmp);
+    Portrait {
+        credit_code: r.credit_code.to_string(),
+        name: r.name.clone(),
+        year: r.year,
+        district: r
+            .region_code
+            .district_name()
+            .unwrap_or(r.region_code.as_str())
+            .into(),
+        park: r.park.clone(),
+        industry: format!("{} ({})", r.industry_code, r.industry_code.section_name()),
+        tech_field: r.tech_field.map(|f| f.zh().to_string()),
+        stage: r.stage().zh().into(),
+        size_class: r.size_class().zh().into(),
+        age: r.age_years(),
+        framework: format!("{} {}", fw.id, fw.version),
+        index,
+        ranks,
+        pillars,
+        strengths,
+        weaknesses,
+        trend: input.trend.clone(),
+        distribution,
+        tags,
+        schemes,
+        similar,
+        suggestions,
+    }
+}
