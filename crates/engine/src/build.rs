@@ -646,6 +646,50 @@ impl Run<'_> {
                     message: e.message,
                 }
             })?;
+            // Weight profiles (e.g. by stage): units of a profile's group take that profile's weights.
+            if let (Some(wb), false, false) =
+                (&fw.weights_by, self.weighting == Weighting::Pca, equal)
+            {
+                let group = state
+                    .meta
+                    .group(&wb.group)
+                    .ok_or_else(|| Error::MissingColumn {
+                        column: wb.group.clone(),
+                    })?;
+                for (label, profile) in &wb.profiles {
+                    let pw: Vec<f64> = node.children.iter().map(|&c| profile[c]).collect();
+                    if pw == weights {
+                        continue;
+                    }
+                    let Some(code) = group.levels.iter().position(|l| l == label) else {
+                        continue;
+                    };
+                    let mut alt = vec![f64::NAN; n];
+                    aggregate::columns(&children, &pw, method, min_share, &mut alt).map_err(
+                        |e| Error::OutOfDomain {
+                            step: "aggregate",
+                            node: fw.nodes[node.children[e.child]].code.clone(),
+                            unit: state.meta.codes[e.row].clone(),
+                            value: e.value,
+                            message: e.message,
+                        },
+                    )?;
+                    for (row, g) in group.codes.iter().enumerate() {
+                        if *g == Some(code as u32) {
+                            out[row] = alt[row];
+                        }
+                    }
+                    for (&c, &w) in node.children.iter().zip(&pw) {
+                        self.records.weights.push(WeightUsed {
+                            aggregate: format!("{} [{}={label}]", node.code, wb.group),
+                            child: fw.nodes[c].code.clone(),
+                            year: state.year,
+                            weight: w,
+                            pca_explained: None,
+                        });
+                    }
+                }
+            }
             rest[0] = out;
         }
         state.scores = Some(scores);

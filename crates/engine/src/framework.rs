@@ -158,6 +158,17 @@ pub struct Framework {
     pub steps: Vec<Step>,
     /// How multi-year data is built.
     pub panel: PanelMode,
+    /// Weight profiles by group: (group column, [(label, weight per node)]).
+    pub weights_by: Option<WeightProfiles>,
+}
+
+/// Weight profiles selected per unit by a group column.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeightProfiles {
+    /// The group column.
+    pub group: String,
+    /// (label, weight of every node) for each profile.
+    pub profiles: Vec<(String, Vec<f64>)>,
 }
 
 impl Framework {
@@ -234,6 +245,39 @@ impl Framework {
         };
         let nodes = hierarchy(indicators, aggregates)?;
         let indicator_count = nodes.iter().filter(|n| n.level == 1).count();
+        let weights_by = match &spec.weights_by {
+            None => None,
+            Some(w) => {
+                let mut profiles = Vec::new();
+                for p in &w.profiles {
+                    let loc = format!("weights_by profile \"{}\"", p.label);
+                    let mut weights: Vec<f64> = nodes.iter().map(|n| n.weight).collect();
+                    for (code, &wt) in &p.weights {
+                        let k = nodes.iter().position(|n| &n.code == code).ok_or_else(|| {
+                            Error::framework(
+                                &loc,
+                                format!("'{code}' is not an indicator or aggregate"),
+                            )
+                        })?;
+                        check_weight(wt, &loc)?;
+                        weights[k] = wt;
+                    }
+                    for n in nodes.iter().filter(|n| !n.children.is_empty()) {
+                        if n.children.iter().map(|&c| weights[c]).sum::<f64>() <= 0.0 {
+                            return Err(Error::framework(
+                                &loc,
+                                format!("the weights of the children of '{}' sum to zero", n.code),
+                            ));
+                        }
+                    }
+                    profiles.push((p.label.clone(), weights));
+                }
+                Some(WeightProfiles {
+                    group: w.group.clone(),
+                    profiles,
+                })
+            }
+        };
         let framework = Framework {
             id: spec.id.clone(),
             version: spec.version.clone(),
@@ -243,6 +287,7 @@ impl Framework {
             levels,
             steps,
             panel,
+            weights_by,
         };
         framework.check_steps_against_nodes()?;
         Ok(framework)
@@ -306,6 +351,7 @@ impl Framework {
                 } => Some(group.clone()),
                 _ => None,
             })
+            .chain(self.weights_by.as_ref().map(|w| w.group.clone()))
             .collect();
         (denominators, groups)
     }

@@ -60,12 +60,15 @@ pub use build::{
 };
 pub use dataset::{Column, Dataset, GroupColumn};
 pub use error::{Error, Result};
-pub use framework::{Framework, LevelOptions, MetaRow, Node, Step, parse_toml};
+pub use framework::{Framework, LevelOptions, MetaRow, Node, Step, WeightProfiles, parse_toml};
 pub use methods::{
     Aggregation, Fallback, Imputation, Normaliser, PanelMode, Transform, Treatment, Weighting,
 };
 pub use results::{StrengthsWeaknesses, Trend};
-pub use spec::{AggregateSpec, FrameworkSpec, IndicatorSpec, LevelSpec, MethodSpec, PanelSpec};
+pub use spec::{
+    AggregateSpec, FrameworkSpec, IndicatorSpec, LevelSpec, MethodSpec, PanelSpec, ProfileSpec,
+    WeightsBySpec,
+};
 
 /// The engine's version, recorded in build manifests.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

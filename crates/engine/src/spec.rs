@@ -38,6 +38,30 @@ pub struct FrameworkSpec {
     /// The pipeline, in order. Empty = COINr's minimal build (min-max 0–100, arithmetic mean).
     #[serde(default, rename = "step", skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<MethodSpec>,
+    /// Weight profiles chosen per unit by a group column (e.g. stage-specific weights).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights_by: Option<WeightsBySpec>,
+}
+
+/// `[weights_by]`: weight profiles selected by the value of a group column.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightsBySpec {
+    /// The group column, e.g. `stage_group`.
+    pub group: String,
+    /// The profiles.
+    #[serde(rename = "profile")]
+    pub profiles: Vec<ProfileSpec>,
+}
+
+/// `[[weights_by.profile]]`: weights for units whose group label is `label`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileSpec {
+    /// The group label this profile applies to.
+    pub label: String,
+    /// Weight by node code; nodes not named keep the framework's weight.
+    pub weights: std::collections::BTreeMap<String, f64>,
 }
 
 impl FrameworkSpec {

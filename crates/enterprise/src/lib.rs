@@ -26,7 +26,11 @@ use kechuang_engine::{Column, Dataset, Framework, GroupColumn};
 use rayon::prelude::*;
 
 /// The frameworks shipped with kechuang: (name, TOML text).
-pub const SHIPPED: [(&str, &str); 2] = [
+pub const SHIPPED: [(&str, &str); 3] = [
+    (
+        "innovation-points",
+        include_str!("../frameworks/innovation-points.toml"),
+    ),
     (
         "kechuang-enterprise",
         include_str!("../frameworks/kechuang-enterprise.toml"),

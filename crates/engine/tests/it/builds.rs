@@ -1,6 +1,6 @@
 //! Whole builds checked against hand-computed values.
 
-use kechuang_engine::{Imputation, PanelMode, Step};
+use kechuang_engine::{Framework, Imputation, PanelMode, Step};
 
 use crate::common::{NA, TWO, close, data, framework, run};
 
@@ -290,4 +290,34 @@ fn treatment_record_names_units() {
     assert_eq!(t.details.winsorised, Some(1));
     assert_eq!(t.points.len(), 1);
     assert_eq!(t.points[0].unit, "U11");
+}
+
+#[test]
+fn weight_profiles_by_group_apply_to_their_units_only() {
+    let f = framework(&format!(
+        "{TWO}[weights_by]\ngroup = \"g\"\n[[weights_by.profile]]\nlabel = \"startup\"\nweights = {{ a = 3, b = 1 }}\n"
+    ));
+    // a: 0, 100, 50; b: 100, 0, 50 (min-max). Units A and C are start-ups: (3a + b)/4; B keeps equal weights.
+    let d = data(
+        &["A", "B", "C"],
+        None,
+        Some(&["startup", "mature", "startup"]),
+        &[("a", &[0.0, 10.0, 5.0]), ("b", &[4.0, 0.0, 2.0])],
+    );
+    let b = run(&f, d);
+    close(b.score("Index").expect("index"), &[25.0, 50.0, 50.0]);
+    assert!(
+        b.records
+            .weights
+            .iter()
+            .any(|w| w.aggregate == "Index [g=startup]" && w.child == "a" && w.weight == 3.0)
+    );
+    let bad = Framework::from_toml(&format!(
+        "id = \"t\"\nversion = \"1\"\n{TWO}[weights_by]\ngroup = \"g\"\n[[weights_by.profile]]\nlabel = \"x\"\nweights = {{ nope = 1 }}\n"
+    ));
+    assert!(
+        bad.expect_err("unknown node")
+            .to_string()
+            .contains("'nope'")
+    );
 }
