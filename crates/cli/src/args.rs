@@ -252,6 +252,11 @@ pub struct TargetArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// Time portraits read from a store of a large region (imported and built first).
+    #[command(
+        after_help = "Example:\n  cargo run --release -- bench portrait --enterprises 100000"
+    )]
+    Portrait(BenchPortraitArgs),
     /// Time evaluating every shipped scheme over a synthetic panel of enterprise-years.
     #[command(
         after_help = "Example:\n  cargo run --release -- bench policy --enterprise-years 1000000"
@@ -328,6 +333,16 @@ pub struct BenchArgs {
     /// Random seed.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchPortraitArgs {
+    /// Enterprises in the region (two survey years).
+    #[arg(long, default_value_t = 100_000)]
+    pub enterprises: usize,
+    /// Portraits to time.
+    #[arg(long, default_value_t = 200)]
+    pub portraits: usize,
 }
 
 #[derive(Debug, Args)]

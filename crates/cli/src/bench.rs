@@ -194,3 +194,50 @@ pub fn policy(args: &crate::args::BenchPolicyArgs) -> Result<()> {
     );
     Ok(())
 }
+
+/// `kechuang bench portrait`: a region imported and built, then portraits read from the store.
+pub fn portrait(args: &crate::args::BenchPortraitArgs) -> Result<()> {
+    use kechuang_store::{BatchMeta, Store};
+    use kechuang_synthetic::region::{RegionSpec, region};
+    let tmp = std::env::temp_dir().join(format!("kechuang-bench-portrait-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp)?;
+    let records = region(&RegionSpec {
+        enterprises: args.enterprises * 100 / 88,
+        years: vec![2024, 2025],
+        seed: 5,
+    });
+    let rules: Vec<_> = kechuang_policy::SHIPPED
+        .iter()
+        .filter_map(|(id, _)| kechuang_policy::shipped(id))
+        .collect();
+    crate::runtime()?.block_on(async {
+        let store = Store::open(tmp.join("bench.db").to_str().unwrap_or("bench.db")).await?;
+        let meta = BatchMeta { file_name: "bench".into(), sha256: String::new(), user_name: "bench".into(), warnings: 0 };
+        let t = Instant::now();
+        store.import(&meta, &records, &|_| true).await?;
+        let fw = kechuang_enterprise::shipped_framework("kechuang-enterprise").ok_or_else(|| anyhow::anyhow!("framework"))?;
+        kechuang_enterprise::stored::build_from_store(&store, &fw, &[], "bench", kechuang_engine::BuildOptions::default()).await?;
+        let in_2025: Vec<&str> = records.iter().filter(|r| r.year == 2025).map(|r| r.credit_code.as_str()).collect();
+        println!("{} enterprises in 2025 ({} records) imported and built in {:.1} s", in_2025.len(), records.len(), t.elapsed().as_secs_f64());
+        let mut times = Vec::with_capacity(args.portraits);
+        for k in 0..args.portraits {
+            let code = in_2025[(k * 7919) % in_2025.len()];
+            let t = Instant::now();
+            let p = crate::portrait::gather(&store, code, Some(2025), &rules).await?;
+            let _ = kechuang_portrait::html::render(&p, kechuang_portrait::html::Lang::Zh);
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "portrait from the store (gather + assemble + HTML) over {} enterprises: median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+            in_2025.len(),
+            times[times.len() / 2],
+            times[times.len() * 95 / 100],
+            times[times.len() - 1]
+        );
+        store.close().await;
+        anyhow::Ok(())
+    })?;
+    let _ = std::fs::remove_dir_all(&tmp);
+    Ok(())
+}

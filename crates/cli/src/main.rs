@@ -61,6 +61,7 @@ fn run(cli: args::Cli) -> anyhow::Result<()> {
         args::Command::Portrait(a) => portrait::run(&a),
         args::Command::Bench { command } => match command {
             args::BenchCommand::Policy(a) => bench::policy(&a),
+            args::BenchCommand::Portrait(a) => bench::portrait(&a),
             args::BenchCommand::Engine(a) => bench::engine(&a),
             args::BenchCommand::Import(a) => bench::import(&a),
         },

@@ -3,9 +3,9 @@
 use anyhow::{Context, Result};
 use kechuang_domain::{Num, SurveyRecord};
 use kechuang_engine::Framework;
-use kechuang_policy::{History, SHIPPED, evaluate, shipped};
+use kechuang_policy::{History, RuleSet, SHIPPED, evaluate, shipped};
 use kechuang_portrait::html::{Lang, render};
-use kechuang_portrait::{PortraitInput, assemble};
+use kechuang_portrait::{Portrait, PortraitInput, assemble};
 use kechuang_store::Store;
 
 use crate::args::PortraitArgs;
@@ -19,6 +19,82 @@ fn framework_by_id(id: &str) -> Option<Framework> {
         .find(|f| f.id == id)
 }
 
+/// Reads everything a portrait needs from the store and assembles it (the latest build).
+pub async fn gather(
+    store: &Store,
+    code: &str,
+    year: Option<i32>,
+    rules: &[RuleSet],
+) -> Result<Portrait> {
+    let build = store
+        .builds()
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| InvalidInput("no index build is stored: run `kechuang index build --framework kechuang-enterprise` first".into()))?;
+    let years: Vec<i32> = build
+        .years
+        .split(',')
+        .filter_map(|y| y.parse().ok())
+        .collect();
+    let year = year
+        .or(years.iter().max().copied())
+        .context("the build has no years")?;
+    if !years.contains(&year) {
+        return Err(InvalidInput(format!(
+            "build {} covers {}, not {year}",
+            build.id, build.years
+        ))
+        .into());
+    }
+    let framework = framework_by_id(&build.framework_id).ok_or_else(|| {
+        InvalidInput(format!(
+            "build {} used framework '{}', which is not shipped with this version",
+            build.id, build.framework_id
+        ))
+    })?;
+    let Some(record) = store.record(code, year).await? else {
+        return Err(InvalidInput(format!("no survey record for {code} in {year}")).into());
+    };
+    let mine = store.enterprise_results(build.id, code).await?;
+    let trend = years
+        .iter()
+        .map(|y| (*y, mine.iter().find(|r| r.year == *y).and_then(|r| r.score)))
+        .collect();
+    let mut earlier: Vec<SurveyRecord> = Vec::new();
+    for back in 1..=3 {
+        if let Some(r) = store.record(code, year - back).await? {
+            earlier.push(r);
+        }
+    }
+    let earlier_refs: Vec<&SurveyRecord> = earlier.iter().collect();
+    let h = History {
+        current: &record,
+        earlier: &earlier_refs,
+    };
+    let evaluations = rules
+        .iter()
+        .map(|r| evaluate(r, &h, &Default::default(), true))
+        .collect();
+    let mut streak = 0;
+    let mut now = &record;
+    for p in &earlier {
+        match (now.get(Num::RdExpense), p.get(Num::RdExpense)) {
+            (Some(a), Some(b)) if a > b && p.year == now.year - 1 => streak += 1,
+            _ => break,
+        }
+        now = p;
+    }
+    Ok(assemble(&PortraitInput {
+        record: &record,
+        result: mine.iter().find(|r| r.year == year),
+        trend,
+        framework: &framework,
+        evaluations,
+        rd_streak: streak,
+    }))
+}
+
 pub fn run(args: &PortraitArgs) -> Result<()> {
     let lang = Lang::parse(&args.lang)
         .ok_or_else(|| InvalidInput(format!("--lang {}: use zh or en", args.lang)))?;
@@ -30,57 +106,37 @@ pub fn run(args: &PortraitArgs) -> Result<()> {
     let code = args.credit_code.trim().to_ascii_uppercase();
     let rules: Vec<_> = SHIPPED.iter().filter_map(|(id, _)| shipped(id)).collect();
     runtime()?.block_on(async {
-        let store = Store::open(&args.store.db).await.with_context(|| format!("opening the store {}", args.store.db))?;
-        let build = store
-            .builds()
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| InvalidInput("no index build is stored: run `kechuang index build --framework kechuang-enterprise` first".into()))?;
-        let years: Vec<i32> = build.years.split(',').filter_map(|y| y.parse().ok()).collect();
-        let year = args.year.or(years.iter().max().copied()).context("the build has no years")?;
-        if !years.contains(&year) {
-            return Err(InvalidInput(format!("build {} covers {}, not {year}", build.id, build.years)).into());
-        }
-        let framework = framework_by_id(&build.framework_id)
-            .ok_or_else(|| InvalidInput(format!("build {} used framework '{}', which is not shipped with this version", build.id, build.framework_id)))?;
-        let year_records = store.load_year(year).await?;
-        let Some(record) = year_records.iter().find(|r| r.credit_code.as_str() == code) else {
-            return Err(InvalidInput(format!("no survey record for {code} in {year}")).into());
-        };
-        let results = store.results(build.id, year).await?;
-        let mine = store.enterprise_results(build.id, &code).await?;
-        let trend = years.iter().map(|y| (*y, mine.iter().find(|r| r.year == *y).and_then(|r| r.score))).collect();
-        let mut earlier: Vec<SurveyRecord> = Vec::new();
-        for back in 1..=3 {
-            if let Some(r) = store.record(&code, year - back).await? {
-                earlier.push(r);
-            }
-        }
-        let earlier_refs: Vec<&SurveyRecord> = earlier.iter().collect();
-        let h = History { current: record, earlier: &earlier_refs };
-        let evaluations = rules.iter().map(|r| evaluate(r, &h, &Default::default(), true)).collect();
-        let mut streak = 0;
-        let mut now = record;
-        for p in &earlier {
-            match (now.get(Num::RdExpense), p.get(Num::RdExpense)) {
-                (Some(a), Some(b)) if a > b && p.year == now.year - 1 => streak += 1,
-                _ => break,
-            }
-            now = p;
-        }
-        let portrait = assemble(&PortraitInput { record, year_records: &year_records, results: &results, trend, framework: &framework, evaluations, rd_streak: streak });
+        let store = Store::open(&args.store.db)
+            .await
+            .with_context(|| format!("opening the store {}", args.store.db))?;
+        let portrait = gather(&store, &code, args.year, &rules).await?;
         let text = match args.format.as_str() {
             "json" => serde_json::to_string_pretty(&portrait)?,
             "html" => render(&portrait, lang),
             _ => {
-                let mut s = format!("{} {} ({}) — {} {}\n", portrait.credit_code, portrait.name, portrait.year, portrait.district, portrait.industry);
-                s += &format!("index {} ({})\n", portrait.index.map_or("—".into(), |v| format!("{v:.1}")), portrait.framework);
+                let mut s = format!(
+                    "{} {} ({}) — {} {}\n",
+                    portrait.credit_code,
+                    portrait.name,
+                    portrait.year,
+                    portrait.district,
+                    portrait.industry
+                );
+                s += &format!(
+                    "index {} ({})\n",
+                    portrait.index.map_or("—".into(), |v| format!("{v:.1}")),
+                    portrait.framework
+                );
                 for r in &portrait.ranks {
                     s += &format!("  rank {} of {} in {}\n", r.rank, r.of, r.label);
                 }
                 for p in &portrait.pillars {
-                    s += &format!("  {:<40} {:>6}  industry median {:>6}\n", p.name, p.score.map_or("—".into(), |v| format!("{v:.1}")), p.peer_median.map_or("—".into(), |v| format!("{v:.1}")));
+                    s += &format!(
+                        "  {:<40} {:>6}  industry median {:>6}\n",
+                        p.name,
+                        p.score.map_or("—".into(), |v| format!("{v:.1}")),
+                        p.peer_median.map_or("—".into(), |v| format!("{v:.1}"))
+                    );
                 }
                 s += &format!("tags: {}\n", portrait.tags.join(", "));
                 for x in &portrait.suggestions {
@@ -91,7 +147,8 @@ pub fn run(args: &PortraitArgs) -> Result<()> {
         };
         match &args.out {
             Some(path) => {
-                std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+                std::fs::write(path, text)
+                    .with_context(|| format!("writing {}", path.display()))?;
                 println!("wrote {}", path.display());
             }
             None => print!("{text}"),

@@ -123,6 +123,7 @@ pub fn result_rows(build: &Build) -> Vec<ResultRow> {
         .times
         .clone()
         .unwrap_or_else(|| vec![0; build.rows.len()]);
+    let facts = kechuang_portrait::facts::compute(build);
     let before_treatment = ["imputed", "denominated", "raw"]
         .iter()
         .find_map(|name| build.stages.iter().find(|s| s.name == *name));
@@ -158,6 +159,7 @@ pub fn result_rows(build: &Build) -> Vec<ResultRow> {
                 rank: build.ranks[u].map(i64::from),
                 scores: serde_json::Value::Object(scores),
                 values: serde_json::Value::Object(values),
+                facts: serde_json::to_value(&facts[u]).unwrap_or(serde_json::Value::Null),
             }
         })
         .collect()

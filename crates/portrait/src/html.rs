@@ -162,16 +162,13 @@ fn trend(p: &Portrait, lang: Lang) -> String {
 
 /// Histogram of the year's index with the enterprise marked.
 fn distribution(p: &Portrait, lang: Lang) -> String {
-    let mut bins = [0usize; 20];
-    for v in &p.distribution {
-        bins[((v / 5.0) as usize).min(19)] += 1;
-    }
-    let max = bins.iter().copied().max().unwrap_or(1).max(1) as f64;
+    let bins = &p.distribution;
+    let max = f64::from(bins.iter().copied().max().unwrap_or(1).max(1));
     let mut svg = String::from(
         r#"<svg class="chart" viewBox="0 0 340 200" role="img" xmlns="http://www.w3.org/2000/svg">"#,
     );
     for (i, b) in bins.iter().enumerate() {
-        let h = 150.0 * *b as f64 / max;
+        let h = 150.0 * f64::from(*b) / max;
         let _ = write!(
             svg,
             r##"<rect x="{:.1}" y="{:.1}" width="12.5" height="{h:.1}" fill="#9bb"/>"##,

@@ -1,12 +1,13 @@
 //! Enterprise portraits (企业画像): everything the platform knows about one enterprise in one year,
 //! assembled from its survey records, a stored index build and the scheme evaluations, as data
 //! ([`Portrait`], serialisable to JSON) and as a standalone printable HTML report ([`html::render`])
-//! with inline SVG charts. Pure: the caller reads the store.
+//! with inline SVG charts. What a portrait needs from the whole year is computed once per build
+//! ([`facts::compute`]) and stored with the results, so a portrait reads one row. Pure: the caller
+//! reads the store.
 #![warn(missing_docs)]
 
+pub mod facts;
 pub mod html;
-
-use std::collections::HashMap;
 
 use kechuang_domain::{SurveyRecord, held_in};
 use kechuang_engine::Framework;
@@ -18,10 +19,8 @@ use serde::Serialize;
 pub struct PortraitInput<'a> {
     /// The enterprise's record for the year.
     pub record: &'a SurveyRecord,
-    /// Every enterprise's record for the year (for peer groups).
-    pub year_records: &'a [SurveyRecord],
-    /// The build's results for the year, every enterprise.
-    pub results: &'a [ResultRow],
+    /// Its row of the build's results for the year (with the precomputed facts).
+    pub result: Option<&'a ResultRow>,
     /// The enterprise's index over the build's years: (year, score).
     pub trend: Vec<(i32, Option<f64>)>,
     /// The framework the build used (names of pillars and indicators).
@@ -36,13 +35,13 @@ pub struct PortraitInput<'a> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupRank {
     /// `overall`, `industry`, `district` or `stage`.
-    pub group: &'static str,
+    pub group: String,
     /// The group's label.
     pub label: String,
     /// Rank (1 = best).
-    pub rank: usize,
+    pub rank: u32,
     /// Enterprises ranked in the group.
-    pub of: usize,
+    pub of: u32,
 }
 
 /// A pillar against the enterprise's industry peers.
@@ -136,8 +135,8 @@ pub struct Portrait {
     pub weaknesses: Vec<IndicatorStanding>,
     /// Index by year.
     pub trend: Vec<(i32, Option<f64>)>,
-    /// Every index score of the year (for the distribution chart).
-    pub distribution: Vec<f64>,
+    /// The year's index distribution in 20 bins of 5 points.
+    pub distribution: Vec<u32>,
     /// Tags: titles, schemes, R&D streak, 京津冀.
     pub tags: Vec<String>,
     /// Scheme verdicts.
@@ -146,30 +145,6 @@ pub struct Portrait {
     pub similar: Vec<Similar>,
     /// Plain-language suggestions.
     pub suggestions: Vec<String>,
-}
-
-fn score(r: &ResultRow, code: &str) -> Option<f64> {
-    r.scores.get(code).and_then(serde_json::Value::as_f64)
-}
-
-fn percentile(values: &[f64], v: f64) -> f64 {
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    values.iter().filter(|x| **x < v).count() as f64 / values.len() as f64 * 100.0
-}
-
-fn median(mut v: Vec<f64>) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    Some(if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    })
 }
 
 const SCHEME_NAMES: [(&str, &str); 6] = [
@@ -210,151 +185,79 @@ const PILLAR_ADVICE: [(&str, &str); 5] = [
 pub fn assemble(input: &PortraitInput<'_>) -> Portrait {
     let r = input.record;
     let fw = input.framework;
-    let root = fw.root();
-    let by_code: HashMap<&str, &SurveyRecord> = input
-        .year_records
-        .iter()
-        .map(|x| (x.credit_code.as_str(), x))
-        .collect();
-    let mine = input
-        .results
-        .iter()
-        .find(|x| x.credit_code == r.credit_code.as_str());
+    let mine = input.result;
     let index = mine.and_then(|m| m.score);
-    // Ranks within groups, from the year's scores.
-    let rank_in = |group: &'static str,
-                   label: String,
-                   same: &dyn Fn(&SurveyRecord) -> bool|
-     -> Option<GroupRank> {
-        let own = index?;
-        let peers: Vec<f64> = input
-            .results
-            .iter()
-            .filter(|x| by_code.get(x.credit_code.as_str()).is_some_and(|p| same(p)))
-            .filter_map(|x| x.score)
-            .collect();
-        Some(GroupRank {
-            group,
-            label,
-            rank: peers.iter().filter(|s| **s > own).count() + 1,
-            of: peers.len(),
-        })
+    let facts: facts::Facts = mine
+        .and_then(|m| serde_json::from_value(m.facts.clone()).ok())
+        .unwrap_or_default();
+    let name_of = |code: &str| {
+        fw.node_index(code)
+            .map_or(code.to_string(), |i| fw.nodes[i].name.clone())
     };
-    let ranks: Vec<GroupRank> = [
-        rank_in("overall", "全市 Tianjin".into(), &|_| true),
-        rank_in(
-            "industry",
-            format!(
-                "{} {}",
-                r.industry_code.section(),
-                r.industry_code.section_name()
-            ),
-            &|p| p.industry_code.section() == r.industry_code.section(),
-        ),
-        rank_in(
-            "district",
-            r.region_code
-                .district_name()
-                .unwrap_or(r.region_code.as_str())
-                .into(),
-            &|p| p.region_code == r.region_code,
-        ),
-        rank_in("stage", r.stage().zh().into(), &|p| p.stage() == r.stage()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let industry_peers: Vec<&ResultRow> = input
-        .results
+    let ranks = facts
+        .ranks
         .iter()
-        .filter(|x| {
-            by_code
-                .get(x.credit_code.as_str())
-                .is_some_and(|p| p.industry_code.section() == r.industry_code.section())
-        })
-        .collect();
-    let pillars: Vec<PillarView> = fw.nodes[root]
-        .children
-        .iter()
-        .map(|&p| {
-            let code = &fw.nodes[p].code;
-            let own = mine.and_then(|m| score(m, code));
-            let peer: Vec<f64> = industry_peers
-                .iter()
-                .filter_map(|x| score(x, code))
-                .collect();
-            PillarView {
-                code: code.clone(),
-                name: fw.nodes[p].name.clone(),
-                score: own,
-                percentile: own.map(|v| percentile(&peer, v)),
-                peer_median: median(peer),
-            }
-        })
-        .collect();
-    // Indicators by percentile among all enterprises of the year.
-    let mut standings: Vec<IndicatorStanding> = fw
-        .indicators()
-        .iter()
-        .filter_map(|n| {
-            let own = mine.and_then(|m| score(m, &n.code))?;
-            let all: Vec<f64> = input
-                .results
-                .iter()
-                .filter_map(|x| score(x, &n.code))
-                .collect();
-            Some(IndicatorStanding {
-                code: n.code.clone(),
-                name: n.name.clone(),
-                value: mine
-                    .and_then(|m| m.values.get(&n.code))
-                    .and_then(serde_json::Value::as_f64),
-                percentile: percentile(&all, own),
-            })
-        })
-        .collect();
-    standings.sort_by(|a, b| b.percentile.total_cmp(&a.percentile));
-    let strengths = standings.iter().take(3).cloned().collect();
-    let weaknesses = standings.iter().rev().take(3).cloned().collect();
-    // Similar: nearest in pillar space among the year's enterprises.
-    let pillar_codes: Vec<&str> = pillars.iter().map(|p| p.code.as_str()).collect();
-    let own_vec: Option<Vec<f64>> =
-        mine.and_then(|m| pillar_codes.iter().map(|c| score(m, c)).collect());
-    let mut similar: Vec<Similar> = match &own_vec {
-        None => Vec::new(),
-        Some(v) => input
-            .results
-            .iter()
-            .filter(|x| x.credit_code != r.credit_code.as_str())
-            .filter_map(|x| {
-                let w: Vec<f64> = pillar_codes
+        .map(|g| GroupRank {
+            label: match g.group.as_str() {
+                "overall" => "全市 Tianjin".into(),
+                "industry" => kechuang_domain::codes::INDUSTRY_SECTIONS
                     .iter()
-                    .map(|c| score(x, c))
-                    .collect::<Option<_>>()?;
-                let d = v
+                    .find(|s| g.label.starts_with(s.0))
+                    .map_or(g.label.clone(), |s| format!("{} {}", s.0, s.3)),
+                "district" => kechuang_domain::RegionCode::parse(&g.label)
+                    .ok()
+                    .and_then(|c| c.district_name())
+                    .map_or(g.label.clone(), str::to_string),
+                "stage" => ["startup", "growth", "mature"]
                     .iter()
-                    .zip(&w)
-                    .map(|(a, b)| (a - b) * (a - b))
-                    .sum::<f64>()
-                    .sqrt();
-                Some(Similar {
-                    credit_code: x.credit_code.clone(),
-                    name: by_code
-                        .get(x.credit_code.as_str())
-                        .map_or(String::new(), |p| p.name.clone()),
-                    index: x.score,
-                    distance: d,
-                })
-            })
-            .collect(),
+                    .position(|k| *k == g.label)
+                    .map_or(g.label.clone(), |k| {
+                        ["初创期", "成长期", "稳定期"][k].into()
+                    }),
+                _ => g.label.clone(),
+            },
+            group: g.group.clone(),
+            rank: g.rank,
+            of: g.of,
+        })
+        .collect();
+    let pillars: Vec<PillarView> = facts
+        .pillars
+        .iter()
+        .map(|p| PillarView {
+            name: name_of(&p.code),
+            code: p.code.clone(),
+            score: p.score,
+            peer_median: p.peer_median,
+            percentile: p.percentile,
+        })
+        .collect();
+    let standing = |(code, pct): &(String, f64)| IndicatorStanding {
+        name: name_of(code),
+        value: mine
+            .and_then(|m| m.values.get(code))
+            .and_then(serde_json::Value::as_f64),
+        code: code.clone(),
+        percentile: *pct,
     };
-    similar.sort_by(|a, b| {
-        a.distance
-            .total_cmp(&b.distance)
-            .then(a.credit_code.cmp(&b.credit_code))
-    });
-    similar.truncate(5);
-
+    let strengths = facts.indicators.iter().take(3).map(standing).collect();
+    let weaknesses = facts
+        .indicators
+        .iter()
+        .rev()
+        .take(3)
+        .map(standing)
+        .collect();
+    let similar = facts
+        .similar
+        .iter()
+        .map(|s| Similar {
+            credit_code: s.code.clone(),
+            name: s.name.clone(),
+            index: s.index,
+            distance: s.distance,
+        })
+        .collect();
     let mut tags = Vec::new();
     let titles = [
         (r.titles.hnte, "高新技术企业"),
@@ -428,8 +331,7 @@ pub fn assemble(input: &PortraitInput<'_>) -> Portrait {
             weak.percentile.unwrap_or(0.0)
         ));
     }
-    let mut distribution: Vec<f64> = input.results.iter().filter_map(|x| x.score).collect();
-    distribution.sort_by(f64::total_cmp);
+    let distribution = facts.distribution.clone();
     Portrait {
         credit_code: r.credit_code.to_string(),
         name: r.name.clone(),

@@ -160,6 +160,9 @@ pub struct ResultRow {
     /// Each indicator's value as it entered treatment and normalisation (after denominate and
     /// impute), e.g. R&D intensity as a ratio: `{code: value}`.
     pub values: Value,
+    /// Facts precomputed at build time for pages (ranks within groups, peer medians, similar
+    /// enterprises…), so that a portrait reads one row instead of the whole year.
+    pub facts: Value,
 }
 
 fn now() -> String {
@@ -557,7 +560,8 @@ impl Store {
                 let mut q = sqlx::query(AssertSqlSafe(sql));
                 for r in chunk {
                     q = q.bind(id).bind(r.credit_code.as_str()).bind(r.year).bind(r.score).bind(r.rank.map(|v| v as i32)).bind(r.scores.to_string())
-                        .bind(r.values.to_string());
+                        .bind(r.values.to_string())
+                        .bind(r.facts.to_string());
                 }
                 q.execute(&mut *tx).await?;
             }
@@ -595,7 +599,7 @@ impl Store {
     ) -> Result<Vec<ResultRow>> {
         with_pool!(self, pool => {
             let rows = sqlx::query(
-                "SELECT credit_code, year, score, rank, scores_json, values_json FROM index_results WHERE build_id = $1 AND credit_code = $2 ORDER BY year",
+                "SELECT credit_code, year, score, rank, scores_json, values_json, facts_json FROM index_results WHERE build_id = $1 AND credit_code = $2 ORDER BY year",
             )
             .bind(build_id)
             .bind(credit_code)
@@ -612,6 +616,7 @@ impl Store {
                         rank: r.try_get::<Option<i32>, _>(3)?.map(i64::from),
                         scores: serde_json::from_str(&scores).unwrap_or(Value::Null),
                         values: serde_json::from_str(&values).unwrap_or(Value::Null),
+                        facts: serde_json::from_str(&r.try_get::<String, _>(6)?).unwrap_or(Value::Null),
                     })
                 })
                 .collect()
@@ -622,7 +627,7 @@ impl Store {
     pub async fn results(&self, build_id: i64, year: i32) -> Result<Vec<ResultRow>> {
         with_pool!(self, pool => {
             let rows = sqlx::query(
-                "SELECT credit_code, year, score, rank, scores_json, values_json FROM index_results WHERE build_id = $1 AND year = $2 \
+                "SELECT credit_code, year, score, rank, scores_json, values_json, facts_json FROM index_results WHERE build_id = $1 AND year = $2 \
                  ORDER BY CASE WHEN rank IS NULL THEN 1 ELSE 0 END, rank, credit_code",
             )
             .bind(build_id)
@@ -640,6 +645,7 @@ impl Store {
                         rank: r.try_get::<Option<i32>, _>(3)?.map(i64::from),
                         scores: serde_json::from_str(&json).unwrap_or(Value::Null),
                         values: serde_json::from_str(&values).unwrap_or(Value::Null),
+                        facts: serde_json::from_str(&r.try_get::<String, _>(6)?).unwrap_or(Value::Null),
                     })
                 })
                 .collect()

@@ -128,6 +128,7 @@ CREATE TABLE index_results (
     rank INTEGER,
     scores_json TEXT NOT NULL,
     values_json TEXT NOT NULL,
+    facts_json TEXT NOT NULL,
     PRIMARY KEY (build_id, credit_code, year)
 );
 

@@ -194,6 +194,7 @@ pub async fn builds_and_results_are_stored(store: &Store) {
             rank: Some(2),
             scores: serde_json::json!({"Index": 40.0}),
             values: serde_json::json!({"rd": 0.05}),
+            facts: serde_json::json!({}),
         },
         ResultRow {
             credit_code: "A".into(),
@@ -202,6 +203,7 @@ pub async fn builds_and_results_are_stored(store: &Store) {
             rank: Some(1),
             scores: serde_json::json!({"Index": 60.0}),
             values: serde_json::json!({}),
+            facts: serde_json::json!({}),
         },
         ResultRow {
             credit_code: "C".into(),
@@ -210,6 +212,7 @@ pub async fn builds_and_results_are_stored(store: &Store) {
             rank: None,
             scores: serde_json::json!({}),
             values: serde_json::json!({}),
+            facts: serde_json::json!({}),
         },
     ];
     let id = store.save_build(&build, &rows).await.expect("save");

@@ -1,0 +1,263 @@
+//! Facts about each unit of a build that a portrait needs from the whole year — ranks within groups,
+//! pillar medians and percentiles in the industry, indicator percentiles, similar units, the year's
+//! distribution — computed once at build time and stored with the results.
+
+use std::collections::HashMap;
+
+use kechuang_engine::Build;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A rank within a group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupRank {
+    /// `overall`, `industry`, `district` or `stage`.
+    pub group: String,
+    /// The group's label (a code: district code, industry section, stage key).
+    pub label: String,
+    /// Rank (1 = best).
+    pub rank: u32,
+    /// Units ranked in the group.
+    pub of: u32,
+}
+
+/// A pillar against the unit's industry peers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PillarFact {
+    /// Code.
+    pub code: String,
+    /// Score.
+    pub score: Option<f64>,
+    /// Median of the industry section in the year.
+    pub peer_median: Option<f64>,
+    /// Share of industry peers scoring lower, 0–100.
+    pub percentile: Option<f64>,
+}
+
+/// A similar unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimilarFact {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Index score.
+    pub index: Option<f64>,
+    /// Distance in pillar space.
+    pub distance: f64,
+}
+
+/// Everything a portrait needs beyond the unit's own row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Facts {
+    /// Ranks overall and within industry, district and stage.
+    pub ranks: Vec<GroupRank>,
+    /// Pillars against the industry.
+    pub pillars: Vec<PillarFact>,
+    /// Indicator percentiles among all units of the year: (code, percentile), best first.
+    pub indicators: Vec<(String, f64)>,
+    /// The five most similar units of the year.
+    pub similar: Vec<SimilarFact>,
+    /// The year's index distribution in 20 bins of 5 points.
+    pub distribution: Vec<u32>,
+}
+
+fn lower_share(sorted: &[f64], v: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted.partition_point(|x| *x < v) as f64 / sorted.len() as f64 * 100.0
+}
+
+fn median(sorted: &[f64]) -> Option<f64> {
+    let n = sorted.len();
+    (n > 0).then(|| {
+        if n % 2 == 1 {
+            sorted[n / 2]
+        } else {
+            (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+        }
+    })
+}
+
+/// How many units on each side (in index order) are compared for similarity.
+const WINDOW: usize = 150;
+
+/// Facts for every unit of a build, in the build's unit order. Similar units are searched among the
+/// `WINDOW` units on either side in index order — exact for small years, a close approximation for
+/// large ones (units far apart in index are far apart in pillar space).
+pub fn compute(build: &Build) -> Vec<Facts> {
+    let fw = &build.framework;
+    let root = fw.root();
+    let n = build.rows.len();
+    let years: Vec<i32> = build.units.times.clone().unwrap_or_else(|| vec![0; n]);
+    let group = |name: &str| {
+        build.units.group(name).map(|g| {
+            (0..n)
+                .map(|u| g.label(u).unwrap_or("").to_string())
+                .collect::<Vec<_>>()
+        })
+    };
+    let industry = group("industry_group").unwrap_or_else(|| vec![String::new(); n]);
+    let district = group("district_group");
+    let stage = group("stage_group");
+    let pillars: Vec<usize> = fw.nodes[root].children.clone();
+    let index = &build.scores[root];
+
+    // Sorted values per (year, industry, pillar) and per (year, indicator); group sizes.
+    let mut by_industry: HashMap<(i32, &str, usize), Vec<f64>> = HashMap::new();
+    let mut by_year: HashMap<(i32, usize), Vec<f64>> = HashMap::new();
+    for u in 0..n {
+        for &p in &pillars {
+            let v = build.scores[p][u];
+            if !v.is_nan() {
+                by_industry
+                    .entry((years[u], industry[u].as_str(), p))
+                    .or_default()
+                    .push(v);
+            }
+        }
+        for i in 0..fw.indicator_count {
+            let v = build.scores[i][u];
+            if !v.is_nan() {
+                by_year.entry((years[u], i)).or_default().push(v);
+            }
+        }
+    }
+    by_industry
+        .values_mut()
+        .chain(by_year.values_mut())
+        .for_each(|v| v.sort_by(f64::total_cmp));
+    let mut sizes: HashMap<(&str, i32, String), u32> = HashMap::new();
+    let ranked = |r: &[Option<u32>], u: usize| r[u].is_some();
+    for u in (0..n).filter(|&u| ranked(&build.ranks, u)) {
+        *sizes
+            .entry(("overall", years[u], String::new()))
+            .or_default() += 1;
+        for (name, labels) in [
+            ("industry", Some(&industry)),
+            ("district", district.as_ref()),
+            ("stage", stage.as_ref()),
+        ] {
+            if let Some(l) = labels {
+                *sizes.entry((name, years[u], l[u].clone())).or_default() += 1;
+            }
+        }
+    }
+    let group_rank = |name: &str| {
+        build
+            .group_ranks
+            .iter()
+            .find(|(g, _)| g == name)
+            .map(|(_, r)| r)
+    };
+    // Index order per year for the similarity window, and the distributions.
+    let mut order: HashMap<i32, Vec<usize>> = HashMap::new();
+    let mut histograms: HashMap<i32, Vec<u32>> = HashMap::new();
+    for u in (0..n).filter(|&u| !index[u].is_nan()) {
+        order.entry(years[u]).or_default().push(u);
+        let h = histograms.entry(years[u]).or_insert_with(|| vec![0; 20]);
+        h[((index[u] / 5.0) as usize).min(19)] += 1;
+    }
+    let mut position = vec![usize::MAX; n];
+    for list in order.values_mut() {
+        list.sort_by(|&a, &b| index[a].total_cmp(&index[b]));
+        for (k, &u) in list.iter().enumerate() {
+            position[u] = k;
+        }
+    }
+    (0..n)
+        .into_par_iter()
+        .map(|u| {
+            let y = years[u];
+            let mut ranks = Vec::new();
+            if let Some(r) = build.ranks[u] {
+                ranks.push(GroupRank {
+                    group: "overall".into(),
+                    label: String::new(),
+                    rank: r,
+                    of: sizes[&("overall", y, String::new())],
+                });
+                for (name, col, labels) in [
+                    ("industry", "industry_group", Some(&industry)),
+                    ("district", "district_group", district.as_ref()),
+                    ("stage", "stage_group", stage.as_ref()),
+                ] {
+                    if let (Some(rs), Some(l)) = (group_rank(col), labels)
+                        && let Some(r) = rs[u]
+                    {
+                        ranks.push(GroupRank {
+                            group: name.into(),
+                            label: l[u].clone(),
+                            rank: r,
+                            of: sizes.get(&(name, y, l[u].clone())).copied().unwrap_or(0),
+                        });
+                    }
+                }
+            }
+            let pillar_facts = pillars
+                .iter()
+                .map(|&p| {
+                    let v = build.scores[p][u];
+                    let peers = by_industry
+                        .get(&(y, industry[u].as_str(), p))
+                        .map_or(&[][..], Vec::as_slice);
+                    PillarFact {
+                        code: fw.nodes[p].code.clone(),
+                        score: (!v.is_nan()).then_some(v),
+                        peer_median: median(peers),
+                        percentile: (!v.is_nan()).then(|| lower_share(peers, v)),
+                    }
+                })
+                .collect();
+            let mut indicators: Vec<(String, f64)> = (0..fw.indicator_count)
+                .filter(|&i| !build.scores[i][u].is_nan())
+                .map(|i| {
+                    (
+                        fw.nodes[i].code.clone(),
+                        lower_share(
+                            by_year.get(&(y, i)).map_or(&[][..], Vec::as_slice),
+                            build.scores[i][u],
+                        ),
+                    )
+                })
+                .collect();
+            indicators.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let mut similar = Vec::new();
+            if position[u] != usize::MAX {
+                let list = &order[&y];
+                let (lo, hi) = (
+                    position[u].saturating_sub(WINDOW),
+                    (position[u] + WINDOW + 1).min(list.len()),
+                );
+                let me: Vec<f64> = pillars.iter().map(|&p| build.scores[p][u]).collect();
+                similar = list[lo..hi]
+                    .iter()
+                    .filter(|&&v| v != u)
+                    .filter_map(|&v| {
+                        let d2: f64 = pillars
+                            .iter()
+                            .zip(&me)
+                            .map(|(&p, m)| (build.scores[p][v] - m).powi(2))
+                            .sum();
+                        (!d2.is_nan()).then(|| SimilarFact {
+                            code: build.units.codes[v].clone(),
+                            name: build.units.names[v].clone(),
+                            index: Some(index[v]),
+                            distance: d2.sqrt(),
+                        })
+                    })
+                    .collect::<Vec<_>>();
+                similar.sort_by(|a, b| a.distance.total_cmp(&b.distance).then(a.code.cmp(&b.code)));
+                similar.truncate(5);
+            }
+            Facts {
+                ranks,
+                pillars: pillar_facts,
+                indicators,
+                similar,
+                distribution: histograms.get(&y).cloned().unwrap_or_default(),
+            }
+        })
+        .collect()
+}
