@@ -41,7 +41,8 @@ pub enum Command {
     /// similar enterprises and suggestions, as text, JSON or a printable HTML report.
     #[command(after_help = "Examples:\n  kechuang portrait 91120116MA000001DA\n  \
         kechuang portrait 91120116MA000001DA --format html --out portrait.html\n  \
-        kechuang portrait 91120116MA000001DA --format html --lang en --year 2024 --out portrait-en.html")]
+        kechuang portrait 91120116MA000001DA --format html --lang en --year 2024 --out portrait-en.html\n  \
+        kechuang portrait 91120116MA000001DA --format pdf --out portrait.pdf")]
     Portrait(PortraitArgs),
     /// Measure performance on synthetic data.
     Bench {
@@ -204,7 +205,7 @@ pub struct PortraitArgs {
     /// Survey year (default: the latest year of the latest build).
     #[arg(long)]
     pub year: Option<i32>,
-    /// text, json or html.
+    /// text, json, html, or pdf (printed with headless Chromium when installed; needs --out).
     #[arg(long, default_value = "text")]
     pub format: String,
     /// zh or en (HTML).

@@ -137,6 +137,36 @@ fn targets_and_an_explained_evaluation() {
     let page = std::fs::read_to_string(&en).expect("html");
     assert!(page.contains("Innovation input") && page.contains("Support schemes"));
 
+    // PDF: printed by Chromium where it is installed (CI installs it); otherwise a clear error.
+    let pdf = tmp.path().join("portrait.pdf");
+    let o = kechuang(
+        &[
+            "portrait",
+            &code,
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().expect("p"),
+            "--db",
+            db,
+        ],
+        tmp.path(),
+    );
+    let have_chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .any(|p| std::path::Path::new(p).exists());
+    if have_chromium {
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert_eq!(&std::fs::read(&pdf).expect("pdf")[..4], b"%PDF");
+    } else {
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            text(&o.stderr).contains("needs Chromium"),
+            "{}",
+            text(&o.stderr)
+        );
+    }
+
     let o = kechuang(&["target", "--scheme", "nobel", "--db", db], tmp.path());
     assert_eq!(o.status.code(), Some(1));
     assert!(

@@ -1,5 +1,6 @@
 //! The shipped rule sets against hand-computed cases from `shared/policy-rules.md`.
 
+mod bands;
 mod common;
 mod expressions;
 mod hnte;
