@@ -260,6 +260,21 @@ fn hnte_bands() {
             )
         },
     );
+    // Net-asset growth, the same bands on total assets − total liabilities (liabilities 1,000 each year).
+    check(
+        "hnte",
+        "growth_net_assets",
+        &[(35.0, 9.5), (25.0, 7.5), (15.0, 5.5), (5.0, 3.5)],
+        1.5,
+        &|v| {
+            let g = 1.0 + v / 100.0;
+            let na = |x: f64| vec![(TotalAssets, x + 1000.0), (TotalLiabilities, 1000.0)];
+            (
+                base(2025, &na(10000.0 * g * g)),
+                vec![base(2024, &na(10000.0 * g)), base(2023, &na(10000.0))],
+            )
+        },
+    );
     for (v, expected) in [(0.001, 1.5), (0.0, 0.0), (-5.0, 0.0)] {
         let g = 1.0 + v / 100.0;
         let e = eval(
