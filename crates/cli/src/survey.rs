@@ -8,8 +8,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use kechuang_domain::{Field, ParseContext, Severity, SurveyRecord, Text, cross_year};
 use kechuang_store::{BatchMeta, ImportSummary, Store};
 use kechuang_tabular::survey::{
-    Encoding, LocatedIssue, SurveyFile, SurveyReadOptions, current_year, read_mapping, read_survey,
-    records_table, report_table,
+    Encoding, LocatedIssue, SurveyFile, SurveyReadOptions, count, current_year, read_mapping,
+    read_survey, records_table, report_table,
 };
 use kechuang_tabular::{write_csv_table, write_template, write_xlsx};
 
@@ -33,17 +33,11 @@ pub struct Validated {
 
 impl Validated {
     pub fn errors(&self) -> usize {
-        self.issues
-            .iter()
-            .filter(|i| i.severity == Severity::Error)
-            .count()
+        count(&self.issues, Severity::Error)
     }
 
     pub fn warnings(&self) -> usize {
-        self.issues
-            .iter()
-            .filter(|i| i.severity == Severity::Warning)
-            .count()
+        count(&self.issues, Severity::Warning)
     }
 }
 

@@ -48,6 +48,25 @@ macro_rules! with_pool {
     };
 }
 
+/// Decodes a row of `SELECT credit_code, year, score, rank, scores_json, values_json, facts_json`.
+macro_rules! result_row {
+    ($r:expr) => {{
+        let r = $r;
+        let json = |i: usize| -> Result<Value> {
+            Ok(serde_json::from_str(&r.try_get::<String, _>(i)?).unwrap_or(Value::Null))
+        };
+        Ok::<ResultRow, Error>(ResultRow {
+            credit_code: r.try_get(0)?,
+            year: r.try_get(1)?,
+            score: r.try_get(2)?,
+            rank: r.try_get::<Option<i32>, _>(3)?.map(i64::from),
+            scores: json(4)?,
+            values: json(5)?,
+            facts: json(6)?,
+        })
+    }};
+}
+
 /// Who imported a file, and what it was.
 #[derive(Debug, Clone)]
 pub struct BatchMeta {
@@ -605,21 +624,7 @@ impl Store {
             .bind(credit_code)
             .fetch_all(pool)
             .await?;
-            rows.iter()
-                .map(|r| {
-                    let scores: String = r.try_get(4)?;
-                    let values: String = r.try_get(5)?;
-                    Ok(ResultRow {
-                        credit_code: r.try_get(0)?,
-                        year: r.try_get(1)?,
-                        score: r.try_get(2)?,
-                        rank: r.try_get::<Option<i32>, _>(3)?.map(i64::from),
-                        scores: serde_json::from_str(&scores).unwrap_or(Value::Null),
-                        values: serde_json::from_str(&values).unwrap_or(Value::Null),
-                        facts: serde_json::from_str(&r.try_get::<String, _>(6)?).unwrap_or(Value::Null),
-                    })
-                })
-                .collect()
+            rows.iter().map(|r| result_row!(r)).collect()
         })
     }
 
@@ -634,21 +639,7 @@ impl Store {
             .bind(year)
             .fetch_all(pool)
             .await?;
-            rows.iter()
-                .map(|r| {
-                    let json: String = r.try_get(4)?;
-                    let values: String = r.try_get(5)?;
-                    Ok(ResultRow {
-                        credit_code: r.try_get(0)?,
-                        year: r.try_get(1)?,
-                        score: r.try_get(2)?,
-                        rank: r.try_get::<Option<i32>, _>(3)?.map(i64::from),
-                        scores: serde_json::from_str(&json).unwrap_or(Value::Null),
-                        values: serde_json::from_str(&values).unwrap_or(Value::Null),
-                        facts: serde_json::from_str(&r.try_get::<String, _>(6)?).unwrap_or(Value::Null),
-                    })
-                })
-                .collect()
+            rows.iter().map(|r| result_row!(r)).collect()
         })
     }
 }

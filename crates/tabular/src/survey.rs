@@ -115,19 +115,18 @@ pub struct SurveyFile {
 impl SurveyFile {
     /// Number of errors.
     pub fn errors(&self) -> usize {
-        self.issues
-            .iter()
-            .filter(|i| i.severity == Severity::Error)
-            .count()
+        count(&self.issues, Severity::Error)
     }
 
     /// Number of warnings.
     pub fn warnings(&self) -> usize {
-        self.issues
-            .iter()
-            .filter(|i| i.severity == Severity::Warning)
-            .count()
+        count(&self.issues, Severity::Warning)
     }
+}
+
+/// How many issues have this severity.
+pub fn count(issues: &[LocatedIssue], severity: Severity) -> usize {
+    issues.iter().filter(|i| i.severity == severity).count()
 }
 
 /// Decodes CSV bytes to text.
