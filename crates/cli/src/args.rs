@@ -154,6 +154,18 @@ pub enum IndexCommand {
         stored with the build's manifest (and also written when --out is given). Nothing is written when\n\
         the build fails. --framework takes a file or the name of a shipped framework (survey-basic).")]
     Build(BuildArgs),
+    /// Monte Carlo uncertainty analysis of the ranks: median rank and 5–95% interval per unit.
+    #[command(
+        after_help = "Example:\n  kechuang index uncertainty --data iData.csv --framework pipeline.toml --replications 1000 \\\n    \
+        --weights 0.25 --normalisations minmax,zscore --aggregations arithmetic,geometric --out ranks.csv\n\n\
+        Deterministic for a --seed; parallel. Writes unit, year, nominal rank, median, p5, p95, mean |shift|."
+    )]
+    Uncertainty(UncertaintyArgs),
+    /// Statistical audit: correlations with flags, Cronbach's alpha and PCA per aggregate, data quality.
+    #[command(
+        after_help = "Example:\n  kechuang index audit --data iData.csv --framework pipeline.toml --out audit.json"
+    )]
+    Audit(AuditArgs),
     /// Validate a framework, and a data table against it, without writing anything.
     #[command(
         after_help = "Examples:\n  kechuang index check --framework framework.toml\n  \
@@ -253,6 +265,11 @@ pub struct TargetArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// Time a Monte Carlo uncertainty analysis (weights ±25%, two normalisations, two aggregations).
+    #[command(
+        after_help = "Example:\n  cargo run --release -- bench uncertainty --units 100000 --indicators 50 --replications 1000"
+    )]
+    Uncertainty(BenchUncertaintyArgs),
     /// Time portraits read from a store of a large region (imported and built first).
     #[command(
         after_help = "Example:\n  cargo run --release -- bench portrait --enterprises 100000"
@@ -305,6 +322,53 @@ pub struct BuildArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct UncertaintyArgs {
+    /// Data table (CSV).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Framework (TOML, iMeta CSV or shipped name).
+    #[arg(long)]
+    pub framework: PathBuf,
+    /// Replications.
+    #[arg(long, default_value_t = 1000)]
+    pub replications: usize,
+    /// Perturb every weight uniformly within ±this share.
+    #[arg(long)]
+    pub weights: Option<f64>,
+    /// Alternative normalisations: minmax, zscore, percent_rank, rank (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub normalisations: Vec<String>,
+    /// Alternative aggregations: arithmetic, geometric, harmonic (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub aggregations: Vec<String>,
+    /// Switch outlier treatment on and off.
+    #[arg(long)]
+    pub toggle_treatment: bool,
+    /// Leave out one indicator at random in half of the replications.
+    #[arg(long)]
+    pub drop_indicator: bool,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output CSV.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Data table (CSV).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Framework (TOML, iMeta CSV or shipped name).
+    #[arg(long)]
+    pub framework: PathBuf,
+    /// Output JSON file.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Framework: a TOML file, a COINr iMeta CSV, or a shipped framework's name.
     #[arg(long)]
@@ -334,6 +398,19 @@ pub struct BenchArgs {
     /// Random seed.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchUncertaintyArgs {
+    /// Units.
+    #[arg(long, default_value_t = 100_000)]
+    pub units: usize,
+    /// Indicators (4-level hierarchy).
+    #[arg(long, default_value_t = 50)]
+    pub indicators: usize,
+    /// Replications.
+    #[arg(long, default_value_t = 1000)]
+    pub replications: usize,
 }
 
 #[derive(Debug, Args)]

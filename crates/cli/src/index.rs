@@ -386,3 +386,136 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     }
     Ok(())
 }
+
+fn parse_normaliser(s: &str) -> Result<kechuang_engine::Normaliser> {
+    use kechuang_engine::Normaliser;
+    Ok(match s.trim() {
+        "minmax" => Normaliser::default(),
+        "zscore" => Normaliser::ZScore { mean: 0.0, sd: 1.0 },
+        "percent_rank" => Normaliser::PercentRank { scale: 100.0 },
+        "rank" => Normaliser::Rank,
+        o => {
+            return Err(InvalidInput(format!(
+                "--normalisations: '{o}' is not one of minmax, zscore, percent_rank, rank"
+            ))
+            .into());
+        }
+    })
+}
+
+fn parse_aggregation(s: &str) -> Result<kechuang_engine::Aggregation> {
+    use kechuang_engine::Aggregation;
+    Ok(match s.trim() {
+        "arithmetic" => Aggregation::Arithmetic,
+        "geometric" => Aggregation::Geometric,
+        "harmonic" => Aggregation::Harmonic,
+        o => {
+            return Err(InvalidInput(format!(
+                "--aggregations: '{o}' is not one of arithmetic, geometric, harmonic"
+            ))
+            .into());
+        }
+    })
+}
+
+pub fn uncertainty(args: &crate::args::UncertaintyArgs) -> Result<()> {
+    use kechuang_engine::uncertainty::{Assumptions, run};
+    let loaded = resolve_framework(&args.framework)?;
+    let data = read_data(&loaded, &args.data, &[])?;
+    let assumptions = Assumptions {
+        weight_perturbation: args.weights,
+        normalisations: args
+            .normalisations
+            .iter()
+            .map(|s| parse_normaliser(s))
+            .collect::<Result<_>>()?,
+        aggregations: args
+            .aggregations
+            .iter()
+            .map(|s| parse_aggregation(s))
+            .collect::<Result<_>>()?,
+        toggle_treatment: args.toggle_treatment,
+        drop_indicator: args.drop_indicator,
+    };
+    let bar = ProgressBar::new(args.replications as u64);
+    let r = run(
+        &loaded.framework,
+        &data,
+        &assumptions,
+        args.replications,
+        args.seed,
+        &|k| bar.set_position(k as u64),
+    )
+    .map_err(|e| invalid_engine(&args.data.display().to_string(), e))?;
+    bar.finish_and_clear();
+    let table = kechuang_tabular::Table {
+        name: "uncertainty".into(),
+        headers: [
+            "uCode",
+            "Time",
+            "NominalRank",
+            "MedianRank",
+            "P5",
+            "P95",
+            "MeanAbsShift",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: r
+            .units
+            .iter()
+            .map(|u| {
+                vec![
+                    kechuang_tabular::Cell::Text(u.code.clone()),
+                    kechuang_tabular::Cell::from(u.time),
+                    kechuang_tabular::Cell::from(u.nominal),
+                    u.median.into(),
+                    u.p5.into(),
+                    u.p95.into(),
+                    u.mean_abs_shift.into(),
+                ]
+            })
+            .collect(),
+    };
+    write_csv(&table, &args.out)?;
+    println!(
+        "{} replications: mean |rank shift| {:.2}; wrote {}",
+        r.replications,
+        r.mean_abs_shift,
+        args.out.display()
+    );
+    Ok(())
+}
+
+pub fn audit(args: &crate::args::AuditArgs) -> Result<()> {
+    let loaded = resolve_framework(&args.framework)?;
+    let data = read_data(&loaded, &args.data, &[])?;
+    let build = run_build(
+        &loaded.framework,
+        data,
+        &args.data.display().to_string(),
+        true,
+    )?;
+    let a = kechuang_engine::audit::audit(&build, kechuang_engine::audit::AuditSettings::default());
+    std::fs::write(&args.out, serde_json::to_string_pretty(&a)?)
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    for ag in &a.aggregates {
+        println!(
+            "{:<12} alpha {:>6}  PC1 explains {:>5}  children {}",
+            ag.code,
+            ag.cronbach_alpha.map_or("—".into(), |x| format!("{x:.3}")),
+            ag.pca
+                .as_ref()
+                .map_or("—".into(), |p| format!("{:.0}%", p.explained[0] * 100.0)),
+            ag.children.len()
+        );
+    }
+    for f in &a.flags {
+        println!(
+            "  flag {:?}: {} / {} in {} (r = {:.2})",
+            f.kind, f.a, f.b, f.aggregate, f.value
+        );
+    }
+    println!("wrote {}", args.out.display());
+    Ok(())
+}

@@ -52,6 +52,8 @@ fn run(cli: args::Cli) -> anyhow::Result<()> {
         args::Command::Index { command } => match command {
             args::IndexCommand::Build(a) => index::build(&a),
             args::IndexCommand::Check(a) => index::check(&a),
+            args::IndexCommand::Uncertainty(a) => index::uncertainty(&a),
+            args::IndexCommand::Audit(a) => index::audit(&a),
         },
         args::Command::Policy { command } => match command {
             args::PolicyCommand::List => policy::list(),
@@ -62,6 +64,7 @@ fn run(cli: args::Cli) -> anyhow::Result<()> {
         args::Command::Bench { command } => match command {
             args::BenchCommand::Policy(a) => bench::policy(&a),
             args::BenchCommand::Portrait(a) => bench::portrait(&a),
+            args::BenchCommand::Uncertainty(a) => bench::uncertainty(&a),
             args::BenchCommand::Engine(a) => bench::engine(&a),
             args::BenchCommand::Import(a) => bench::import(&a),
         },

@@ -45,6 +45,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod audit;
 mod build;
 mod dataset;
 mod error;
@@ -54,6 +55,7 @@ mod results;
 mod spec;
 pub mod stats;
 pub mod steps;
+pub mod uncertainty;
 
 pub use build::{
     Build, BuildOptions, Imputed, Records, ScreenedOut, Stage, Treated, TreatedPoint, WeightUsed,

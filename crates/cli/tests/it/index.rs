@@ -235,3 +235,69 @@ fn help_texts_carry_examples() {
         assert!(text(&o.stdout).contains("Example"), "{cmd:?}");
     }
 }
+
+#[test]
+fn uncertainty_and_audit_on_the_reference_index() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = asem().join("iData.csv");
+    let fw = asem_pipeline();
+    let out = tmp.path().join("u.csv");
+    let args = [
+        "index",
+        "uncertainty",
+        "--data",
+        data.to_str().expect("p"),
+        "--framework",
+        fw.to_str().expect("p"),
+        "--replications",
+        "50",
+        "--out",
+        out.to_str().expect("p"),
+    ];
+    // Nothing varied: every unit keeps its nominal rank.
+    let o = kechuang(&args, tmp.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let rows = read_csv(&out);
+    assert_eq!(rows.len(), 51);
+    assert!(
+        rows.iter().all(|r| r["MedianRank"] == r["NominalRank"]
+            && r["P5"] == r["P95"]
+            && r["MeanAbsShift"] == "0"),
+        "{:?}",
+        &rows[..2]
+    );
+    let che = rows.iter().find(|r| r["uCode"] == "CHE").expect("CHE");
+    assert_eq!(che["NominalRank"], "1");
+    // Weights varied: intervals open up.
+    let mut varied = args.to_vec();
+    varied.extend(["--weights", "0.5", "--normalisations", "minmax,zscore"]);
+    let o = kechuang(&varied, tmp.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(read_csv(&out).iter().any(|r| r["P5"] != r["P95"]));
+
+    let audit = tmp.path().join("audit.json");
+    let o = kechuang(
+        &[
+            "index",
+            "audit",
+            "--data",
+            data.to_str().expect("p"),
+            "--framework",
+            fw.to_str().expect("p"),
+            "--out",
+            audit.to_str().expect("p"),
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&audit).expect("audit")).expect("json");
+    assert_eq!(json["aggregates"].as_array().expect("aggregates").len(), 11);
+    assert!(
+        json["quality"]
+            .as_array()
+            .expect("quality")
+            .iter()
+            .any(|q| q["imputed"].as_u64() > Some(0))
+    );
+}

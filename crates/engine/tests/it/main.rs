@@ -4,3 +4,4 @@ mod builds;
 mod common;
 mod errors;
 mod properties;
+mod uncertainty;

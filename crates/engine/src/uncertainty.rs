@@ -1,0 +1,267 @@
+//! Uncertainty analysis: Monte Carlo over the assumptions a framework declares uncertain (weights,
+//! normalisation, aggregation, outlier treatment on/off, dropping one indicator), giving each unit's
+//! median rank, its 5–95% rank interval and the mean absolute shift from the nominal rank.
+//!
+//! The steps before normalisation (denominate, screen, impute, treat) are run once per treatment
+//! variant; each replication then normalises, weights, aggregates and ranks through [`Build::run`], so
+//! the analysis uses exactly the engine's methods. Replications run in parallel; replication `r` draws
+//! from a generator seeded with `seed + r`, so results do not depend on the number of threads.
+
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::build::{Build, BuildOptions};
+use crate::dataset::{Column, Dataset};
+use crate::error::{Error, Result};
+use crate::framework::{Framework, Step};
+use crate::methods::{Aggregation, Normaliser};
+
+/// What varies, and how much.
+#[derive(Debug, Clone, Default)]
+pub struct Assumptions {
+    /// Each weight is multiplied by a factor drawn uniformly from [1 − w, 1 + w].
+    pub weight_perturbation: Option<f64>,
+    /// Normalisations drawn with equal probability (empty: the framework's).
+    pub normalisations: Vec<Normaliser>,
+    /// Aggregation methods drawn with equal probability for every aggregate (empty: the framework's).
+    pub aggregations: Vec<Aggregation>,
+    /// Outlier treatment on or off with equal probability.
+    pub toggle_treatment: bool,
+    /// Each replication leaves out one indicator drawn at random (with probability ½).
+    pub drop_indicator: bool,
+}
+
+/// One unit's rank distribution.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitRanks {
+    /// Unit code.
+    pub code: String,
+    /// Year, for panel data.
+    pub time: Option<i32>,
+    /// Rank with the nominal framework.
+    pub nominal: Option<u32>,
+    /// Median rank over the replications.
+    pub median: f64,
+    /// 5th percentile of the rank.
+    pub p5: f64,
+    /// 95th percentile of the rank.
+    pub p95: f64,
+    /// Mean absolute difference from the nominal rank.
+    pub mean_abs_shift: f64,
+}
+
+/// The analysis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UncertaintyResult {
+    /// Replications run.
+    pub replications: usize,
+    /// Per unit.
+    pub units: Vec<UnitRanks>,
+    /// Mean over units of the mean absolute rank shift.
+    pub mean_abs_shift: f64,
+}
+
+/// Draws for one replication, from its own seeded generator.
+struct Draw(SmallRng);
+
+impl Draw {
+    fn unit(&mut self) -> f64 {
+        self.0.random::<f64>()
+    }
+
+    fn pick(&mut self, n: usize) -> usize {
+        self.0.random_range(0..n)
+    }
+}
+
+fn quantile(sorted: &[u32], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    // Linear interpolation between order statistics (R's type 7).
+    let h = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    f64::from(sorted[lo]) + (h - lo as f64) * (f64::from(sorted[hi]) - f64::from(sorted[lo]))
+}
+
+/// The data as it stands before normalisation, for one treatment choice, with the framework that
+/// continues from there.
+fn prepare(framework: &Framework, data: &Dataset, treat: bool) -> Result<(Dataset, Framework)> {
+    let mut fw = framework.clone();
+    if !treat {
+        fw.steps.retain(|s| !matches!(s, Step::Treat { .. }));
+    }
+    let norm_at = fw
+        .steps
+        .iter()
+        .position(|s| matches!(s, Step::Normalise { .. }))
+        .unwrap_or(0);
+    let mut prefix = fw.clone();
+    prefix.steps.truncate(norm_at);
+    // Run the prefix with a pass-through normalisation and keep its last stage.
+    prefix.steps.push(Step::Normalise {
+        normaliser: Normaliser::None,
+    });
+    prefix.steps.push(Step::Aggregate {
+        aggregation: Aggregation::Arithmetic,
+        min_share: 0.0,
+    });
+    for n in prefix.nodes.iter_mut() {
+        n.normalise = None;
+        n.aggregation = None;
+    }
+    prefix.levels.clear();
+    prefix.weights_by = None;
+    let options = BuildOptions {
+        keep_stages: true,
+        rank_aggregates: false,
+        progress: None,
+    };
+    let b = Build::run(&prefix, data.clone(), options)?;
+    let stage = b
+        .stages
+        .iter()
+        .rev()
+        .find(|s| s.name != "normalised" && s.name != "aggregated")
+        .ok_or_else(|| Error::Step {
+            step: "uncertainty",
+            message: "no stage before normalisation".into(),
+        })?;
+    let mut prepared = data.select_rows(&stage.rows);
+    for (code, values) in stage.codes.iter().zip(&stage.columns) {
+        match prepared.columns.iter_mut().find(|c| &c.code == code) {
+            Some(c) => c.values.clone_from(values),
+            None => prepared.columns.push(Column {
+                code: code.clone(),
+                values: values.clone(),
+            }),
+        }
+    }
+    fw.steps.retain(|s| {
+        !matches!(
+            s,
+            Step::Denominate | Step::Screen { .. } | Step::Impute { .. } | Step::Treat { .. }
+        )
+    });
+    Ok((prepared, fw))
+}
+
+/// Runs `replications` Monte Carlo replications. `progress` is called with the number done.
+pub fn run(
+    framework: &Framework,
+    data: &Dataset,
+    a: &Assumptions,
+    replications: usize,
+    seed: u64,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<UncertaintyResult> {
+    let variants: Vec<(Dataset, Framework)> = if a.toggle_treatment {
+        vec![
+            prepare(framework, data, true)?,
+            prepare(framework, data, false)?,
+        ]
+    } else {
+        vec![prepare(framework, data, true)?]
+    };
+    let nominal = Build::run(
+        &variants[0].1,
+        variants[0].0.clone(),
+        BuildOptions::default(),
+    )?;
+    let n = nominal.rows.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let ranks: Vec<Vec<u32>> = (0..replications)
+        .into_par_iter()
+        .map(|r| -> Result<Vec<u32>> {
+            let mut d = Draw(SmallRng::seed_from_u64(seed.wrapping_add(r as u64)));
+            let (data, base) = &variants[if a.toggle_treatment { d.pick(2) } else { 0 }];
+            let mut fw = base.clone();
+            if let Some(w) = a.weight_perturbation {
+                for node in fw.nodes.iter_mut() {
+                    node.weight *= 1.0 - w + 2.0 * w * d.unit();
+                }
+            }
+            if a.drop_indicator && d.unit() < 0.5 {
+                let k = d.pick(fw.indicator_count);
+                let parent = fw.nodes[k].parent;
+                // Only when the parent keeps another child with weight.
+                if parent.is_some_and(|p| {
+                    fw.nodes[p]
+                        .children
+                        .iter()
+                        .any(|&c| c != k && fw.nodes[c].weight > 0.0)
+                }) {
+                    fw.nodes[k].weight = 0.0;
+                }
+            }
+            if !a.normalisations.is_empty() {
+                let choice = a.normalisations[d.pick(a.normalisations.len())].clone();
+                for s in fw.steps.iter_mut() {
+                    if let Step::Normalise { normaliser } = s {
+                        *normaliser = choice.clone();
+                    }
+                }
+            }
+            if !a.aggregations.is_empty() {
+                let choice = a.aggregations[d.pick(a.aggregations.len())];
+                for node in fw.nodes.iter_mut() {
+                    node.aggregation = None;
+                }
+                fw.levels.clear();
+                for s in fw.steps.iter_mut() {
+                    if let Step::Aggregate { aggregation, .. } = s {
+                        *aggregation = choice;
+                    }
+                }
+            }
+            let b = Build::run(&fw, data.clone(), BuildOptions::default())?;
+            let out = b.ranks.iter().map(|r| r.unwrap_or(0)).collect();
+            let k = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(k);
+            Ok(out)
+        })
+        .collect::<Result<_>>()?;
+    let units: Vec<UnitRanks> = (0..n)
+        .into_par_iter()
+        .map(|u| {
+            let mut col: Vec<u32> = ranks.iter().map(|r| r[u]).filter(|&x| x > 0).collect();
+            col.sort_unstable();
+            let nom = nominal.ranks[u];
+            let shift = match nom {
+                Some(nr) if !col.is_empty() => {
+                    col.iter()
+                        .map(|&x| (f64::from(x) - f64::from(nr)).abs())
+                        .sum::<f64>()
+                        / col.len() as f64
+                }
+                _ => f64::NAN,
+            };
+            UnitRanks {
+                code: nominal.units.codes[u].clone(),
+                time: nominal.units.times.as_ref().map(|t| t[u]),
+                nominal: nom,
+                median: quantile(&col, 0.5),
+                p5: quantile(&col, 0.05),
+                p95: quantile(&col, 0.95),
+                mean_abs_shift: shift,
+            }
+        })
+        .collect();
+    let shifts: Vec<f64> = units
+        .iter()
+        .map(|u| u.mean_abs_shift)
+        .filter(|s| !s.is_nan())
+        .collect();
+    let mean_abs_shift = if shifts.is_empty() {
+        f64::NAN
+    } else {
+        shifts.iter().sum::<f64>() / shifts.len() as f64
+    };
+    Ok(UncertaintyResult {
+        replications,
+        units,
+        mean_abs_shift,
+    })
+}

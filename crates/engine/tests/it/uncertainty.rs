@@ -1,0 +1,93 @@
+//! Monte Carlo uncertainty: zero shift when nothing varies, plausible intervals when weights do.
+
+use kechuang_engine::uncertainty::{Assumptions, run};
+use kechuang_engine::{Aggregation, Normaliser};
+
+use crate::common::{data, framework};
+
+const THREE: &str = r#"
+[[indicator]]
+code = "a"
+parent = "Index"
+[[indicator]]
+code = "b"
+parent = "Index"
+[[indicator]]
+code = "c"
+parent = "Index"
+[[aggregate]]
+code = "Index"
+[[step]]
+step = "treat"
+method = "winsorise"
+[[step]]
+step = "normalise"
+method = "minmax"
+[[step]]
+step = "aggregate"
+"#;
+
+fn sample() -> kechuang_engine::Dataset {
+    let codes: Vec<String> = (0..12).map(|i| format!("U{i:02}")).collect();
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let a: Vec<f64> = (0..12).map(f64::from).collect();
+    let b: Vec<f64> = (0..12).map(|i| f64::from((i * 7) % 12)).collect();
+    let c: Vec<f64> = (0..12)
+        .map(|i| f64::from(12 - i) + if i == 3 { 40.0 } else { 0.0 })
+        .collect();
+    data(&codes, None, None, &[("a", &a), ("b", &b), ("c", &c)])
+}
+
+#[test]
+fn nothing_varied_means_no_rank_shift() {
+    let r = run(
+        &framework(THREE),
+        &sample(),
+        &Assumptions::default(),
+        20,
+        7,
+        &|_| {},
+    )
+    .expect("runs");
+    assert_eq!(r.replications, 20);
+    assert_eq!(r.mean_abs_shift, 0.0);
+    for u in &r.units {
+        let nominal = f64::from(u.nominal.expect("ranked"));
+        assert_eq!(
+            (u.median, u.p5, u.p95, u.mean_abs_shift),
+            (nominal, nominal, nominal, 0.0),
+            "{}",
+            u.code
+        );
+    }
+}
+
+#[test]
+fn varied_assumptions_give_intervals_and_are_reproducible() {
+    let a = Assumptions {
+        weight_perturbation: Some(0.5),
+        normalisations: vec![
+            Normaliser::default(),
+            Normaliser::ZScore { mean: 0.0, sd: 1.0 },
+            Normaliser::PercentRank { scale: 100.0 },
+        ],
+        aggregations: vec![Aggregation::Arithmetic, Aggregation::Power { p: 2.0 }],
+        toggle_treatment: true,
+        drop_indicator: true,
+    };
+    let fw = framework(THREE);
+    let r1 = run(&fw, &sample(), &a, 200, 42, &|_| {}).expect("runs");
+    let r2 = run(&fw, &sample(), &a, 200, 42, &|_| {}).expect("runs");
+    assert_eq!(r1, r2, "the same seed gives the same result");
+    assert!(r1.mean_abs_shift > 0.0);
+    for u in &r1.units {
+        assert!(u.p5 <= u.median && u.median <= u.p95, "{u:?}");
+        assert!((1.0..=12.0).contains(&u.p5) && (1.0..=12.0).contains(&u.p95));
+    }
+    assert!(
+        r1.units.iter().any(|u| u.p95 > u.p5),
+        "some interval is wider than a point"
+    );
+    let other = run(&fw, &sample(), &a, 200, 43, &|_| {}).expect("runs");
+    assert_ne!(r1, other, "another seed, other draws");
+}
