@@ -161,6 +161,13 @@ pub enum IndexCommand {
         Deterministic for a --seed; parallel. Writes unit, year, nominal rank, median, p5, p95, mean |shift|."
     )]
     Uncertainty(UncertaintyArgs),
+    /// Sensitivity of the ranks to each assumption: first- and total-order indices (Saltelli, Jansen) with
+    /// bootstrap intervals.
+    #[command(
+        after_help = "Example:\n  kechuang index sensitivity --data iData.csv --framework pipeline.toml --samples 256 \\\n    \
+        --weights 0.25 --normalisations minmax,zscore --drop-indicator --out indices.csv"
+    )]
+    Sensitivity(SensitivityArgs),
     /// Statistical audit: correlations with flags, Cronbach's alpha and PCA per aggregate, data quality.
     #[command(
         after_help = "Example:\n  kechuang index audit --data iData.csv --framework pipeline.toml --out audit.json"
@@ -321,17 +328,9 @@ pub struct BuildArgs {
     pub user: String,
 }
 
+/// The assumptions an uncertainty or sensitivity analysis varies.
 #[derive(Debug, Args)]
-pub struct UncertaintyArgs {
-    /// Data table (CSV).
-    #[arg(long)]
-    pub data: PathBuf,
-    /// Framework (TOML, iMeta CSV or shipped name).
-    #[arg(long)]
-    pub framework: PathBuf,
-    /// Replications.
-    #[arg(long, default_value_t = 1000)]
-    pub replications: usize,
+pub struct AssumptionArgs {
     /// Perturb every weight uniformly within ±this share.
     #[arg(long)]
     pub weights: Option<f64>,
@@ -347,6 +346,45 @@ pub struct UncertaintyArgs {
     /// Leave out one indicator at random in half of the replications.
     #[arg(long)]
     pub drop_indicator: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UncertaintyArgs {
+    /// Data table (CSV).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Framework (TOML, iMeta CSV or shipped name).
+    #[arg(long)]
+    pub framework: PathBuf,
+    /// Replications.
+    #[arg(long, default_value_t = 1000)]
+    pub replications: usize,
+    #[command(flatten)]
+    pub assumptions: AssumptionArgs,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output CSV.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Data table (CSV).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Framework (TOML, iMeta CSV or shipped name).
+    #[arg(long)]
+    pub framework: PathBuf,
+    /// Base samples N (N·(k + 2) builds for k factors).
+    #[arg(long, default_value_t = 256)]
+    pub samples: usize,
+    /// Bootstrap resamples for the 95% intervals.
+    #[arg(long, default_value_t = 500)]
+    pub bootstrap: usize,
+    #[command(flatten)]
+    pub assumptions: AssumptionArgs,
     /// Random seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

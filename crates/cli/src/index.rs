@@ -418,25 +418,91 @@ fn parse_aggregation(s: &str) -> Result<kechuang_engine::Aggregation> {
     })
 }
 
-pub fn uncertainty(args: &crate::args::UncertaintyArgs) -> Result<()> {
-    use kechuang_engine::uncertainty::{Assumptions, run};
-    let loaded = resolve_framework(&args.framework)?;
-    let data = read_data(&loaded, &args.data, &[])?;
-    let assumptions = Assumptions {
-        weight_perturbation: args.weights,
-        normalisations: args
+fn assumptions(
+    a: &crate::args::AssumptionArgs,
+) -> Result<kechuang_engine::uncertainty::Assumptions> {
+    Ok(kechuang_engine::uncertainty::Assumptions {
+        weight_perturbation: a.weights,
+        normalisations: a
             .normalisations
             .iter()
             .map(|s| parse_normaliser(s))
             .collect::<Result<_>>()?,
-        aggregations: args
+        aggregations: a
             .aggregations
             .iter()
             .map(|s| parse_aggregation(s))
             .collect::<Result<_>>()?,
-        toggle_treatment: args.toggle_treatment,
-        drop_indicator: args.drop_indicator,
+        toggle_treatment: a.toggle_treatment,
+        drop_indicator: a.drop_indicator,
+    })
+}
+
+pub fn sensitivity(args: &crate::args::SensitivityArgs) -> Result<()> {
+    use kechuang_tabular::{Cell, Table};
+    let loaded = resolve_framework(&args.framework)?;
+    let data = read_data(&loaded, &args.data, &[])?;
+    let a = assumptions(&args.assumptions)?;
+    let spinner = ProgressBar::new_spinner();
+    spinner.set_message("sensitivity analysis …");
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    let s = kechuang_engine::sensitivity::run(
+        &loaded.framework,
+        &data,
+        &a,
+        args.samples,
+        args.bootstrap,
+        args.seed,
+    )
+    .map_err(|e| invalid_engine(&args.data.display().to_string(), e));
+    spinner.finish_and_clear();
+    let s = s?;
+    let table = Table {
+        name: "sensitivity".into(),
+        headers: [
+            "Factor",
+            "First",
+            "FirstLow",
+            "FirstHigh",
+            "Total",
+            "TotalLow",
+            "TotalHigh",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: s
+            .factors
+            .iter()
+            .map(|f| {
+                vec![
+                    Cell::Text(f.factor.into()),
+                    f.first.into(),
+                    f.first_ci.0.into(),
+                    f.first_ci.1.into(),
+                    f.total.into(),
+                    f.total_ci.0.into(),
+                    f.total_ci.1.into(),
+                ]
+            })
+            .collect(),
     };
+    write_csv(&table, &args.out)?;
+    println!("{} builds, output variance {:.3}:", s.runs, s.variance);
+    for f in &s.factors {
+        println!(
+            "  {:<18} S {:>6.3} [{:.3}, {:.3}]   ST {:>6.3} [{:.3}, {:.3}]",
+            f.factor, f.first, f.first_ci.0, f.first_ci.1, f.total, f.total_ci.0, f.total_ci.1
+        );
+    }
+    println!("wrote {}", args.out.display());
+    Ok(())
+}
+
+pub fn uncertainty(args: &crate::args::UncertaintyArgs) -> Result<()> {
+    use kechuang_engine::uncertainty::run;
+    let loaded = resolve_framework(&args.framework)?;
+    let data = read_data(&loaded, &args.data, &[])?;
+    let assumptions = assumptions(&args.assumptions)?;
     let bar = ProgressBar::new(args.replications as u64);
     let r = run(
         &loaded.framework,

@@ -54,6 +54,7 @@ fn run(cli: args::Cli) -> anyhow::Result<()> {
             args::IndexCommand::Check(a) => index::check(&a),
             args::IndexCommand::Uncertainty(a) => index::uncertainty(&a),
             args::IndexCommand::Audit(a) => index::audit(&a),
+            args::IndexCommand::Sensitivity(a) => index::sensitivity(&a),
         },
         args::Command::Policy { command } => match command {
             args::PolicyCommand::List => policy::list(),

@@ -52,6 +52,7 @@ mod error;
 mod framework;
 mod methods;
 mod results;
+pub mod sensitivity;
 mod spec;
 pub mod stats;
 pub mod steps;

@@ -148,6 +148,91 @@ fn prepare(framework: &Framework, data: &Dataset, treat: bool) -> Result<(Datase
     Ok((prepared, fw))
 }
 
+/// One replication's assumptions.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Choice {
+    /// With outlier treatment (when toggled).
+    pub treated: bool,
+    /// Seed of the weight multipliers.
+    pub weight_seed: u64,
+    /// Index into the alternative normalisations.
+    pub normaliser: Option<usize>,
+    /// Index into the alternative aggregations.
+    pub aggregation: Option<usize>,
+    /// Indicator left out.
+    pub dropped: Option<usize>,
+}
+
+/// The data before normalisation for each treatment variant (treated first).
+pub(crate) fn variants(
+    framework: &Framework,
+    data: &Dataset,
+    a: &Assumptions,
+) -> Result<Vec<(Dataset, Framework)>> {
+    if a.toggle_treatment {
+        Ok(vec![
+            prepare(framework, data, true)?,
+            prepare(framework, data, false)?,
+        ])
+    } else {
+        Ok(vec![prepare(framework, data, true)?])
+    }
+}
+
+/// The ranks under one choice of assumptions (0 = unranked).
+pub(crate) fn replicate(
+    variants: &[(Dataset, Framework)],
+    a: &Assumptions,
+    c: &Choice,
+) -> Result<Vec<u32>> {
+    let (data, base) = &variants[if c.treated || variants.len() == 1 {
+        0
+    } else {
+        1
+    }];
+    let mut fw = base.clone();
+    if let Some(w) = a.weight_perturbation {
+        let mut d = Draw(SmallRng::seed_from_u64(c.weight_seed));
+        for node in fw.nodes.iter_mut() {
+            node.weight *= 1.0 - w + 2.0 * w * d.unit();
+        }
+    }
+    if let Some(k) = c.dropped {
+        let parent = fw.nodes[k].parent;
+        // Only when the parent keeps another child with weight.
+        if parent.is_some_and(|p| {
+            fw.nodes[p]
+                .children
+                .iter()
+                .any(|&ch| ch != k && fw.nodes[ch].weight > 0.0)
+        }) {
+            fw.nodes[k].weight = 0.0;
+        }
+    }
+    if let Some(i) = c.normaliser {
+        let choice = a.normalisations[i].clone();
+        for s in fw.steps.iter_mut() {
+            if let Step::Normalise { normaliser } = s {
+                *normaliser = choice.clone();
+            }
+        }
+    }
+    if let Some(i) = c.aggregation {
+        let choice = a.aggregations[i];
+        for node in fw.nodes.iter_mut() {
+            node.aggregation = None;
+        }
+        fw.levels.clear();
+        for s in fw.steps.iter_mut() {
+            if let Step::Aggregate { aggregation, .. } = s {
+                *aggregation = choice;
+            }
+        }
+    }
+    let b = Build::run(&fw, data.clone(), BuildOptions::default())?;
+    Ok(b.ranks.iter().map(|r| r.unwrap_or(0)).collect())
+}
+
 /// Runs `replications` Monte Carlo replications. `progress` is called with the number done.
 pub fn run(
     framework: &Framework,
@@ -157,14 +242,7 @@ pub fn run(
     seed: u64,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<UncertaintyResult> {
-    let variants: Vec<(Dataset, Framework)> = if a.toggle_treatment {
-        vec![
-            prepare(framework, data, true)?,
-            prepare(framework, data, false)?,
-        ]
-    } else {
-        vec![prepare(framework, data, true)?]
-    };
+    let variants = variants(framework, data, a)?;
     let nominal = Build::run(
         &variants[0].1,
         variants[0].0.clone(),
@@ -176,48 +254,15 @@ pub fn run(
         .into_par_iter()
         .map(|r| -> Result<Vec<u32>> {
             let mut d = Draw(SmallRng::seed_from_u64(seed.wrapping_add(r as u64)));
-            let (data, base) = &variants[if a.toggle_treatment { d.pick(2) } else { 0 }];
-            let mut fw = base.clone();
-            if let Some(w) = a.weight_perturbation {
-                for node in fw.nodes.iter_mut() {
-                    node.weight *= 1.0 - w + 2.0 * w * d.unit();
-                }
-            }
-            if a.drop_indicator && d.unit() < 0.5 {
-                let k = d.pick(fw.indicator_count);
-                let parent = fw.nodes[k].parent;
-                // Only when the parent keeps another child with weight.
-                if parent.is_some_and(|p| {
-                    fw.nodes[p]
-                        .children
-                        .iter()
-                        .any(|&c| c != k && fw.nodes[c].weight > 0.0)
-                }) {
-                    fw.nodes[k].weight = 0.0;
-                }
-            }
-            if !a.normalisations.is_empty() {
-                let choice = a.normalisations[d.pick(a.normalisations.len())].clone();
-                for s in fw.steps.iter_mut() {
-                    if let Step::Normalise { normaliser } = s {
-                        *normaliser = choice.clone();
-                    }
-                }
-            }
-            if !a.aggregations.is_empty() {
-                let choice = a.aggregations[d.pick(a.aggregations.len())];
-                for node in fw.nodes.iter_mut() {
-                    node.aggregation = None;
-                }
-                fw.levels.clear();
-                for s in fw.steps.iter_mut() {
-                    if let Step::Aggregate { aggregation, .. } = s {
-                        *aggregation = choice;
-                    }
-                }
-            }
-            let b = Build::run(&fw, data.clone(), BuildOptions::default())?;
-            let out = b.ranks.iter().map(|r| r.unwrap_or(0)).collect();
+            let choice = Choice {
+                treated: !a.toggle_treatment || d.unit() < 0.5,
+                weight_seed: d.0.random(),
+                normaliser: (!a.normalisations.is_empty()).then(|| d.pick(a.normalisations.len())),
+                aggregation: (!a.aggregations.is_empty()).then(|| d.pick(a.aggregations.len())),
+                dropped: (a.drop_indicator && d.unit() < 0.5)
+                    .then(|| d.pick(framework.indicator_count)),
+            };
+            let out = replicate(&variants, a, &choice)?;
             let k = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(k);
             Ok(out)

@@ -275,6 +275,37 @@ fn uncertainty_and_audit_on_the_reference_index() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(read_csv(&out).iter().any(|r| r["P5"] != r["P95"]));
 
+    let indices = tmp.path().join("s.csv");
+    let o = kechuang(
+        &[
+            "index",
+            "sensitivity",
+            "--data",
+            data.to_str().expect("p"),
+            "--framework",
+            fw.to_str().expect("p"),
+            "--samples",
+            "16",
+            "--bootstrap",
+            "20",
+            "--weights",
+            "0.3",
+            "--drop-indicator",
+            "--out",
+            indices.to_str().expect("p"),
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let rows = read_csv(&indices);
+    assert_eq!(
+        rows.iter()
+            .map(|r| r["Factor"].as_str())
+            .collect::<Vec<_>>(),
+        ["weights", "indicator_removal"]
+    );
+    assert!(text(&o.stdout).contains("64 builds"), "{}", text(&o.stdout));
+
     let audit = tmp.path().join("audit.json");
     let o = kechuang(
         &[

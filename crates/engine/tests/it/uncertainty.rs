@@ -91,3 +91,58 @@ fn varied_assumptions_give_intervals_and_are_reproducible() {
     let other = run(&fw, &sample(), &a, 200, 43, &|_| {}).expect("runs");
     assert_ne!(r1, other, "another seed, other draws");
 }
+
+#[test]
+fn sensitivity_indices_single_and_inert_factors() {
+    use kechuang_engine::sensitivity;
+    let fw = framework(THREE);
+    // Weights alone: all the variance is theirs (S = 1 exactly with one factor; ST ≈ 1).
+    let only = Assumptions {
+        weight_perturbation: Some(0.8),
+        ..Assumptions::default()
+    };
+    let s = sensitivity::run(&fw, &sample(), &only, 64, 100, 3).expect("runs");
+    assert_eq!(s.runs, 64 * 3);
+    assert_eq!(s.factors.len(), 1);
+    assert!(s.variance > 0.0);
+    assert!(
+        (s.factors[0].first - 1.0).abs() < 1e-12,
+        "{:?}",
+        s.factors[0]
+    );
+    assert!(
+        (0.6..1.4).contains(&s.factors[0].total),
+        "{:?}",
+        s.factors[0]
+    );
+    // A second 'factor' whose alternatives are identical has no effect: ST is exactly 0.
+    let inert = Assumptions {
+        weight_perturbation: Some(0.8),
+        normalisations: vec![Normaliser::default(), Normaliser::default()],
+        ..Assumptions::default()
+    };
+    let s = sensitivity::run(&fw, &sample(), &inert, 64, 100, 3).expect("runs");
+    let norm = s
+        .factors
+        .iter()
+        .find(|f| f.factor == "normalisation")
+        .expect("factor");
+    assert_eq!(norm.total, 0.0);
+    assert!(norm.first.abs() < 0.3, "{norm:?}");
+    let weights = s
+        .factors
+        .iter()
+        .find(|f| f.factor == "weights")
+        .expect("factor");
+    assert!(
+        weights.total > 0.6
+            && weights.first_ci.0 <= weights.first
+            && weights.first <= weights.first_ci.1.max(weights.first),
+        "{weights:?}"
+    );
+    // Reproducible.
+    assert_eq!(
+        s,
+        sensitivity::run(&fw, &sample(), &inert, 64, 100, 3).expect("runs")
+    );
+}
