@@ -97,12 +97,12 @@ pub fn recoverable(decisions: &Decisions, target: (usize, usize)) -> bool {
                 continue;
             };
             m.swap(rank, p);
-            let pivot = m[rank][col];
-            for i in 0..m.len() {
-                if i != rank && m[i][col].abs() > 1e-9 {
-                    let f = m[i][col] / pivot;
-                    for j in 0..width {
-                        m[i][j] -= f * m[rank][j];
+            let pivot_row = m[rank].clone();
+            for (i, row) in m.iter_mut().enumerate() {
+                if i != rank && row[col].abs() > 1e-9 {
+                    let f = row[col] / pivot_row[col];
+                    for (x, p) in row.iter_mut().zip(&pivot_row) {
+                        *x -= f * p;
                     }
                 }
             }
@@ -217,6 +217,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::needless_range_loop)] // (row, column) indexing reads best for a table
     fn a_lone_suppression_gets_companions_in_its_row_and_column() {
         let t = vec![
             vec![
@@ -237,8 +238,8 @@ mod tests {
         ];
         let d = suppress(&t, &Rules::default());
         assert_eq!(d[0][1], Some(Reason::TooFew));
-        for r in 0..3 {
-            assert_ne!((0..3).filter(|&c| d[r][c].is_some()).count(), 1, "row {r}");
+        for (r, row) in d.iter().enumerate() {
+            assert_ne!(row.iter().filter(|x| x.is_some()).count(), 1, "row {r}");
         }
         for c in 0..3 {
             assert_ne!(
