@@ -44,6 +44,14 @@ pub enum Command {
         kechuang portrait 91120116MA000001DA --format html --lang en --year 2024 --out portrait-en.html\n  \
         kechuang portrait 91120116MA000001DA --format pdf --out portrait.pdf")]
     Portrait(PortraitArgs),
+    /// Regional tables (评价指标体系) by district, park, industry, field and stage, with disclosure control.
+    #[command(
+        after_help = "Example:\n  kechuang region --year 2025 --out regional-2025.xlsx\n\n\
+        Cells with fewer than --min-count enterprises, or where one enterprise holds more than --dominance of\n\
+        the R&D total, are suppressed (x), and further cells until none can be worked out from the totals;\n\
+        every suppression is listed on the 抑制记录 sheet."
+    )]
+    Region(RegionArgs),
     /// Measure performance on synthetic data.
     Bench {
         #[command(subcommand)]
@@ -213,6 +221,24 @@ pub struct EvaluateArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RegionArgs {
+    /// Survey year (default: the latest stored).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// The workbook to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Threshold rule: fewer enterprises than this are suppressed.
+    #[arg(long, default_value_t = 3)]
+    pub min_count: usize,
+    /// Dominance rule: one enterprise above this share of a cell's R&D total is suppressed.
+    #[arg(long, default_value_t = 0.85)]
+    pub dominance: f64,
     #[command(flatten)]
     pub store: StoreArgs,
 }

@@ -9,6 +9,7 @@ mod index;
 mod output;
 mod policy;
 mod portrait;
+mod region;
 mod survey;
 
 use std::process::ExitCode;
@@ -62,6 +63,7 @@ fn run(cli: args::Cli) -> anyhow::Result<()> {
         },
         args::Command::Target(a) => policy::target(&a),
         args::Command::Portrait(a) => portrait::run(&a),
+        args::Command::Region(a) => region::run(&a),
         args::Command::Bench { command } => match command {
             args::BenchCommand::Policy(a) => bench::policy(&a),
             args::BenchCommand::Portrait(a) => bench::portrait(&a),

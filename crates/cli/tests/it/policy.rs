@@ -167,6 +167,33 @@ fn targets_and_an_explained_evaluation() {
         );
     }
 
+    // Regional tables with disclosure control.
+    let regional = tmp.path().join("regional.xlsx");
+    let o = kechuang(
+        &["region", "--out", regional.to_str().expect("p"), "--db", db],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("suppressed cells"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert_eq!(&std::fs::read(&regional).expect("xlsx")[..2], b"PK");
+    let o = kechuang(
+        &[
+            "region",
+            "--dominance",
+            "1.5",
+            "--out",
+            regional.to_str().expect("p"),
+            "--db",
+            db,
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+
     let o = kechuang(&["target", "--scheme", "nobel", "--db", db], tmp.path());
     assert_eq!(o.status.code(), Some(1));
     assert!(

@@ -1,0 +1,142 @@
+//! `kechuang region`: regional tables with disclosure control, as one workbook.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result};
+use kechuang_region::disclosure::{Reason, Rules};
+use kechuang_region::tables::{Dimension, Entry, OneWay, one_way, two_way};
+use kechuang_store::Store;
+use kechuang_tabular::{Cell, Table, write_xlsx};
+
+use crate::args::RegionArgs;
+use crate::index::InvalidInput;
+use crate::runtime;
+
+fn reason_zh(r: Reason) -> &'static str {
+    match r {
+        Reason::TooFew => "企业数少于阈值",
+        Reason::Dominance => "单一企业占比过高",
+        Reason::Secondary => "次级抑制",
+    }
+}
+
+fn one_way_table(t: &OneWay, name: &str, log: &mut Vec<Vec<Cell>>) -> Table {
+    let headers = [
+        t.dimension.zh(),
+        "企业数",
+        "营业收入(万元)",
+        "研发费用(万元)",
+        "研发强度(%)",
+        "高企占比(%)",
+        "科小占比(%)",
+        "专精特新占比(%)",
+        "创新指数均值",
+        "创新指数中位数",
+        "京津冀协同占比(%)",
+    ];
+    let num = |v: f64| Cell::Number((v * 100.0).round() / 100.0);
+    let row = |label: &str, f: &kechuang_region::tables::Figures, hidden: bool| -> Vec<Cell> {
+        let x = || Cell::Text("x".into());
+        let mut cells = vec![Cell::Text(label.into())];
+        if hidden {
+            cells.extend((0..10).map(|_| x()));
+        } else {
+            cells.extend([
+                Cell::from(f.enterprises),
+                num(f.revenue),
+                num(f.rd_expense),
+                num(f.rd_intensity),
+                num(f.hnte_share),
+                num(f.tech_sme_share),
+                num(f.specialised_share),
+                Cell::from(f.index_mean.map(|v| (v * 100.0).round() / 100.0)),
+                Cell::from(f.index_median.map(|v| (v * 100.0).round() / 100.0)),
+                num(f.jjj_share),
+            ]);
+        }
+        cells
+    };
+    let mut rows: Vec<Vec<Cell>> = t
+        .labels
+        .iter()
+        .zip(&t.rows)
+        .zip(&t.suppressed)
+        .map(|((l, f), s)| {
+            if let Some(r) = s {
+                log.push(vec![
+                    Cell::Text(name.into()),
+                    Cell::Text(l.clone()),
+                    Cell::Text(String::new()),
+                    Cell::Text(reason_zh(*r).into()),
+                ]);
+            }
+            row(l, f, s.is_some())
+        })
+        .collect();
+    rows.push(row("合计", &t.total, false));
+    Table {
+        name: name.into(),
+        headers: headers.map(String::from).to_vec(),
+        rows,
+    }
+}
+
+pub fn run(args: &RegionArgs) -> Result<()> {
+    if !(0.0..=1.0).contains(&args.dominance) {
+        return Err(InvalidInput(format!(
+            "--dominance {}: a share between 0 and 1",
+            args.dominance
+        ))
+        .into());
+    }
+    let rules = Rules {
+        min_count: args.min_count,
+        dominance: args.dominance,
+    };
+    runtime()?.block_on(async {
+        let store = Store::open(&args.store.db).await.with_context(|| format!("opening the store {}", args.store.db))?;
+        let years = store.years().await?;
+        let year = args.year.or(years.last().copied()).ok_or_else(|| InvalidInput("the store holds no survey data".into()))?;
+        let records = store.load_year(year).await?;
+        if records.is_empty() {
+            return Err(InvalidInput(format!("no survey records for {year}")).into());
+        }
+        let mut scores: HashMap<String, f64> = HashMap::new();
+        if let Some(build) = store.builds().await?.into_iter().find(|b| b.years.split(',').any(|y| y == year.to_string())) {
+            scores = store.results(build.id, year).await?.into_iter().filter_map(|r| r.score.map(|s| (r.credit_code, s))).collect();
+        }
+        let entries: Vec<Entry<'_>> = records.iter().map(|r| Entry { record: r, index: scores.get(r.credit_code.as_str()).copied() }).collect();
+        let mut log = Vec::new();
+        let mut tables = Vec::new();
+        for (dim, name) in [(Dimension::District, "按区"), (Dimension::Park, "按园区"), (Dimension::Industry, "按行业"), (Dimension::Field, "按技术领域"), (Dimension::Stage, "按发展阶段")] {
+            tables.push(one_way_table(&one_way(&entries, dim, &rules), name, &mut log));
+        }
+        let cross = two_way(&entries, Dimension::District, Dimension::Industry, &rules);
+        let mut headers = vec!["区 \\ 行业".to_string()];
+        headers.extend(cross.column_labels.iter().cloned());
+        let rows = cross
+            .row_labels
+            .iter()
+            .enumerate()
+            .map(|(r, label)| {
+                let mut row = vec![Cell::Text(label.clone())];
+                for (c, cell) in cross.cells[r].iter().enumerate() {
+                    match cross.suppressed[r][c] {
+                        Some(reason) => {
+                            log.push(vec![Cell::Text("区×行业 研发费用".into()), Cell::Text(label.clone()), Cell::Text(cross.column_labels[c].clone()), Cell::Text(reason_zh(reason).into())]);
+                            row.push(Cell::Text("x".into()));
+                        }
+                        None => row.push(Cell::Number((cell.total * 100.0).round() / 100.0)),
+                    }
+                }
+                row
+            })
+            .collect();
+        tables.push(Table { name: "区×行业 研发费用".into(), headers, rows });
+        let suppressions = log.len();
+        tables.push(Table { name: "抑制记录".into(), headers: ["表 table", "行 row", "列 column", "原因 reason"].map(String::from).to_vec(), rows: log });
+        write_xlsx(&tables, &args.out)?;
+        println!("{year}: {} enterprises, {} tables, {suppressions} suppressed cells (rules: < {} enterprises, > {:.0}% one enterprise); wrote {}", records.len(), tables.len() - 1, rules.min_count, rules.dominance * 100.0, args.out.display());
+        Ok(())
+    })
+}
