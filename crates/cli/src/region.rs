@@ -133,6 +133,28 @@ pub fn run(args: &RegionArgs) -> Result<()> {
             })
             .collect();
         tables.push(Table { name: "区×行业 研发费用".into(), headers, rows });
+        // The regional composite index over the latest build's years.
+        if let Some(build) = store.builds().await?.into_iter().next() {
+            let build_years: Vec<i32> = build.years.split(',').filter_map(|y| y.parse().ok()).collect();
+            let mut per_year = Vec::new();
+            for y in &build_years {
+                let recs = store.load_year(*y).await?;
+                let sc: HashMap<String, f64> = store.results(build.id, *y).await?.into_iter().filter_map(|r| r.score.map(|s| (r.credit_code, s))).collect();
+                let es: Vec<Entry<'_>> = recs.iter().map(|r| Entry { record: r, index: sc.get(r.credit_code.as_str()).copied() }).collect();
+                per_year.push((*y, one_way(&es, Dimension::District, &rules)));
+            }
+            let refs: Vec<(i32, &OneWay)> = per_year.iter().map(|(y, t)| (*y, t)).collect();
+            let scores = kechuang_region::composite::district_index(&refs, rules.min_count).map_err(|e| InvalidInput(format!("regional index: {e}")))?;
+            let mut rows: Vec<Vec<Cell>> = scores
+                .iter()
+                .map(|d| vec![Cell::Text(d.district.clone()), Cell::from(d.year), Cell::Number((d.score * 100.0).round() / 100.0), Cell::from(d.rank), Cell::from(d.change.map(|c| (c * 100.0).round() / 100.0))])
+                .collect();
+            rows.sort_by_key(|r| match (&r[1], &r[3]) {
+                (Cell::Number(y), Cell::Number(k)) => (-(*y as i64), *k as i64),
+                _ => (0, i64::MAX),
+            });
+            tables.push(Table { name: "区域创新指数".into(), headers: ["区", "年度", "区域科技创新指数", "排名", "较上年变化"].map(String::from).to_vec(), rows });
+        }
         let suppressions = log.len();
         tables.push(Table { name: "抑制记录".into(), headers: ["表 table", "行 row", "列 column", "原因 reason"].map(String::from).to_vec(), rows: log });
         write_xlsx(&tables, &args.out)?;

@@ -10,5 +10,6 @@
 //! published cells and the row and column totals.
 #![warn(missing_docs)]
 
+pub mod composite;
 pub mod disclosure;
 pub mod tables;
