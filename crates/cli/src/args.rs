@@ -178,7 +178,7 @@ pub enum IndexCommand {
     Sensitivity(SensitivityArgs),
     /// Statistical audit: correlations with flags, Cronbach's alpha and PCA per aggregate, data quality.
     #[command(
-        after_help = "Example:\n  kechuang index audit --data iData.csv --framework pipeline.toml --out audit.json"
+        after_help = "Examples:\n  kechuang index audit --data iData.csv --framework pipeline.toml --out audit.html\n  kechuang index audit --data iData.csv --framework pipeline.toml --out audit.json"
     )]
     Audit(AuditArgs),
     /// Validate a framework, and a data table against it, without writing anything.
@@ -427,7 +427,7 @@ pub struct AuditArgs {
     /// Framework (TOML, iMeta CSV or shipped name).
     #[arg(long)]
     pub framework: PathBuf,
-    /// Output JSON file.
+    /// Output file: .html for the report with heat maps and scree plots, anything else for JSON.
     #[arg(long)]
     pub out: PathBuf,
 }

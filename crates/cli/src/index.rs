@@ -563,8 +563,22 @@ pub fn audit(args: &crate::args::AuditArgs) -> Result<()> {
         true,
     )?;
     let a = kechuang_engine::audit::audit(&build, kechuang_engine::audit::AuditSettings::default());
-    std::fs::write(&args.out, serde_json::to_string_pretty(&a)?)
-        .with_context(|| format!("writing {}", args.out.display()))?;
+    let html = args
+        .out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("html"));
+    let text = if html {
+        let title = format!(
+            "{} {} — {}",
+            loaded.framework.id,
+            loaded.framework.version,
+            args.data.display()
+        );
+        kechuang_tabular::audit_html(&a, &title)
+    } else {
+        serde_json::to_string_pretty(&a)?
+    };
+    std::fs::write(&args.out, text).with_context(|| format!("writing {}", args.out.display()))?;
     for ag in &a.aggregates {
         println!(
             "{:<12} alpha {:>6}  PC1 explains {:>5}  children {}",

@@ -11,6 +11,7 @@
 //!   [`write_csv`] and [`write_xlsx`] write.
 #![warn(missing_docs)]
 
+mod audit_report;
 mod error;
 mod framework_file;
 mod parquet_export;
@@ -20,6 +21,7 @@ mod tables;
 mod template;
 mod write;
 
+pub use audit_report::audit_html;
 pub use error::{Error, Result};
 pub use framework_file::{LoadedFramework, load_framework};
 pub use parquet_export::write_records_parquet;

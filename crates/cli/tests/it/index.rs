@@ -331,4 +331,27 @@ fn uncertainty_and_audit_on_the_reference_index() {
             .iter()
             .any(|q| q["imputed"].as_u64() > Some(0))
     );
+    let report = tmp.path().join("audit.html");
+    let o = kechuang(
+        &[
+            "index",
+            "audit",
+            "--data",
+            data.to_str().expect("p"),
+            "--framework",
+            fw.to_str().expect("p"),
+            "--out",
+            report.to_str().expect("p"),
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let page = std::fs::read_to_string(&report).expect("html");
+    assert!(
+        page.contains("Cronbach")
+            && page.contains("<svg")
+            && page.contains("Physical")
+            && page.contains("Data quality")
+    );
+    assert!(!page.contains("<script"));
 }
