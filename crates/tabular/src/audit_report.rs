@@ -51,9 +51,8 @@ fn heat_map(codes: &[String], m: &[Vec<f64>]) -> String {
             left - 6.0,
             esc(code)
         );
-        for j in 0..k {
+        for (j, &v) in m[i].iter().enumerate().take(k) {
             let x = left + cell * j as f64;
-            let v = m[i][j];
             let _ = write!(
                 s,
                 r##"<rect x="{x:.0}" y="{y:.0}" width="{cell}" height="{cell}" fill="{}" stroke="#fff"/><text x="{:.0}" y="{:.0}" text-anchor="middle">{}</text>"##,
