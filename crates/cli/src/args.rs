@@ -369,6 +369,12 @@ pub struct AssumptionArgs {
     /// Switch outlier treatment on and off.
     #[arg(long)]
     pub toggle_treatment: bool,
+    /// Alternative winsorising limits (comma-separated), e.g. 3,5,7.
+    #[arg(long, value_delimiter = ',')]
+    pub winmax: Vec<usize>,
+    /// Alternative imputation methods replacing the framework's: mean, median (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub imputations: Vec<String>,
     /// Leave out one indicator at random in half of the replications.
     #[arg(long)]
     pub drop_indicator: bool,

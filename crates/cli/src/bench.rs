@@ -261,6 +261,8 @@ pub fn uncertainty(args: &crate::args::BenchUncertaintyArgs) -> Result<()> {
         ],
         aggregations: vec![Aggregation::Arithmetic, Aggregation::Power { p: 2.0 }],
         toggle_treatment: false,
+        winmax: Vec::new(),
+        imputations: Vec::new(),
         drop_indicator: true,
     };
     let bar = indicatif::ProgressBar::new(args.replications as u64);

@@ -434,6 +434,18 @@ fn assumptions(
             .map(|s| parse_aggregation(s))
             .collect::<Result<_>>()?,
         toggle_treatment: a.toggle_treatment,
+        winmax: a.winmax.clone(),
+        imputations: a
+            .imputations
+            .iter()
+            .map(|s| match s.trim() {
+                "mean" => Ok(kechuang_engine::Imputation::Mean),
+                "median" => Ok(kechuang_engine::Imputation::Median),
+                o => Err(
+                    InvalidInput(format!("--imputations: '{o}' is not one of mean, median")).into(),
+                ),
+            })
+            .collect::<Result<_>>()?,
         drop_indicator: a.drop_indicator,
     })
 }

@@ -15,12 +15,12 @@ use crate::build::{Build, BuildOptions};
 use crate::dataset::Dataset;
 use crate::error::Result;
 use crate::framework::Framework;
-use crate::uncertainty::{Assumptions, Choice, replicate, variants};
+use crate::uncertainty::{Assumptions, Choice, nominal, replicate, treat_choices, variants};
 
 /// Indices of one factor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactorIndices {
-    /// `weights`, `normalisation`, `aggregation`, `treatment` or `indicator_removal`.
+    /// `weights`, `normalisation`, `aggregation`, `treatment`, `imputation` or `indicator_removal`.
     pub factor: &'static str,
     /// First-order index S.
     pub first: f64,
@@ -56,8 +56,11 @@ fn factors(a: &Assumptions) -> Vec<&'static str> {
     if !a.aggregations.is_empty() {
         f.push("aggregation");
     }
-    if a.toggle_treatment {
+    if a.toggle_treatment || !a.winmax.is_empty() {
         f.push("treatment");
+    }
+    if !a.imputations.is_empty() {
+        f.push("imputation");
     }
     if a.drop_indicator {
         f.push("indicator_removal");
@@ -66,8 +69,10 @@ fn factors(a: &Assumptions) -> Vec<&'static str> {
 }
 
 fn choice(names: &[&str], u: &[f64], a: &Assumptions, indicators: usize) -> Choice {
+    let imputations = a.imputations.len().max(1);
+    let (mut treatment, mut imputation) = (0, 0);
     let mut c = Choice {
-        treated: true,
+        variant: 0,
         weight_seed: 0,
         normaliser: None,
         aggregation: None,
@@ -79,13 +84,15 @@ fn choice(names: &[&str], u: &[f64], a: &Assumptions, indicators: usize) -> Choi
             "weights" => c.weight_seed = (x * 4_294_967_296.0) as u64,
             "normalisation" => c.normaliser = Some(pick(a.normalisations.len())),
             "aggregation" => c.aggregation = Some(pick(a.aggregations.len())),
-            "treatment" => c.treated = x < 0.5,
+            "treatment" => treatment = pick(treat_choices(a).len()),
+            "imputation" => imputation = pick(imputations),
             _ => {
                 c.dropped = (x >= 0.5)
                     .then_some((((x - 0.5) * 2.0 * indicators as f64) as usize).min(indicators - 1))
             }
         }
     }
+    c.variant = treatment * imputations + imputation;
     c
 }
 
@@ -120,7 +127,8 @@ pub fn run(
     let names = factors(a);
     let k = names.len();
     let vars = variants(framework, data, a)?;
-    let nominal = Build::run(&vars[0].1, vars[0].0.clone(), BuildOptions::default())?;
+    let (nominal_data, nominal_fw) = nominal(framework, data)?;
+    let nominal = Build::run(&nominal_fw, nominal_data, BuildOptions::default())?;
     let nominal: Vec<u32> = nominal.ranks.iter().map(|r| r.unwrap_or(0)).collect();
     let shift = |ranks: &[u32]| -> f64 {
         let pairs: Vec<f64> = ranks

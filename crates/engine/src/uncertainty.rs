@@ -16,7 +16,7 @@ use crate::build::{Build, BuildOptions};
 use crate::dataset::{Column, Dataset};
 use crate::error::{Error, Result};
 use crate::framework::{Framework, Step};
-use crate::methods::{Aggregation, Normaliser};
+use crate::methods::{Aggregation, Imputation, Normaliser, Treatment};
 
 /// What varies, and how much.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +29,10 @@ pub struct Assumptions {
     pub aggregations: Vec<Aggregation>,
     /// Outlier treatment on or off with equal probability.
     pub toggle_treatment: bool,
+    /// Alternative `winmax` values for the winsorising treatment (empty: the framework's).
+    pub winmax: Vec<usize>,
+    /// Alternative imputation methods, replacing the framework's impute step (empty: the framework's).
+    pub imputations: Vec<Imputation>,
     /// Each replication leaves out one indicator drawn at random (with probability ½).
     pub drop_indicator: bool,
 }
@@ -88,10 +92,44 @@ fn quantile(sorted: &[u32], q: f64) -> f64 {
 
 /// The data as it stands before normalisation, for one treatment choice, with the framework that
 /// continues from there.
-fn prepare(framework: &Framework, data: &Dataset, treat: bool) -> Result<(Dataset, Framework)> {
+/// How the treatment step runs in one variant.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum TreatChoice {
+    /// As the framework says.
+    Nominal,
+    /// No treatment.
+    Off,
+    /// Winsorising with this `winmax`.
+    Winmax(usize),
+}
+
+fn prepare(
+    framework: &Framework,
+    data: &Dataset,
+    treat: TreatChoice,
+    imputation: Option<&Imputation>,
+) -> Result<(Dataset, Framework)> {
     let mut fw = framework.clone();
-    if !treat {
-        fw.steps.retain(|s| !matches!(s, Step::Treat { .. }));
+    match treat {
+        TreatChoice::Nominal => {}
+        TreatChoice::Off => fw.steps.retain(|s| !matches!(s, Step::Treat { .. })),
+        TreatChoice::Winmax(w) => {
+            for s in fw.steps.iter_mut() {
+                if let Step::Treat {
+                    treatment: Treatment::Winsorise { winmax, .. },
+                } = s
+                {
+                    *winmax = w;
+                }
+            }
+        }
+    }
+    if let Some(im) = imputation {
+        for s in fw.steps.iter_mut() {
+            if let Step::Impute { imputation } = s {
+                *imputation = im.clone();
+            }
+        }
     }
     let norm_at = fw
         .steps
@@ -151,8 +189,8 @@ fn prepare(framework: &Framework, data: &Dataset, treat: bool) -> Result<(Datase
 /// One replication's assumptions.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Choice {
-    /// With outlier treatment (when toggled).
-    pub treated: bool,
+    /// Index into the prepared variants (treatment choice × imputation method).
+    pub variant: usize,
     /// Seed of the weight multipliers.
     pub weight_seed: u64,
     /// Index into the alternative normalisations.
@@ -163,20 +201,43 @@ pub(crate) struct Choice {
     pub dropped: Option<usize>,
 }
 
-/// The data before normalisation for each treatment variant (treated first).
+/// The treatment choices a set of assumptions spans (nominal only when nothing varies).
+pub(crate) fn treat_choices(a: &Assumptions) -> Vec<TreatChoice> {
+    let mut v: Vec<TreatChoice> = if a.winmax.is_empty() {
+        vec![TreatChoice::Nominal]
+    } else {
+        a.winmax.iter().map(|&w| TreatChoice::Winmax(w)).collect()
+    };
+    if a.toggle_treatment {
+        v.push(TreatChoice::Off);
+    }
+    v
+}
+
+/// The data before normalisation for every combination of treatment choice and imputation method,
+/// indexed `treatment × imputations + imputation`.
 pub(crate) fn variants(
     framework: &Framework,
     data: &Dataset,
     a: &Assumptions,
 ) -> Result<Vec<(Dataset, Framework)>> {
-    if a.toggle_treatment {
-        Ok(vec![
-            prepare(framework, data, true)?,
-            prepare(framework, data, false)?,
-        ])
+    let imputations: Vec<Option<&Imputation>> = if a.imputations.is_empty() {
+        vec![None]
     } else {
-        Ok(vec![prepare(framework, data, true)?])
+        a.imputations.iter().map(Some).collect()
+    };
+    let mut out = Vec::new();
+    for t in treat_choices(a) {
+        for im in &imputations {
+            out.push(prepare(framework, data, t, *im)?);
+        }
     }
+    Ok(out)
+}
+
+/// The nominal data before normalisation and the framework continuing from there.
+pub(crate) fn nominal(framework: &Framework, data: &Dataset) -> Result<(Dataset, Framework)> {
+    prepare(framework, data, TreatChoice::Nominal, None)
 }
 
 /// The ranks under one choice of assumptions (0 = unranked).
@@ -185,11 +246,7 @@ pub(crate) fn replicate(
     a: &Assumptions,
     c: &Choice,
 ) -> Result<Vec<u32>> {
-    let (data, base) = &variants[if c.treated || variants.len() == 1 {
-        0
-    } else {
-        1
-    }];
+    let (data, base) = &variants[c.variant.min(variants.len() - 1)];
     let mut fw = base.clone();
     if let Some(w) = a.weight_perturbation {
         let mut d = Draw(SmallRng::seed_from_u64(c.weight_seed));
@@ -243,19 +300,18 @@ pub fn run(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<UncertaintyResult> {
     let variants = variants(framework, data, a)?;
-    let nominal = Build::run(
-        &variants[0].1,
-        variants[0].0.clone(),
-        BuildOptions::default(),
-    )?;
+    let (nominal_data, nominal_fw) = nominal(framework, data)?;
+    let nominal = Build::run(&nominal_fw, nominal_data, BuildOptions::default())?;
     let n = nominal.rows.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let ranks: Vec<Vec<u32>> = (0..replications)
         .into_par_iter()
         .map(|r| -> Result<Vec<u32>> {
             let mut d = Draw(SmallRng::seed_from_u64(seed.wrapping_add(r as u64)));
+            let treatments = treat_choices(a).len();
+            let imputations = a.imputations.len().max(1);
             let choice = Choice {
-                treated: !a.toggle_treatment || d.unit() < 0.5,
+                variant: d.pick(treatments) * imputations + d.pick(imputations),
                 weight_seed: d.0.random(),
                 normaliser: (!a.normalisations.is_empty()).then(|| d.pick(a.normalisations.len())),
                 aggregation: (!a.aggregations.is_empty()).then(|| d.pick(a.aggregations.len())),

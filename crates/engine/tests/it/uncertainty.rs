@@ -73,6 +73,8 @@ fn varied_assumptions_give_intervals_and_are_reproducible() {
         ],
         aggregations: vec![Aggregation::Arithmetic, Aggregation::Power { p: 2.0 }],
         toggle_treatment: true,
+        winmax: vec![1, 5],
+        imputations: vec![],
         drop_indicator: true,
     };
     let fw = framework(THREE);
@@ -144,5 +146,43 @@ fn sensitivity_indices_single_and_inert_factors() {
     assert_eq!(
         s,
         sensitivity::run(&fw, &sample(), &inert, 64, 100, 3).expect("runs")
+    );
+}
+
+#[test]
+fn winmax_and_imputation_alternatives() {
+    // A winmax alternative equal to the framework's (5) changes nothing: zero shift.
+    let same = Assumptions {
+        winmax: vec![5],
+        ..Assumptions::default()
+    };
+    let r = run(&framework(THREE), &sample(), &same, 10, 1, &|_| {}).expect("runs");
+    assert_eq!(r.mean_abs_shift, 0.0);
+    // Mean or median imputation of a missing value moves the unit when the two fills differ.
+    let with_impute = THREE.replace(
+        "[[step]]\nstep = \"treat\"",
+        "[[step]]\nstep = \"impute\"\nmethod = \"mean\"\n[[step]]\nstep = \"treat\"",
+    );
+    let mut d = sample();
+    d.columns[0].values[5] = f64::NAN;
+    d.columns[1].values[5] = 100.0;
+    let alt = Assumptions {
+        imputations: vec![
+            kechuang_engine::Imputation::Mean,
+            kechuang_engine::Imputation::Median,
+        ],
+        ..Assumptions::default()
+    };
+    let r = run(&framework(&with_impute), &d, &alt, 40, 1, &|_| {}).expect("runs");
+    assert!(
+        r.units
+            .iter()
+            .all(|u| u.p5 <= u.median && u.median <= u.p95)
+    );
+    let s = kechuang_engine::sensitivity::run(&framework(&with_impute), &d, &alt, 16, 10, 1)
+        .expect("runs");
+    assert_eq!(
+        s.factors.iter().map(|f| f.factor).collect::<Vec<_>>(),
+        ["imputation"]
     );
 }
