@@ -399,6 +399,9 @@ pub struct UncertaintyArgs {
     /// Output CSV.
     #[arg(long)]
     pub out: PathBuf,
+    /// Also write the HTML report with the rank-interval chart here.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -436,6 +439,14 @@ pub struct AuditArgs {
     /// Output file: .html for the report with heat maps and scree plots, anything else for JSON.
     #[arg(long)]
     pub out: PathBuf,
+    /// Also run this many uncertainty replications and add the rank-interval section (HTML only).
+    #[arg(long, default_value_t = 0)]
+    pub replications: usize,
+    #[command(flatten)]
+    pub assumptions: AssumptionArgs,
+    /// Random seed for the uncertainty replications.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args)]

@@ -526,6 +526,17 @@ pub fn uncertainty(args: &crate::args::UncertaintyArgs) -> Result<()> {
     )
     .map_err(|e| invalid_engine(&args.data.display().to_string(), e))?;
     bar.finish_and_clear();
+    if let Some(report) = &args.report {
+        let title = format!(
+            "{} {} — {}",
+            loaded.framework.id,
+            loaded.framework.version,
+            args.data.display()
+        );
+        let page = kechuang_tabular::uncertainty_html(&r, &assumptions.describe(), &title);
+        std::fs::write(report, page).with_context(|| format!("writing {}", report.display()))?;
+        println!("wrote {}", report.display());
+    }
     let table = kechuang_tabular::Table {
         name: "uncertainty".into(),
         headers: [
@@ -568,6 +579,27 @@ pub fn uncertainty(args: &crate::args::UncertaintyArgs) -> Result<()> {
 pub fn audit(args: &crate::args::AuditArgs) -> Result<()> {
     let loaded = resolve_framework(&args.framework)?;
     let data = read_data(&loaded, &args.data, &[])?;
+    let uncertainty = if args.replications > 0 {
+        let assumptions = assumptions(&args.assumptions)?;
+        let bar = ProgressBar::new(args.replications as u64);
+        let r = kechuang_engine::uncertainty::run(
+            &loaded.framework,
+            &data,
+            &assumptions,
+            args.replications,
+            args.seed,
+            &|k| bar.set_position(k as u64),
+        )
+        .map_err(|e| invalid_engine(&args.data.display().to_string(), e))?;
+        bar.finish_and_clear();
+        println!(
+            "{} replications: mean |rank shift| {:.2}",
+            r.replications, r.mean_abs_shift
+        );
+        Some((r, assumptions.describe()))
+    } else {
+        None
+    };
     let build = run_build(
         &loaded.framework,
         data,
@@ -586,7 +618,11 @@ pub fn audit(args: &crate::args::AuditArgs) -> Result<()> {
             loaded.framework.version,
             args.data.display()
         );
-        kechuang_tabular::audit_html(&a, &title)
+        kechuang_tabular::audit_html(
+            &a,
+            &title,
+            uncertainty.as_ref().map(|(r, what)| (r, what.as_str())),
+        )
     } else {
         serde_json::to_string_pretty(&a)?
     };

@@ -37,6 +37,39 @@ pub struct Assumptions {
     pub drop_indicator: bool,
 }
 
+impl Assumptions {
+    /// A one-line account of what varies, for reports.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(w) = self.weight_perturbation {
+            parts.push(format!("weights ±{:.0}%", w * 100.0));
+        }
+        if !self.normalisations.is_empty() {
+            parts.push(format!("normalisation among {:?}", self.normalisations));
+        }
+        if !self.aggregations.is_empty() {
+            parts.push(format!("aggregation among {:?}", self.aggregations));
+        }
+        if self.toggle_treatment {
+            parts.push("outlier treatment on/off".into());
+        }
+        if !self.winmax.is_empty() {
+            parts.push(format!("winmax among {:?}", self.winmax));
+        }
+        if !self.imputations.is_empty() {
+            parts.push(format!("imputation among {:?}", self.imputations));
+        }
+        if self.drop_indicator {
+            parts.push("one indicator left out in half of the replications".into());
+        }
+        if parts.is_empty() {
+            "nothing varies (nominal framework only)".into()
+        } else {
+            parts.join("; ")
+        }
+    }
+}
+
 /// One unit's rank distribution.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitRanks {

@@ -21,7 +21,9 @@ mod tables;
 mod template;
 mod write;
 
-pub use audit_report::audit_html;
+pub use audit_report::{
+    RANK_CHART_UNITS, audit_html, rank_interval_chart, uncertainty_html, uncertainty_section,
+};
 pub use error::{Error, Result};
 pub use framework_file::{LoadedFramework, load_framework};
 pub use parquet_export::write_records_parquet;

@@ -270,10 +270,21 @@ fn uncertainty_and_audit_on_the_reference_index() {
     assert_eq!(che["NominalRank"], "1");
     // Weights varied: intervals open up.
     let mut varied = args.to_vec();
-    varied.extend(["--weights", "0.5", "--normalisations", "minmax,zscore"]);
+    let chart = tmp.path().join("u.html");
+    varied.extend([
+        "--weights",
+        "0.5",
+        "--normalisations",
+        "minmax,zscore",
+        "--report",
+        chart.to_str().expect("p"),
+    ]);
     let o = kechuang(&varied, tmp.path());
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(read_csv(&out).iter().any(|r| r["P5"] != r["P95"]));
+    let page = std::fs::read_to_string(&chart).expect("uncertainty report");
+    assert!(page.contains("rank-intervals") && page.contains("weights ±50%"));
+    assert!(page.contains(">CHE<"), "the nominal leader is charted");
 
     let indices = tmp.path().join("s.csv");
     let o = kechuang(
@@ -342,6 +353,10 @@ fn uncertainty_and_audit_on_the_reference_index() {
             fw.to_str().expect("p"),
             "--out",
             report.to_str().expect("p"),
+            "--replications",
+            "30",
+            "--weights",
+            "0.3",
         ],
         tmp.path(),
     );
@@ -352,6 +367,8 @@ fn uncertainty_and_audit_on_the_reference_index() {
             && page.contains("<svg")
             && page.contains("Physical")
             && page.contains("Data quality")
+            && page.contains("Uncertainty analysis")
+            && page.contains("30 replications")
     );
     assert!(!page.contains("<script"));
 }
