@@ -402,6 +402,10 @@ pub struct UncertaintyArgs {
     /// Also write the HTML report with the rank-interval chart here.
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// Checkpoint file: finished replications are kept here, and a run given the same file resumes
+    /// (or extends) the run that wrote it.
+    #[arg(long)]
+    pub checkpoint: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

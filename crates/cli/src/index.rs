@@ -511,21 +511,39 @@ pub fn sensitivity(args: &crate::args::SensitivityArgs) -> Result<()> {
 }
 
 pub fn uncertainty(args: &crate::args::UncertaintyArgs) -> Result<()> {
-    use kechuang_engine::uncertainty::run;
+    use kechuang_engine::uncertainty::Analysis;
     let loaded = resolve_framework(&args.framework)?;
     let data = read_data(&loaded, &args.data, &[])?;
     let assumptions = assumptions(&args.assumptions)?;
+    let source = args.data.display().to_string();
+    let analysis = Analysis::prepare(&loaded.framework, &data, &assumptions, args.seed)
+        .map_err(|e| invalid_engine(&source, e))?;
     let bar = ProgressBar::new(args.replications as u64);
-    let r = run(
-        &loaded.framework,
-        &data,
-        &assumptions,
-        args.replications,
-        args.seed,
-        &|k| bar.set_position(k as u64),
-    )
-    .map_err(|e| invalid_engine(&args.data.display().to_string(), e))?;
+    let progress = |k: usize| bar.set_position(k as u64);
+    let ranks = match &args.checkpoint {
+        None => analysis
+            .replicate(0..args.replications, &progress)
+            .map_err(|e| invalid_engine(&source, e))?,
+        Some(path) => {
+            let data_bytes =
+                std::fs::read(&args.data).with_context(|| format!("reading {source}"))?;
+            let print = crate::checkpoint::fingerprint(&[
+                &data_bytes,
+                serde_json::to_string(&loaded.framework)?.as_bytes(),
+                format!("{assumptions:?}").as_bytes(),
+                &args.seed.to_le_bytes(),
+                &(analysis.unit_count() as u64).to_le_bytes(),
+            ]);
+            let (ranks, resumed) =
+                crate::checkpoint::run(&analysis, path, &print, args.replications, &progress)?;
+            if resumed > 0 {
+                println!("resumed {resumed} replications from {}", path.display());
+            }
+            ranks
+        }
+    };
     bar.finish_and_clear();
+    let r = analysis.summarise(&ranks);
     if let Some(report) = &args.report {
         let title = format!(
             "{} {} — {}",

@@ -323,6 +323,80 @@ pub(crate) fn replicate(
     Ok(b.ranks.iter().map(|r| r.unwrap_or(0)).collect())
 }
 
+/// An analysis made ready: the variants prepared and the nominal build run. Replications can then
+/// be run in any ranges, in any order and in separate processes (a checkpointed run), and summarised
+/// together; replication `r` always draws the same assumptions for the same seed.
+pub struct Analysis<'a> {
+    framework: &'a Framework,
+    assumptions: &'a Assumptions,
+    seed: u64,
+    variants: Vec<(Dataset, Framework)>,
+    nominal: Build,
+}
+
+impl<'a> Analysis<'a> {
+    /// Prepares the analysis.
+    pub fn prepare(
+        framework: &'a Framework,
+        data: &Dataset,
+        assumptions: &'a Assumptions,
+        seed: u64,
+    ) -> Result<Self> {
+        let variants = variants(framework, data, assumptions)?;
+        let (nominal_data, nominal_fw) = nominal(framework, data)?;
+        let nominal = Build::run(&nominal_fw, nominal_data, BuildOptions::default())?;
+        Ok(Analysis {
+            framework,
+            assumptions,
+            seed,
+            variants,
+            nominal,
+        })
+    }
+
+    /// Units ranked (the length of every replication's rank vector).
+    pub fn unit_count(&self) -> usize {
+        self.nominal.rows.len()
+    }
+
+    /// Runs replications `range` in parallel; each gives every unit's rank (0: unranked).
+    /// `progress` is called with the number done in this call.
+    pub fn replicate(
+        &self,
+        range: std::ops::Range<usize>,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Vec<Vec<u32>>> {
+        let a = self.assumptions;
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        range
+            .into_par_iter()
+            .map(|r| -> Result<Vec<u32>> {
+                let mut d = Draw(SmallRng::seed_from_u64(self.seed.wrapping_add(r as u64)));
+                let treatments = treat_choices(a).len();
+                let imputations = a.imputations.len().max(1);
+                let choice = Choice {
+                    variant: d.pick(treatments) * imputations + d.pick(imputations),
+                    weight_seed: d.0.random(),
+                    normaliser: (!a.normalisations.is_empty())
+                        .then(|| d.pick(a.normalisations.len())),
+                    aggregation: (!a.aggregations.is_empty()).then(|| d.pick(a.aggregations.len())),
+                    dropped: (a.drop_indicator && d.unit() < 0.5)
+                        .then(|| d.pick(self.framework.indicator_count)),
+                };
+                let out = replicate(&self.variants, a, &choice)?;
+                let k = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(k);
+                Ok(out)
+            })
+            .collect()
+    }
+
+    /// Summarises replications' ranks (from [`Analysis::replicate`]) into rank distributions.
+    pub fn summarise(&self, ranks: &[Vec<u32>]) -> UncertaintyResult {
+        summarise(&self.nominal, ranks)
+    }
+}
+
 /// Runs `replications` Monte Carlo replications. `progress` is called with the number done.
 pub fn run(
     framework: &Framework,
@@ -332,31 +406,14 @@ pub fn run(
     seed: u64,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<UncertaintyResult> {
-    let variants = variants(framework, data, a)?;
-    let (nominal_data, nominal_fw) = nominal(framework, data)?;
-    let nominal = Build::run(&nominal_fw, nominal_data, BuildOptions::default())?;
+    let analysis = Analysis::prepare(framework, data, a, seed)?;
+    let ranks = analysis.replicate(0..replications, progress)?;
+    Ok(analysis.summarise(&ranks))
+}
+
+fn summarise(nominal: &Build, ranks: &[Vec<u32>]) -> UncertaintyResult {
+    let replications = ranks.len();
     let n = nominal.rows.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let ranks: Vec<Vec<u32>> = (0..replications)
-        .into_par_iter()
-        .map(|r| -> Result<Vec<u32>> {
-            let mut d = Draw(SmallRng::seed_from_u64(seed.wrapping_add(r as u64)));
-            let treatments = treat_choices(a).len();
-            let imputations = a.imputations.len().max(1);
-            let choice = Choice {
-                variant: d.pick(treatments) * imputations + d.pick(imputations),
-                weight_seed: d.0.random(),
-                normaliser: (!a.normalisations.is_empty()).then(|| d.pick(a.normalisations.len())),
-                aggregation: (!a.aggregations.is_empty()).then(|| d.pick(a.aggregations.len())),
-                dropped: (a.drop_indicator && d.unit() < 0.5)
-                    .then(|| d.pick(framework.indicator_count)),
-            };
-            let out = replicate(&variants, a, &choice)?;
-            let k = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress(k);
-            Ok(out)
-        })
-        .collect::<Result<_>>()?;
     let units: Vec<UnitRanks> = (0..n)
         .into_par_iter()
         .map(|u| {
@@ -393,9 +450,9 @@ pub fn run(
     } else {
         shifts.iter().sum::<f64>() / shifts.len() as f64
     };
-    Ok(UncertaintyResult {
+    UncertaintyResult {
         replications,
         units,
         mean_abs_shift,
-    })
+    }
 }

@@ -372,3 +372,67 @@ fn uncertainty_and_audit_on_the_reference_index() {
     );
     assert!(!page.contains("<script"));
 }
+
+#[test]
+fn an_uncertainty_run_resumes_from_its_checkpoint_with_the_same_result() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = asem().join("iData.csv");
+    let fw = asem_pipeline();
+    let run = |replications: &str, out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "index",
+            "uncertainty",
+            "--data",
+            data.to_str().expect("p"),
+            "--framework",
+            fw.to_str().expect("p"),
+            "--weights",
+            "0.4",
+            "--drop-indicator",
+            "--replications",
+            replications,
+            "--out",
+            out,
+        ];
+        args.extend_from_slice(extra);
+        kechuang(&args, tmp.path())
+    };
+    let o = run("70", "whole.csv", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // A run stopped after 30 replications, with its last line cut short by the stop...
+    let o = run("30", "part.csv", &["--checkpoint", "c.txt"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let checkpoint = tmp.path().join("c.txt");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&checkpoint)
+        .expect("checkpoint");
+    std::io::Write::write_all(&mut f, b"30:1,2,3").expect("append");
+    drop(f);
+    // ...then resumed to 70 gives what one uninterrupted run gives.
+    let o = run("70", "resumed.csv", &["--checkpoint", "c.txt"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("resumed 30 replications"),
+        "{}",
+        text(&o.stdout)
+    );
+    let whole = std::fs::read(tmp.path().join("whole.csv")).expect("whole");
+    assert_eq!(
+        std::fs::read(tmp.path().join("resumed.csv")).expect("resumed"),
+        whole
+    );
+    assert_ne!(
+        std::fs::read(tmp.path().join("part.csv")).expect("part"),
+        whole,
+        "30 replications differ from 70, so the comparison above means something"
+    );
+    // Another seed must not be mixed into this checkpoint.
+    let o = run("70", "other.csv", &["--checkpoint", "c.txt", "--seed", "9"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("belongs to another run"),
+        "{}",
+        text(&o.stderr)
+    );
+}
