@@ -230,7 +230,7 @@ pub struct RegionArgs {
     /// Survey year (default: the latest stored).
     #[arg(long)]
     pub year: Option<i32>,
-    /// The workbook to write.
+    /// Output: .xlsx (one sheet per table), .html (report with charts) or .pdf (printed with Chromium).
     #[arg(long)]
     pub out: PathBuf,
     /// Threshold rule: fewer enterprises than this are suppressed.

@@ -188,13 +188,13 @@ fn chromium() -> Option<std::path::PathBuf> {
 }
 
 /// Prints the HTML report to PDF with headless Chromium (offline: no network, a throwaway profile).
-fn print_pdf(html: &str, out: &std::path::Path) -> Result<()> {
+pub(crate) fn print_pdf(html: &str, out: &std::path::Path) -> Result<()> {
     let browser = chromium().ok_or_else(|| {
         anyhow::anyhow!("PDF output needs Chromium (Debian: apt-get install chromium), or use --format html and print from a browser")
     })?;
     let dir = std::env::temp_dir().join(format!("kechuang-pdf-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let page = dir.join("portrait.html");
+    let page = dir.join("report.html");
     std::fs::write(&page, html)?;
     let out_abs = if out.is_absolute() {
         out.to_path_buf()

@@ -1,4 +1,5 @@
-//! `kechuang region`: regional tables with disclosure control, as one workbook.
+//! `kechuang region`: regional tables with disclosure control, as one workbook or as an HTML/PDF
+//! report with charts.
 
 use std::collections::HashMap;
 
@@ -108,9 +109,12 @@ pub fn run(args: &RegionArgs) -> Result<()> {
         let entries: Vec<Entry<'_>> = records.iter().map(|r| Entry { record: r, index: scores.get(r.credit_code.as_str()).copied() }).collect();
         let mut log = Vec::new();
         let mut tables = Vec::new();
-        for (dim, name) in [(Dimension::District, "按区"), (Dimension::Park, "按园区"), (Dimension::Industry, "按行业"), (Dimension::Field, "按技术领域"), (Dimension::Stage, "按发展阶段")] {
+        let by_district = one_way(&entries, Dimension::District, &rules);
+        tables.push(one_way_table(&by_district, "按区", &mut log));
+        for (dim, name) in [(Dimension::Park, "按园区"), (Dimension::Industry, "按行业"), (Dimension::Field, "按技术领域"), (Dimension::Stage, "按发展阶段")] {
             tables.push(one_way_table(&one_way(&entries, dim, &rules), name, &mut log));
         }
+        let mut latest_index: Vec<(String, f64)> = Vec::new();
         let cross = two_way(&entries, Dimension::District, Dimension::Industry, &rules);
         let mut headers = vec!["区 \\ 行业".to_string()];
         headers.extend(cross.column_labels.iter().cloned());
@@ -145,6 +149,11 @@ pub fn run(args: &RegionArgs) -> Result<()> {
             }
             let refs: Vec<(i32, &OneWay)> = per_year.iter().map(|(y, t)| (*y, t)).collect();
             let scores = kechuang_region::composite::district_index(&refs, rules.min_count).map_err(|e| InvalidInput(format!("regional index: {e}")))?;
+            if let Some(last) = scores.iter().map(|d| d.year).max() {
+                let mut latest: Vec<_> = scores.iter().filter(|d| d.year == last).collect();
+                latest.sort_by_key(|d| d.rank);
+                latest_index = latest.iter().map(|d| (format!("{} ({last})", d.district), d.score)).collect();
+            }
             let mut rows: Vec<Vec<Cell>> = scores
                 .iter()
                 .map(|d| vec![Cell::Text(d.district.clone()), Cell::from(d.year), Cell::Number((d.score * 100.0).round() / 100.0), Cell::from(d.rank), Cell::from(d.change.map(|c| (c * 100.0).round() / 100.0))])
@@ -157,8 +166,89 @@ pub fn run(args: &RegionArgs) -> Result<()> {
         }
         let suppressions = log.len();
         tables.push(Table { name: "抑制记录".into(), headers: ["表 table", "行 row", "列 column", "原因 reason"].map(String::from).to_vec(), rows: log });
-        write_xlsx(&tables, &args.out)?;
+        let rules_text = format!("披露控制 / disclosure control: 企业数少于 {} 或单一企业占比超过 {:.0}% 的单元格以 x 表示, 并作次级抑制; {suppressions} 个单元格被抑制。", rules.min_count, rules.dominance * 100.0);
+        let extension = args.out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("html") | Some("pdf") => {
+                let page = report(year, records.len(), &rules_text, &by_district, &latest_index, &tables);
+                if extension.as_deref() == Some("pdf") {
+                    crate::portrait::print_pdf(&page, &args.out)?;
+                } else {
+                    std::fs::write(&args.out, page).with_context(|| format!("writing {}", args.out.display()))?;
+                }
+            }
+            _ => write_xlsx(&tables, &args.out)?,
+        }
         println!("{year}: {} enterprises, {} tables, {suppressions} suppressed cells (rules: < {} enterprises, > {:.0}% one enterprise); wrote {}", records.len(), tables.len() - 1, rules.min_count, rules.dominance * 100.0, args.out.display());
         Ok(())
     })
+}
+
+/// The regional report: charts of the district figures that may be published, then every table.
+fn report(
+    year: i32,
+    enterprises: usize,
+    rules_text: &str,
+    by_district: &OneWay,
+    latest_index: &[(String, f64)],
+    tables: &[Table],
+) -> String {
+    // Suppressed districts stay out of the charts as they stay out of the tables.
+    let published: Vec<(&String, &kechuang_region::tables::Figures)> = by_district
+        .labels
+        .iter()
+        .zip(&by_district.rows)
+        .zip(&by_district.suppressed)
+        .filter(|(_, s)| s.is_none())
+        .map(|((l, f), _)| (l, f))
+        .collect();
+    let bars =
+        |f: &dyn Fn(&kechuang_region::tables::Figures) -> Option<f64>| -> Vec<(String, f64)> {
+            let mut v: Vec<(String, f64)> = published
+                .iter()
+                .filter_map(|(l, fig)| f(fig).map(|v| ((*l).clone(), v)))
+                .collect();
+            v.sort_by(|a, b| b.1.total_cmp(&a.1));
+            v
+        };
+    let mut body = format!(
+        "<p>{enterprises} 家企业 / enterprises. {}</p><div class=\"row\">",
+        kechuang_tabular::esc_text(rules_text)
+    );
+    body.push_str(&kechuang_tabular::bar_chart(
+        "企业数 / enterprises by district",
+        &bars(&|f| Some(f.enterprises as f64)),
+        "",
+    ));
+    body.push_str(&kechuang_tabular::bar_chart(
+        "研发强度 / R&D intensity by district",
+        &bars(&|f| Some(f.rd_intensity)),
+        "%",
+    ));
+    body.push_str(&kechuang_tabular::bar_chart(
+        "高企占比 / share of high-tech enterprises",
+        &bars(&|f| Some(f.hnte_share)),
+        "%",
+    ));
+    body.push_str(&kechuang_tabular::bar_chart(
+        "创新指数均值 / mean innovation index",
+        &bars(&|f| f.index_mean),
+        "",
+    ));
+    if !latest_index.is_empty() {
+        body.push_str(&kechuang_tabular::bar_chart(
+            "区域科技创新指数 / district innovation index",
+            latest_index,
+            "",
+        ));
+    }
+    body.push_str("</div>");
+    for t in tables {
+        body.push_str(&kechuang_tabular::table_html(t));
+    }
+    kechuang_tabular::report_page(
+        "区域科技创新统计 / Regional innovation statistics",
+        &format!("{year} 年度 / survey year {year}"),
+        &body,
+    )
 }

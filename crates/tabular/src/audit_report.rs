@@ -10,7 +10,7 @@ use kechuang_engine::uncertainty::{UncertaintyResult, UnitRanks};
 /// Units shown in the rank-interval chart and table: the best ranked; the CSV has them all.
 pub const RANK_CHART_UNITS: usize = 60;
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -214,7 +214,8 @@ pub fn uncertainty_html(r: &UncertaintyResult, what_varies: &str, title: &str) -
     )
 }
 
-fn page_head(heading: &str, title: &str) -> String {
+/// The top of a standalone report page, with the house style (no scripts, no web fonts).
+pub(crate) fn page_head(heading: &str, title: &str) -> String {
     format!(
         r#"<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{heading} — {t}</title><style>
 body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222;max-width:1100px}}

@@ -180,6 +180,29 @@ fn targets_and_an_explained_evaluation() {
         text(&o.stdout)
     );
     assert_eq!(&std::fs::read(&regional).expect("xlsx")[..2], b"PK");
+    // The same tables as a report with charts, and as PDF where Chromium is installed.
+    let page = tmp.path().join("regional.html");
+    let o = kechuang(
+        &["region", "--out", page.to_str().expect("p"), "--db", db],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let html = std::fs::read_to_string(&page).expect("html");
+    assert!(
+        html.matches("class=\"bar-chart\"").count() >= 4,
+        "charts drawn"
+    );
+    assert!(html.contains("<h2>按区</h2>") && html.contains("<h2>抑制记录</h2>"));
+    assert!(html.contains("区域科技创新指数") && !html.contains("<script"));
+    if have_chromium {
+        let pdf = tmp.path().join("regional.pdf");
+        let o = kechuang(
+            &["region", "--out", pdf.to_str().expect("p"), "--db", db],
+            tmp.path(),
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert_eq!(&std::fs::read(&pdf).expect("pdf")[..4], b"%PDF");
+    }
     let o = kechuang(
         &[
             "region",
