@@ -21,42 +21,50 @@ fn reason_zh(r: Reason) -> &'static str {
     }
 }
 
-fn one_way_table(t: &OneWay, name: &str, log: &mut Vec<Vec<Cell>>) -> Table {
-    let headers = [
-        t.dimension.zh(),
-        "企业数",
-        "营业收入(万元)",
-        "研发费用(万元)",
-        "研发强度(%)",
-        "高企占比(%)",
-        "科小占比(%)",
-        "专精特新占比(%)",
-        "创新指数均值",
-        "创新指数中位数",
-        "京津冀协同占比(%)",
-    ];
+const FIGURE_HEADERS: [&str; 10] = [
+    "企业数",
+    "营业收入(万元)",
+    "研发费用(万元)",
+    "研发强度(%)",
+    "高企占比(%)",
+    "科小占比(%)",
+    "专精特新占比(%)",
+    "创新指数均值",
+    "创新指数中位数",
+    "京津冀协同占比(%)",
+];
+
+fn figure_headers(first: &str) -> Vec<String> {
+    std::iter::once(first)
+        .chain(FIGURE_HEADERS)
+        .map(String::from)
+        .collect()
+}
+
+/// One table row of a cell's figures, or of `x` when it is suppressed.
+fn row(label: &str, f: &kechuang_region::tables::Figures, hidden: bool) -> Vec<Cell> {
     let num = |v: f64| Cell::Number((v * 100.0).round() / 100.0);
-    let row = |label: &str, f: &kechuang_region::tables::Figures, hidden: bool| -> Vec<Cell> {
-        let x = || Cell::Text("x".into());
-        let mut cells = vec![Cell::Text(label.into())];
-        if hidden {
-            cells.extend((0..10).map(|_| x()));
-        } else {
-            cells.extend([
-                Cell::from(f.enterprises),
-                num(f.revenue),
-                num(f.rd_expense),
-                num(f.rd_intensity),
-                num(f.hnte_share),
-                num(f.tech_sme_share),
-                num(f.specialised_share),
-                Cell::from(f.index_mean.map(|v| (v * 100.0).round() / 100.0)),
-                Cell::from(f.index_median.map(|v| (v * 100.0).round() / 100.0)),
-                num(f.jjj_share),
-            ]);
-        }
-        cells
-    };
+    let mut cells = vec![Cell::Text(label.into())];
+    if hidden {
+        cells.extend((0..FIGURE_HEADERS.len()).map(|_| Cell::Text("x".into())));
+    } else {
+        cells.extend([
+            Cell::from(f.enterprises),
+            num(f.revenue),
+            num(f.rd_expense),
+            num(f.rd_intensity),
+            num(f.hnte_share),
+            num(f.tech_sme_share),
+            num(f.specialised_share),
+            Cell::from(f.index_mean.map(|v| (v * 100.0).round() / 100.0)),
+            Cell::from(f.index_median.map(|v| (v * 100.0).round() / 100.0)),
+            num(f.jjj_share),
+        ]);
+    }
+    cells
+}
+
+fn one_way_table(t: &OneWay, name: &str, log: &mut Vec<Vec<Cell>>) -> Table {
     let mut rows: Vec<Vec<Cell>> = t
         .labels
         .iter()
@@ -77,7 +85,7 @@ fn one_way_table(t: &OneWay, name: &str, log: &mut Vec<Vec<Cell>>) -> Table {
     rows.push(row("合计", &t.total, false));
     Table {
         name: name.into(),
-        headers: headers.map(String::from).to_vec(),
+        headers: figure_headers(t.dimension.zh()),
         rows,
     }
 }
@@ -137,6 +145,20 @@ pub fn run(args: &RegionArgs) -> Result<()> {
             })
             .collect();
         tables.push(Table { name: "区×行业 研发费用".into(), headers, rows });
+        // The region's totals year by year, each with the index of the latest build covering it.
+        let builds = store.builds().await?;
+        let mut by_year = Vec::new();
+        for y in &years {
+            let recs = store.load_year(*y).await?;
+            let mut sc: HashMap<String, f64> = HashMap::new();
+            if let Some(b) = builds.iter().find(|b| b.years.split(',').any(|v| v == y.to_string())) {
+                sc = store.results(b.id, *y).await?.into_iter().filter_map(|r| r.score.map(|s| (r.credit_code, s))).collect();
+            }
+            let es: Vec<Entry<'_>> = recs.iter().map(|r| Entry { record: r, index: sc.get(r.credit_code.as_str()).copied() }).collect();
+            let total = one_way(&es, Dimension::District, &rules).total;
+            by_year.push(row(&y.to_string(), &total, total.enterprises < rules.min_count));
+        }
+        tables.insert(0, Table { name: "按年度".into(), headers: figure_headers("年度"), rows: by_year });
         // The regional composite index over the latest build's years.
         if let Some(build) = store.builds().await?.into_iter().next() {
             let build_years: Vec<i32> = build.years.split(',').filter_map(|y| y.parse().ok()).collect();

@@ -193,6 +193,7 @@ fn targets_and_an_explained_evaluation() {
         "charts drawn"
     );
     assert!(html.contains("<h2>按区</h2>") && html.contains("<h2>抑制记录</h2>"));
+    assert!(html.contains("<h2>按年度</h2>"), "the year-by-year totals");
     assert!(html.contains("区域科技创新指数") && !html.contains("<script"));
     if have_chromium {
         let pdf = tmp.path().join("regional.pdf");
