@@ -21,7 +21,7 @@ fn reason_zh(r: Reason) -> &'static str {
     }
 }
 
-const FIGURE_HEADERS: [&str; 10] = [
+const FIGURE_HEADERS: [&str; 12] = [
     "企业数",
     "营业收入(万元)",
     "研发费用(万元)",
@@ -31,6 +31,8 @@ const FIGURE_HEADERS: [&str; 10] = [
     "专精特新占比(%)",
     "创新指数均值",
     "创新指数中位数",
+    "创新指数下四分位数",
+    "创新指数上四分位数",
     "京津冀协同占比(%)",
 ];
 
@@ -58,6 +60,8 @@ fn row(label: &str, f: &kechuang_region::tables::Figures, hidden: bool) -> Vec<C
             num(f.specialised_share),
             Cell::from(f.index_mean.map(|v| (v * 100.0).round() / 100.0)),
             Cell::from(f.index_median.map(|v| (v * 100.0).round() / 100.0)),
+            Cell::from(f.index_p25.map(|v| (v * 100.0).round() / 100.0)),
+            Cell::from(f.index_p75.map(|v| (v * 100.0).round() / 100.0)),
             num(f.jjj_share),
         ]);
     }

@@ -82,6 +82,10 @@ pub struct Figures {
     pub index_mean: Option<f64>,
     /// Median index.
     pub index_median: Option<f64>,
+    /// Lower quartile of the index (R's type 7).
+    pub index_p25: Option<f64>,
+    /// Upper quartile of the index (R's type 7).
+    pub index_p75: Option<f64>,
     /// Share with partners in Beijing or Hebei, %.
     pub jjj_share: f64,
     /// The largest enterprise's R&D expense (for the dominance rule; never published).
@@ -121,6 +125,14 @@ pub struct TwoWay {
     pub suppressed: Decisions,
 }
 
+/// The `q` quantile of sorted values, interpolating between order statistics (R's type 7).
+fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let h = last as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
+}
+
 fn figures(entries: &[&Entry<'_>]) -> Figures {
     let n = entries.len();
     let sum = |f: Num| entries.iter().filter_map(|e| e.record.get(f)).sum::<f64>();
@@ -150,14 +162,9 @@ fn figures(entries: &[&Entry<'_>]) -> Figures {
             held_in(r.titles.specialised_sme, r.year) || held_in(r.titles.little_giant, r.year)
         }),
         index_mean: (!index.is_empty()).then(|| index.iter().sum::<f64>() / index.len() as f64),
-        index_median: (!index.is_empty()).then(|| {
-            let m = index.len() / 2;
-            if index.len() % 2 == 1 {
-                index[m]
-            } else {
-                (index[m - 1] + index[m]) / 2.0
-            }
-        }),
+        index_median: quantile(&index, 0.5),
+        index_p25: quantile(&index, 0.25),
+        index_p75: quantile(&index, 0.75),
         jjj_share: share(&|r| r.get(Num::JjjPartners).unwrap_or(0.0) > 0.0),
         rd_largest: entries
             .iter()
@@ -249,6 +256,17 @@ mod tests {
                 index: Some(f64::from(r.age_years())),
             })
             .collect()
+    }
+
+    #[test]
+    fn quartiles_follow_r_type_7() {
+        // R: quantile(c(1, 2, 4, 10), c(.25, .5, .75)) gives 1.75, 3, 5.5.
+        let v = [1.0, 2.0, 4.0, 10.0];
+        assert_eq!(quantile(&v, 0.25), Some(1.75));
+        assert_eq!(quantile(&v, 0.5), Some(3.0));
+        assert_eq!(quantile(&v, 0.75), Some(5.5));
+        assert_eq!(quantile(&[7.0], 0.25), Some(7.0));
+        assert_eq!(quantile(&[], 0.5), None);
     }
 
     #[test]
