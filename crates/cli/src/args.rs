@@ -52,6 +52,11 @@ pub enum Command {
         every suppression is listed on the 抑制记录 sheet."
     )]
     Region(RegionArgs),
+    /// The unified talent pool (统一科技人才库): entry criteria, tier evaluation, duplicates.
+    Talent {
+        #[command(subcommand)]
+        command: TalentCommand,
+    },
     /// Measure performance on synthetic data.
     Bench {
         #[command(subcommand)]
@@ -542,4 +547,47 @@ pub struct DemoArgs {
     /// Stop after indexing and the summary (the web UI is not served yet either way).
     #[arg(long)]
     pub no_serve: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TalentCommand {
+    /// Print the entry criteria: tiers, criteria, evidence, verifier, validity, review cycle.
+    Criteria(TalentCriteriaArgs),
+    /// Place each person of a register file in a tier, with the finding for every criterion checked.
+    #[command(
+        after_help = "Examples:\n  kechuang talent evaluate people.json --year 2026\n  \
+        kechuang talent evaluate people.json --criteria our-criteria.toml --out tiers.csv\n\n\
+        The register file is a JSON array of people (see docs/talent.md)."
+    )]
+    Evaluate(TalentEvaluateArgs),
+    /// List the records of a register file that are the same person, with the evidence.
+    Duplicates(TalentDuplicatesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TalentCriteriaArgs {
+    /// A criteria file (TOML) instead of the shipped example set.
+    #[arg(long)]
+    pub criteria: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TalentEvaluateArgs {
+    /// Register file: a JSON array of people.
+    pub people: PathBuf,
+    /// Year of evaluation.
+    #[arg(long, default_value_t = 2026)]
+    pub year: i32,
+    /// A criteria file (TOML) instead of the shipped example set.
+    #[arg(long)]
+    pub criteria: Option<PathBuf>,
+    /// Write every finding to this CSV instead of printing a summary only.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TalentDuplicatesArgs {
+    /// Register file: a JSON array of people.
+    pub people: PathBuf,
 }

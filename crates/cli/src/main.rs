@@ -12,6 +12,7 @@ mod policy;
 mod portrait;
 mod region;
 mod survey;
+mod talent;
 
 use std::process::ExitCode;
 
@@ -65,6 +66,11 @@ fn run(cli: args::Cli) -> anyhow::Result<()> {
         args::Command::Target(a) => policy::target(&a),
         args::Command::Portrait(a) => portrait::run(&a),
         args::Command::Region(a) => region::run(&a),
+        args::Command::Talent { command } => match command {
+            args::TalentCommand::Criteria(a) => talent::criteria(&a),
+            args::TalentCommand::Evaluate(a) => talent::evaluate(&a),
+            args::TalentCommand::Duplicates(a) => talent::duplicates(&a),
+        },
         args::Command::Bench { command } => match command {
             args::BenchCommand::Policy(a) => bench::policy(&a),
             args::BenchCommand::Portrait(a) => bench::portrait(&a),

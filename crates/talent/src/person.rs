@@ -50,38 +50,52 @@ pub struct OutputYear {
     pub count: u32,
 }
 
-/// A person as one source records them (专家 / 人才).
+/// A person as one source records them (专家 / 人才). In a register file only `id` and `name` are
+/// required; missing lists are empty and missing values unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Person {
     /// Id within the register.
     pub id: String,
     /// Where the record came from (an import, an institution's list).
+    #[serde(default)]
     pub source: String,
     /// ORCID-like persistent identifier, when known.
+    #[serde(default)]
     pub orcid: Option<String>,
     /// Name as written.
     pub name: String,
     /// Year of birth.
+    #[serde(default)]
     pub birth_year: Option<i32>,
     /// E-mail address.
+    #[serde(default)]
     pub email: Option<String>,
     /// 京, 津 or 冀.
+    #[serde(default)]
     pub region: String,
     /// Technology fields.
+    #[serde(default)]
     pub fields: Vec<String>,
     /// Titles held (院士, 教授, 正高级工程师 …).
+    #[serde(default)]
     pub titles: Vec<String>,
     /// Talent programmes selected for.
+    #[serde(default)]
     pub programmes: Vec<String>,
     /// Holds a doctorate.
+    #[serde(default)]
     pub doctorate: bool,
     /// Awards.
+    #[serde(default)]
     pub awards: Vec<Award>,
     /// Projects led.
+    #[serde(default)]
     pub projects: Vec<Project>,
     /// Works by year.
+    #[serde(default)]
     pub outputs: Vec<OutputYear>,
     /// Affiliations, any order.
+    #[serde(default)]
     pub affiliations: Vec<Affiliation>,
 }
 

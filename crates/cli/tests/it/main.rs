@@ -4,4 +4,5 @@ mod common;
 mod index;
 mod policy;
 mod survey;
+mod talent;
 mod tidy;

@@ -406,3 +406,22 @@ fn a_merge_unites_lists_fills_gaps_and_records_what_changed() {
     assert_eq!(record.merged_source, "import-2025");
     assert_eq!(record.fields_changed, vec!["email", "titles", "outputs"]);
 }
+
+#[test]
+fn the_guide_example_is_a_valid_tier() {
+    let guide =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/talent.md"))
+            .expect("docs/talent.md");
+    let start = guide.find("```toml\n").expect("a TOML example") + "```toml\n".len();
+    let end = start + guide[start..].find("```").expect("closed");
+    let file = format!(
+        "id = \"t\"\nversion = \"1\"\neffective_from = \"2026-01-01\"\ntitle = \"t\"\n{}",
+        &guide[start..end]
+    );
+    let c = kechuang_talent::Criteria::from_toml(&file).expect("the example parses");
+    let p = Person {
+        projects: vec![project("national", 2022), project("national", 2026)],
+        ..person("p")
+    };
+    assert_eq!(evaluate(&p, &c, 2026).tier.as_deref(), Some("B"));
+}
