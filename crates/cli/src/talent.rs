@@ -68,6 +68,7 @@ pub fn evaluate(args: &TalentEvaluateArgs) -> Result<()> {
     let mut counts: Vec<(String, usize)> = c.tiers.iter().map(|t| (t.code.clone(), 0)).collect();
     let mut below = 0;
     let mut rows = Vec::new();
+    let mut evaluations = Vec::with_capacity(people.len());
     for p in &people {
         let e = evaluate_person(p, &c, args.year);
         match &e.tier {
@@ -91,6 +92,7 @@ pub fn evaluate(args: &TalentEvaluateArgs) -> Result<()> {
                 Cell::from(e.review_due),
             ]);
         }
+        evaluations.push(e);
     }
     println!(
         "{} people, criteria {} as of {}:",
@@ -102,6 +104,17 @@ pub fn evaluate(args: &TalentEvaluateArgs) -> Result<()> {
         println!("  tier {code}: {n}");
     }
     println!("  below the entry criteria: {below}");
+    let stats = kechuang_talent::statistics(&people, &evaluations);
+    for (title, breakdown) in [("region", &stats.by_region), ("field", &stats.by_field)] {
+        println!("by {title}:");
+        for (key, tiers) in &breakdown.counts {
+            let parts: Vec<String> = tiers
+                .iter()
+                .map(|(t, n)| format!("{}:{n}", if t.is_empty() { "-" } else { t }))
+                .collect();
+            println!("  {key:<10} {}", parts.join(" "));
+        }
+    }
     if let Some(out) = &args.out {
         let table = Table {
             name: "talent".into(),

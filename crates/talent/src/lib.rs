@@ -4,12 +4,15 @@
 //! with the evidence required, who verifies it, how long a qualification stays valid and the review
 //! cycle. [`evaluate`] places a person in the highest tier one of whose criteria is met, and says why;
 //! [`find_duplicates`] finds the same person arriving from different sources, and [`merge`] joins two
-//! records keeping an audit trail. Pure: no I/O.
+//! records keeping an audit trail; [`statistics`] counts the pool by tier, region, field and
+//! institution. Pure: no I/O.
 
 mod criteria;
 mod dedup;
 mod person;
+mod stats;
 
 pub use criteria::{Criteria, Criterion, CriterionKind, Error, Tier, shipped};
 pub use dedup::{Duplicate, Evidence, MergeRecord, find_duplicates, merge};
 pub use person::{Affiliation, Award, Evaluation, Finding, OutputYear, Person, Project, evaluate};
+pub use stats::{Breakdown, Statistics, statistics};

@@ -49,6 +49,13 @@ fn a_register_file_is_tiered_with_findings_and_its_duplicates_found() {
     assert_eq!(c1["met"], "TRUE");
     assert_eq!(c1["valid_until"], "2028", "a 2024 award valid 5 years");
     assert!(text(&o.stdout).contains("below the entry criteria: 1"));
+    // By region: 津 has the B and the C, 冀 the E, 京 one below the criteria.
+    assert!(
+        text(&o.stdout).contains("津          B:1 C:1")
+            && text(&o.stdout).contains("京          -:1"),
+        "{}",
+        text(&o.stdout)
+    );
 
     let o = kechuang(
         &["talent", "duplicates", people().to_str().expect("p")],

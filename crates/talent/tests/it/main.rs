@@ -425,3 +425,44 @@ fn the_guide_example_is_a_valid_tier() {
     };
     assert_eq!(evaluate(&p, &c, 2026).tier.as_deref(), Some("B"));
 }
+
+#[test]
+fn statistics_count_by_tier_region_field_and_current_institution() {
+    let people = vec![
+        Person {
+            titles: vec!["研究员".into()],
+            fields: vec!["新材料".into(), "先进制造".into()],
+            affiliations: vec![
+                Affiliation {
+                    institution: "天津大学".into(),
+                    from: 2010,
+                    to: Some(2020),
+                },
+                Affiliation {
+                    institution: "南开大学".into(),
+                    from: 2021,
+                    to: None,
+                },
+            ],
+            ..person("d")
+        },
+        Person {
+            region: "冀".into(),
+            fields: vec!["新材料".into()],
+            ..person("none")
+        },
+    ];
+    let evaluations: Vec<_> = people
+        .iter()
+        .map(|p| evaluate(p, &shipped(), 2026))
+        .collect();
+    let s = kechuang_talent::statistics(&people, &evaluations);
+    assert_eq!(s.by_region.counts["津"]["D"], 1);
+    assert_eq!(s.by_region.counts["冀"][""], 1);
+    assert_eq!(s.by_field.total("新材料"), 2);
+    assert_eq!(s.by_field.total("先进制造"), 1);
+    // Only the current institution counts; a person with none is under "".
+    assert_eq!(s.by_institution.total("南开大学"), 1);
+    assert_eq!(s.by_institution.total("天津大学"), 0);
+    assert_eq!(s.by_institution.total(""), 1);
+}
