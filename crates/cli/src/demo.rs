@@ -129,6 +129,27 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         store.close().await;
         Ok(())
     })?;
+    // The talent pool: a register with some people entered twice, tiered by the shipped criteria.
+    let year = years[years.len() - 1];
+    let people =
+        kechuang_synthetic::talent::talent_register(args.enterprises / 10, year, args.seed);
+    let register = dir.join("talent.json");
+    std::fs::write(&register, serde_json::to_string_pretty(&people)?)
+        .with_context(|| format!("writing {}", register.display()))?;
+    let criteria = kechuang_talent::shipped();
+    let mut tiers: BTreeMap<String, usize> = BTreeMap::new();
+    for p in &people {
+        let tier = kechuang_talent::evaluate(p, &criteria, year).tier;
+        *tiers.entry(tier.unwrap_or_else(|| "-".into())).or_default() += 1;
+    }
+    let tiers: Vec<String> = tiers.iter().map(|(t, n)| format!("{t}:{n}")).collect();
+    println!(
+        "talent register {}: {} records, tiers {} ({} pairs of records are one person; `kechuang talent duplicates`)",
+        register.display(),
+        people.len(),
+        tiers.join(" "),
+        kechuang_talent::find_duplicates(&people).len()
+    );
     println!("demo files: {}", dir.display());
     if !args.no_serve {
         println!(

@@ -14,6 +14,7 @@
 #![warn(missing_docs)]
 
 pub mod region;
+pub mod talent;
 
 use kechuang_engine::{
     AggregateSpec, Column, Dataset, Framework, FrameworkSpec, GroupColumn, IndicatorSpec,
