@@ -8,7 +8,6 @@
 //! cut short by an interruption is dropped on resumption; a fingerprint that does not match is an
 //! error, never a silent restart, since mixing runs would corrupt the result.
 
-use std::collections::BTreeMap;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::Path;
@@ -32,12 +31,13 @@ pub fn fingerprint(parts: &[&[u8]]) -> String {
         h.update((p.len() as u64).to_le_bytes());
         h.update(p);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::output::hex(&h.finalize())
 }
 
-/// Reads the replications a checkpoint holds, up to the first line that is cut short or malformed.
-fn load(path: &Path, print: &str, units: usize) -> Result<BTreeMap<usize, Vec<u32>>> {
-    let mut done = BTreeMap::new();
+/// Reads the replications a checkpoint holds: `0, 1, …` in order, up to the first line that is cut
+/// short, malformed or out of sequence (batches are appended in order, so that is where a run stopped).
+fn load(path: &Path, print: &str, units: usize) -> Result<Vec<Vec<u32>>> {
+    let mut done = Vec::new();
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(done),
@@ -72,10 +72,8 @@ fn load(path: &Path, print: &str, units: usize) -> Result<BTreeMap<usize, Vec<u3
             ranks.filter(|v| v.len() == units).map(|v| (r, v))
         });
         match parsed {
-            Some((r, ranks)) => {
-                done.insert(r, ranks);
-            }
-            None => break,
+            Some((r, ranks)) if r == done.len() => done.push(ranks),
+            _ => break,
         }
     }
     Ok(done)
@@ -104,8 +102,8 @@ pub fn run(
             std::fs::File::create(&tmp).with_context(|| format!("writing {}", tmp.display()))?,
         );
         writeln!(f, "{HEADER}\n# fingerprint {print}")?;
-        for (r, ranks) in &done {
-            write_line(&mut f, *r, ranks)?;
+        for (r, ranks) in done.iter().enumerate() {
+            write_line(&mut f, r, ranks)?;
         }
         f.into_inner()
             .map_err(|e| e.into_error())?
@@ -113,29 +111,15 @@ pub fn run(
             .with_context(|| format!("writing {}", tmp.display()))?;
     }
     std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-    let resumed = done.range(..replications).count();
-    let missing: Vec<usize> = (0..replications)
-        .filter(|r| !done.contains_key(r))
-        .collect();
+    let resumed = done.len().min(replications);
     let mut file = OpenOptions::new()
         .append(true)
         .open(path)
         .with_context(|| format!("writing {}", path.display()))?;
-    let mut finished = resumed;
-    progress(finished);
-    // Missing replications form runs of consecutive numbers; each batch is one such range.
-    let mut i = 0;
-    while i < missing.len() {
-        let start = missing[i];
-        let mut end = start + 1;
-        while i + (end - start) < missing.len()
-            && missing[i + (end - start)] == end
-            && end - start < BATCH
-        {
-            end += 1;
-        }
-        let base = finished;
-        let ranks = analysis.replicate(start..end, &|k| progress(base + k))?;
+    progress(resumed);
+    for start in (done.len()..replications).step_by(BATCH) {
+        let end = (start + BATCH).min(replications);
+        let ranks = analysis.replicate(start..end, &|k| progress(start + k))?;
         let mut buf = Vec::new();
         for (k, v) in ranks.iter().enumerate() {
             write_line(&mut buf, start + k, v)?;
@@ -143,14 +127,10 @@ pub fn run(
         file.write_all(&buf)
             .and_then(|()| file.sync_data())
             .with_context(|| format!("writing {}", path.display()))?;
-        for (k, v) in ranks.into_iter().enumerate() {
-            done.insert(start + k, v);
-        }
-        finished += end - start;
-        i += end - start;
+        done.extend(ranks);
     }
-    let ranks = done.into_iter().take_while(|(r, _)| *r < replications);
-    Ok((ranks.map(|(_, v)| v).collect(), resumed))
+    done.truncate(replications);
+    Ok((done, resumed))
 }
 
 #[cfg(test)]
@@ -173,7 +153,7 @@ mod tests {
         )
         .expect("w");
         let done = load(&path, "P", 2).expect("loads");
-        assert_eq!(done.keys().copied().collect::<Vec<_>>(), vec![0, 1]);
+        assert_eq!(done, vec![vec![1, 2], vec![2, 1]]);
         assert!(
             load(&path, "Q", 2).is_err(),
             "another run's file is refused"

@@ -510,32 +510,48 @@ pub fn sensitivity(args: &crate::args::SensitivityArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn uncertainty(args: &crate::args::UncertaintyArgs) -> Result<()> {
+/// "framework version — data file", the subtitle of the audit and uncertainty reports.
+fn report_title(loaded: &LoadedFramework, data: &Path) -> String {
+    format!(
+        "{} {} — {}",
+        loaded.framework.id,
+        loaded.framework.version,
+        data.display()
+    )
+}
+
+/// Runs the Monte Carlo replications with a progress bar, through a checkpoint file when given.
+fn monte_carlo(
+    loaded: &LoadedFramework,
+    data: &Dataset,
+    data_path: &Path,
+    assumptions: &kechuang_engine::uncertainty::Assumptions,
+    replications: usize,
+    seed: u64,
+    checkpoint: Option<&Path>,
+) -> Result<kechuang_engine::uncertainty::UncertaintyResult> {
     use kechuang_engine::uncertainty::Analysis;
-    let loaded = resolve_framework(&args.framework)?;
-    let data = read_data(&loaded, &args.data, &[])?;
-    let assumptions = assumptions(&args.assumptions)?;
-    let source = args.data.display().to_string();
-    let analysis = Analysis::prepare(&loaded.framework, &data, &assumptions, args.seed)
+    let source = data_path.display().to_string();
+    let analysis = Analysis::prepare(&loaded.framework, data, assumptions, seed)
         .map_err(|e| invalid_engine(&source, e))?;
-    let bar = ProgressBar::new(args.replications as u64);
+    let bar = ProgressBar::new(replications as u64);
     let progress = |k: usize| bar.set_position(k as u64);
-    let ranks = match &args.checkpoint {
+    let ranks = match checkpoint {
         None => analysis
-            .replicate(0..args.replications, &progress)
+            .replicate(0..replications, &progress)
             .map_err(|e| invalid_engine(&source, e))?,
         Some(path) => {
             let data_bytes =
-                std::fs::read(&args.data).with_context(|| format!("reading {source}"))?;
+                std::fs::read(data_path).with_context(|| format!("reading {source}"))?;
             let print = crate::checkpoint::fingerprint(&[
                 &data_bytes,
                 serde_json::to_string(&loaded.framework)?.as_bytes(),
                 format!("{assumptions:?}").as_bytes(),
-                &args.seed.to_le_bytes(),
+                &seed.to_le_bytes(),
                 &(analysis.unit_count() as u64).to_le_bytes(),
             ]);
             let (ranks, resumed) =
-                crate::checkpoint::run(&analysis, path, &print, args.replications, &progress)?;
+                crate::checkpoint::run(&analysis, path, &print, replications, &progress)?;
             if resumed > 0 {
                 println!("resumed {resumed} replications from {}", path.display());
             }
@@ -543,14 +559,24 @@ pub fn uncertainty(args: &crate::args::UncertaintyArgs) -> Result<()> {
         }
     };
     bar.finish_and_clear();
-    let r = analysis.summarise(&ranks);
+    Ok(analysis.summarise(&ranks))
+}
+
+pub fn uncertainty(args: &crate::args::UncertaintyArgs) -> Result<()> {
+    let loaded = resolve_framework(&args.framework)?;
+    let data = read_data(&loaded, &args.data, &[])?;
+    let assumptions = assumptions(&args.assumptions)?;
+    let r = monte_carlo(
+        &loaded,
+        &data,
+        &args.data,
+        &assumptions,
+        args.replications,
+        args.seed,
+        args.checkpoint.as_deref(),
+    )?;
     if let Some(report) = &args.report {
-        let title = format!(
-            "{} {} — {}",
-            loaded.framework.id,
-            loaded.framework.version,
-            args.data.display()
-        );
+        let title = report_title(&loaded, &args.data);
         let page = kechuang_tabular::uncertainty_html(&r, &assumptions.describe(), &title);
         std::fs::write(report, page).with_context(|| format!("writing {}", report.display()))?;
         println!("wrote {}", report.display());
@@ -599,17 +625,15 @@ pub fn audit(args: &crate::args::AuditArgs) -> Result<()> {
     let data = read_data(&loaded, &args.data, &[])?;
     let uncertainty = if args.replications > 0 {
         let assumptions = assumptions(&args.assumptions)?;
-        let bar = ProgressBar::new(args.replications as u64);
-        let r = kechuang_engine::uncertainty::run(
-            &loaded.framework,
+        let r = monte_carlo(
+            &loaded,
             &data,
+            &args.data,
             &assumptions,
             args.replications,
             args.seed,
-            &|k| bar.set_position(k as u64),
-        )
-        .map_err(|e| invalid_engine(&args.data.display().to_string(), e))?;
-        bar.finish_and_clear();
+            None,
+        )?;
         println!(
             "{} replications: mean |rank shift| {:.2}",
             r.replications, r.mean_abs_shift
@@ -630,12 +654,7 @@ pub fn audit(args: &crate::args::AuditArgs) -> Result<()> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("html"));
     let text = if html {
-        let title = format!(
-            "{} {} — {}",
-            loaded.framework.id,
-            loaded.framework.version,
-            args.data.display()
-        );
+        let title = report_title(&loaded, &args.data);
         kechuang_tabular::audit_html(
             &a,
             &title,

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use anyhow::{Context, Result};
+use kechuang_domain::SurveyRecord;
 use kechuang_region::disclosure::{Reason, Rules};
 use kechuang_region::tables::{Dimension, Entry, OneWay, one_way, two_way};
 use kechuang_store::Store;
@@ -68,6 +69,17 @@ fn row(label: &str, f: &kechuang_region::tables::Figures, hidden: bool) -> Vec<C
     cells
 }
 
+/// The records of a year with their index scores.
+fn entries<'a>(records: &'a [SurveyRecord], scores: &HashMap<String, f64>) -> Vec<Entry<'a>> {
+    records
+        .iter()
+        .map(|r| Entry {
+            record: r,
+            index: scores.get(r.credit_code.as_str()).copied(),
+        })
+        .collect()
+}
+
 fn one_way_table(t: &OneWay, name: &str, log: &mut Vec<Vec<Cell>>) -> Table {
     let mut rows: Vec<Vec<Cell>> = t
         .labels
@@ -110,18 +122,38 @@ pub fn run(args: &RegionArgs) -> Result<()> {
         let store = Store::open(&args.store.db).await.with_context(|| format!("opening the store {}", args.store.db))?;
         let years = store.years().await?;
         let year = args.year.or(years.last().copied()).ok_or_else(|| InvalidInput("the store holds no survey data".into()))?;
-        let records = store.load_year(year).await?;
-        if records.is_empty() {
+        if !years.contains(&year) {
             return Err(InvalidInput(format!("no survey records for {year}")).into());
         }
-        let mut scores: HashMap<String, f64> = HashMap::new();
-        if let Some(build) = store.builds().await?.into_iter().find(|b| b.years.split(',').any(|y| y == year.to_string())) {
-            scores = store.results(build.id, year).await?.into_iter().filter_map(|r| r.score.map(|s| (r.credit_code, s))).collect();
+        // Every stored year is read once: its district figures give the year-by-year totals and the
+        // district index; the chosen year's records are kept for the other tables.
+        let builds = store.builds().await?;
+        let latest_build = builds.first();
+        let mut by_year = Vec::new();
+        let mut index_years: Vec<(i32, OneWay)> = Vec::new();
+        let mut chosen = None;
+        for &y in &years {
+            let records = store.load_year(y).await?;
+            // Each year's scores come from the latest build covering it.
+            let scores: HashMap<String, f64> = match builds.iter().find(|b| b.years.split(',').any(|v| v == y.to_string())) {
+                Some(b) => store.results(b.id, y).await?.into_iter().filter_map(|r| r.score.map(|s| (r.credit_code, s))).collect(),
+                None => HashMap::new(),
+            };
+            let districts = one_way(&entries(&records, &scores), Dimension::District, &rules);
+            by_year.push(row(&y.to_string(), &districts.total, districts.total.enterprises < rules.min_count));
+            if latest_build.is_some_and(|b| b.years.split(',').any(|v| v == y.to_string())) {
+                index_years.push((y, districts.clone()));
+            }
+            if y == year {
+                chosen = Some((records, scores, districts));
+            }
         }
-        let entries: Vec<Entry<'_>> = records.iter().map(|r| Entry { record: r, index: scores.get(r.credit_code.as_str()).copied() }).collect();
+        let Some((records, scores, by_district)) = chosen else {
+            return Err(InvalidInput(format!("no survey records for {year}")).into());
+        };
+        let entries = entries(&records, &scores);
         let mut log = Vec::new();
         let mut tables = Vec::new();
-        let by_district = one_way(&entries, Dimension::District, &rules);
         tables.push(one_way_table(&by_district, "按区", &mut log));
         for (dim, name) in [(Dimension::Park, "按园区"), (Dimension::Industry, "按行业"), (Dimension::Field, "按技术领域"), (Dimension::Stage, "按发展阶段")] {
             tables.push(one_way_table(&one_way(&entries, dim, &rules), name, &mut log));
@@ -149,31 +181,10 @@ pub fn run(args: &RegionArgs) -> Result<()> {
             })
             .collect();
         tables.push(Table { name: "区×行业 研发费用".into(), headers, rows });
-        // The region's totals year by year, each with the index of the latest build covering it.
-        let builds = store.builds().await?;
-        let mut by_year = Vec::new();
-        for y in &years {
-            let recs = store.load_year(*y).await?;
-            let mut sc: HashMap<String, f64> = HashMap::new();
-            if let Some(b) = builds.iter().find(|b| b.years.split(',').any(|v| v == y.to_string())) {
-                sc = store.results(b.id, *y).await?.into_iter().filter_map(|r| r.score.map(|s| (r.credit_code, s))).collect();
-            }
-            let es: Vec<Entry<'_>> = recs.iter().map(|r| Entry { record: r, index: sc.get(r.credit_code.as_str()).copied() }).collect();
-            let total = one_way(&es, Dimension::District, &rules).total;
-            by_year.push(row(&y.to_string(), &total, total.enterprises < rules.min_count));
-        }
         tables.insert(0, Table { name: "按年度".into(), headers: figure_headers("年度"), rows: by_year });
         // The regional composite index over the latest build's years.
-        if let Some(build) = store.builds().await?.into_iter().next() {
-            let build_years: Vec<i32> = build.years.split(',').filter_map(|y| y.parse().ok()).collect();
-            let mut per_year = Vec::new();
-            for y in &build_years {
-                let recs = store.load_year(*y).await?;
-                let sc: HashMap<String, f64> = store.results(build.id, *y).await?.into_iter().filter_map(|r| r.score.map(|s| (r.credit_code, s))).collect();
-                let es: Vec<Entry<'_>> = recs.iter().map(|r| Entry { record: r, index: sc.get(r.credit_code.as_str()).copied() }).collect();
-                per_year.push((*y, one_way(&es, Dimension::District, &rules)));
-            }
-            let refs: Vec<(i32, &OneWay)> = per_year.iter().map(|(y, t)| (*y, t)).collect();
+        if !index_years.is_empty() {
+            let refs: Vec<(i32, &OneWay)> = index_years.iter().map(|(y, t)| (*y, t)).collect();
             let scores = kechuang_region::composite::district_index(&refs, rules.min_count).map_err(|e| InvalidInput(format!("regional index: {e}")))?;
             if let Some(last) = scores.iter().map(|d| d.year).max() {
                 let mut latest: Vec<_> = scores.iter().filter(|d| d.year == last).collect();

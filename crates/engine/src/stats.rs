@@ -36,6 +36,18 @@ pub fn median(x: &[f64]) -> f64 {
     }
 }
 
+/// The `q` quantile of values sorted ascending, interpolating between order statistics (R's type 7);
+/// `NAN` when there are none.
+pub fn quantile_sorted<T: Copy + Into<f64>>(sorted: &[T], q: f64) -> f64 {
+    let Some(last) = sorted.len().checked_sub(1) else {
+        return f64::NAN;
+    };
+    let h = last as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    let (a, b) = (sorted[lo].into(), sorted[hi].into());
+    a + (h - lo as f64) * (b - a)
+}
+
 /// Sample standard deviation (n − 1), `NAN` with fewer than two values.
 pub fn sd(x: &[f64]) -> f64 {
     let m = mean(x);

@@ -17,6 +17,7 @@ use crate::dataset::{Column, Dataset};
 use crate::error::{Error, Result};
 use crate::framework::{Framework, Step};
 use crate::methods::{Aggregation, Imputation, Normaliser, Treatment};
+use crate::stats::quantile_sorted;
 
 /// What varies, and how much.
 #[derive(Debug, Clone, Default)]
@@ -111,16 +112,6 @@ impl Draw {
     fn pick(&mut self, n: usize) -> usize {
         self.0.random_range(0..n)
     }
-}
-
-fn quantile(sorted: &[u32], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    // Linear interpolation between order statistics (R's type 7).
-    let h = (sorted.len() - 1) as f64 * q;
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    f64::from(sorted[lo]) + (h - lo as f64) * (f64::from(sorted[hi]) - f64::from(sorted[lo]))
 }
 
 /// The data as it stands before normalisation, for one treatment choice, with the framework that
@@ -367,13 +358,13 @@ impl<'a> Analysis<'a> {
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<Vec<Vec<u32>>> {
         let a = self.assumptions;
+        let treatments = treat_choices(a).len();
+        let imputations = a.imputations.len().max(1);
         let done = std::sync::atomic::AtomicUsize::new(0);
         range
             .into_par_iter()
             .map(|r| -> Result<Vec<u32>> {
                 let mut d = Draw(SmallRng::seed_from_u64(self.seed.wrapping_add(r as u64)));
-                let treatments = treat_choices(a).len();
-                let imputations = a.imputations.len().max(1);
                 let choice = Choice {
                     variant: d.pick(treatments) * imputations + d.pick(imputations),
                     weight_seed: d.0.random(),
@@ -433,9 +424,9 @@ fn summarise(nominal: &Build, ranks: &[Vec<u32>]) -> UncertaintyResult {
                 code: nominal.units.codes[u].clone(),
                 time: nominal.units.times.as_ref().map(|t| t[u]),
                 nominal: nom,
-                median: quantile(&col, 0.5),
-                p5: quantile(&col, 0.05),
-                p95: quantile(&col, 0.95),
+                median: quantile_sorted(&col, 0.5),
+                p5: quantile_sorted(&col, 0.05),
+                p95: quantile_sorted(&col, 0.95),
                 mean_abs_shift: shift,
             }
         })

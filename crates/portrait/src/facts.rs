@@ -70,14 +70,7 @@ fn lower_share(sorted: &[f64], v: f64) -> f64 {
 }
 
 fn median(sorted: &[f64]) -> Option<f64> {
-    let n = sorted.len();
-    (n > 0).then(|| {
-        if n % 2 == 1 {
-            sorted[n / 2]
-        } else {
-            (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-        }
-    })
+    (!sorted.is_empty()).then(|| kechuang_engine::stats::quantile_sorted(sorted, 0.5))
 }
 
 /// How many units on each side (in index order) are compared for similarity.

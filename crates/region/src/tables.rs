@@ -125,12 +125,9 @@ pub struct TwoWay {
     pub suppressed: Decisions,
 }
 
-/// The `q` quantile of sorted values, interpolating between order statistics (R's type 7).
+/// The `q` quantile of sorted values (R's type 7), `None` when there are none.
 fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
-    let last = sorted.len().checked_sub(1)?;
-    let h = last as f64 * q;
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
+    (!sorted.is_empty()).then(|| kechuang_engine::stats::quantile_sorted(sorted, q))
 }
 
 fn figures(entries: &[&Entry<'_>]) -> Figures {

@@ -10,7 +10,8 @@ use kechuang_engine::uncertainty::{UncertaintyResult, UnitRanks};
 /// Units shown in the rank-interval chart and table: the best ranked; the CSV has them all.
 pub const RANK_CHART_UNITS: usize = 60;
 
-pub(crate) fn esc(s: &str) -> String {
+/// Text escaped for HTML element content.
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -117,12 +118,18 @@ fn scree(eigenvalues: &[f64]) -> String {
     s
 }
 
-/// A rank-interval chart: per unit (best nominal rank first, at most `limit`), a bar from the 5th to
-/// the 95th percentile rank, a dot at the median and a tick at the nominal rank.
-pub fn rank_interval_chart(units: &[UnitRanks], limit: usize) -> String {
+/// The ranked units, best nominal rank first, at most `limit`.
+fn best_ranked(units: &[UnitRanks], limit: usize) -> Vec<&UnitRanks> {
     let mut shown: Vec<&UnitRanks> = units.iter().filter(|u| u.nominal.is_some()).collect();
     shown.sort_by_key(|u| u.nominal);
     shown.truncate(limit);
+    shown
+}
+
+/// A rank-interval chart: per unit (best nominal rank first, at most `limit`), a bar from the 5th to
+/// the 95th percentile rank, a dot at the median and a tick at the nominal rank.
+pub fn rank_interval_chart(units: &[UnitRanks], limit: usize) -> String {
+    let shown = best_ranked(units, limit);
     let max_rank = units
         .iter()
         .filter_map(|u| u.nominal.map(f64::from))
@@ -186,9 +193,7 @@ pub fn uncertainty_section(r: &UncertaintyResult, what_varies: &str) -> String {
     );
     h.push_str(&rank_interval_chart(&r.units, RANK_CHART_UNITS));
     h.push_str("<table><tr><th>unit</th><th>year</th><th>nominal</th><th>median</th><th>P5</th><th>P95</th><th>mean |shift|</th></tr>");
-    let mut shown: Vec<&UnitRanks> = r.units.iter().filter(|u| u.nominal.is_some()).collect();
-    shown.sort_by_key(|u| u.nominal);
-    for u in shown.into_iter().take(RANK_CHART_UNITS) {
+    for u in best_ranked(&r.units, RANK_CHART_UNITS) {
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.2}</td></tr>",

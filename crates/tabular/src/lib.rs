@@ -22,6 +22,7 @@ mod tables;
 mod template;
 mod write;
 
+pub use audit_report::esc as esc_text;
 pub use audit_report::{
     RANK_CHART_UNITS, audit_html, rank_interval_chart, uncertainty_html, uncertainty_section,
 };
@@ -29,7 +30,7 @@ pub use error::{Error, Result};
 pub use framework_file::{LoadedFramework, load_framework};
 pub use parquet_export::write_records_parquet;
 pub use read::{ReadOptions, read_dataset, read_imeta};
-pub use report_html::{bar_chart, esc_text, report_page, table_html};
+pub use report_html::{bar_chart, report_page, table_html};
 pub use tables::{Cell, Table, build_tables, dataset_table};
 pub use template::write_template;
 pub use write::{write_csv, write_csv_table, write_xlsx};

@@ -18,7 +18,7 @@ const CODE_HEADERS: &[&str] = &["uCode", "code", "unit_code"];
 const NAME_HEADERS: &[&str] = &["uName", "name", "unit_name"];
 const TIME_HEADERS: &[&str] = &["Time", "year", "time"];
 
-fn csv_error(path: &Path, e: &csv::Error) -> Error {
+pub(crate) fn csv_error(path: &Path, e: &csv::Error) -> Error {
     match e.kind() {
         csv::ErrorKind::Io(_) => Error::Io {
             path: path.to_path_buf(),

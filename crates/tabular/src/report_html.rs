@@ -16,11 +16,6 @@ fn cell_text(c: &Cell) -> String {
     }
 }
 
-/// Text escaped for HTML.
-pub fn esc_text(s: &str) -> String {
-    esc(s)
-}
-
 /// A table with its name as caption; numbers right-aligned.
 pub fn table_html(t: &Table) -> String {
     let mut h = format!("<h2>{}</h2><table><tr>", esc(&t.name));

@@ -14,6 +14,7 @@ use kechuang_domain::{
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::read::csv_error;
 use crate::tables::{Cell, Table};
 
 /// Text encodings accepted for CSV files.
@@ -159,11 +160,7 @@ pub fn read_mapping(path: &Path) -> Result<HashMap<String, Field>> {
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let mut out = HashMap::new();
     for record in reader.records() {
-        let record = record.map_err(|e| Error::Csv {
-            path: path.to_path_buf(),
-            line: e.position().map_or(0, csv::Position::line),
-            message: e.to_string(),
-        })?;
+        let record = record.map_err(|e| csv_error(path, &e))?;
         let line = record.position().map_or(0, csv::Position::line);
         let (Some(column), Some(field)) = (record.get(0), record.get(1)) else {
             continue;
@@ -223,11 +220,7 @@ fn read_grid(
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| Error::Csv {
-            path: path.to_path_buf(),
-            line: e.position().map_or(0, csv::Position::line),
-            message: e.to_string(),
-        })?;
+        let record = record.map_err(|e| csv_error(path, &e))?;
         rows.push(record.iter().map(str::to_string).collect());
     }
     Ok((None, rows))
