@@ -114,6 +114,18 @@ pub fn run(args: &RegionArgs) -> Result<()> {
         ))
         .into());
     }
+    let extension = args
+        .out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if !matches!(extension.as_deref(), Some("xlsx" | "html" | "pdf")) {
+        return Err(InvalidInput(format!(
+            "--out {}: name a .xlsx workbook, a .html report or a .pdf report",
+            args.out.display()
+        ))
+        .into());
+    }
     let rules = Rules {
         min_count: args.min_count,
         dominance: args.dominance,
@@ -204,7 +216,6 @@ pub fn run(args: &RegionArgs) -> Result<()> {
         let suppressions = log.len();
         tables.push(Table { name: "抑制记录".into(), headers: ["表 table", "行 row", "列 column", "原因 reason"].map(String::from).to_vec(), rows: log });
         let rules_text = format!("披露控制 / disclosure control: 企业数少于 {} 或单一企业占比超过 {:.0}% 的单元格以 x 表示, 并作次级抑制; {suppressions} 个单元格被抑制。", rules.min_count, rules.dominance * 100.0);
-        let extension = args.out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         match extension.as_deref() {
             Some("html") | Some("pdf") => {
                 let page = report(year, records.len(), &rules_text, &by_district, &latest_index, &tables);

@@ -217,6 +217,9 @@ fn targets_and_an_explained_evaluation() {
         tmp.path(),
     );
     assert_eq!(o.status.code(), Some(1));
+    let o = kechuang(&["region", "--out", "regional.csv", "--db", db], tmp.path());
+    assert_eq!(o.status.code(), Some(1), "an output type it cannot write");
+    assert!(!tmp.path().join("regional.csv").exists());
 
     let o = kechuang(&["target", "--scheme", "nobel", "--db", db], tmp.path());
     assert_eq!(o.status.code(), Some(1));
