@@ -33,6 +33,9 @@ pub enum Error {
     /// The caller cancelled an import; nothing was written.
     #[error("import cancelled; nothing was written")]
     Cancelled,
+    /// Something with this name exists already.
+    #[error("{0} exists already")]
+    Exists(String),
     /// The location is neither a `postgres://` URL nor a usable SQLite path.
     #[error("store location '{0}': expected a postgres:// URL or a SQLite file path")]
     Location(String),

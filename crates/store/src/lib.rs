@@ -10,6 +10,8 @@
 //!   replaces the stored row and keeps the previous version in `survey_history`.
 //! - [`Store::load_year`] / [`Store::load_years`]: records for the engine.
 //! - [`Store::save_build`] / [`Store::results`]: index results stored for the pages to read.
+//! - Accounts, sessions, API tokens, banks' consents and the audit log of the web service
+//!   ([`Store::create_user`], [`Store::session`], [`Store::ranking`] …).
 #![warn(missing_docs)]
 
 mod error;
@@ -66,6 +68,9 @@ macro_rules! result_row {
         })
     }};
 }
+
+mod accounts;
+pub use accounts::{AuditEntry, Consent, NewUser, RankingQuery, RankingRow, Token, User};
 
 /// Who imported a file, and what it was.
 #[derive(Debug, Clone)]

@@ -107,6 +107,9 @@ both_backends!(
     enterprises_follow_the_latest_year,
     builds_and_results_are_stored,
     migration_columns_match_the_catalogue,
+    accounts_sessions_and_tokens,
+    consents_and_audit_log,
+    ranking_filters_sorts_and_pages,
 );
 
 #[test]

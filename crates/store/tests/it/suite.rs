@@ -244,3 +244,248 @@ pub async fn migration_columns_match_the_catalogue(store: &Store) {
         .expect("import");
     assert_eq!(store.load_year(2024).await.expect("load")[0], r);
 }
+
+pub async fn accounts_sessions_and_tokens(store: &Store) {
+    use kechuang_store::{Error, NewUser};
+    let new = NewUser {
+        name: "li".into(),
+        display_name: "李分析".into(),
+        password_hash: "$argon2id$fake".into(),
+        role: "analyst".into(),
+        scope: String::new(),
+    };
+    let id = store.create_user(&new).await.expect("create");
+    assert!(matches!(
+        store.create_user(&new).await,
+        Err(Error::Exists(_))
+    ));
+    let user = store
+        .user_by_name("li")
+        .await
+        .expect("read")
+        .expect("found");
+    assert_eq!(
+        (user.id, user.display_name.as_str(), user.disabled),
+        (id, "李分析", false)
+    );
+
+    store
+        .create_session("hash-1", id, "csrf-1", "2999-01-01T00:00:00Z")
+        .await
+        .expect("session");
+    store
+        .create_session("hash-old", id, "csrf-0", "2000-01-01T00:00:00Z")
+        .await
+        .expect("expired session");
+    let (who, csrf) = store.session("hash-1").await.expect("read").expect("live");
+    assert_eq!((who.name.as_str(), csrf.as_str()), ("li", "csrf-1"));
+    assert!(
+        store.session("hash-old").await.expect("read").is_none(),
+        "expired"
+    );
+    assert!(store.session("nope").await.expect("read").is_none());
+
+    let token = store
+        .create_token(id, "bank feed", "thash", "read")
+        .await
+        .expect("token");
+    assert_eq!(
+        store
+            .token("thash")
+            .await
+            .expect("read")
+            .map(|(u, s)| (u.name, s)),
+        Some(("li".into(), "read".into()))
+    );
+    assert!(
+        !store
+            .revoke_token(token, Some(id + 1))
+            .await
+            .expect("revoke"),
+        "not theirs"
+    );
+    assert!(store.revoke_token(token, Some(id)).await.expect("revoke"));
+    assert!(
+        store.token("thash").await.expect("read").is_none(),
+        "revoked"
+    );
+    assert!(
+        store.tokens(Some(id)).await.expect("list")[0]
+            .revoked_at
+            .is_some()
+    );
+
+    // Disabling ends sessions and stops tokens.
+    store
+        .create_token(id, "second", "thash2", "read,write")
+        .await
+        .expect("token");
+    assert!(store.set_disabled("li", true).await.expect("disable"));
+    assert!(store.session("hash-1").await.expect("read").is_none());
+    assert!(store.token("thash2").await.expect("read").is_none());
+    assert!(store.set_disabled("li", false).await.expect("enable"));
+    assert!(
+        store.session("hash-1").await.expect("read").is_none(),
+        "stays ended"
+    );
+    assert!(store.set_password("li", "$argon2id$new").await.expect("pw"));
+    assert!(!store.set_password("nobody", "x").await.expect("pw"));
+}
+
+pub async fn consents_and_audit_log(store: &Store) {
+    use kechuang_store::AuditEntry;
+    assert!(!store.has_consent("E1", "津农商").await.expect("read"));
+    store
+        .grant_consent("E1", "津农商", "e1-user")
+        .await
+        .expect("grant");
+    store
+        .grant_consent("E1", "津农商", "e1-user")
+        .await
+        .expect("grant twice is one");
+    store
+        .grant_consent("E2", "津农商", "admin")
+        .await
+        .expect("grant");
+    assert!(store.has_consent("E1", "津农商").await.expect("read"));
+    assert!(!store.has_consent("E1", "other bank").await.expect("read"));
+    assert_eq!(
+        store
+            .consents(None, Some("津农商"))
+            .await
+            .expect("list")
+            .len(),
+        2
+    );
+    assert!(
+        store
+            .revoke_consent("E1", "津农商", "e1-user")
+            .await
+            .expect("revoke")
+    );
+    assert!(
+        !store
+            .revoke_consent("E1", "津农商", "e1-user")
+            .await
+            .expect("again")
+    );
+    assert!(!store.has_consent("E1", "津农商").await.expect("read"));
+    let kept = store.consents(Some("E1"), None).await.expect("list");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].revoked_by.as_deref(), Some("e1-user"));
+
+    let entries: Vec<AuditEntry> = (0..1203)
+        .map(|i| AuditEntry {
+            at: format!("2026-11-27T00:{:02}:00Z", i % 60),
+            user_name: if i % 2 == 0 { "a" } else { "b" }.into(),
+            action: "login.failed".into(),
+            target: format!("u{}", i % 3),
+            remote: "127.0.0.1".into(),
+            outcome: "denied".into(),
+        })
+        .collect();
+    store.append_audit(&entries).await.expect("append");
+    let (total, page) = store.audit_log(Some("b"), 10, 0).await.expect("log");
+    assert_eq!((total, page.len()), (601, 10));
+    assert_eq!(page[0], entries[1201], "newest first");
+    let since = store
+        .count_audit_since("login.failed", "u0", "2026-11-27T00:50:00Z")
+        .await
+        .expect("count");
+    let expected = entries
+        .iter()
+        .filter(|e| e.target == "u0" && e.at.as_str() > "2026-11-27T00:50:00Z")
+        .count() as i64;
+    assert_eq!(since, expected);
+    assert!(expected > 0);
+}
+
+pub async fn ranking_filters_sorts_and_pages(store: &Store) {
+    let mut rows = Vec::new();
+    let mut records = Vec::new();
+    for (i, body) in [
+        "91120116MA05A0001",
+        "91120116MA05A0002",
+        "91120116MA05A0003",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut r = record(body, 2024, 100.0);
+        if i == 1 {
+            r.region_code = RegionCode::parse("120104").expect("region");
+            r.park = None;
+        }
+        rows.push(ResultRow {
+            credit_code: r.credit_code.as_str().to_string(),
+            year: 2024,
+            score: Some(50.0 + i as f64),
+            rank: Some(3 - i as i64),
+            scores: serde_json::json!({}),
+            values: serde_json::json!({}),
+            facts: serde_json::json!({}),
+        });
+        records.push(r);
+    }
+    store
+        .import(&meta("r.csv"), &records, &|_| true)
+        .await
+        .expect("import");
+    let build = NewBuild {
+        framework_id: "f".into(),
+        framework_version: "1".into(),
+        years: vec![2024],
+        user_name: "a".into(),
+        manifest: serde_json::json!({}),
+    };
+    let id = store.save_build(&build, &rows).await.expect("save");
+    let base = kechuang_store::RankingQuery {
+        build_id: id,
+        year: 2024,
+        sort: "rank".into(),
+        limit: 10,
+        ..Default::default()
+    };
+    let (total, page) = store.ranking(&base).await.expect("all");
+    assert_eq!(total, 3);
+    assert_eq!(page[0].rank, Some(1));
+    assert_eq!(page[0].credit_code, rows[2].credit_code);
+
+    let district = kechuang_store::RankingQuery {
+        areas: Some((vec!["120104".into()], vec![])),
+        ..base.clone()
+    };
+    let (total, page) = store.ranking(&district).await.expect("district");
+    assert_eq!(
+        (total, page[0].credit_code.as_str()),
+        (1, rows[1].credit_code.as_str())
+    );
+    let park = kechuang_store::RankingQuery {
+        areas: Some((vec![], vec!["滨海高新区".into()])),
+        sort: "score".into(),
+        descending: true,
+        limit: 1,
+        offset: 1,
+        ..base.clone()
+    };
+    let (total, page) = store.ranking(&park).await.expect("park");
+    assert_eq!((total, page.len()), (2, 1));
+    assert_eq!(page[0].score, Some(50.0));
+    let nothing = kechuang_store::RankingQuery {
+        credit_codes: Some(vec![]),
+        ..base.clone()
+    };
+    assert_eq!(store.ranking(&nothing).await.expect("none").0, 0);
+    let text = kechuang_store::RankingQuery {
+        text: Some("A0002".into()),
+        ..base.clone()
+    };
+    assert_eq!(store.ranking(&text).await.expect("text").0, 1);
+    assert_eq!(
+        store
+            .enterprise_area(&rows[1].credit_code)
+            .await
+            .expect("area"),
+        Some(("120104".into(), None))
+    );
+}
