@@ -62,6 +62,19 @@ pub enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
+    /// Serve the web UI and the REST API (`/api/v1`, documented at `/api/docs`).
+    #[command(
+        after_help = "Examples:\n  kechuang serve --db kechuang-data/kechuang.db --listen 127.0.0.1:8080\n  \
+        kechuang serve --config /etc/kechuang/server.toml\n  \
+        KECHUANG_DATABASE_URL=postgres://kechuang@db/kechuang kechuang serve --listen 0.0.0.0:8080\n\n\
+        Create the first administrator with `kechuang user add NAME --role admin` before logging in."
+    )]
+    Serve(ServeArgs),
+    /// Accounts of the web service.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Generate a demo region of Tianjin enterprises, import it, build its index and print a summary.
     #[command(
         after_help = "Examples:\n  kechuang demo\n  kechuang demo --enterprises 2000 --data-dir /tmp/kechuang --no-serve"
@@ -544,9 +557,59 @@ pub struct DemoArgs {
     /// Random seed (the same seed gives the same region).
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
-    /// Stop after indexing and the summary (the web UI is not served yet either way).
+    /// Stop after indexing and the summary instead of serving the web UI.
     #[arg(long)]
     pub no_serve: bool,
+    /// Where the web UI listens.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// A settings file (TOML: listen, database, session_hours, secure_cookies, max_upload_bytes,
+    /// max_failed_logins, lockout_minutes); the options below override it.
+    #[arg(long, env = "KECHUANG_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "KECHUANG_LISTEN")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// A SQLite file path or a postgres:// URL [default: kechuang-data/kechuang.db].
+    #[arg(long, env = "KECHUANG_DATABASE_URL")]
+    pub db: Option<String>,
+    /// Log as JSON lines (for a log collector) instead of text.
+    #[arg(long)]
+    pub json_logs: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from KECHUANG_PASSWORD or asked on the terminal.
+    #[command(after_help = "Examples:\n  kechuang user add admin --role admin\n  \
+        kechuang user add binhai --role district_officer --scope 120116,天津滨海高新技术产业开发区\n  \
+        kechuang user add bank1 --role bank --scope 津农商银行\n\n\
+        Roles: admin, analyst, district_officer (scope: region codes and park names), enterprise (scope: its\n\
+        credit code), bank (scope: the bank's name), public.")]
+    Add(UserAddArgs),
+    /// List accounts.
+    List(StoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Login name.
+    pub name: String,
+    /// Role.
+    #[arg(long)]
+    pub role: String,
+    /// Districts and parks, a credit code, or a bank, comma-separated.
+    #[arg(long, default_value = "")]
+    pub scope: String,
+    /// Name shown on pages.
+    #[arg(long)]
+    pub display_name: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -81,6 +81,15 @@ pub fn run(args: &DemoArgs) -> Result<()> {
     let store_args = StoreArgs {
         db: db.display().to_string(),
     };
+    // Refuse a busy port before minutes of generating and building.
+    if !args.no_serve {
+        std::net::TcpListener::bind(args.listen).with_context(|| {
+            format!(
+                "the demo serves on {}, which is in use: pass --listen 127.0.0.1:PORT, or --no-serve",
+                args.listen
+            )
+        })?;
+    }
     runtime()?.block_on(async {
         let store = Store::open(&store_args.db).await?;
         let options = read_options("auto", None, None)?;
@@ -151,12 +160,91 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         kechuang_talent::find_duplicates(&people).len()
     );
     println!("demo files: {}", dir.display());
-    if !args.no_serve {
-        println!(
-            "the web UI is not part of this version yet: browse the files above, or run `kechuang survey export` and `kechuang index build`"
-        );
+    if args.no_serve {
+        return Ok(());
     }
-    Ok(())
+    crate::serve::init_logs(false);
+    runtime()?.block_on(async {
+        let store = Store::open(&store_args.db).await?;
+        let logins = demo_accounts(&store, years[years.len() - 1]).await?;
+        println!("demo accounts (name / password / role):");
+        for (name, password, role) in &logins {
+            println!("  {name:<12} {password:<22} {role}");
+        }
+        let config = kechuang_server::Config {
+            listen: args.listen,
+            database: store_args.db.clone(),
+            ..kechuang_server::Config::default()
+        };
+        crate::serve::serve_store(std::sync::Arc::new(store), config).await
+    })
+}
+
+/// One account per role: the bureau's administrator and analyst, 滨海新区's officer, the best-ranked
+/// enterprise of 滨海新区, a bank holding the consents the survey recorded (up to 300), and the
+/// public. Passwords are printed: this is a demo.
+async fn demo_accounts(store: &Store, year: i32) -> Result<Vec<(String, String, String)>> {
+    let records = store.load_year(year).await?;
+    let binhai: Vec<&SurveyRecord> = records
+        .iter()
+        .filter(|r| r.region_code.as_str() == "120116")
+        .collect();
+    let build = store.builds().await?.into_iter().next();
+    let best = match &build {
+        Some(b) => {
+            let q = kechuang_store::RankingQuery {
+                build_id: b.id,
+                year,
+                region_code: Some("120116".into()),
+                sort: "rank".into(),
+                limit: 1,
+                ..Default::default()
+            };
+            store
+                .ranking(&q)
+                .await?
+                .1
+                .into_iter()
+                .next()
+                .map(|r| r.credit_code)
+        }
+        None => None,
+    };
+    let own = best
+        .or_else(|| binhai.first().map(|r| r.credit_code.to_string()))
+        .context("the demo region has no enterprise in 滨海新区")?;
+    let bank = "津创银行";
+    let accounts = [
+        ("admin", "admin", "", "系统管理员"),
+        ("analyst", "analyst", "", "科技局分析员"),
+        ("binhai", "district_officer", "120116", "滨海新区科技局"),
+        ("enterprise", "enterprise", own.as_str(), "企业用户"),
+        ("bank", "bank", bank, "津创银行 创新积分贷"),
+        ("public", "public", "", "公众"),
+    ];
+    let mut out = Vec::new();
+    for (name, role, scope, display) in accounts {
+        let password = format!("demo-{name}-2026");
+        kechuang_server::api::add_user(
+            store,
+            &kechuang_server::api::UserBody {
+                name: name.into(),
+                display_name: Some(display.into()),
+                password: password.clone(),
+                role: role.into(),
+                scope: scope.into(),
+            },
+        )
+        .await
+        .map_err(crate::serve::account_error)?;
+        out.push((name.to_string(), password, role.to_string()));
+    }
+    for r in records.iter().filter(|r| r.consent_bank).take(300) {
+        store
+            .grant_consent(r.credit_code.as_str(), bank, "demo")
+            .await?;
+    }
+    Ok(out)
 }
 
 /// Enterprises, mean index and certified high-tech enterprises per district, for the latest year.

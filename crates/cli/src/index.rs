@@ -36,6 +36,14 @@ pub fn invalid_tabular(e: kechuang_tabular::Error) -> anyhow::Error {
     }
 }
 
+/// A view that could not be gathered: missing data is the user's to fix (exit code 1).
+pub fn invalid_view(e: kechuang_server::views::ViewError) -> anyhow::Error {
+    match e {
+        kechuang_server::views::ViewError::Missing(m) => InvalidInput(m).into(),
+        kechuang_server::views::ViewError::Store(e) => anyhow::Error::new(e),
+    }
+}
+
 fn invalid_engine(source: &str, e: kechuang_engine::Error) -> anyhow::Error {
     InvalidInput(format!("{source}: {e}")).into()
 }

@@ -11,6 +11,7 @@ mod output;
 mod policy;
 mod portrait;
 mod region;
+mod serve;
 mod survey;
 mod talent;
 
@@ -77,6 +78,11 @@ fn run(cli: args::Cli) -> anyhow::Result<()> {
             args::BenchCommand::Uncertainty(a) => bench::uncertainty(&a),
             args::BenchCommand::Engine(a) => bench::engine(&a),
             args::BenchCommand::Import(a) => bench::import(&a),
+        },
+        args::Command::Serve(a) => serve::run(&a),
+        args::Command::User { command } => match command {
+            args::UserCommand::Add(a) => serve::add_user(&a),
+            args::UserCommand::List(a) => serve::list_users(&a),
         },
         args::Command::Demo(a) => demo::run(&a),
     }

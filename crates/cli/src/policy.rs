@@ -6,10 +6,12 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use kechuang_domain::{RegionCode, SurveyRecord, TechField};
 use kechuang_policy::{
-    Evaluation, History, Outcome, Panel, RuleSet, SHIPPED, evaluate as evaluate_one, shipped,
+    Evaluation, History, Outcome, RuleSet, SHIPPED, evaluate as evaluate_one, shipped,
 };
 use kechuang_store::Store;
 use kechuang_tabular::{Cell, Table, write_csv_table, write_xlsx};
+
+use kechuang_server::views::TargetRow;
 
 use crate::args::{EvaluateArgs, TargetArgs};
 use crate::index::InvalidInput;
@@ -45,23 +47,11 @@ pub fn list() -> Result<()> {
     Ok(())
 }
 
-/// The year's records plus three earlier years (what every shipped rule needs).
+/// The year's records plus three earlier years (see [`kechuang_server::views::panel`]).
 async fn panel(store: &Store, year: Option<i32>) -> Result<(i32, Vec<SurveyRecord>)> {
-    let years = store.years().await?;
-    let year = match year.or(years.last().copied()) {
-        Some(y) => y,
-        None => {
-            return Err(InvalidInput(
-                "the store holds no survey data: import some with `kechuang survey import`".into(),
-            )
-            .into());
-        }
-    };
-    let wanted: Vec<i32> = years
-        .into_iter()
-        .filter(|y| (year - 3..=year).contains(y))
-        .collect();
-    Ok((year, store.load_years(&wanted).await?))
+    kechuang_server::views::panel(store, year)
+        .await
+        .map_err(crate::index::invalid_view)
 }
 
 fn print_evaluation(e: &Evaluation, rules: &RuleSet) {
@@ -206,55 +196,45 @@ pub fn target(args: &TargetArgs) -> Result<()> {
     runtime()?.block_on(async {
         let store = Store::open(&args.store.db).await.with_context(|| format!("opening the store {}", args.store.db))?;
         let (year, records) = panel(&store, args.year).await?;
-        let by_code: HashMap<&str, &SurveyRecord> = records.iter().filter(|r| r.year == year).map(|r| (r.credit_code.as_str(), r)).collect();
-        let insufficient_count = std::sync::atomic::AtomicUsize::new(0);
-        let results = Panel::new(&records).evaluate_year_where(rules, year, args.near_miss, |e| {
-            if e.outcome == Outcome::InsufficientData {
-                insufficient_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            e.outcome == Outcome::Qualifies || (args.near_miss && e.near_miss())
-        });
-        let keep = |r: &SurveyRecord| {
+        let list = kechuang_server::views::target_list(rules, year, &records);
+        let keep = |r: &TargetRow| {
+            district.as_ref().is_none_or(|d| r.region_code == d.as_str())
+                && args.industry.as_deref().is_none_or(|i| r.industry_code.starts_with(&i.to_ascii_uppercase()))
+                && field.is_none_or(|f| r.tech_field.as_deref() == Some(f.zh()))
+        };
+        let listed: Vec<&TargetRow> = list.rows.iter().filter(|r| keep(r) && (args.near_miss || r.outcome == "qualifies")).collect();
+        let qualifies = listed.iter().filter(|r| r.outcome == "qualifies").count();
+        let evaluated = records.iter().filter(|r| r.year == year).filter(|r| {
             district.as_ref().is_none_or(|d| &r.region_code == d)
                 && args.industry.as_deref().is_none_or(|i| r.industry_code.as_str().starts_with(&i.to_ascii_uppercase()))
                 && field.is_none_or(|f| r.tech_field == Some(f))
-        };
-        let mut listed: Vec<(&Evaluation, &SurveyRecord)> = results
-            .iter()
-            .filter(|e| e.outcome == Outcome::Qualifies || (args.near_miss && e.near_miss()))
-            .filter_map(|e| by_code.get(e.credit_code.as_str()).map(|r| (e, *r)))
-            .filter(|(_, r)| keep(r))
-            .collect();
-        // Qualifying first, then near misses; within each, by score.
-        listed.sort_by(|a, b| (a.0.outcome != Outcome::Qualifies).cmp(&(b.0.outcome != Outcome::Qualifies)).then(b.0.score_mid().unwrap_or(0.0).total_cmp(&a.0.score_mid().unwrap_or(0.0))));
-        let qualifies = listed.iter().filter(|(e, _)| e.outcome == Outcome::Qualifies).count();
-        let evaluated = by_code.values().filter(|r| keep(r)).count();
-        let insufficient = insufficient_count.load(std::sync::atomic::Ordering::Relaxed);
+        }).count();
         println!(
-            "{} {} in {year}: {evaluated} enterprises evaluated, {qualifies} qualify{}, {insufficient} with insufficient data",
+            "{} {} in {year}: {evaluated} enterprises evaluated, {qualifies} qualify{}, {} with insufficient data",
             rules.spec.name,
             rules.spec.version,
-            if args.near_miss { format!(", {} nearly qualify", listed.len() - qualifies) } else { String::new() }
+            if args.near_miss { format!(", {} nearly qualify", listed.len() - qualifies) } else { String::new() },
+            list.insufficient
         );
-        for (e, r) in listed.iter().take(args.limit) {
-            let gaps: Vec<&str> = e.gaps.iter().map(|g| g.message.as_str()).collect();
+        let outcome_zh = |r: &TargetRow| if r.outcome == "qualifies" { Outcome::Qualifies.zh() } else { Outcome::DoesNotQualify.zh() };
+        for r in listed.iter().take(args.limit) {
             println!(
                 "  {:<4} {} {} {} {} {}{}",
-                e.outcome.zh(),
+                outcome_zh(r),
                 r.credit_code,
                 r.name,
-                r.region_code.district_name().unwrap_or(r.region_code.as_str()),
+                r.district,
                 r.industry_code,
-                e.score_mid().map(|s| format!("{s:.1}")).unwrap_or_default(),
-                if gaps.is_empty() { String::new() } else { format!("  → {}", gaps.join("; ")) }
+                r.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
+                if r.gaps.is_empty() { String::new() } else { format!("  → {}", r.gaps.join("; ")) }
             );
         }
         // Grouped as the source asks: by district, industry section and technology field.
         let mut groups: BTreeMap<(&str, String), usize> = BTreeMap::new();
-        for (_, r) in &listed {
-            *groups.entry(("district", r.region_code.district_name().unwrap_or(r.region_code.as_str()).to_string())).or_default() += 1;
-            *groups.entry(("industry", format!("{} {}", r.industry_code.section(), r.industry_code.section_name()))).or_default() += 1;
-            *groups.entry(("field", r.tech_field.map_or("—".to_string(), |f| f.zh().to_string()))).or_default() += 1;
+        for r in &listed {
+            *groups.entry(("district", r.district.clone())).or_default() += 1;
+            *groups.entry(("industry", r.industry_section.clone())).or_default() += 1;
+            *groups.entry(("field", r.tech_field.clone().unwrap_or_else(|| "—".into()))).or_default() += 1;
         }
         for kind in ["district", "industry", "field"] {
             let row: Vec<String> = groups.iter().filter(|((k, _), _)| *k == kind).map(|((_, g), n)| format!("{g} {n}")).collect();
@@ -266,18 +246,17 @@ pub fn target(args: &TargetArgs) -> Result<()> {
                 headers: ["统一社会信用代码", "企业名称", "区", "行业", "技术领域", "结论 outcome", "得分 score", "差距 gaps", "未满足 failed criteria"].map(String::from).to_vec(),
                 rows: listed
                     .iter()
-                    .map(|(e, r)| {
-                        let failed: Vec<&str> = e.criteria.iter().filter(|c| c.passed == Some(false)).map(|c| c.label).collect();
+                    .map(|r| {
                         vec![
-                            Cell::Text(r.credit_code.to_string()),
+                            Cell::Text(r.credit_code.clone()),
                             Cell::Text(r.name.clone()),
-                            Cell::Text(r.region_code.district_name().unwrap_or(r.region_code.as_str()).into()),
-                            Cell::Text(r.industry_code.to_string()),
-                            Cell::Text(r.tech_field.map_or(String::new(), |f| f.zh().into())),
-                            Cell::Text(e.outcome.zh().into()),
-                            Cell::from(e.score_mid()),
-                            Cell::Text(e.gaps.iter().map(|g| g.message.clone()).collect::<Vec<_>>().join("; ")),
-                            Cell::Text(failed.join("; ")),
+                            Cell::Text(r.district.clone()),
+                            Cell::Text(r.industry_code.clone()),
+                            Cell::Text(r.tech_field.clone().unwrap_or_default()),
+                            Cell::Text(outcome_zh(r).into()),
+                            Cell::from(r.score),
+                            Cell::Text(r.gaps.join("; ")),
+                            Cell::Text(r.failed.join("; ")),
                         ]
                     })
                     .collect(),

@@ -1,99 +1,14 @@
 //! `kechuang portrait`: gathers an enterprise's data from the store and renders its portrait.
 
 use anyhow::{Context, Result};
-use kechuang_domain::{Num, SurveyRecord};
-use kechuang_engine::Framework;
-use kechuang_policy::{History, RuleSet, SHIPPED, evaluate, shipped};
+use kechuang_policy::{SHIPPED, shipped};
 use kechuang_portrait::html::{Lang, render};
-use kechuang_portrait::{Portrait, PortraitInput, assemble};
+use kechuang_server::views::gather;
 use kechuang_store::Store;
 
 use crate::args::PortraitArgs;
 use crate::index::InvalidInput;
 use crate::runtime;
-
-fn framework_by_id(id: &str) -> Option<Framework> {
-    kechuang_enterprise::SHIPPED
-        .iter()
-        .filter_map(|(name, _)| kechuang_enterprise::shipped_framework(name))
-        .find(|f| f.id == id)
-}
-
-/// Reads everything a portrait needs from the store and assembles it (the latest build).
-pub async fn gather(
-    store: &Store,
-    code: &str,
-    year: Option<i32>,
-    rules: &[RuleSet],
-) -> Result<Portrait> {
-    let build = store
-        .builds()
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| InvalidInput("no index build is stored: run `kechuang index build --framework kechuang-enterprise` first".into()))?;
-    let years: Vec<i32> = build
-        .years
-        .split(',')
-        .filter_map(|y| y.parse().ok())
-        .collect();
-    let year = year
-        .or(years.iter().max().copied())
-        .context("the build has no years")?;
-    if !years.contains(&year) {
-        return Err(InvalidInput(format!(
-            "build {} covers {}, not {year}",
-            build.id, build.years
-        ))
-        .into());
-    }
-    let framework = framework_by_id(&build.framework_id).ok_or_else(|| {
-        InvalidInput(format!(
-            "build {} used framework '{}', which is not shipped with this version",
-            build.id, build.framework_id
-        ))
-    })?;
-    let Some(record) = store.record(code, year).await? else {
-        return Err(InvalidInput(format!("no survey record for {code} in {year}")).into());
-    };
-    let mine = store.enterprise_results(build.id, code).await?;
-    let trend = years
-        .iter()
-        .map(|y| (*y, mine.iter().find(|r| r.year == *y).and_then(|r| r.score)))
-        .collect();
-    let mut earlier: Vec<SurveyRecord> = Vec::new();
-    for back in 1..=3 {
-        if let Some(r) = store.record(code, year - back).await? {
-            earlier.push(r);
-        }
-    }
-    let earlier_refs: Vec<&SurveyRecord> = earlier.iter().collect();
-    let h = History {
-        current: &record,
-        earlier: &earlier_refs,
-    };
-    let evaluations = rules
-        .iter()
-        .map(|r| evaluate(r, &h, &Default::default(), true))
-        .collect();
-    let mut streak = 0;
-    let mut now = &record;
-    for p in &earlier {
-        match (now.get(Num::RdExpense), p.get(Num::RdExpense)) {
-            (Some(a), Some(b)) if a > b && p.year == now.year - 1 => streak += 1,
-            _ => break,
-        }
-        now = p;
-    }
-    Ok(assemble(&PortraitInput {
-        record: &record,
-        result: mine.iter().find(|r| r.year == year),
-        trend,
-        framework: &framework,
-        evaluations,
-        rd_streak: streak,
-    }))
-}
 
 pub fn run(args: &PortraitArgs) -> Result<()> {
     let lang = Lang::parse(&args.lang)
@@ -114,13 +29,9 @@ pub fn run(args: &PortraitArgs) -> Result<()> {
         let store = Store::open(&args.store.db)
             .await
             .with_context(|| format!("opening the store {}", args.store.db))?;
-        let portrait = gather(&store, &code, args.year, &rules).await?;
-        if args.format == "pdf" {
-            let out = args.out.as_deref().context("--out")?;
-            print_pdf(&render(&portrait, lang), out)?;
-            println!("wrote {}", out.display());
-            return Ok(());
-        }
+        let portrait = gather(&store, &code, args.year, &rules)
+            .await
+            .map_err(crate::index::invalid_view)?;
         if args.format == "pdf" {
             let out = args.out.as_deref().context("--out")?;
             print_pdf(&render(&portrait, lang), out)?;

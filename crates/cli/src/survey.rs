@@ -1,15 +1,16 @@
 //! `kechuang survey template|import|export`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use kechuang_domain::{Field, ParseContext, Severity, SurveyRecord, Text, cross_year};
+use kechuang_domain::ParseContext;
+use kechuang_server::intake::{IntakeError, Validated};
 use kechuang_store::{BatchMeta, ImportSummary, Store};
 use kechuang_tabular::survey::{
-    Encoding, LocatedIssue, SurveyFile, SurveyReadOptions, count, current_year, read_mapping,
-    read_survey, records_table, report_table,
+    Encoding, LocatedIssue, SurveyReadOptions, current_year, read_mapping, records_table,
+    report_table,
 };
 use kechuang_tabular::{write_csv_table, write_template, write_xlsx};
 
@@ -22,23 +23,6 @@ pub fn template(args: &TemplateArgs) -> Result<()> {
     write_template(&args.out).map_err(invalid_tabular)?;
     println!("wrote {}", args.out.display());
     Ok(())
-}
-
-/// Files read and validated, with the issues that the store adds (cross-year checks against stored
-/// years, duplicates across files).
-pub struct Validated {
-    pub files: Vec<(PathBuf, SurveyFile)>,
-    pub issues: Vec<LocatedIssue>,
-}
-
-impl Validated {
-    pub fn errors(&self) -> usize {
-        count(&self.issues, Severity::Error)
-    }
-
-    pub fn warnings(&self) -> usize {
-        count(&self.issues, Severity::Warning)
-    }
 }
 
 pub fn read_options(
@@ -65,96 +49,6 @@ pub fn read_options(
     })
 }
 
-/// Reads and validates every file, then checks each record against the same enterprise's stored
-/// previous year and for the same enterprise and year in two files.
-pub async fn validate(
-    store: &Store,
-    files: &[PathBuf],
-    options: &SurveyReadOptions,
-) -> Result<Validated> {
-    let mut read = Vec::new();
-    let mut issues = Vec::new();
-    for f in files {
-        let file = read_survey(f, options).map_err(invalid_tabular)?;
-        issues.extend(file.issues.iter().cloned());
-        read.push((f.clone(), file));
-    }
-    let mut seen: HashMap<(String, i32), PathBuf> = HashMap::new();
-    let mut years: HashSet<i32> = HashSet::new();
-    for (path, file) in &read {
-        for r in &file.records {
-            years.insert(r.year);
-            if let Some(first) = seen.insert((r.credit_code.to_string(), r.year), path.clone())
-                && first != *path
-            {
-                issues.push(located(
-                    path,
-                    r,
-                    "duplicate_record",
-                    Severity::Error,
-                    format!(
-                        "the same enterprise and year is also in {}",
-                        first.display()
-                    ),
-                ));
-            }
-        }
-    }
-    // The previous year may already be stored: check jumps against it.
-    for &y in &years {
-        if years.contains(&(y - 1)) {
-            continue; // checked within the files
-        }
-        let previous: HashMap<String, SurveyRecord> = store
-            .load_year(y - 1)
-            .await?
-            .into_iter()
-            .map(|r| (r.credit_code.to_string(), r))
-            .collect();
-        if previous.is_empty() {
-            continue;
-        }
-        for (path, file) in &read {
-            for r in file.records.iter().filter(|r| r.year == y) {
-                if let Some(p) = previous.get(r.credit_code.as_str()) {
-                    for i in cross_year(p, r) {
-                        issues.push(located(
-                            path,
-                            r,
-                            i.rule,
-                            i.severity,
-                            format!("{} (stored {})", i.message, y - 1),
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    Ok(Validated {
-        files: read,
-        issues,
-    })
-}
-
-fn located(
-    path: &Path,
-    r: &SurveyRecord,
-    rule: &str,
-    severity: Severity,
-    message: String,
-) -> LocatedIssue {
-    LocatedIssue {
-        file: path.to_path_buf(),
-        sheet: None,
-        row: 0,
-        column: Field::Text(Text::CreditCode).zh().into(),
-        value: format!("{} {}", r.credit_code, r.year),
-        rule: rule.into(),
-        severity,
-        message,
-    }
-}
-
 pub fn write_report(issues: &[LocatedIssue], path: &Path) -> Result<()> {
     let table = report_table(issues);
     if path
@@ -166,6 +60,21 @@ pub fn write_report(issues: &[LocatedIssue], path: &Path) -> Result<()> {
         write_csv_table(&table, path, true)?;
     }
     Ok(())
+}
+
+/// Reads and validates the files (see [`kechuang_server::intake::validate`]); a file that cannot be
+/// read is the user's to fix (exit code 1).
+pub async fn validate(
+    store: &Store,
+    files: &[PathBuf],
+    options: &SurveyReadOptions,
+) -> Result<Validated> {
+    kechuang_server::intake::validate(store, files, options)
+        .await
+        .map_err(|e| match e {
+            IntakeError::File(e) => invalid_tabular(e),
+            IntakeError::Store(e) => e.into(),
+        })
 }
 
 /// Imports validated files, one batch and one transaction each, with a progress bar.

@@ -535,6 +535,34 @@ impl Store {
         })
     }
 
+    /// Every enterprise's score in a build and year (for distributions and trends).
+    pub async fn scores(&self, build_id: i64, year: i32) -> Result<Vec<(String, Option<f64>)>> {
+        with_pool!(self, pool => {
+            let rows = sqlx::query("SELECT credit_code, score FROM index_results WHERE build_id = $1 AND year = $2")
+                .bind(build_id)
+                .bind(year)
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+        })
+    }
+
+    /// Whether the database answers (readiness).
+    pub async fn ping(&self) -> Result<()> {
+        with_pool!(self, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+            Ok(())
+        })
+    }
+
+    /// The id of the latest import batch (0 when none): a cheap key for caches of survey data.
+    pub async fn latest_batch(&self) -> Result<i64> {
+        with_pool!(self, pool => {
+            let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM import_batches").fetch_one(pool).await?;
+            Ok(row.try_get::<i64, _>(0)?)
+        })
+    }
+
     /// A page of a build's ranking table, with the number of rows matching the filters.
     pub async fn ranking(&self, q: &RankingQuery) -> Result<(i64, Vec<RankingRow>)> {
         let mut conditions = vec!["r.build_id = $1".to_string(), "r.year = $2".to_string()];

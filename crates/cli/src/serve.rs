@@ -1,0 +1,149 @@
+//! `kechuang serve` and `kechuang user`: the web service and its accounts.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use kechuang_server::Config;
+use kechuang_server::api::{UserBody, add_user as create};
+use kechuang_server::error::ApiError;
+use kechuang_store::Store;
+
+use crate::args::{ServeArgs, StoreArgs, UserAddArgs};
+use crate::index::InvalidInput;
+use crate::runtime;
+
+/// Structured logs on stderr: text for a terminal, JSON lines for a collector.
+pub fn init_logs(json: bool) {
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::INFO)
+        .with_target(false);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// The settings: the file's, then the command line and environment over them.
+fn config(args: &ServeArgs) -> Result<Config> {
+    let mut c = match &args.config {
+        Some(path) => Config::from_file(path).map_err(|e| InvalidInput(e.to_string()))?,
+        None => Config {
+            database: "kechuang-data/kechuang.db".into(),
+            ..Config::default()
+        },
+    };
+    if let Some(l) = args.listen {
+        c.listen = l;
+    }
+    if let Some(db) = &args.db {
+        c.database = db.clone();
+    }
+    Ok(c)
+}
+
+/// Serves on an open store until Ctrl-C or SIGTERM, printing the address.
+pub async fn serve_store(store: Arc<Store>, config: Config) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    println!(
+        "kechuang is serving http://{address}/ (API docs: http://{address}/api/docs); Ctrl-C stops it"
+    );
+    kechuang_server::serve(listener, store, config, kechuang_server::shutdown_signal()).await?;
+    println!("stopped");
+    Ok(())
+}
+
+pub fn run(args: &ServeArgs) -> Result<()> {
+    init_logs(args.json_logs);
+    let config = config(args)?;
+    runtime()?.block_on(async {
+        let store = Store::open(&config.database)
+            .await
+            .with_context(|| format!("opening the store {}", config.database))?;
+        if store.users().await?.is_empty() {
+            eprintln!(
+                "note: there are no accounts yet; create an administrator with `kechuang user add NAME --role admin --db {}`",
+                config.database
+            );
+        }
+        serve_store(Arc::new(store), config).await
+    })
+}
+
+fn password() -> Result<String> {
+    if let Ok(p) = std::env::var("KECHUANG_PASSWORD") {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    eprint!("password (at least 10 characters; shown as you type): ");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// Maps the service's refusal of an account to a user error (exit 1).
+pub fn account_error(e: ApiError) -> anyhow::Error {
+    match e {
+        ApiError::BadRequest(m) | ApiError::Conflict(m) => InvalidInput(m).into(),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+pub fn add_user(args: &UserAddArgs) -> Result<()> {
+    let password = password()?;
+    runtime()?.block_on(async {
+        let store = Store::open(&args.store.db)
+            .await
+            .with_context(|| format!("opening the store {}", args.store.db))?;
+        let id = create(
+            &store,
+            &UserBody {
+                name: args.name.clone(),
+                display_name: args.display_name.clone(),
+                password,
+                role: args.role.clone(),
+                scope: args.scope.clone(),
+            },
+        )
+        .await
+        .map_err(account_error)?;
+        store
+            .append_audit(&[kechuang_server::audit::entry(
+                "cli",
+                "user.create",
+                &format!("{} ({})", args.name, args.role),
+                "local",
+                "ok",
+            )])
+            .await?;
+        println!("created user {} (id {id}, role {})", args.name, args.role);
+        Ok(())
+    })
+}
+
+pub fn list_users(args: &StoreArgs) -> Result<()> {
+    runtime()?.block_on(async {
+        let store = Store::open(&args.db)
+            .await
+            .with_context(|| format!("opening the store {}", args.db))?;
+        for u in store.users().await? {
+            println!(
+                "{:<20} {:<18} {:<40} {}",
+                u.name,
+                u.role,
+                u.scope,
+                if u.disabled { "disabled" } else { "" }
+            );
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,1516 @@
+//! The REST API under `/api/v1` (documented in `openapi.json`), and the operations the pages share
+//! with it: login, enterprise access, lists, uploads, rebuilds.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, extract::rejection::JsonRejection};
+use kechuang_domain::Severity;
+use kechuang_portrait::Portrait;
+use kechuang_store::{BatchMeta, NewUser, RankingQuery, RankingRow};
+use kechuang_tabular::survey::{Encoding, SurveyReadOptions, current_year};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::access::{Capability, EnterpriseFacts, ListScope, Principal, Role, TokenScope};
+use crate::auth;
+use crate::error::{ApiError, ApiResult};
+use crate::views::{self, TargetList, ViewError};
+use crate::{Ctx, Shared};
+
+/// The API's routes.
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/readyz", get(ready))
+        .route("/api/v1/openapi.json", get(crate::openapi::document))
+        .route("/api/docs", get(crate::openapi::page))
+        .route("/api/v1/session", post(login).delete(logout))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/enterprises", get(list_enterprises))
+        .route("/api/v1/enterprises/export", get(export_enterprises))
+        .route("/api/v1/enterprises/{code}", get(enterprise_record))
+        .route("/api/v1/enterprises/{code}/portrait", get(portrait))
+        .route("/api/v1/schemes", get(schemes))
+        .route("/api/v1/schemes/{id}/targets", get(targets))
+        .route("/api/v1/regions", get(regions))
+        .route("/api/v1/imports", get(imports).post(upload))
+        .route("/api/v1/builds", get(builds).post(rebuild))
+        .route("/api/v1/consents", get(consents).post(grant).delete(revoke))
+        .route("/api/v1/tokens", get(tokens).post(create_token))
+        .route("/api/v1/tokens/{id}", delete(revoke_token))
+        .route("/api/v1/admin/users", get(users).post(create_user))
+        .route("/api/v1/admin/users/{name}", post(update_user))
+        .route("/api/v1/admin/audit", get(audit_log))
+}
+
+fn view_error(e: ViewError) -> ApiError {
+    match e {
+        ViewError::Missing(m) => ApiError::NotFound(m),
+        ViewError::Store(e) => e.into(),
+    }
+}
+
+fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
+    body.map(|Json(v)| v)
+        .map_err(|e| ApiError::BadRequest(e.body_text()))
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
+}
+
+async fn ready(State(state): State<Shared>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => Json(json!({"status": "ready", "database": state.store.kind()})).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness: database");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+// --- sessions -------------------------------------------------------------------------------------
+
+/// A login request.
+#[derive(Debug, Deserialize)]
+pub struct Login {
+    /// Login name.
+    pub name: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A new session: the secret for the cookie and the CSRF token for the pages.
+pub struct NewSession {
+    /// The account.
+    pub user: kechuang_store::User,
+    /// The cookie's value.
+    pub secret: String,
+    /// The CSRF token.
+    pub csrf: String,
+}
+
+fn stamp(t: chrono::DateTime<chrono::Utc>, millis: bool) -> String {
+    t.to_rfc3339_opts(
+        if millis {
+            chrono::SecondsFormat::Millis
+        } else {
+            chrono::SecondsFormat::Secs
+        },
+        true,
+    )
+}
+
+/// Checks a password (throttled per account across instances) and opens a session.
+pub async fn open_session(state: &Shared, login: &Login, remote: &str) -> ApiResult<NewSession> {
+    let since = stamp(
+        chrono::Utc::now() - chrono::Duration::minutes(state.config.lockout_minutes),
+        true,
+    );
+    let failures = state
+        .store
+        .count_audit_since("login.failed", &login.name, &since)
+        .await?;
+    if failures >= state.config.max_failed_logins {
+        state
+            .store
+            .append_audit(&[crate::audit::entry(
+                "-",
+                "login.throttled",
+                &login.name,
+                remote,
+                "denied",
+            )])
+            .await?;
+        return Err(ApiError::Throttled(state.config.lockout_minutes));
+    }
+    let user = state.store.user_by_name(&login.name).await?;
+    // A missing account costs a hash too, so timing does not tell which names exist.
+    let ok = match &user {
+        Some(u) => !u.disabled && auth::verify_password(&login.password, &u.password_hash),
+        None => {
+            let _ = auth::verify_password(&login.password, DUMMY_HASH);
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        state
+            .store
+            .append_audit(&[crate::audit::entry(
+                "-",
+                "login.failed",
+                &login.name,
+                remote,
+                "denied",
+            )])
+            .await?;
+        return Err(ApiError::Unauthenticated);
+    };
+    let secret = auth::secret()?;
+    let csrf = auth::secret()?;
+    let expires = stamp(
+        chrono::Utc::now() + chrono::Duration::hours(state.config.session_hours),
+        false,
+    );
+    state
+        .store
+        .create_session(&auth::digest(&secret), user.id, &csrf, &expires)
+        .await?;
+    state
+        .auditor
+        .record(&user.name, "login", &user.name, remote, "ok")
+        .await;
+    Ok(NewSession { user, secret, csrf })
+}
+
+/// An argon2id hash of a random password, checked when the account does not exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Xk0m1Hq2O0Ld7l9QfWIXxP1ZQhRS8o2bJ2Kx4v6b9Zg";
+
+/// The `Set-Cookie` value for a session (empty secret and `Max-Age=0` to end it).
+pub fn session_cookie(state: &Shared, secret: &str) -> String {
+    let max_age = if secret.is_empty() {
+        0
+    } else {
+        state.config.session_hours * 3600
+    };
+    format!(
+        "{}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+        auth::SESSION_COOKIE,
+        if state.config.cookies_secure() {
+            "; Secure"
+        } else {
+            ""
+        }
+    )
+}
+
+fn user_json(user_name: &str, display: &str, role: &str, scope: &str) -> Value {
+    json!({"name": user_name, "display_name": display, "role": role, "scope": scope})
+}
+
+async fn login(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    body: Result<Json<Login>, JsonRejection>,
+) -> ApiResult<Response> {
+    let login = json_body(body)?;
+    let s = open_session(&state, &login, &ctx.remote).await?;
+    let mut response = Json(json!({
+        "user": user_json(&s.user.name, &s.user.display_name, &s.user.role, &s.user.scope),
+        "csrf_token": s.csrf,
+    }))
+    .into_response();
+    set_cookie(&mut response, &session_cookie(&state, &s.secret))?;
+    Ok(response)
+}
+
+/// Adds a `Set-Cookie` header.
+pub fn set_cookie(response: &mut Response, value: &str) -> ApiResult<()> {
+    let v = HeaderValue::from_str(value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    response.headers_mut().append(header::SET_COOKIE, v);
+    Ok(())
+}
+
+/// Ends the request's session, if it came with one.
+pub async fn close_session(state: &Shared, ctx: &Ctx, headers: &HeaderMap) -> ApiResult<()> {
+    if let Some(secret) = auth::cookie(headers, auth::SESSION_COOKIE) {
+        state.store.end_session(&auth::digest(secret)).await?;
+        if let Some(p) = &ctx.principal {
+            state
+                .auditor
+                .record(&p.name, "logout", &p.name, &ctx.remote, "ok")
+                .await;
+        }
+    }
+    Ok(())
+}
+
+async fn logout(State(state): State<Shared>, ctx: Ctx, headers: HeaderMap) -> ApiResult<Response> {
+    ctx.user()?;
+    close_session(&state, &ctx, &headers).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    set_cookie(&mut response, &session_cookie(&state, ""))?;
+    Ok(response)
+}
+
+async fn me(ctx: Ctx) -> ApiResult<Json<Value>> {
+    let p = ctx.user()?;
+    let csrf = match &p.credential {
+        crate::access::Credential::Session { csrf } => Some(csrf.clone()),
+        crate::access::Credential::Token { .. } => None,
+    };
+    Ok(Json(json!({
+        "user": user_json(&p.name, &p.display_name, p.role.as_str(), &p.scope.join(",")),
+        "csrf_token": csrf,
+    })))
+}
+
+// --- enterprises ----------------------------------------------------------------------------------
+
+/// Decides whether the request may read this enterprise, auditing the attempt; 403 if not.
+pub async fn guard_enterprise<'c>(
+    state: &Shared,
+    ctx: &'c Ctx,
+    code: &str,
+    action: &str,
+) -> ApiResult<&'c Principal> {
+    let p = ctx.user()?;
+    let area = state.store.enterprise_area(code).await?;
+    let bank_consent = match p.bank() {
+        Some(bank) => state.store.has_consent(code, bank).await?,
+        None => false,
+    };
+    let facts = EnterpriseFacts {
+        credit_code: code,
+        area: area.as_ref().map(|(r, park)| (r.as_str(), park.as_deref())),
+        bank_consent,
+    };
+    if !p.may_read(&facts) {
+        state
+            .auditor
+            .record(&p.name, action, code, &ctx.remote, "denied")
+            .await;
+        return Err(ApiError::Forbidden(format!(
+            "enterprise {code} is outside what your account may read"
+        )));
+    }
+    if area.is_none() {
+        return Err(ApiError::NotFound(format!("no survey data for {code}")));
+    }
+    state
+        .auditor
+        .record(&p.name, action, code, &ctx.remote, "ok")
+        .await;
+    Ok(p)
+}
+
+/// Filters, order and page of an enterprise list (API and pages).
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct ListParams {
+    /// Year (latest of the build by default).
+    pub year: Option<i32>,
+    /// District: region code or name.
+    pub district: Option<String>,
+    /// Industry code prefix.
+    pub industry: Option<String>,
+    /// High-tech field code.
+    pub field: Option<String>,
+    /// Incubation stage.
+    pub stage: Option<String>,
+    /// Text in the name or code.
+    pub q: Option<String>,
+    /// `rank`, `score`, `name`, `credit_code`.
+    pub sort: Option<String>,
+    /// `asc` or `desc`.
+    pub order: Option<String>,
+    /// 1-based page.
+    pub page: Option<i64>,
+    /// Rows per page (at most 500).
+    pub per_page: Option<i64>,
+}
+
+/// A page of the ranking.
+#[derive(Debug, Serialize)]
+pub struct ListPage {
+    /// The build.
+    pub build_id: i64,
+    /// The year.
+    pub year: i32,
+    /// Rows matching.
+    pub total: i64,
+    /// Page.
+    pub page: i64,
+    /// Page size.
+    pub per_page: i64,
+    /// Rows.
+    pub items: Vec<RankingRow>,
+}
+
+fn nonempty(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+/// The principal's list scope as store filters.
+async fn scope_filters(state: &Shared, p: &Principal, q: &mut RankingQuery) -> ApiResult<()> {
+    match p.list_scope() {
+        ListScope::All => {}
+        ListScope::Areas(regions, parks) => q.areas = Some((regions, parks)),
+        ListScope::Own(code) => q.credit_codes = Some(vec![code]),
+        ListScope::Consented(bank) => {
+            let live: Vec<String> = state
+                .store
+                .consents(None, Some(&bank))
+                .await?
+                .into_iter()
+                .filter(|c| c.revoked_at.is_none())
+                .map(|c| c.credit_code)
+                .collect();
+            q.credit_codes = Some(live);
+        }
+        ListScope::Nothing => q.credit_codes = Some(Vec::new()),
+    }
+    Ok(())
+}
+
+/// The latest build and the year to show (the build's latest unless asked).
+pub async fn build_and_year(
+    state: &Shared,
+    year: Option<i32>,
+) -> ApiResult<(kechuang_store::BuildInfo, i32)> {
+    let build = state
+        .store
+        .builds()
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::NotFound("no index build is stored yet".into()))?;
+    let years: Vec<i32> = build
+        .years
+        .split(',')
+        .filter_map(|y| y.parse().ok())
+        .collect();
+    let year = match year {
+        Some(y) if years.contains(&y) => y,
+        Some(y) => {
+            return Err(ApiError::NotFound(format!(
+                "build {} covers {}, not {y}",
+                build.id, build.years
+            )));
+        }
+        None => *years
+            .iter()
+            .max()
+            .ok_or_else(|| ApiError::NotFound("the build has no years".into()))?,
+    };
+    Ok((build, year))
+}
+
+/// A page of the ranking as the principal may see it.
+pub async fn ranking(state: &Shared, ctx: &Ctx, params: &ListParams) -> ApiResult<ListPage> {
+    let p = ctx.require(Capability::ListEnterprises)?;
+    let (build, year) = build_and_year(state, params.year).await?;
+    let per_page = params.per_page.unwrap_or(50).clamp(1, 500);
+    let page = params.page.unwrap_or(1).max(1);
+    let district = match nonempty(&params.district) {
+        Some(d) => Some(
+            kechuang_domain::RegionCode::parse_name_or_code(&d)
+                .map_err(|e| ApiError::BadRequest(format!("district: {e}")))?
+                .as_str()
+                .to_string(),
+        ),
+        None => None,
+    };
+    let mut q = RankingQuery {
+        build_id: build.id,
+        year,
+        region_code: district,
+        industry: nonempty(&params.industry).map(|s| s.to_ascii_uppercase()),
+        tech_field: nonempty(&params.field),
+        stage: nonempty(&params.stage),
+        text: nonempty(&params.q),
+        sort: params.sort.clone().unwrap_or_else(|| "rank".into()),
+        descending: params.order.as_deref() == Some("desc"),
+        limit: per_page,
+        offset: (page - 1) * per_page,
+        ..Default::default()
+    };
+    scope_filters(state, p, &mut q).await?;
+    let (total, items) = state.store.ranking(&q).await?;
+    state
+        .auditor
+        .record(
+            &p.name,
+            "enterprises.list",
+            &format!("build {} year {year} page {page}", build.id),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    Ok(ListPage {
+        build_id: build.id,
+        year,
+        total,
+        page,
+        per_page,
+        items,
+    })
+}
+
+async fn list_enterprises(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(params): Query<ListParams>,
+) -> ApiResult<Json<ListPage>> {
+    Ok(Json(ranking(&state, &ctx, &params).await?))
+}
+
+/// CSV of the whole filtered ranking (UTF-8 with BOM, so Excel reads the Chinese).
+pub async fn export_csv(state: &Shared, ctx: &Ctx, params: &ListParams) -> ApiResult<Response> {
+    let mut params = params.clone();
+    params.per_page = Some(500);
+    let mut out = String::from(
+        "\u{feff}rank,credit_code,name,region_code,park,industry_code,tech_field,incubation_stage,score\n",
+    );
+    let mut page = 1;
+    loop {
+        params.page = Some(page);
+        let list = ranking(state, ctx, &params).await?;
+        for r in &list.items {
+            let cells = [
+                r.rank.map(|v| v.to_string()).unwrap_or_default(),
+                r.credit_code.clone(),
+                r.name.clone(),
+                r.region_code.clone(),
+                r.park.clone().unwrap_or_default(),
+                r.industry_code.clone(),
+                r.tech_field.clone().unwrap_or_default(),
+                r.incubation_stage.clone().unwrap_or_default(),
+                r.score.map(|v| format!("{v:.3}")).unwrap_or_default(),
+            ];
+            let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+            out.push_str(&line.join(","));
+            out.push('\n');
+        }
+        if page * list.per_page >= list.total {
+            break;
+        }
+        page += 1;
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"ranking.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+/// Quotes a CSV cell when needed, and defuses spreadsheet formulas.
+fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+async fn export_enterprises(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(params): Query<ListParams>,
+) -> ApiResult<Response> {
+    export_csv(&state, &ctx, &params).await
+}
+
+/// `?year=`.
+#[derive(Debug, Default, Deserialize)]
+pub struct YearParam {
+    /// Year.
+    pub year: Option<i32>,
+}
+
+async fn enterprise_record(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(params): Query<YearParam>,
+) -> ApiResult<Json<Value>> {
+    let code = code.trim().to_ascii_uppercase();
+    guard_enterprise(&state, &ctx, &code, "record.read").await?;
+    let years = state.store.years().await?;
+    let mut found = Vec::new();
+    for y in years.iter().rev() {
+        if params.year.is_some_and(|want| want != *y) {
+            continue;
+        }
+        if let Some(r) = state.store.record(&code, *y).await? {
+            found.push(r);
+        }
+    }
+    if found.is_empty() {
+        return Err(ApiError::NotFound(format!("no survey record for {code}")));
+    }
+    Ok(Json(json!({"credit_code": code, "records": found})))
+}
+
+/// The portrait, if the principal may read it (audited).
+pub async fn portrait_of(
+    state: &Shared,
+    ctx: &Ctx,
+    code: &str,
+    year: Option<i32>,
+) -> ApiResult<Portrait> {
+    guard_enterprise(state, ctx, code, "portrait.read").await?;
+    views::gather(&state.store, code, year, &state.rules)
+        .await
+        .map_err(view_error)
+}
+
+async fn portrait(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(params): Query<YearParam>,
+) -> ApiResult<Json<Portrait>> {
+    let code = code.trim().to_ascii_uppercase();
+    Ok(Json(portrait_of(&state, &ctx, &code, params.year).await?))
+}
+
+// --- schemes and targets --------------------------------------------------------------------------
+
+async fn schemes(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+    ctx.user()?;
+    let list: Vec<Value> = state
+        .rules
+        .iter()
+        .map(|r| {
+            json!({"id": r.spec.id, "name": r.spec.name, "name_en": r.spec.name_en,
+                   "version": r.spec.version, "effective_from": r.spec.effective_from.to_string(), "source": r.spec.source})
+        })
+        .collect();
+    Ok(Json(json!({"schemes": list})))
+}
+
+/// Target list filters.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct TargetParams {
+    /// Year (latest stored by default).
+    pub year: Option<i32>,
+    /// `qualifies` or `near_miss` only.
+    pub outcome: Option<String>,
+    /// District: region code or name.
+    pub district: Option<String>,
+    /// Industry code prefix.
+    pub industry: Option<String>,
+    /// 1-based page.
+    pub page: Option<i64>,
+    /// Rows per page (at most 500).
+    pub per_page: Option<i64>,
+}
+
+/// A page of a target list.
+#[derive(Debug, Serialize)]
+pub struct TargetPage {
+    /// Scheme id.
+    pub scheme: String,
+    /// Scheme name.
+    pub name: String,
+    /// Rule version.
+    pub version: String,
+    /// Year.
+    pub year: i32,
+    /// Qualifying enterprises in scope.
+    pub qualifies: usize,
+    /// Near misses in scope.
+    pub near_miss: usize,
+    /// Rows matching.
+    pub total: usize,
+    /// Page.
+    pub page: i64,
+    /// Rows.
+    pub items: Vec<views::TargetRow>,
+}
+
+/// A scheme's target list as the principal may see it (computed once per scheme, year and import).
+pub async fn target_page(
+    state: &Shared,
+    ctx: &Ctx,
+    scheme: &str,
+    params: &TargetParams,
+) -> ApiResult<TargetPage> {
+    let p = ctx.require(Capability::Targets)?;
+    let rules = state
+        .rules
+        .iter()
+        .find(|r| r.spec.id == scheme)
+        .ok_or_else(|| ApiError::NotFound(format!("no scheme '{scheme}'")))?
+        .clone();
+    let batch = state.store.latest_batch().await?;
+    let key = format!("targets/{scheme}/{:?}/{batch}", params.year);
+    let store = state.store.clone();
+    let year = params.year;
+    let list: Arc<TargetList> = state
+        .cached(key, || async move {
+            let (year, records) = views::panel(&store, year).await.map_err(view_error)?;
+            tokio::task::spawn_blocking(move || views::target_list(&rules, year, &records))
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .await?;
+    let district = match nonempty(&params.district) {
+        Some(d) => Some(
+            kechuang_domain::RegionCode::parse_name_or_code(&d)
+                .map_err(|e| ApiError::BadRequest(format!("district: {e}")))?
+                .as_str()
+                .to_string(),
+        ),
+        None => None,
+    };
+    let industry = nonempty(&params.industry).map(|s| s.to_ascii_uppercase());
+    let scope = p.list_scope();
+    let in_scope = |r: &views::TargetRow| match &scope {
+        ListScope::All => true,
+        ListScope::Areas(regions, parks) => {
+            regions.contains(&r.region_code) || r.park.as_ref().is_some_and(|x| parks.contains(x))
+        }
+        _ => false,
+    };
+    let rows: Vec<&views::TargetRow> = list
+        .rows
+        .iter()
+        .filter(|r| in_scope(r))
+        .filter(|r| district.as_ref().is_none_or(|d| &r.region_code == d))
+        .filter(|r| {
+            industry
+                .as_ref()
+                .is_none_or(|i| r.industry_code.starts_with(i.as_str()))
+        })
+        .collect();
+    let qualifies = rows.iter().filter(|r| r.outcome == "qualifies").count();
+    let near_miss = rows.len() - qualifies;
+    let wanted: Vec<&views::TargetRow> = rows
+        .into_iter()
+        .filter(|r| {
+            params
+                .outcome
+                .as_deref()
+                .is_none_or(|o| o.is_empty() || r.outcome == o)
+        })
+        .collect();
+    let per_page = params.per_page.unwrap_or(50).clamp(1, 500);
+    let page = params.page.unwrap_or(1).max(1);
+    let items = wanted
+        .iter()
+        .skip(((page - 1) * per_page) as usize)
+        .take(per_page as usize)
+        .map(|r| (*r).clone())
+        .collect();
+    state
+        .auditor
+        .record(
+            &p.name,
+            "targets.list",
+            &format!("{scheme} {} page {page}", list.year),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    Ok(TargetPage {
+        scheme: list.scheme.clone(),
+        name: list.name.clone(),
+        version: list.version.clone(),
+        year: list.year,
+        qualifies,
+        near_miss,
+        total: wanted.len(),
+        page,
+        items,
+    })
+}
+
+async fn targets(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(params): Query<TargetParams>,
+) -> ApiResult<Json<TargetPage>> {
+    Ok(Json(target_page(&state, &ctx, &id, &params).await?))
+}
+
+// --- regional tables ------------------------------------------------------------------------------
+
+/// Published regional tables (disclosure control applied).
+#[derive(Debug, Serialize)]
+pub struct RegionTables {
+    /// Year.
+    pub year: i32,
+    /// By district.
+    pub by_district: kechuang_region::tables::OneWay,
+    /// By industry section.
+    pub by_industry: kechuang_region::tables::OneWay,
+    /// By high-tech field.
+    pub by_field: kechuang_region::tables::OneWay,
+}
+
+/// The regional tables of a year (cached per build, year and import).
+pub async fn region_tables(
+    state: &Shared,
+    ctx: &Ctx,
+    year: Option<i32>,
+) -> ApiResult<Arc<RegionTables>> {
+    ctx.require(Capability::ReadAggregates)?;
+    let years = state.store.years().await?;
+    let year = year
+        .or(years.last().copied())
+        .ok_or_else(|| ApiError::NotFound("no survey data".into()))?;
+    if !years.contains(&year) {
+        return Err(ApiError::NotFound(format!("no survey data for {year}")));
+    }
+    let build = state
+        .store
+        .builds()
+        .await?
+        .into_iter()
+        .find(|b| b.years.split(',').any(|y| y == year.to_string()));
+    let batch = state.store.latest_batch().await?;
+    let key = format!("regions/{year}/{batch}/{:?}", build.as_ref().map(|b| b.id));
+    let store = state.store.clone();
+    state
+        .cached(key, || async move {
+            let records = store.load_year(year).await?;
+            let scores: HashMap<String, f64> = match &build {
+                Some(b) => store
+                    .scores(b.id, year)
+                    .await?
+                    .into_iter()
+                    .filter_map(|(c, s)| s.map(|s| (c, s)))
+                    .collect(),
+                None => HashMap::new(),
+            };
+            use kechuang_region::tables::{Dimension, Entry, one_way};
+            let entries: Vec<Entry<'_>> = records
+                .iter()
+                .map(|r| Entry {
+                    record: r,
+                    index: scores.get(r.credit_code.as_str()).copied(),
+                })
+                .collect();
+            let rules = kechuang_region::disclosure::Rules::default();
+            Ok(RegionTables {
+                year,
+                by_district: one_way(&entries, Dimension::District, &rules),
+                by_industry: one_way(&entries, Dimension::Industry, &rules),
+                by_field: one_way(&entries, Dimension::Field, &rules),
+            })
+        })
+        .await
+}
+
+async fn regions(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(params): Query<YearParam>,
+) -> ApiResult<Json<Value>> {
+    let t = region_tables(&state, &ctx, params.year).await?;
+    Ok(Json(published(&t)))
+}
+
+/// The tables as published: suppressed cells' magnitudes are removed, not just flagged.
+pub fn published(t: &RegionTables) -> Value {
+    let table = |w: &kechuang_region::tables::OneWay| {
+        let rows: Vec<Value> = w
+            .labels
+            .iter()
+            .zip(&w.rows)
+            .zip(&w.suppressed)
+            .map(|((label, f), s)| match s {
+                Some(reason) => json!({"label": label, "suppressed": format!("{reason:?}")}),
+                None => json!({"label": label, "figures": f}),
+            })
+            .collect();
+        json!({"dimension": w.dimension, "rows": rows, "total": w.total})
+    };
+    json!({
+        "year": t.year,
+        "by_district": table(&t.by_district),
+        "by_industry": table(&t.by_industry),
+        "by_field": table(&t.by_field),
+    })
+}
+
+// --- imports --------------------------------------------------------------------------------------
+
+/// What an upload found and did.
+#[derive(Debug, Serialize)]
+pub struct UploadReport {
+    /// File name as given.
+    pub file_name: String,
+    /// Data rows read.
+    pub rows: usize,
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Every issue.
+    pub issues: Vec<Value>,
+    /// Whether the rows were imported (only when there are no errors and it was not a dry run).
+    pub imported: bool,
+    /// Rows inserted, updated, unchanged.
+    pub summary: Option<Value>,
+}
+
+/// Validates an uploaded survey file and, unless `dry_run` or it has errors, imports it in one
+/// transaction. An enterprise user may only file rows of its own enterprise.
+pub async fn upload_survey(
+    state: &Shared,
+    ctx: &Ctx,
+    file_name: &str,
+    bytes: &[u8],
+    dry_run: bool,
+) -> ApiResult<UploadReport> {
+    let p = ctx.require(Capability::FileSurvey)?;
+    let extension = std::path::Path::new(file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .filter(|e| e == "csv" || e == "xlsx")
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!("{file_name}: upload a .csv or .xlsx survey file"))
+        })?;
+    if bytes.is_empty() {
+        return Err(ApiError::BadRequest(format!("{file_name} is empty")));
+    }
+    let dir = std::env::temp_dir().join(format!("kechuang-upload-{}", auth::secret()?));
+    std::fs::create_dir_all(&dir).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let path: PathBuf = dir.join(format!("upload.{extension}"));
+    let result = async {
+        std::fs::write(&path, bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let options = SurveyReadOptions {
+            encoding: Encoding::Detect,
+            sheet: None,
+            mapping: HashMap::new(),
+            context: kechuang_domain::ParseContext {
+                max_year: current_year(),
+            },
+        };
+        let v = crate::intake::validate(&state.store, std::slice::from_ref(&path), &options)
+            .await
+            .map_err(|e| match e {
+                crate::intake::IntakeError::File(e) => {
+                    ApiError::BadRequest(e.to_string().replace(&path.display().to_string(), file_name))
+                }
+                crate::intake::IntakeError::Store(e) => e.into(),
+            })?;
+        if p.role == Role::Enterprise {
+            let own = p.scope.first().cloned().unwrap_or_default();
+            if let Some(other) = v
+                .files
+                .iter()
+                .flat_map(|(_, f)| &f.records)
+                .find(|r| r.credit_code.as_str() != own)
+            {
+                return Err(ApiError::Forbidden(format!(
+                    "an enterprise account may only file its own survey; the file has {}",
+                    other.credit_code
+                )));
+            }
+        }
+        let issues: Vec<Value> = v
+            .issues
+            .iter()
+            .map(|i| {
+                json!({"row": i.row, "column": i.column, "value": i.value, "rule": i.rule,
+                       "severity": if i.severity == Severity::Error { "error" } else { "warning" },
+                       "message": i.message})
+            })
+            .collect();
+        let rows = v.files.iter().map(|(_, f)| f.rows).sum();
+        let mut report = UploadReport {
+            file_name: file_name.to_string(),
+            rows,
+            errors: v.errors(),
+            warnings: v.warnings(),
+            issues,
+            imported: false,
+            summary: None,
+        };
+        if report.errors == 0 && !dry_run {
+            let records: Vec<_> = v.files.into_iter().flat_map(|(_, f)| f.records).collect();
+            let meta = BatchMeta {
+                file_name: file_name.to_string(),
+                sha256: crate::auth::digest_bytes(bytes),
+                user_name: p.name.clone(),
+                warnings: report.warnings,
+            };
+            let s = state.store.import(&meta, &records, &|_| true).await?;
+            report.imported = true;
+            report.summary = Some(json!({"batch_id": s.batch_id, "inserted": s.inserted, "updated": s.updated, "unchanged": s.unchanged}));
+        }
+        Ok(report)
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let outcome = match &result {
+        Ok(r) if r.imported => "imported",
+        Ok(r) if r.errors > 0 => "rejected",
+        Ok(_) => "validated",
+        Err(e) => e.code(),
+    };
+    state
+        .auditor
+        .record(&p.name, "survey.upload", file_name, &ctx.remote, outcome)
+        .await;
+    result
+}
+
+/// `?file_name=&dry_run=`.
+#[derive(Debug, Deserialize)]
+pub struct UploadParams {
+    /// The file's name (its extension decides CSV or XLSX).
+    pub file_name: String,
+    /// Validate only.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+async fn upload(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(params): Query<UploadParams>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let report = upload_survey(&state, &ctx, &params.file_name, &body, params.dry_run).await?;
+    let status = if report.errors > 0 {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else if report.imported {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(report)).into_response())
+}
+
+async fn imports(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+    ctx.require(Capability::BuildIndex)?;
+    let list: Vec<Value> = state
+        .store
+        .batches()
+        .await?
+        .into_iter()
+        .map(|b| json!({"id": b.id, "file_name": b.file_name, "sha256": b.sha256, "rows": b.rows_total,
+                        "inserted": b.rows_inserted, "updated": b.rows_updated, "unchanged": b.rows_unchanged,
+                        "warnings": b.warnings, "imported_at": b.imported_at, "user": b.user_name}))
+        .collect();
+    Ok(Json(json!({"imports": list})))
+}
+
+// --- builds ---------------------------------------------------------------------------------------
+
+async fn builds(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+    ctx.require(Capability::ListEnterprises)?;
+    Ok(Json(json!({"builds": builds_json(&state).await?})))
+}
+
+/// The stored builds as JSON, newest first.
+pub async fn builds_json(state: &Shared) -> ApiResult<Vec<Value>> {
+    Ok(state
+        .store
+        .builds()
+        .await?
+        .into_iter()
+        .map(|b| json!({"id": b.id, "framework": b.framework_id, "framework_version": b.framework_version,
+                        "years": b.years, "units": b.units, "created_at": b.created_at}))
+        .collect())
+}
+
+/// Starts a rebuild of the index over every stored year with the latest build's framework (the
+/// shipped enterprise framework when there is none). Runs in the background; one at a time.
+pub async fn start_rebuild(state: &Shared, ctx: &Ctx) -> ApiResult<()> {
+    let p = ctx.require(Capability::BuildIndex)?;
+    let framework_id = state.store.builds().await?.first().map_or_else(
+        || "kechuang-enterprise".to_string(),
+        |b| b.framework_id.clone(),
+    );
+    let framework = kechuang_enterprise::SHIPPED
+        .iter()
+        .filter_map(|(name, _)| kechuang_enterprise::shipped_framework(name))
+        .find(|f| f.id == framework_id)
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "framework '{framework_id}' is not shipped with this version"
+            ))
+        })?;
+    let Ok(lock) = state.build_lock.clone().try_lock_owned() else {
+        return Err(ApiError::Conflict("a rebuild is already running".into()));
+    };
+    let state2 = state.clone();
+    let user = p.name.clone();
+    let remote = ctx.remote.clone();
+    tokio::spawn(async move {
+        let _lock = lock;
+        let options = kechuang_engine::BuildOptions {
+            keep_stages: false,
+            rank_aggregates: true,
+            progress: None,
+        };
+        let outcome = match kechuang_enterprise::stored::build_from_store(
+            &state2.store,
+            &framework,
+            &[],
+            &user,
+            options,
+        )
+        .await
+        {
+            Ok(b) => format!("ok build {}", b.id),
+            Err(e) => {
+                tracing::error!(error = %e, "rebuild failed");
+                format!("failed: {e}")
+            }
+        };
+        state2
+            .auditor
+            .record(&user, "index.build", &framework.id, &remote, &outcome)
+            .await;
+    });
+    Ok(())
+}
+
+async fn rebuild(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Response> {
+    start_rebuild(&state, &ctx).await?;
+    Ok((StatusCode::ACCEPTED, Json(json!({"status": "started"}))).into_response())
+}
+
+// --- consents -------------------------------------------------------------------------------------
+
+/// A consent to grant or revoke.
+#[derive(Debug, Deserialize)]
+pub struct ConsentBody {
+    /// The enterprise (an enterprise user's own by default).
+    pub credit_code: Option<String>,
+    /// The bank.
+    pub bank: String,
+}
+
+/// The enterprise a consent change is for: an enterprise user's own; anyone else with the right
+/// must name it.
+fn consent_target(p: &Principal, named: Option<&str>) -> ApiResult<String> {
+    let named = named.map(|c| c.trim().to_ascii_uppercase());
+    match p.role {
+        Role::Enterprise => {
+            let own = p.scope.first().cloned().unwrap_or_default();
+            match named {
+                Some(c) if c != own => Err(ApiError::Forbidden(
+                    "an enterprise account may only change its own consents".into(),
+                )),
+                _ => Ok(own),
+            }
+        }
+        _ => named.ok_or_else(|| ApiError::BadRequest("name the enterprise (credit_code)".into())),
+    }
+}
+
+/// Grants (or, with `grant = false`, revokes) a bank's consent.
+pub async fn change_consent(
+    state: &Shared,
+    ctx: &Ctx,
+    body: &ConsentBody,
+    grant: bool,
+) -> ApiResult<bool> {
+    let p = ctx.require(Capability::ManageConsents)?;
+    let code = consent_target(p, body.credit_code.as_deref())?;
+    let bank = body.bank.trim();
+    if bank.is_empty() {
+        return Err(ApiError::BadRequest("name the bank".into()));
+    }
+    let changed = if grant {
+        state.store.grant_consent(&code, bank, &p.name).await?;
+        true
+    } else {
+        state.store.revoke_consent(&code, bank, &p.name).await?
+    };
+    state
+        .auditor
+        .record(
+            &p.name,
+            if grant {
+                "consent.grant"
+            } else {
+                "consent.revoke"
+            },
+            &format!("{code} → {bank}"),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    Ok(changed)
+}
+
+/// Consents the principal may see: an enterprise its own, a bank those given to it, analysts and
+/// administrators all.
+pub async fn visible_consents(
+    state: &Shared,
+    ctx: &Ctx,
+) -> ApiResult<Vec<kechuang_store::Consent>> {
+    let p = ctx.user()?;
+    Ok(match p.role {
+        Role::Admin | Role::Analyst => state.store.consents(None, None).await?,
+        Role::Enterprise => {
+            state
+                .store
+                .consents(Some(p.scope.first().map_or("", String::as_str)), None)
+                .await?
+        }
+        Role::Bank => {
+            state
+                .store
+                .consents(None, Some(p.bank().unwrap_or("")))
+                .await?
+        }
+        Role::DistrictOfficer | Role::Public => {
+            return Err(ApiError::Forbidden(
+                "consents are not visible to this role".into(),
+            ));
+        }
+    })
+}
+
+fn consent_json(c: &kechuang_store::Consent) -> Value {
+    json!({"id": c.id, "credit_code": c.credit_code, "bank": c.bank, "granted_by": c.granted_by,
+           "granted_at": c.granted_at, "revoked_by": c.revoked_by, "revoked_at": c.revoked_at})
+}
+
+async fn consents(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+    let list: Vec<Value> = visible_consents(&state, &ctx)
+        .await?
+        .iter()
+        .map(consent_json)
+        .collect();
+    Ok(Json(json!({"consents": list})))
+}
+
+async fn grant(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    body: Result<Json<ConsentBody>, JsonRejection>,
+) -> ApiResult<Response> {
+    let body = json_body(body)?;
+    change_consent(&state, &ctx, &body, true).await?;
+    Ok((StatusCode::CREATED, Json(json!({"status": "granted"}))).into_response())
+}
+
+async fn revoke(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(body): Query<ConsentBody>,
+) -> ApiResult<Response> {
+    if change_consent(&state, &ctx, &body, false).await? {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::NotFound("no live consent to revoke".into()))
+    }
+}
+
+// --- tokens ---------------------------------------------------------------------------------------
+
+/// A token to create.
+#[derive(Debug, Deserialize)]
+pub struct TokenBody {
+    /// What it is for.
+    pub label: String,
+    /// `read`, `write`, `admin`, comma-separated.
+    pub scopes: String,
+}
+
+/// Creates an API token for the principal; the secret is returned once and never stored.
+pub async fn new_token(state: &Shared, ctx: &Ctx, body: &TokenBody) -> ApiResult<(i64, String)> {
+    let p = ctx.user()?;
+    let scopes = TokenScope::parse_list(&body.scopes).map_err(ApiError::BadRequest)?;
+    if scopes.is_empty() {
+        return Err(ApiError::BadRequest(
+            "give at least one scope: read, write, admin".into(),
+        ));
+    }
+    if scopes.contains(&TokenScope::Admin) && !p.may(Capability::Administer) {
+        return Err(ApiError::Forbidden(
+            "only administrators may hold admin tokens".into(),
+        ));
+    }
+    let secret = format!("{}{}", auth::TOKEN_PREFIX, auth::secret()?);
+    let names: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+    let id = state
+        .store
+        .create_token(
+            p.user_id,
+            body.label.trim(),
+            &auth::digest(&secret),
+            &names.join(","),
+        )
+        .await?;
+    state
+        .auditor
+        .record(
+            &p.name,
+            "token.create",
+            &format!("{id} {}", names.join(",")),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    Ok((id, secret))
+}
+
+async fn tokens(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+    let p = ctx.user()?;
+    let list: Vec<Value> = state
+        .store
+        .tokens(Some(p.user_id))
+        .await?
+        .into_iter()
+        .map(|t| json!({"id": t.id, "label": t.label, "scopes": t.scopes, "created_at": t.created_at, "revoked_at": t.revoked_at}))
+        .collect();
+    Ok(Json(json!({"tokens": list})))
+}
+
+async fn create_token(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    body: Result<Json<TokenBody>, JsonRejection>,
+) -> ApiResult<Response> {
+    let body = json_body(body)?;
+    let (id, secret) = new_token(&state, &ctx, &body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": id, "token": secret})),
+    )
+        .into_response())
+}
+
+async fn revoke_token(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    let p = ctx.user()?;
+    let owner = (!p.may(Capability::Administer)).then_some(p.user_id);
+    if !state.store.revoke_token(id, owner).await? {
+        return Err(ApiError::NotFound(format!("no live token {id} of yours")));
+    }
+    state
+        .auditor
+        .record(&p.name, "token.revoke", &id.to_string(), &ctx.remote, "ok")
+        .await;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+// --- administration -------------------------------------------------------------------------------
+
+/// An account to create.
+#[derive(Debug, Deserialize)]
+pub struct UserBody {
+    /// Login name.
+    pub name: String,
+    /// Shown name (the login name by default).
+    pub display_name: Option<String>,
+    /// Password (at least 10 characters).
+    pub password: String,
+    /// Role name.
+    pub role: String,
+    /// Districts and parks, a credit code, or a bank, comma-separated.
+    #[serde(default)]
+    pub scope: String,
+}
+
+/// Checks and creates an account (also used by `kechuang user add`, with no request).
+pub async fn add_user(store: &kechuang_store::Store, body: &UserBody) -> ApiResult<i64> {
+    let name = body.name.trim();
+    if name.is_empty() || name.len() > 64 || name.contains(char::is_whitespace) {
+        return Err(ApiError::BadRequest(
+            "a login name has 1–64 characters and no spaces".into(),
+        ));
+    }
+    if body.password.chars().count() < 10 {
+        return Err(ApiError::BadRequest(
+            "a password has at least 10 characters".into(),
+        ));
+    }
+    let role = Role::parse(&body.role).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "unknown role '{}': use {}",
+            body.role,
+            Role::ALL.map(Role::as_str).join(", ")
+        ))
+    })?;
+    let scope: Vec<String> = body
+        .scope
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    if role.needs_scope() && scope.is_empty() {
+        return Err(ApiError::BadRequest(format!(
+            "the role {} needs a scope (districts or parks, a credit code, or a bank)",
+            role.as_str()
+        )));
+    }
+    if role == Role::Enterprise {
+        kechuang_domain::CreditCode::parse(&scope[0])
+            .map_err(|e| ApiError::BadRequest(format!("scope: {e}")))?;
+    }
+    let hash = auth::hash_password(&body.password)?;
+    Ok(store
+        .create_user(&NewUser {
+            name: name.to_string(),
+            display_name: body
+                .display_name
+                .clone()
+                .unwrap_or_else(|| name.to_string()),
+            password_hash: hash,
+            role: role.as_str().to_string(),
+            scope: scope.join(","),
+        })
+        .await?)
+}
+
+async fn users(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+    ctx.require(Capability::Administer)?;
+    let list: Vec<Value> = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| {
+            json!({"id": u.id, "name": u.name, "display_name": u.display_name, "role": u.role,
+                        "scope": u.scope, "disabled": u.disabled, "created_at": u.created_at})
+        })
+        .collect();
+    Ok(Json(json!({"users": list})))
+}
+
+async fn create_user(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    body: Result<Json<UserBody>, JsonRejection>,
+) -> ApiResult<Response> {
+    let p = ctx.require(Capability::Administer)?;
+    let body = json_body(body)?;
+    let id = add_user(&state.store, &body).await?;
+    state
+        .auditor
+        .record(
+            &p.name,
+            "user.create",
+            &format!("{} ({})", body.name, body.role),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+}
+
+/// A change to an account.
+#[derive(Debug, Deserialize)]
+pub struct UserChange {
+    /// Disable (true) or enable (false).
+    pub disabled: Option<bool>,
+    /// A new password.
+    pub password: Option<String>,
+}
+
+async fn update_user(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+    body: Result<Json<UserChange>, JsonRejection>,
+) -> ApiResult<Json<Value>> {
+    let p = ctx.require(Capability::Administer)?;
+    let change = json_body(body)?;
+    let mut found = true;
+    if let Some(pw) = &change.password {
+        if pw.chars().count() < 10 {
+            return Err(ApiError::BadRequest(
+                "a password has at least 10 characters".into(),
+            ));
+        }
+        found &= state
+            .store
+            .set_password(&name, &auth::hash_password(pw)?)
+            .await?;
+    }
+    if let Some(d) = change.disabled {
+        found &= state.store.set_disabled(&name, d).await?;
+    }
+    if !found {
+        return Err(ApiError::NotFound(format!("no user '{name}'")));
+    }
+    state
+        .auditor
+        .record(&p.name, "user.update", &name, &ctx.remote, "ok")
+        .await;
+    Ok(Json(json!({"status": "updated"})))
+}
+
+/// `?user=&page=&per_page=`.
+#[derive(Debug, Deserialize)]
+pub struct AuditParams {
+    /// Only this user's lines.
+    pub user: Option<String>,
+    /// 1-based page.
+    pub page: Option<i64>,
+    /// Lines per page (at most 500).
+    pub per_page: Option<i64>,
+}
+
+/// A page of the audit log (administrators).
+pub async fn audit_page(state: &Shared, ctx: &Ctx, params: &AuditParams) -> ApiResult<Value> {
+    ctx.require(Capability::Administer)?;
+    let per_page = params.per_page.unwrap_or(100).clamp(1, 500);
+    let page = params.page.unwrap_or(1).max(1);
+    let (total, entries) = state
+        .store
+        .audit_log(
+            nonempty(&params.user).as_deref(),
+            per_page,
+            (page - 1) * per_page,
+        )
+        .await?;
+    let items: Vec<Value> = entries
+        .into_iter()
+        .map(|e| json!({"at": e.at, "user": e.user_name, "action": e.action, "target": e.target, "remote": e.remote, "outcome": e.outcome}))
+        .collect();
+    Ok(json!({"total": total, "page": page, "per_page": per_page, "items": items}))
+}
+
+async fn audit_log(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(params): Query<AuditParams>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(audit_page(&state, &ctx, &params).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_cell("-1.5"), "-1.5");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn the_dummy_hash_is_a_valid_phc_string() {
+        assert!(
+            argon2::password_hash::phc::PasswordHash::new(DUMMY_HASH).is_ok(),
+            "timing equalisation needs a parseable hash"
+        );
+    }
+}

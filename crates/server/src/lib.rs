@@ -1,0 +1,298 @@
+//! The web service: REST API under `/api/v1`, accounts and roles, the audit log, and the web pages
+//! (zh-CN, with an English switch), all served by one binary with no network beyond its clients.
+//!
+//! Every request passes [`guard`] first: it authenticates (API token or session cookie), refuses a
+//! state-changing browser request without the session's CSRF token and a token used beyond its
+//! scopes, and hands the handler a [`Ctx`]. Handlers then ask [`access`] whether the principal may
+//! do what it asks; that module is the one place where access is decided. The server keeps no state
+//! of its own beyond caches keyed by the data they were computed from, so several instances can
+//! share one PostgreSQL database.
+
+pub mod access;
+pub mod api;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod i18n;
+pub mod intake;
+pub mod openapi;
+pub mod pages;
+pub mod views;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use kechuang_policy::RuleSet;
+use kechuang_store::Store;
+
+pub use config::Config;
+
+use crate::access::{Capability, Principal};
+use crate::error::{ApiError, ApiResult};
+use crate::i18n::Lang;
+
+/// What every handler shares.
+pub struct AppState {
+    /// The store.
+    pub store: Arc<Store>,
+    /// The audit log writer.
+    pub auditor: audit::Auditor,
+    /// Settings.
+    pub config: Config,
+    /// The shipped policy rule sets.
+    pub rules: Vec<RuleSet>,
+    /// Computed views, keyed by what they were computed from (build, latest import, scope).
+    pub cache: Mutex<HashMap<String, Arc<dyn std::any::Any + Send + Sync>>>,
+    /// One index rebuild at a time per instance.
+    pub build_lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl AppState {
+    /// A cached value, or `make`'s, stored under `key` (the cache keeps at most 256 entries).
+    pub async fn cached<T, F, Fut>(&self, key: String, make: F) -> ApiResult<Arc<T>>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = ApiResult<T>>,
+    {
+        if let Ok(cache) = self.cache.lock()
+            && let Some(v) = cache.get(&key)
+            && let Ok(v) = Arc::clone(v).downcast::<T>()
+        {
+            return Ok(v);
+        }
+        let value = Arc::new(make().await?);
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= 256 {
+                cache.clear();
+            }
+            cache.insert(key, value.clone());
+        }
+        Ok(value)
+    }
+}
+
+/// The shared state handle.
+pub type Shared = Arc<AppState>;
+
+/// What [`guard`] learnt about a request.
+#[derive(Clone)]
+pub struct Ctx {
+    /// The authenticated user, if any.
+    pub principal: Option<Principal>,
+    /// The client's address.
+    pub remote: String,
+    /// The page language (cookie `lang`, default zh-CN).
+    pub lang: Lang,
+}
+
+impl Ctx {
+    /// The principal, if allowed `capability`; 401 without one, 403 if the role does not allow it.
+    pub fn require(&self, capability: Capability) -> ApiResult<&Principal> {
+        let p = self.principal.as_ref().ok_or(ApiError::Unauthenticated)?;
+        if p.may(capability) {
+            Ok(p)
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "the role {} may not do this",
+                p.role.as_str()
+            )))
+        }
+    }
+
+    /// The principal; 401 without one.
+    pub fn user(&self) -> ApiResult<&Principal> {
+        self.principal.as_ref().ok_or(ApiError::Unauthenticated)
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Ctx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| ApiError::Internal("request did not pass the guard".into()))
+    }
+}
+
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Authentication, CSRF and token scopes, for every request; then the security headers.
+pub async fn guard(State(state): State<Shared>, mut request: Request, next: Next) -> Response {
+    let remote = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "-".to_string(), |c| c.0.ip().to_string());
+    let lang = auth::cookie(request.headers(), "lang")
+        .and_then(Lang::parse)
+        .unwrap_or(Lang::Zh);
+    let principal = match auth::authenticate(&state.store, request.headers()).await {
+        Ok(p) => p,
+        Err(e) => return with_security_headers(e.into_response()),
+    };
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    if let Some(p) = &principal {
+        if let access::Credential::Session { csrf } = &p.credential
+            && changes_state(&method)
+        {
+            let sent = request
+                .headers()
+                .get(auth::CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(String::from)
+                .or_else(|| query_value(request.uri().query(), auth::CSRF_FIELD));
+            if !sent.is_some_and(|s| auth::same(&s, csrf)) {
+                state
+                    .auditor
+                    .record(&p.name, "csrf.rejected", &path, &remote, "denied")
+                    .await;
+                return with_security_headers(ApiError::Csrf.into_response());
+            }
+        }
+        if !p.credential_allows(changes_state(&method), path.starts_with("/api/v1/admin")) {
+            return with_security_headers(
+                ApiError::Forbidden("the API token's scopes do not allow this request".into())
+                    .into_response(),
+            );
+        }
+    }
+    let user = principal
+        .as_ref()
+        .map_or_else(|| "-".to_string(), |p| p.name.clone());
+    request.extensions_mut().insert(Ctx {
+        principal,
+        remote,
+        lang,
+    });
+    let started = Instant::now();
+    let response = next.run(request).await;
+    // The path only: query strings may carry a CSRF token, and nothing secret is logged.
+    tracing::info!(
+        %method,
+        path,
+        status = response.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        user,
+        "request"
+    );
+    with_security_headers(response)
+}
+
+/// One value of a query string (percent-decoded).
+pub fn query_value(query: Option<&str>, name: &str) -> Option<String> {
+    query?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| i18n::percent_decode(v))
+}
+
+fn with_security_headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, k: header::HeaderName, v: &'static str| {
+        h.entry(k).or_insert(HeaderValue::from_static(v));
+    };
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::REFERRER_POLICY, "no-referrer");
+    set(
+        h,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    );
+    set(h, header::CACHE_CONTROL, "no-store");
+    response
+}
+
+/// The whole application: API, pages, guard and limits.
+pub fn app(state: Shared) -> Router {
+    let upload_limit = state.config.max_upload_bytes;
+    Router::new()
+        .merge(api::routes())
+        .merge(pages::routes())
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .with_state(state)
+}
+
+/// Builds the state: the store is opened by the caller; the audit writer starts here.
+pub fn state(store: Arc<Store>, config: Config) -> (Shared, audit::Writer) {
+    let (auditor, writer) = audit::Auditor::start(store.clone());
+    let rules = kechuang_policy::SHIPPED
+        .iter()
+        .filter_map(|(id, _)| kechuang_policy::shipped(id))
+        .collect();
+    (
+        Arc::new(AppState {
+            store,
+            auditor,
+            config,
+            rules,
+            cache: Mutex::new(HashMap::new()),
+            build_lock: Arc::new(tokio::sync::Mutex::new(())),
+        }),
+        writer,
+    )
+}
+
+/// Serves until `shutdown` resolves, then finishes open requests and drains the audit log.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Arc<Store>,
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (state, writer) = state(store, config);
+    let router = app(state.clone());
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    // Only the state still holds an auditor: dropping it closes the channel; the writer drains.
+    drop(state);
+    if let Err(e) = writer.await {
+        tracing::error!(error = %e, "audit writer");
+    }
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,1593 @@
+//! The web pages: server-rendered HTML (zh-CN by default, English by the `lang` cookie), SVG charts
+//! drawn here, no script and nothing fetched from elsewhere. Every page goes through the same
+//! operations as the API (see [`crate::api`]), so access and auditing are decided once.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use kechuang_domain::codes::TIANJIN_DISTRICTS;
+use kechuang_domain::{TechField, held_in};
+use kechuang_region::tables::{Dimension, Entry, OneWay, one_way};
+use serde::Deserialize;
+
+use crate::access::{Capability, EnterpriseFacts, Principal, Role};
+use crate::api::{self, ListParams, TargetParams};
+use crate::error::{ApiError, ApiResult};
+use crate::i18n::{Lang, Pick, percent_encode};
+use crate::{Ctx, Shared, auth};
+
+pub use kechuang_tabular::esc_text as esc;
+
+/// The pages' routes.
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/", get(overview))
+        .route("/login", get(login_form).post(login_submit))
+        .route("/logout", post(logout))
+        .route("/lang/{code}", get(switch_language))
+        .route("/ranking", get(ranking))
+        .route("/enterprises/{code}", get(portrait))
+        .route("/targets", get(targets))
+        .route("/upload", get(upload_form).post(upload_submit))
+        .route("/builds", get(builds).post(rebuild))
+        .route("/tables", get(tables))
+        .route("/consents", get(consents).post(consent_change))
+        .route("/admin", get(admin).post(admin_add_user))
+        .route("/tokens", post(token_create))
+        .fallback(not_found)
+}
+
+/// A page's failure: the login page for the unauthenticated, an error page otherwise.
+struct PageError(ApiError, Lang);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let PageError(e, lang) = self;
+        if matches!(e, ApiError::Unauthenticated) {
+            return Redirect::to("/login").into_response();
+        }
+        if let ApiError::Internal(cause) = &e {
+            tracing::error!(%cause, "page failed");
+        }
+        let title = match e.status() {
+            StatusCode::FORBIDDEN => lang.pick("无权访问", "Forbidden"),
+            StatusCode::NOT_FOUND => lang.pick("未找到", "Not found"),
+            _ => lang.pick("出错了", "Something went wrong"),
+        };
+        let body = format!(
+            "<h1>{title}</h1><p class=\"error\" id=\"error\">{}</p><p><a href=\"/\">{}</a></p>",
+            esc(&e.message()),
+            lang.pick("返回首页", "Back to the start")
+        );
+        (e.status(), Html(bare_page(lang, title, &body))).into_response()
+    }
+}
+
+type PageResult = Result<Response, PageError>;
+
+trait OrPage<T> {
+    fn or_page(self, ctx: &Ctx) -> Result<T, PageError>;
+}
+
+impl<T> OrPage<T> for ApiResult<T> {
+    fn or_page(self, ctx: &Ctx) -> Result<T, PageError> {
+        self.map_err(|e| PageError(e, ctx.lang))
+    }
+}
+
+const STYLE: &str = "body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",system-ui,sans-serif;margin:0;color:#222}\
+header{background:#b71c1c;color:#fff;display:flex;align-items:center;gap:1em;padding:.5em 1em;flex-wrap:wrap}\
+header a{color:#fff;text-decoration:none} header nav a{margin-right:.9em} header .who{margin-left:auto;font-size:.9em}\
+header form{display:inline} header button{background:none;border:1px solid #fff;color:#fff;border-radius:3px;cursor:pointer}\
+main{max-width:1180px;margin:1em auto;padding:0 1em} h1{font-size:1.4em} h2{font-size:1.1em;border-bottom:2px solid #b71c1c}\
+table{border-collapse:collapse;font-size:.9em;margin:.5em 0} td,th{border:1px solid #ddd;padding:.25em .5em;text-align:left}\
+th a{color:inherit} .num{text-align:right} .cards{display:flex;gap:1em;flex-wrap:wrap} .card{border:1px solid #ddd;border-radius:4px;padding:.6em 1em;min-width:140px}\
+.card b{display:block;font-size:1.6em;color:#b71c1c} .error{color:#b71c1c} .ok{color:#2f855a} .muted{color:#777;font-size:.85em}\
+form.filters{display:flex;gap:.5em;flex-wrap:wrap;align-items:end} label{display:flex;flex-direction:column;font-size:.85em}\
+.pager a{margin:0 .3em} .charts{display:flex;gap:1em;flex-wrap:wrap} svg{max-width:100%}";
+
+fn bare_page(lang: Lang, title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{} · 科创</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>",
+        lang.tag(),
+        esc(title)
+    )
+}
+
+fn csrf_of(p: &Principal) -> &str {
+    match &p.credential {
+        crate::access::Credential::Session { csrf } => csrf,
+        crate::access::Credential::Token { .. } => "",
+    }
+}
+
+/// The navigation bar for a principal.
+fn nav(ctx: &Ctx, p: &Principal) -> String {
+    let l = ctx.lang;
+    let mut links: Vec<(String, &str)> = Vec::new();
+    if p.may(Capability::Targets) {
+        links.push(("/".into(), l.pick("概览", "Overview")));
+    }
+    if p.may(Capability::ListEnterprises) {
+        links.push(("/ranking".into(), l.pick("企业排名", "Ranking")));
+    }
+    if p.role == Role::Enterprise
+        && let Some(code) = p.scope.first()
+    {
+        links.push((
+            format!("/enterprises/{}", percent_encode(code)),
+            l.pick("本企业画像", "Our portrait"),
+        ));
+    }
+    if p.may(Capability::Targets) {
+        links.push(("/targets".into(), l.pick("政策靶向", "Scheme targeting")));
+    }
+    if p.may(Capability::FileSurvey) {
+        links.push(("/upload".into(), l.pick("调查上报", "Survey upload")));
+    }
+    if p.may(Capability::BuildIndex) {
+        links.push(("/builds".into(), l.pick("指数构建", "Index builds")));
+    }
+    links.push(("/tables".into(), l.pick("区域统计", "Regional tables")));
+    if matches!(
+        p.role,
+        Role::Admin | Role::Analyst | Role::Enterprise | Role::Bank
+    ) {
+        links.push(("/consents".into(), l.pick("征信授权", "Consents")));
+    }
+    if p.may(Capability::Administer) {
+        links.push(("/admin".into(), l.pick("系统管理", "Administration")));
+    }
+    let mut s = String::from("<nav>");
+    for (href, text) in links {
+        let _ = write!(s, "<a href=\"{href}\">{}</a>", esc(text));
+    }
+    s.push_str("</nav>");
+    let other = match l {
+        Lang::Zh => ("en", "English"),
+        Lang::En => ("zh", "中文"),
+    };
+    let _ = write!(
+        s,
+        "<span class=\"who\" id=\"who\">{} · {}</span><a id=\"lang-switch\" href=\"/lang/{}\">{}</a>\
+         <form method=\"post\" action=\"/logout?{}={}\"><button id=\"logout\">{}</button></form>",
+        esc(&p.display_name),
+        esc(l.pick(p.role.zh(), p.role.as_str())),
+        other.0,
+        other.1,
+        auth::CSRF_FIELD,
+        esc(csrf_of(p)),
+        l.pick("退出", "Log out")
+    );
+    s
+}
+
+fn page(ctx: &Ctx, p: &Principal, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{} · 科创</title><style>{STYLE}</style></head>\
+         <body><header><a href=\"/\"><b>科创 kechuang</b></a>{}</header><main><h1>{}</h1>{body}</main></body></html>",
+        ctx.lang.tag(),
+        esc(title),
+        nav(ctx, p),
+        esc(title)
+    );
+    Html(html).into_response()
+}
+
+fn action(path: &str, p: &Principal) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!(
+        "{path}{sep}{}={}",
+        auth::CSRF_FIELD,
+        percent_encode(csrf_of(p))
+    )
+}
+
+fn fmt(v: Option<f64>, digits: usize) -> String {
+    v.filter(|v| v.is_finite())
+        .map_or_else(|| "—".to_string(), |v| format!("{v:.digits$}"))
+}
+
+fn district_name(code: &str) -> &str {
+    TIANJIN_DISTRICTS
+        .iter()
+        .find(|d| d.0 == code)
+        .map_or(code, |d| d.1)
+}
+
+// --- login, logout, language ----------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, Default)]
+struct LoginQuery {
+    error: Option<String>,
+}
+
+async fn login_form(ctx: Ctx, Query(q): Query<LoginQuery>) -> Response {
+    if ctx.principal.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    let l = ctx.lang;
+    let error = match q.error.as_deref() {
+        Some("throttled") => l.pick(
+            "登录失败次数过多，请稍后再试。",
+            "Too many failed logins; try again later.",
+        ),
+        Some(_) => l.pick("用户名或密码错误。", "Wrong name or password."),
+        None => "",
+    };
+    let other = match l {
+        Lang::Zh => ("en", "English"),
+        Lang::En => ("zh", "中文"),
+    };
+    let body = format!(
+        "<h1>{}</h1><p class=\"error\" id=\"login-error\">{}</p>\
+         <form method=\"post\" action=\"/login\" id=\"login\"><label>{}<input name=\"name\" id=\"name\" autocomplete=\"username\" required></label>\
+         <label>{}<input name=\"password\" id=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\
+         <p><button type=\"submit\" id=\"submit\">{}</button></p></form><p><a id=\"lang-switch\" href=\"/lang/{}\">{}</a></p>",
+        l.pick("科创平台 登录", "kechuang — log in"),
+        esc(error),
+        l.pick("用户名", "Name"),
+        l.pick("密码", "Password"),
+        l.pick("登录", "Log in"),
+        other.0,
+        other.1
+    );
+    Html(bare_page(l, l.pick("登录", "Log in"), &body)).into_response()
+}
+
+/// Refuses a cross-site login form post (login CSRF): when the browser names an origin, it must
+/// be this host.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    origin
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest == host)
+}
+
+async fn login_submit(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Form(login): Form<api::Login>,
+) -> PageResult {
+    if !same_origin(&headers) {
+        return Err(PageError(
+            ApiError::Forbidden("cross-site login refused".into()),
+            ctx.lang,
+        ));
+    }
+    match api::open_session(&state, &login, &ctx.remote).await {
+        Ok(s) => {
+            let mut r = Redirect::to("/").into_response();
+            api::set_cookie(&mut r, &api::session_cookie(&state, &s.secret)).or_page(&ctx)?;
+            Ok(r)
+        }
+        Err(ApiError::Throttled(_)) => Ok(Redirect::to("/login?error=throttled").into_response()),
+        Err(ApiError::Unauthenticated) => Ok(Redirect::to("/login?error=1").into_response()),
+        Err(e) => Err(PageError(e, ctx.lang)),
+    }
+}
+
+async fn logout(State(state): State<Shared>, ctx: Ctx, headers: HeaderMap) -> PageResult {
+    api::close_session(&state, &ctx, &headers)
+        .await
+        .or_page(&ctx)?;
+    let mut r = Redirect::to("/login").into_response();
+    api::set_cookie(&mut r, &api::session_cookie(&state, "")).or_page(&ctx)?;
+    Ok(r)
+}
+
+async fn switch_language(Path(code): Path<String>, headers: HeaderMap) -> Response {
+    let lang = if code == "en" { "en" } else { "zh" };
+    // Back to the page the link was on, when it is one of ours.
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/lang/"))
+        .unwrap_or_else(|| "/".into());
+    let mut r = Redirect::to(&back).into_response();
+    if let Ok(v) = format!("lang={lang}; Path=/; SameSite=Lax; Max-Age=31536000").parse() {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
+}
+
+async fn not_found(ctx: Ctx, uri: axum::http::Uri) -> Response {
+    let e = ApiError::NotFound(format!("no page {}", uri.path()));
+    if uri.path().starts_with("/api/") {
+        return e.into_response();
+    }
+    PageError(e, ctx.lang).into_response()
+}
+
+// --- overview -------------------------------------------------------------------------------------
+
+/// The figures of the overview dashboard for one scope.
+struct Overview {
+    year: i32,
+    enterprises: usize,
+    scored: usize,
+    mean: Option<f64>,
+    histogram: Vec<(String, f64)>,
+    by_district: OneWay,
+    by_industry: OneWay,
+    trend: Vec<(i32, f64, usize)>,
+    movers: Vec<(String, String, f64, f64)>,
+    certified: [(usize, &'static str, &'static str); 3],
+}
+
+async fn compute_overview(state: &Shared, p: &Principal) -> ApiResult<Overview> {
+    let (build, year) = api::build_and_year(state, None).await?;
+    let records = state.store.load_year(year).await?;
+    let records: Vec<_> = records
+        .into_iter()
+        .filter(|r| {
+            p.may_read(&EnterpriseFacts {
+                credit_code: r.credit_code.as_str(),
+                area: Some((r.region_code.as_str(), r.park.as_deref())),
+                bank_consent: false,
+            })
+        })
+        .collect();
+    let codes: HashSet<&str> = records.iter().map(|r| r.credit_code.as_str()).collect();
+    let mut by_year: BTreeMap<i32, HashMap<String, f64>> = BTreeMap::new();
+    for y in build.years.split(',').filter_map(|y| y.parse::<i32>().ok()) {
+        let scores = state.store.scores(build.id, y).await?;
+        by_year.insert(
+            y,
+            scores
+                .into_iter()
+                .filter_map(|(c, s)| s.map(|s| (c, s)))
+                .filter(|(c, _)| codes.contains(c.as_str()))
+                .collect(),
+        );
+    }
+    let now = by_year.get(&year).cloned().unwrap_or_default();
+    let values: Vec<f64> = now.values().copied().collect();
+    let mean = (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
+    let mut histogram = Vec::new();
+    if !values.is_empty() {
+        let (lo, hi) = values
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+        let width = ((hi - lo) / 10.0).max(1e-9);
+        let mut counts = [0usize; 10];
+        for v in &values {
+            counts[(((v - lo) / width) as usize).min(9)] += 1;
+        }
+        for (i, c) in counts.iter().enumerate() {
+            let a = lo + width * i as f64;
+            histogram.push((format!("{a:.0}–{:.0}", a + width), *c as f64));
+        }
+    }
+    let entries: Vec<Entry<'_>> = records
+        .iter()
+        .map(|r| Entry {
+            record: r,
+            index: now.get(r.credit_code.as_str()).copied(),
+        })
+        .collect();
+    let rules = kechuang_region::disclosure::Rules::default();
+    let trend = by_year
+        .iter()
+        .filter(|(_, s)| !s.is_empty())
+        .map(|(y, s)| (*y, s.values().sum::<f64>() / s.len() as f64, s.len()))
+        .collect();
+    let names: HashMap<&str, &str> = records
+        .iter()
+        .map(|r| (r.credit_code.as_str(), r.name.as_str()))
+        .collect();
+    let mut movers: Vec<(String, String, f64, f64)> = match by_year.get(&(year - 1)) {
+        Some(before) => now
+            .iter()
+            .filter_map(|(c, s)| {
+                before.get(c).map(|b| {
+                    (
+                        c.clone(),
+                        names.get(c.as_str()).copied().unwrap_or("").to_string(),
+                        *b,
+                        *s,
+                    )
+                })
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    movers.sort_by(|a, b| (b.3 - b.2).total_cmp(&(a.3 - a.2)).then(a.0.cmp(&b.0)));
+    movers.truncate(10);
+    let count =
+        |f: fn(&kechuang_domain::SurveyRecord) -> bool| records.iter().filter(|r| f(r)).count();
+    let certified = [
+        (
+            count(|r| held_in(r.titles.hnte, r.year)),
+            "高新技术企业",
+            "High-tech enterprises",
+        ),
+        (
+            count(|r| held_in(r.titles.tech_sme, r.year)),
+            "科技型中小企业",
+            "Tech-based SMEs",
+        ),
+        (
+            count(|r| {
+                held_in(r.titles.specialised_sme, r.year) || held_in(r.titles.little_giant, r.year)
+            }),
+            "专精特新",
+            "Specialised SMEs",
+        ),
+    ];
+    Ok(Overview {
+        year,
+        enterprises: records.len(),
+        scored: values.len(),
+        mean,
+        histogram,
+        by_district: one_way(&entries, Dimension::District, &rules),
+        by_industry: one_way(&entries, Dimension::Industry, &rules),
+        trend,
+        movers,
+        certified,
+    })
+}
+
+fn one_way_html(t: &OneWay, l: Lang, id: &str) -> String {
+    let mut s = format!(
+        "<table id=\"{id}\"><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr>",
+        esc(l.pick(
+            t.dimension.zh(),
+            match t.dimension {
+                Dimension::District => "District",
+                Dimension::Park => "Park",
+                Dimension::Industry => "Industry section",
+                Dimension::Field => "High-tech field",
+                Dimension::Stage => "Stage",
+            }
+        )),
+        l.pick("企业数", "Enterprises"),
+        l.pick("研发强度(%)", "R&D intensity (%)"),
+        l.pick("高企占比(%)", "HNTE share (%)"),
+        l.pick("指数均值", "Mean index")
+    );
+    for ((label, f), hidden) in t.labels.iter().zip(&t.rows).zip(&t.suppressed) {
+        if hidden.is_some() {
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">x</td><td class=\"num\">x</td><td class=\"num\">x</td></tr>",
+                esc(label),
+                if f.enterprises < 3 {
+                    "x".to_string()
+                } else {
+                    f.enterprises.to_string()
+                }
+            );
+        } else {
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td><td class=\"num\">{:.1}</td><td class=\"num\">{}</td></tr>",
+                esc(label),
+                f.enterprises,
+                f.rd_intensity,
+                f.hnte_share,
+                fmt(f.index_mean, 1)
+            );
+        }
+    }
+    let _ = write!(
+        s,
+        "<tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{:.2}</th><th class=\"num\">{:.1}</th><th class=\"num\">{}</th></tr></table>",
+        l.pick("合计", "Total"),
+        t.total.enterprises,
+        t.total.rd_intensity,
+        t.total.hnte_share,
+        fmt(t.total.index_mean, 1)
+    );
+    s
+}
+
+/// A line of mean index by year.
+fn trend_chart(points: &[(i32, f64, usize)], title: &str) -> String {
+    if points.is_empty() {
+        return String::new();
+    }
+    let (w, h, pad) = (420.0, 180.0, 36.0);
+    let lo = points.iter().map(|p| p.1).fold(f64::MAX, f64::min) - 1.0;
+    let hi = points.iter().map(|p| p.1).fold(f64::MIN, f64::max) + 1.0;
+    let x = |i: usize| pad + (w - 2.0 * pad) * i as f64 / (points.len().max(2) - 1) as f64;
+    let y = |v: f64| h - pad - (h - 2.0 * pad) * (v - lo) / (hi - lo);
+    let mut s = format!(
+        "<svg class=\"trend\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\"><text x=\"0\" y=\"14\" font-weight=\"bold\">{}</text>",
+        esc(title)
+    );
+    let path: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.1)))
+        .collect();
+    let _ = write!(
+        s,
+        "<polyline fill=\"none\" stroke=\"#b71c1c\" stroke-width=\"2\" points=\"{}\"/>",
+        path.join(" ")
+    );
+    for (i, p) in points.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#b71c1c\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{:.1}</text><text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            x(i),
+            y(p.1),
+            x(i),
+            y(p.1) - 7.0,
+            p.1,
+            x(i),
+            h - 12.0,
+            p.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+async fn overview(State(state): State<Shared>, ctx: Ctx) -> PageResult {
+    let p = ctx.user().or_page(&ctx)?;
+    // Roles without the dashboard land on what they may see.
+    if !p.may(Capability::Targets) {
+        let to = match (p.role, p.scope.first()) {
+            (Role::Enterprise, Some(code)) => format!("/enterprises/{code}"),
+            (Role::Bank, _) => "/ranking".into(),
+            _ => "/tables".into(),
+        };
+        return Ok(Redirect::to(&to).into_response());
+    }
+    let l = ctx.lang;
+    let built = api::build_and_year(&state, None).await;
+    if let Err(ApiError::NotFound(_)) = built {
+        let body = format!(
+            "<p>{}</p>",
+            l.pick(
+                "尚无指数构建。请先上报调查数据并构建指数。",
+                "No index has been built yet: upload survey data and build the index first."
+            )
+        );
+        return Ok(page(&ctx, p, l.pick("概览", "Overview"), &body));
+    }
+    let (build, _) = built.or_page(&ctx)?;
+    let batch = state
+        .store
+        .latest_batch()
+        .await
+        .map_err(ApiError::from)
+        .or_page(&ctx)?;
+    let key = format!(
+        "overview/{}/{batch}/{:?}/{}",
+        build.id,
+        p.role,
+        p.scope.join(",")
+    );
+    let state2 = state.clone();
+    let p2 = p.clone();
+    let o: Arc<Overview> = state
+        .cached(key, || async move { compute_overview(&state2, &p2).await })
+        .await
+        .or_page(&ctx)?;
+    state
+        .auditor
+        .record(
+            &p.name,
+            "overview.read",
+            &o.year.to_string(),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    let mut body = format!(
+        "<p class=\"muted\">{} {} · {} {}</p><div class=\"cards\" id=\"cards\">\
+         <div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div>",
+        l.pick("年度", "Year"),
+        o.year,
+        l.pick("指数构建", "index build"),
+        build.id,
+        o.enterprises,
+        l.pick("企业", "enterprises"),
+        o.scored,
+        l.pick("已评分", "scored"),
+        fmt(o.mean, 1),
+        l.pick("平均创新指数", "mean innovation index"),
+    );
+    for (n, zh, en) in &o.certified {
+        let _ = write!(
+            body,
+            "<div class=\"card\"><b>{n}</b>{}</div>",
+            l.pick(zh, en)
+        );
+    }
+    body.push_str("</div><div class=\"charts\">");
+    body += &kechuang_tabular::bar_chart(
+        l.pick("创新指数分布", "Distribution of the index"),
+        &o.histogram,
+        "",
+    );
+    body += &trend_chart(&o.trend, l.pick("年度平均指数", "Mean index by year"));
+    body.push_str("</div>");
+    let _ = write!(
+        body,
+        "<h2>{}</h2>{}<h2>{}</h2>{}",
+        l.pick("按区", "By district"),
+        one_way_html(&o.by_district, l, "by-district"),
+        l.pick("按行业", "By industry"),
+        one_way_html(&o.by_industry, l, "by-industry")
+    );
+    if !o.movers.is_empty() {
+        let _ = write!(
+            body,
+            "<h2>{}</h2><table id=\"movers\"><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">Δ</th></tr>",
+            l.pick("进步最快", "Top movers"),
+            l.pick("企业", "Enterprise"),
+            l.pick("信用代码", "Credit code"),
+            o.year - 1,
+            o.year
+        );
+        for (code, name, before, now) in &o.movers {
+            let _ = write!(
+                body,
+                "<tr><td><a href=\"/enterprises/{c}\">{}</a></td><td>{c}</td><td class=\"num\">{before:.1}</td><td class=\"num\">{now:.1}</td><td class=\"num\">{:+.1}</td></tr>",
+                esc(name),
+                now - before,
+                c = esc(code)
+            );
+        }
+        body.push_str("</table>");
+    }
+    Ok(page(&ctx, p, l.pick("概览", "Overview"), &body))
+}
+
+// --- ranking --------------------------------------------------------------------------------------
+
+fn query_string(params: &ListParams, page: Option<i64>, sort: Option<(&str, &str)>) -> String {
+    let mut parts = Vec::new();
+    let mut add = |k: &str, v: &Option<String>| {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            parts.push(format!("{k}={}", percent_encode(v)));
+        }
+    };
+    add("district", &params.district);
+    add("industry", &params.industry);
+    add("field", &params.field);
+    add("stage", &params.stage);
+    add("q", &params.q);
+    match sort {
+        Some((s, o)) => parts.push(format!("sort={s}&order={o}")),
+        None => {
+            add("sort", &params.sort);
+            add("order", &params.order);
+        }
+    }
+    if let Some(y) = params.year {
+        parts.push(format!("year={y}"));
+    }
+    if let Some(p) = page {
+        parts.push(format!("page={p}"));
+    }
+    parts.join("&")
+}
+
+fn select(name: &str, label: &str, current: Option<&str>, options: &[(String, String)]) -> String {
+    let mut s = format!(
+        "<label>{}<select name=\"{name}\" id=\"f-{name}\"><option value=\"\">—</option>",
+        esc(label)
+    );
+    for (v, text) in options {
+        let _ = write!(
+            s,
+            "<option value=\"{}\"{}>{}</option>",
+            esc(v),
+            if current == Some(v.as_str()) {
+                " selected"
+            } else {
+                ""
+            },
+            esc(text)
+        );
+    }
+    s.push_str("</select></label>");
+    s
+}
+
+fn district_options(p: &Principal) -> Vec<(String, String)> {
+    TIANJIN_DISTRICTS
+        .iter()
+        .filter(|d| {
+            p.role != Role::DistrictOfficer
+                || p.scope.iter().any(|s| s == d.0)
+                || p.scope.iter().any(|s| s.len() != 6)
+        })
+        .map(|d| (d.0.to_string(), d.1.to_string()))
+        .collect()
+}
+
+async fn ranking(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(params): Query<ListParams>,
+) -> PageResult {
+    let p = ctx.require(Capability::ListEnterprises).or_page(&ctx)?;
+    let l = ctx.lang;
+    let list = match api::ranking(&state, &ctx, &params).await {
+        Ok(list) => list,
+        Err(ApiError::NotFound(m)) => {
+            return Ok(page(
+                &ctx,
+                p,
+                l.pick("企业排名", "Ranking"),
+                &format!("<p>{}</p>", esc(&m)),
+            ));
+        }
+        Err(e) => return Err(PageError(e, l)),
+    };
+    let fields: Vec<(String, String)> = TechField::ALL
+        .iter()
+        .map(|f| (f.key().to_string(), f.zh().to_string()))
+        .collect();
+    let stages: Vec<(String, String)> =
+        ["makerspace", "incubator", "accelerator", "industrial_park"]
+            .iter()
+            .zip(["众创空间", "孵化器", "加速器", "产业园区"])
+            .map(|(k, z)| (k.to_string(), z.to_string()))
+            .collect();
+    let mut body = format!(
+        "<form class=\"filters\" method=\"get\" action=\"/ranking\" id=\"filters\">{}<label>{}<input name=\"industry\" value=\"{}\" size=\"6\"></label>{}{}<label>{}<input name=\"q\" id=\"f-q\" value=\"{}\"></label><button>{}</button>\
+         <a href=\"/api/v1/enterprises/export?{}\" id=\"export\">{}</a></form>",
+        select(
+            "district",
+            l.pick("区", "District"),
+            params.district.as_deref(),
+            &district_options(p)
+        ),
+        l.pick("行业代码", "Industry code"),
+        esc(params.industry.as_deref().unwrap_or("")),
+        select(
+            "field",
+            l.pick("技术领域", "Field"),
+            params.field.as_deref(),
+            &fields
+        ),
+        select(
+            "stage",
+            l.pick("发展阶段", "Stage"),
+            params.stage.as_deref(),
+            &stages
+        ),
+        l.pick("名称或代码", "Name or code"),
+        esc(params.q.as_deref().unwrap_or("")),
+        l.pick("筛选", "Filter"),
+        query_string(&params, None, None),
+        l.pick("导出 CSV", "Export CSV")
+    );
+    let _ = write!(
+        body,
+        "<p class=\"muted\" id=\"total\">{} {} · {} {} · {} {}</p>",
+        l.pick("年度", "Year"),
+        list.year,
+        l.pick("共", "matching:"),
+        list.total,
+        l.pick("第", "page"),
+        list.page
+    );
+    let order_for = |col: &str| {
+        if params.sort.as_deref().unwrap_or("rank") == col
+            && params.order.as_deref() != Some("desc")
+        {
+            "desc"
+        } else {
+            "asc"
+        }
+    };
+    let _ = write!(
+        body,
+        "<table id=\"ranking\"><tr><th><a href=\"/ranking?{}\">{}</a></th><th><a href=\"/ranking?{}\">{}</a></th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\"><a href=\"/ranking?{}\">{}</a></th></tr>",
+        query_string(&params, None, Some(("rank", order_for("rank")))),
+        l.pick("排名", "Rank"),
+        query_string(&params, None, Some(("name", order_for("name")))),
+        l.pick("企业", "Enterprise"),
+        l.pick("信用代码", "Credit code"),
+        l.pick("区", "District"),
+        l.pick("行业", "Industry"),
+        l.pick("技术领域", "Field"),
+        query_string(&params, None, Some(("score", order_for("score")))),
+        l.pick("创新指数", "Index"),
+    );
+    for r in &list.items {
+        let field = r
+            .tech_field
+            .as_deref()
+            .and_then(|k| TechField::parse(k).ok())
+            .map_or("—", |f| f.zh());
+        let _ = write!(
+            body,
+            "<tr><td class=\"num\">{}</td><td><a href=\"/enterprises/{c}\">{}</a></td><td>{c}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            r.rank.map_or("—".into(), |v| v.to_string()),
+            esc(&r.name),
+            esc(district_name(&r.region_code)),
+            esc(&r.industry_code),
+            esc(field),
+            fmt(r.score, 1),
+            c = esc(&r.credit_code)
+        );
+    }
+    body.push_str("</table><p class=\"pager\">");
+    let pages = (list.total + list.per_page - 1) / list.per_page;
+    if list.page > 1 {
+        let _ = write!(
+            body,
+            "<a href=\"/ranking?{}\" id=\"prev\">‹ {}</a>",
+            query_string(&params, Some(list.page - 1), None),
+            l.pick("上一页", "previous")
+        );
+    }
+    let _ = write!(body, " {} / {} ", list.page, pages.max(1));
+    if list.page < pages {
+        let _ = write!(
+            body,
+            "<a href=\"/ranking?{}\" id=\"next\">{} ›</a>",
+            query_string(&params, Some(list.page + 1), None),
+            l.pick("下一页", "next")
+        );
+    }
+    body.push_str("</p>");
+    Ok(page(&ctx, p, l.pick("企业排名", "Ranking"), &body))
+}
+
+// --- portrait -------------------------------------------------------------------------------------
+
+async fn portrait(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(y): Query<api::YearParam>,
+) -> PageResult {
+    let p = ctx.user().or_page(&ctx)?;
+    let code = code.trim().to_ascii_uppercase();
+    let portrait = api::portrait_of(&state, &ctx, &code, y.year)
+        .await
+        .or_page(&ctx)?;
+    let html = kechuang_portrait::html::render(&portrait, ctx.lang);
+    // The portrait is a standalone report: the site's header goes in front of it.
+    let header = format!(
+        "<style>{}</style><header class=\"site\"><a href=\"/\"><b>科创 kechuang</b></a>{}</header>",
+        STYLE
+            .split('}')
+            .filter(|r| r.trim_start().starts_with("header"))
+            .map(|r| format!("{r}}}"))
+            .collect::<String>()
+            .replace("header{", "header.site{margin:-24px -24px 16px;")
+            .replace("header ", "header.site "),
+        nav(&ctx, p)
+    );
+    let html = match html.find("<body>") {
+        Some(i) => format!("{}{header}{}", &html[..i + 6], &html[i + 6..]),
+        None => html,
+    };
+    Ok(Html(html).into_response())
+}
+
+// --- targets --------------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, Default)]
+struct TargetQuery {
+    scheme: Option<String>,
+    #[serde(flatten)]
+    params: TargetParams,
+}
+
+async fn targets(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(q): Query<TargetQuery>,
+) -> PageResult {
+    let p = ctx.require(Capability::Targets).or_page(&ctx)?;
+    let l = ctx.lang;
+    let scheme = q
+        .scheme
+        .clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| {
+            state
+                .rules
+                .first()
+                .map_or_else(String::new, |r| r.spec.id.clone())
+        });
+    let options: Vec<(String, String)> = state
+        .rules
+        .iter()
+        .map(|r| {
+            (
+                r.spec.id.clone(),
+                l.pick(&r.spec.name, &r.spec.name_en).to_string(),
+            )
+        })
+        .collect();
+    let outcomes = vec![
+        (
+            "qualifies".to_string(),
+            l.pick("符合", "qualifies").to_string(),
+        ),
+        (
+            "near_miss".to_string(),
+            l.pick("接近符合", "near miss").to_string(),
+        ),
+    ];
+    let mut body = format!(
+        "<form class=\"filters\" method=\"get\" action=\"/targets\" id=\"filters\">{}{}{}<label>{}<input name=\"industry\" value=\"{}\" size=\"6\"></label><button>{}</button></form>",
+        select("scheme", l.pick("政策", "Scheme"), Some(&scheme), &options),
+        select(
+            "outcome",
+            l.pick("结论", "Outcome"),
+            q.params.outcome.as_deref(),
+            &outcomes
+        ),
+        select(
+            "district",
+            l.pick("区", "District"),
+            q.params.district.as_deref(),
+            &district_options(p)
+        ),
+        l.pick("行业代码", "Industry code"),
+        esc(q.params.industry.as_deref().unwrap_or("")),
+        l.pick("筛选", "Filter")
+    );
+    let t = match api::target_page(&state, &ctx, &scheme, &q.params).await {
+        Ok(t) => t,
+        Err(ApiError::NotFound(m)) => {
+            body += &format!("<p>{}</p>", esc(&m));
+            return Ok(page(&ctx, p, l.pick("政策靶向", "Scheme targeting"), &body));
+        }
+        Err(e) => return Err(PageError(e, l)),
+    };
+    let _ = write!(
+        body,
+        "<p id=\"summary\">{} {} · {} {} · {} <b>{}</b> · {} <b>{}</b></p>\
+         <table id=\"targets\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr>",
+        esc(&t.name),
+        esc(&t.version),
+        l.pick("年度", "year"),
+        t.year,
+        l.pick("符合", "qualify"),
+        t.qualifies,
+        l.pick("接近符合", "near misses"),
+        t.near_miss,
+        l.pick("结论", "Outcome"),
+        l.pick("企业", "Enterprise"),
+        l.pick("区", "District"),
+        l.pick("行业", "Industry"),
+        l.pick("得分", "Score"),
+        l.pick("差距与未满足条件", "Gaps and unmet criteria"),
+    );
+    for r in &t.items {
+        let mut why: Vec<String> = r.gaps.clone();
+        why.extend(r.failed.iter().map(|f| format!("✗ {f}")));
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td><a href=\"/enterprises/{c}\">{}</a><br><span class=\"muted\">{c}</span></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            if r.outcome == "qualifies" {
+                l.pick("符合", "qualifies")
+            } else {
+                l.pick("接近", "near miss")
+            },
+            esc(&r.name),
+            esc(&r.district),
+            esc(&r.industry_code),
+            fmt(r.score, 1),
+            esc(&why.join("；")),
+            c = esc(&r.credit_code)
+        );
+    }
+    body.push_str("</table>");
+    let pages = (t.total as i64 + 49) / 50;
+    let mut qs = format!("scheme={}", percent_encode(&scheme));
+    for (k, v) in [
+        ("outcome", &q.params.outcome),
+        ("district", &q.params.district),
+        ("industry", &q.params.industry),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            let _ = write!(qs, "&{k}={}", percent_encode(v));
+        }
+    }
+    body.push_str("<p class=\"pager\">");
+    if t.page > 1 {
+        let _ = write!(body, "<a href=\"/targets?{qs}&page={}\">‹</a>", t.page - 1);
+    }
+    let _ = write!(body, " {} / {} ", t.page, pages.max(1));
+    if t.page < pages {
+        let _ = write!(body, "<a href=\"/targets?{qs}&page={}\">›</a>", t.page + 1);
+    }
+    body.push_str("</p>");
+    Ok(page(&ctx, p, l.pick("政策靶向", "Scheme targeting"), &body))
+}
+
+// --- survey upload --------------------------------------------------------------------------------
+
+fn upload_form_html(l: Lang, p: &Principal) -> String {
+    format!(
+        "<form method=\"post\" enctype=\"multipart/form-data\" action=\"{}\" id=\"upload\">\
+         <label>{}<input type=\"file\" name=\"file\" id=\"file\" accept=\".csv,.xlsx\" required></label>\
+         <label><span><input type=\"checkbox\" name=\"dry_run\" value=\"true\" id=\"dry-run\"> {}</span></label>\
+         <p><button type=\"submit\" id=\"upload-submit\">{}</button></p></form>\
+         <p class=\"muted\">{}</p>",
+        action("/upload", p),
+        l.pick("调查文件（CSV 或 XLSX）", "Survey file (CSV or XLSX)"),
+        l.pick("仅校验，不导入", "validate only, do not import"),
+        l.pick("上传", "Upload"),
+        l.pick(
+            "每一行都会校验；有错误时整个文件不导入。模板：kechuang survey template。",
+            "Every row is validated; a file with errors is not imported at all. Template: kechuang survey template."
+        )
+    )
+}
+
+async fn upload_form(ctx: Ctx) -> PageResult {
+    let p = ctx.require(Capability::FileSurvey).or_page(&ctx)?;
+    let l = ctx.lang;
+    Ok(page(
+        &ctx,
+        p,
+        l.pick("调查上报", "Survey upload"),
+        &upload_form_html(l, p),
+    ))
+}
+
+async fn upload_submit(State(state): State<Shared>, ctx: Ctx, mut form: Multipart) -> PageResult {
+    let p = ctx.require(Capability::FileSurvey).or_page(&ctx)?;
+    let l = ctx.lang;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut dry_run = false;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError::BadRequest(e.body_text()))
+        .or_page(&ctx)?
+    {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload.csv").to_string();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| ApiError::BadRequest(e.body_text()))
+                    .or_page(&ctx)?;
+                file = Some((name, bytes.to_vec()));
+            }
+            Some("dry_run") => dry_run = true,
+            _ => {}
+        }
+    }
+    let (name, bytes) = file
+        .ok_or_else(|| ApiError::BadRequest("choose a file".into()))
+        .or_page(&ctx)?;
+    let mut body = upload_form_html(l, p);
+    match api::upload_survey(&state, &ctx, &name, &bytes, dry_run).await {
+        Ok(r) => {
+            let verdict = if r.imported {
+                format!(
+                    "<p class=\"ok\" id=\"verdict\">{} {}</p>",
+                    l.pick("已导入：", "Imported:"),
+                    esc(&r
+                        .summary
+                        .as_ref()
+                        .map(|s| s.to_string())
+                        .unwrap_or_default())
+                )
+            } else if r.errors > 0 {
+                format!(
+                    "<p class=\"error\" id=\"verdict\">{}</p>",
+                    l.pick(
+                        "文件有错误，未导入任何数据。",
+                        "The file has errors; nothing was imported."
+                    )
+                )
+            } else {
+                format!(
+                    "<p class=\"ok\" id=\"verdict\">{}</p>",
+                    l.pick("校验通过（未导入）。", "Valid (not imported).")
+                )
+            };
+            let _ = write!(
+                body,
+                "<h2>{}</h2>{verdict}<p id=\"counts\">{} · {} {} · {} {} · {} {}</p>\
+                 <table id=\"report\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+                l.pick("校验报告", "Validation report"),
+                esc(&r.file_name),
+                l.pick("行数", "rows"),
+                r.rows,
+                l.pick("错误", "errors"),
+                r.errors,
+                l.pick("警告", "warnings"),
+                r.warnings,
+                l.pick("行", "Row"),
+                l.pick("列", "Column"),
+                l.pick("值", "Value"),
+                l.pick("级别", "Severity"),
+                l.pick("规则", "Rule"),
+                l.pick("说明", "Message"),
+            );
+            for i in r.issues.iter().take(1000) {
+                let get = |k: &str| i[k].as_str().map_or_else(|| i[k].to_string(), String::from);
+                let _ = write!(
+                    body,
+                    "<tr class=\"{}\"><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&get("severity")),
+                    esc(&get("row")),
+                    esc(&get("column")),
+                    esc(&get("value")),
+                    esc(&get("severity")),
+                    esc(&get("rule")),
+                    esc(&get("message"))
+                );
+            }
+            body.push_str("</table>");
+        }
+        Err(ApiError::BadRequest(m)) => {
+            let _ = write!(body, "<p class=\"error\" id=\"verdict\">{}</p>", esc(&m));
+        }
+        Err(e) => return Err(PageError(e, l)),
+    }
+    Ok(page(&ctx, p, l.pick("调查上报", "Survey upload"), &body))
+}
+
+// --- builds ---------------------------------------------------------------------------------------
+
+async fn builds(State(state): State<Shared>, ctx: Ctx) -> PageResult {
+    let p = ctx.require(Capability::BuildIndex).or_page(&ctx)?;
+    let l = ctx.lang;
+    let builds = api::builds_json(&state).await.or_page(&ctx)?;
+    let batches = state
+        .store
+        .batches()
+        .await
+        .map_err(ApiError::from)
+        .or_page(&ctx)?;
+    let mut body = format!(
+        "<form method=\"post\" action=\"{}\"><button id=\"rebuild\">{}</button></form><h2>{}</h2>\
+         <table id=\"builds\"><tr><th>#</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr>",
+        action("/builds", p),
+        l.pick("重新构建指数", "Rebuild the index"),
+        l.pick("指数构建", "Index builds"),
+        l.pick("指标框架", "Framework"),
+        l.pick("年度", "Years"),
+        l.pick("企业年", "Units"),
+        l.pick("时间", "When"),
+    );
+    for b in &builds {
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td>{} {}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            b["id"],
+            esc(b["framework"].as_str().unwrap_or("")),
+            esc(b["framework_version"].as_str().unwrap_or("")),
+            esc(b["years"].as_str().unwrap_or("")),
+            b["units"],
+            esc(b["created_at"].as_str().unwrap_or(""))
+        );
+    }
+    let _ = write!(
+        body,
+        "</table><h2>{}</h2><table id=\"imports\"><tr><th>#</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr>",
+        l.pick("导入批次", "Imports"),
+        l.pick("文件", "File"),
+        l.pick("行数", "Rows"),
+        l.pick("新增", "Inserted"),
+        l.pick("更新", "Updated"),
+        l.pick("用户", "By"),
+        l.pick("时间", "When"),
+    );
+    for b in &batches {
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+            b.id,
+            esc(&b.file_name),
+            b.rows_total,
+            b.rows_inserted,
+            b.rows_updated,
+            esc(&b.user_name),
+            esc(&b.imported_at)
+        );
+    }
+    body.push_str("</table>");
+    Ok(page(&ctx, p, l.pick("指数构建", "Index builds"), &body))
+}
+
+async fn rebuild(State(state): State<Shared>, ctx: Ctx) -> PageResult {
+    match api::start_rebuild(&state, &ctx).await {
+        Ok(()) | Err(ApiError::Conflict(_)) => Ok(Redirect::to("/builds").into_response()),
+        Err(e) => Err(PageError(e, ctx.lang)),
+    }
+}
+
+// --- regional tables ------------------------------------------------------------------------------
+
+async fn tables(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(y): Query<api::YearParam>,
+) -> PageResult {
+    let p = ctx.user().or_page(&ctx)?;
+    let l = ctx.lang;
+    let t = match api::region_tables(&state, &ctx, y.year).await {
+        Ok(t) => t,
+        Err(ApiError::NotFound(m)) => {
+            return Ok(page(
+                &ctx,
+                p,
+                l.pick("区域统计", "Regional tables"),
+                &format!("<p>{}</p>", esc(&m)),
+            ));
+        }
+        Err(e) => return Err(PageError(e, l)),
+    };
+    let bars: Vec<(String, f64)> = t
+        .by_district
+        .labels
+        .iter()
+        .zip(&t.by_district.rows)
+        .zip(&t.by_district.suppressed)
+        .filter(|(_, s)| s.is_none())
+        .map(|((label, f), _)| (label.clone(), f.enterprises as f64))
+        .collect();
+    let body = format!(
+        "<p class=\"muted\">{} {} · {}</p>{}<h2>{}</h2>{}<h2>{}</h2>{}<h2>{}</h2>{}",
+        l.pick("年度", "Year"),
+        t.year,
+        l.pick(
+            "已做统计披露控制：少于 3 家企业或单一企业占比过高的单元格以 x 表示。",
+            "Statistical disclosure control applied: cells with fewer than 3 enterprises or one dominant enterprise show x."
+        ),
+        kechuang_tabular::bar_chart(l.pick("各区企业数", "Enterprises by district"), &bars, ""),
+        l.pick("按区", "By district"),
+        one_way_html(&t.by_district, l, "by-district"),
+        l.pick("按行业", "By industry"),
+        one_way_html(&t.by_industry, l, "by-industry"),
+        l.pick("按技术领域", "By high-tech field"),
+        one_way_html(&t.by_field, l, "by-field"),
+    );
+    Ok(page(&ctx, p, l.pick("区域统计", "Regional tables"), &body))
+}
+
+// --- consents -------------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+struct ConsentForm {
+    bank: String,
+    credit_code: Option<String>,
+    revoke: Option<String>,
+}
+
+async fn consents(State(state): State<Shared>, ctx: Ctx) -> PageResult {
+    let p = ctx.user().or_page(&ctx)?;
+    let l = ctx.lang;
+    let list = api::visible_consents(&state, &ctx).await.or_page(&ctx)?;
+    let mut body = String::new();
+    if p.may(Capability::ManageConsents) {
+        let code_field = if p.role == Role::Enterprise {
+            String::new()
+        } else {
+            format!(
+                "<label>{}<input name=\"credit_code\" required></label>",
+                l.pick("信用代码", "Credit code")
+            )
+        };
+        let _ = write!(
+            body,
+            "<form class=\"filters\" method=\"post\" action=\"{}\" id=\"grant\">{code_field}<label>{}<input name=\"bank\" id=\"bank\" required></label><button>{}</button></form>",
+            action("/consents", p),
+            l.pick("银行", "Bank"),
+            l.pick("授权", "Grant")
+        );
+    }
+    let _ = write!(
+        body,
+        "<table id=\"consents\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
+        l.pick("企业", "Enterprise"),
+        l.pick("银行", "Bank"),
+        l.pick("授权", "Granted"),
+        l.pick("撤销", "Revoked"),
+    );
+    for c in &list {
+        let revoke = if c.revoked_at.is_none() && p.may(Capability::ManageConsents) {
+            format!(
+                "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"bank\" value=\"{}\"><input type=\"hidden\" name=\"credit_code\" value=\"{}\"><input type=\"hidden\" name=\"revoke\" value=\"1\"><button>{}</button></form>",
+                action("/consents", p),
+                esc(&c.bank),
+                esc(&c.credit_code),
+                l.pick("撤销", "Revoke")
+            )
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{} {}</td><td>{} {}</td><td>{revoke}</td></tr>",
+            esc(&c.credit_code),
+            esc(&c.bank),
+            esc(&c.granted_at),
+            esc(&c.granted_by),
+            esc(c.revoked_at.as_deref().unwrap_or("")),
+            esc(c.revoked_by.as_deref().unwrap_or(""))
+        );
+    }
+    body.push_str("</table>");
+    Ok(page(&ctx, p, l.pick("征信授权", "Consents"), &body))
+}
+
+async fn consent_change(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Form(f): Form<ConsentForm>,
+) -> PageResult {
+    let body = api::ConsentBody {
+        credit_code: f.credit_code.filter(|c| !c.trim().is_empty()),
+        bank: f.bank,
+    };
+    match api::change_consent(&state, &ctx, &body, f.revoke.is_none()).await {
+        Ok(_) => Ok(Redirect::to("/consents").into_response()),
+        Err(e) => Err(PageError(e, ctx.lang)),
+    }
+}
+
+// --- administration -------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+struct AdminQuery {
+    user: Option<String>,
+    page: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenForm {
+    label: String,
+    scopes: String,
+}
+
+async fn admin(State(state): State<Shared>, ctx: Ctx, Query(q): Query<AdminQuery>) -> PageResult {
+    let p = ctx.require(Capability::Administer).or_page(&ctx)?;
+    admin_page(&state, &ctx, p, &q, None).await
+}
+
+async fn admin_page(
+    state: &Shared,
+    ctx: &Ctx,
+    p: &Principal,
+    q: &AdminQuery,
+    notice: Option<String>,
+) -> PageResult {
+    let l = ctx.lang;
+    let users = state
+        .store
+        .users()
+        .await
+        .map_err(ApiError::from)
+        .or_page(ctx)?;
+    let mut body = notice.map_or_else(String::new, |n| {
+        format!("<p class=\"ok\" id=\"notice\">{n}</p>")
+    });
+    let roles: Vec<(String, String)> = Role::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                l.pick(r.zh(), r.as_str()).to_string(),
+            )
+        })
+        .collect();
+    let _ = write!(
+        body,
+        "<h2>{}</h2><form class=\"filters\" method=\"post\" action=\"{}\" id=\"add-user\"><label>{}<input name=\"name\" required></label><label>{}<input name=\"display_name\"></label>\
+         <label>{}<input name=\"password\" type=\"password\" minlength=\"10\" required></label>{}<label>{}<input name=\"scope\" placeholder=\"120116, 天津滨海高新技术产业开发区 / 9112…/ 银行\"></label><button>{}</button></form>\
+         <table id=\"users\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        l.pick("用户", "Users"),
+        action("/admin", p),
+        l.pick("用户名", "Name"),
+        l.pick("显示名", "Shown as"),
+        l.pick("密码", "Password"),
+        select("role", l.pick("角色", "Role"), None, &roles),
+        l.pick("范围", "Scope"),
+        l.pick("新增用户", "Add user"),
+        l.pick("用户名", "Name"),
+        l.pick("显示名", "Shown as"),
+        l.pick("角色", "Role"),
+        l.pick("范围", "Scope"),
+        l.pick("状态", "Status"),
+    );
+    for u in &users {
+        let role = Role::parse(&u.role).map_or(u.role.as_str(), |r| l.pick(r.zh(), r.as_str()));
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&u.name),
+            esc(&u.display_name),
+            esc(role),
+            esc(&u.scope),
+            if u.disabled {
+                l.pick("已停用", "disabled")
+            } else {
+                l.pick("正常", "active")
+            }
+        );
+    }
+    body.push_str("</table>");
+    let _ = write!(
+        body,
+        "<h2>{}</h2><form class=\"filters\" method=\"post\" action=\"{}\" id=\"add-token\"><label>{}<input name=\"label\" required></label><label>{}<input name=\"scopes\" value=\"read\"></label><button>{}</button></form>",
+        l.pick("API 令牌", "API tokens"),
+        action("/tokens", p),
+        l.pick("用途", "Label"),
+        l.pick("权限 (read,write,admin)", "Scopes (read,write,admin)"),
+        l.pick("创建令牌", "Create token")
+    );
+    let audit = api::audit_page(
+        state,
+        ctx,
+        &api::AuditParams {
+            user: q.user.clone(),
+            page: q.page,
+            per_page: Some(100),
+        },
+    )
+    .await
+    .or_page(ctx)?;
+    let _ = write!(
+        body,
+        "<h2>{}</h2><p class=\"muted\">{} {}</p><table id=\"audit\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        l.pick("审计日志", "Audit log"),
+        l.pick("共", "entries:"),
+        audit["total"],
+        l.pick("时间", "When"),
+        l.pick("用户", "Who"),
+        l.pick("操作", "Action"),
+        l.pick("对象", "Target"),
+        l.pick("来源", "From"),
+        l.pick("结果", "Outcome"),
+    );
+    for e in audit["items"].as_array().into_iter().flatten() {
+        let s = |k: &str| esc(e[k].as_str().unwrap_or(""));
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td><a href=\"/admin?user={}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            s("at"),
+            percent_encode(e["user"].as_str().unwrap_or("")),
+            s("user"),
+            s("action"),
+            s("target"),
+            s("remote"),
+            s("outcome")
+        );
+    }
+    body.push_str("</table>");
+    let page_no = audit["page"].as_i64().unwrap_or(1);
+    let total = audit["total"].as_i64().unwrap_or(0);
+    let user_q = q
+        .user
+        .as_deref()
+        .map_or_else(String::new, |u| format!("&user={}", percent_encode(u)));
+    body.push_str("<p class=\"pager\">");
+    if page_no > 1 {
+        let _ = write!(
+            body,
+            "<a href=\"/admin?page={}{user_q}\">‹</a>",
+            page_no - 1
+        );
+    }
+    if page_no * 100 < total {
+        let _ = write!(
+            body,
+            "<a href=\"/admin?page={}{user_q}\">›</a>",
+            page_no + 1
+        );
+    }
+    body.push_str("</p>");
+    Ok(page(ctx, p, l.pick("系统管理", "Administration"), &body))
+}
+
+async fn admin_add_user(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Form(u): Form<api::UserBody>,
+) -> PageResult {
+    let p = ctx.require(Capability::Administer).or_page(&ctx)?;
+    let u = api::UserBody {
+        display_name: u.display_name.filter(|d| !d.trim().is_empty()),
+        ..u
+    };
+    api::add_user(&state.store, &u).await.or_page(&ctx)?;
+    state
+        .auditor
+        .record(
+            &p.name,
+            "user.create",
+            &format!("{} ({})", u.name, u.role),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    Ok(Redirect::to("/admin").into_response())
+}
+
+async fn token_create(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Form(f): Form<TokenForm>,
+) -> PageResult {
+    let p = ctx.require(Capability::Administer).or_page(&ctx)?;
+    let (id, secret) = api::new_token(
+        &state,
+        &ctx,
+        &api::TokenBody {
+            label: f.label,
+            scopes: f.scopes,
+        },
+    )
+    .await
+    .or_page(&ctx)?;
+    let notice = format!(
+        "{} #{id}: <code id=\"new-token\">{}</code> — {}",
+        ctx.lang.pick("新令牌", "New token"),
+        esc(&secret),
+        ctx.lang.pick(
+            "只显示这一次，请妥善保存。",
+            "shown this once only; keep it safe."
+        )
+    );
+    admin_page(
+        &state,
+        &ctx,
+        p,
+        &AdminQuery {
+            user: None,
+            page: None,
+        },
+        Some(notice),
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cross_site_login_posts_are_refused() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "127.0.0.1:8080".parse().expect("host"));
+        assert!(same_origin(&h), "no Origin: a non-browser client");
+        h.insert(
+            header::ORIGIN,
+            "http://127.0.0.1:8080".parse().expect("origin"),
+        );
+        assert!(same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            "http://evil.example".parse().expect("origin"),
+        );
+        assert!(!same_origin(&h));
+    }
+
+    #[test]
+    fn the_trend_chart_has_a_point_per_year() {
+        let svg = trend_chart(&[(2023, 40.0, 10), (2024, 42.5, 11), (2025, 41.0, 12)], "t");
+        assert_eq!(svg.matches("<circle").count(), 3);
+        assert!(svg.contains(">2024<") && svg.contains(">42.5<"));
+        assert_eq!(trend_chart(&[], "t"), "");
+    }
+}

@@ -1,0 +1,242 @@
+//! What pages and the API show, gathered from the store: an enterprise's portrait, a scheme's
+//! target list, the overview figures. Shared by the web service and the command line.
+
+use std::collections::HashMap;
+
+use kechuang_domain::{Num, SurveyRecord};
+use kechuang_engine::Framework;
+use kechuang_policy::{History, Outcome, Panel, RuleSet, evaluate};
+use kechuang_portrait::{Portrait, PortraitInput, assemble};
+use kechuang_store::Store;
+use serde::Serialize;
+
+/// Why a view could not be gathered.
+#[derive(Debug, thiserror::Error)]
+pub enum ViewError {
+    /// What the view needs is not there (no build, no record for the year…).
+    #[error("{0}")]
+    Missing(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] kechuang_store::Error),
+}
+
+fn framework_by_id(id: &str) -> Option<Framework> {
+    kechuang_enterprise::SHIPPED
+        .iter()
+        .filter_map(|(name, _)| kechuang_enterprise::shipped_framework(name))
+        .find(|f| f.id == id)
+}
+
+/// Reads everything a portrait needs from the store and assembles it (the latest build).
+pub async fn gather(
+    store: &Store,
+    code: &str,
+    year: Option<i32>,
+    rules: &[RuleSet],
+) -> Result<Portrait, ViewError> {
+    let build = store
+        .builds()
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ViewError::Missing("no index build is stored: run `kechuang index build --framework kechuang-enterprise` first".into()))?;
+    let years: Vec<i32> = build
+        .years
+        .split(',')
+        .filter_map(|y| y.parse().ok())
+        .collect();
+    let year = year
+        .or(years.iter().max().copied())
+        .ok_or_else(|| ViewError::Missing("the build has no years".into()))?;
+    if !years.contains(&year) {
+        return Err(ViewError::Missing(format!(
+            "build {} covers {}, not {year}",
+            build.id, build.years
+        )));
+    }
+    let framework = framework_by_id(&build.framework_id).ok_or_else(|| {
+        ViewError::Missing(format!(
+            "build {} used framework '{}', which is not shipped with this version",
+            build.id, build.framework_id
+        ))
+    })?;
+    let Some(record) = store.record(code, year).await? else {
+        return Err(ViewError::Missing(format!(
+            "no survey record for {code} in {year}"
+        )));
+    };
+    let mine = store.enterprise_results(build.id, code).await?;
+    let trend = years
+        .iter()
+        .map(|y| (*y, mine.iter().find(|r| r.year == *y).and_then(|r| r.score)))
+        .collect();
+    let mut earlier: Vec<SurveyRecord> = Vec::new();
+    for back in 1..=3 {
+        if let Some(r) = store.record(code, year - back).await? {
+            earlier.push(r);
+        }
+    }
+    let earlier_refs: Vec<&SurveyRecord> = earlier.iter().collect();
+    let h = History {
+        current: &record,
+        earlier: &earlier_refs,
+    };
+    let evaluations = rules
+        .iter()
+        .map(|r| evaluate(r, &h, &Default::default(), true))
+        .collect();
+    let mut streak = 0;
+    let mut now = &record;
+    for p in &earlier {
+        match (now.get(Num::RdExpense), p.get(Num::RdExpense)) {
+            (Some(a), Some(b)) if a > b && p.year == now.year - 1 => streak += 1,
+            _ => break,
+        }
+        now = p;
+    }
+    Ok(assemble(&PortraitInput {
+        record: &record,
+        result: mine.iter().find(|r| r.year == year),
+        trend,
+        framework: &framework,
+        evaluations,
+        rd_streak: streak,
+    }))
+}
+
+/// One enterprise on a scheme's target list.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetRow {
+    /// Enterprise.
+    pub credit_code: String,
+    /// Name.
+    pub name: String,
+    /// District (region code).
+    pub region_code: String,
+    /// District name.
+    pub district: String,
+    /// Park.
+    pub park: Option<String>,
+    /// Industry code.
+    pub industry_code: String,
+    /// Industry section and its name.
+    pub industry_section: String,
+    /// High-tech field (Chinese).
+    pub tech_field: Option<String>,
+    /// `qualifies` or `near_miss`.
+    pub outcome: &'static str,
+    /// Score (midpoint of a range).
+    pub score: Option<f64>,
+    /// What would close the gap.
+    pub gaps: Vec<String>,
+    /// Criteria not met.
+    pub failed: Vec<String>,
+}
+
+/// A scheme's target list for a year: those who qualify, then near misses, each by score.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetList {
+    /// Scheme id.
+    pub scheme: String,
+    /// Scheme name.
+    pub name: String,
+    /// Rule version.
+    pub version: String,
+    /// Year.
+    pub year: i32,
+    /// Enterprises evaluated.
+    pub evaluated: usize,
+    /// Enterprises whose data was insufficient to decide.
+    pub insufficient: usize,
+    /// Qualifying, then near misses.
+    pub rows: Vec<TargetRow>,
+}
+
+/// The year's records plus three earlier years (what every shipped rule needs); the latest
+/// stored year when `year` is `None`.
+pub async fn panel(
+    store: &Store,
+    year: Option<i32>,
+) -> Result<(i32, Vec<SurveyRecord>), ViewError> {
+    let years = store.years().await?;
+    let year = year.or(years.last().copied()).ok_or_else(|| {
+        ViewError::Missing(
+            "the store holds no survey data: import some with `kechuang survey import`".into(),
+        )
+    })?;
+    let wanted: Vec<i32> = years
+        .into_iter()
+        .filter(|y| (year - 3..=year).contains(y))
+        .collect();
+    Ok((year, store.load_years(&wanted).await?))
+}
+
+/// Evaluates every enterprise of the year and keeps those who qualify or nearly do.
+pub fn target_list(rules: &RuleSet, year: i32, records: &[SurveyRecord]) -> TargetList {
+    let by_code: HashMap<&str, &SurveyRecord> = records
+        .iter()
+        .filter(|r| r.year == year)
+        .map(|r| (r.credit_code.as_str(), r))
+        .collect();
+    let insufficient = std::sync::atomic::AtomicUsize::new(0);
+    let results = Panel::new(records).evaluate_year_where(rules, year, true, |e| {
+        if e.outcome == Outcome::InsufficientData {
+            insufficient.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        e.outcome == Outcome::Qualifies || e.near_miss()
+    });
+    let mut rows: Vec<TargetRow> = results
+        .iter()
+        .filter(|e| e.outcome == Outcome::Qualifies || e.near_miss())
+        .filter_map(|e| {
+            let r = by_code.get(e.credit_code.as_str())?;
+            Some(TargetRow {
+                credit_code: r.credit_code.to_string(),
+                name: r.name.clone(),
+                region_code: r.region_code.as_str().to_string(),
+                district: r
+                    .region_code
+                    .district_name()
+                    .unwrap_or(r.region_code.as_str())
+                    .to_string(),
+                park: r.park.clone(),
+                industry_code: r.industry_code.to_string(),
+                industry_section: format!(
+                    "{} {}",
+                    r.industry_code.section(),
+                    r.industry_code.section_name()
+                ),
+                tech_field: r.tech_field.map(|f| f.zh().to_string()),
+                outcome: if e.outcome == Outcome::Qualifies {
+                    "qualifies"
+                } else {
+                    "near_miss"
+                },
+                score: e.score_mid(),
+                gaps: e.gaps.iter().map(|g| g.message.clone()).collect(),
+                failed: e
+                    .criteria
+                    .iter()
+                    .filter(|c| c.passed == Some(false))
+                    .map(|c| c.label.to_string())
+                    .collect(),
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (a.outcome != "qualifies")
+            .cmp(&(b.outcome != "qualifies"))
+            .then(b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)))
+            .then(a.credit_code.cmp(&b.credit_code))
+    });
+    TargetList {
+        scheme: rules.spec.id.clone(),
+        name: rules.spec.name.clone(),
+        version: rules.spec.version.clone(),
+        year,
+        evaluated: by_code.len(),
+        insufficient: insufficient.into_inner(),
+        rows,
+    }
+}
