@@ -1,0 +1,128 @@
+//! A small HTTP client that keeps the session cookie and CSRF token, as a browser would.
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+pub struct Client {
+    http: reqwest::Client,
+    pub base: String,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+    pub token: Option<String>,
+    /// Send the CSRF header on changes (switched off to test the refusal).
+    pub send_csrf: bool,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+}
+
+impl Client {
+    pub fn new(base: &str) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            base: base.to_string(),
+            cookie: None,
+            csrf: None,
+            token: None,
+            send_csrf: true,
+        }
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Reply {
+        let mut r = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            r = r.header("cookie", c);
+        }
+        if let Some(t) = &self.token {
+            r = r.header("authorization", format!("Bearer {t}"));
+        }
+        if self.send_csrf
+            && method != Method::GET
+            && let Some(c) = &self.csrf
+        {
+            r = r.header("x-csrf-token", c);
+        }
+        if let Some((kind, bytes)) = body {
+            r = r.header("content-type", kind).body(bytes);
+        }
+        let response = r.send().await.expect("request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        Reply {
+            status,
+            headers,
+            text,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.request(Method::GET, path, None).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> Reply {
+        self.request(
+            Method::POST,
+            path,
+            Some(("application/json", body.to_string().into_bytes())),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.request(Method::DELETE, path, None).await
+    }
+
+    /// Posts a form as a browser on another site would (with its Origin); the status.
+    pub async fn http_form_with_origin(&self, path: &str, body: &str, origin: &str) -> StatusCode {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", origin)
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("request")
+            .status()
+    }
+
+    /// Logs in; keeps the cookie and CSRF token on success.
+    pub async fn login(&mut self, name: &str, password: &str) -> (StatusCode, Reply) {
+        let reply = self
+            .post_json(
+                "/api/v1/session",
+                serde_json::json!({"name": name, "password": password}),
+            )
+            .await;
+        if reply.status == 200 {
+            let set = reply
+                .headers
+                .get("set-cookie")
+                .and_then(|v| v.to_str().ok())
+                .expect("set-cookie")
+                .to_string();
+            self.cookie = Some(set.split(';').next().expect("pair").to_string());
+            self.csrf = reply.json()["csrf_token"].as_str().map(String::from);
+        }
+        (reply.status, reply)
+    }
+}

@@ -1,0 +1,266 @@
+//! The web service against a running server (real TCP, real HTTP client), on SQLite and on
+//! PostgreSQL. PostgreSQL tests read `KECHUANG_TEST_POSTGRES_URL` and are ignored without it.
+
+mod client;
+mod suite;
+
+use std::sync::Arc;
+
+use kechuang_domain::SurveyRecord;
+use kechuang_store::{BatchMeta, Store};
+use kechuang_synthetic::region::{RegionSpec, region};
+
+pub use client::Client;
+
+/// A seeded store served on a free port, with one account per role.
+pub struct Fixture {
+    pub base: String,
+    pub store: Arc<Store>,
+    /// An enterprise in 滨海新区 (the district officer's district); the enterprise account's own.
+    pub in_binhai: String,
+    /// An enterprise in 南开区, outside the officer's district; it consented to the bank.
+    pub elsewhere: String,
+    /// Enterprises in 滨海新区 in the latest year.
+    pub binhai_count: usize,
+    pub records: Vec<SurveyRecord>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+pub const PASSWORD: &str = "correct-horse-battery";
+pub const BANK: &str = "津创银行";
+
+impl Fixture {
+    async fn start(store: Store) -> Fixture {
+        let records = region(&RegionSpec {
+            enterprises: 300,
+            years: vec![2024, 2025],
+            seed: 7,
+        });
+        let meta = BatchMeta {
+            file_name: "seed.csv".into(),
+            sha256: "0".repeat(64),
+            user_name: "seed".into(),
+            warnings: 0,
+        };
+        store
+            .import(&meta, &records, &|_| true)
+            .await
+            .expect("seed import");
+        let framework =
+            kechuang_enterprise::shipped_framework("kechuang-enterprise").expect("framework");
+        kechuang_enterprise::stored::build_from_store(
+            &store,
+            &framework,
+            &[],
+            "seed",
+            kechuang_engine::BuildOptions {
+                keep_stages: false,
+                rank_aggregates: true,
+                progress: None,
+            },
+        )
+        .await
+        .expect("seed build");
+        let latest: Vec<&SurveyRecord> = records.iter().filter(|r| r.year == 2025).collect();
+        let in_binhai = latest
+            .iter()
+            .find(|r| r.region_code.as_str() == "120116")
+            .expect("an enterprise in 滨海新区")
+            .credit_code
+            .to_string();
+        let elsewhere = latest
+            .iter()
+            .find(|r| r.region_code.as_str() == "120104")
+            .expect("an enterprise in 南开区")
+            .credit_code
+            .to_string();
+        let binhai_count = latest
+            .iter()
+            .filter(|r| r.region_code.as_str() == "120116")
+            .count();
+        for (name, role, scope) in [
+            ("admin", "admin", ""),
+            ("analyst", "analyst", ""),
+            ("officer", "district_officer", "120116"),
+            ("firm", "enterprise", in_binhai.as_str()),
+            ("bank", "bank", BANK),
+            ("citizen", "public", ""),
+        ] {
+            kechuang_server::api::add_user(
+                &store,
+                &kechuang_server::api::UserBody {
+                    name: name.into(),
+                    display_name: None,
+                    password: PASSWORD.into(),
+                    role: role.into(),
+                    scope: scope.into(),
+                },
+            )
+            .await
+            .expect("user");
+        }
+        store
+            .grant_consent(&elsewhere, BANK, "seed")
+            .await
+            .expect("consent");
+        let store = Arc::new(store);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let config = kechuang_server::Config {
+            max_upload_bytes: 4 << 20,
+            ..kechuang_server::Config::default()
+        };
+        let served = store.clone();
+        let server = tokio::spawn(async move {
+            kechuang_server::serve(listener, served, config, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serve");
+        });
+        Fixture {
+            base,
+            store,
+            in_binhai,
+            elsewhere,
+            binhai_count,
+            records,
+            shutdown: Some(tx),
+            server: Some(server),
+        }
+    }
+
+    /// A client, not logged in.
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    /// A client logged in as `name` (a browser session).
+    pub async fn session(&self, name: &str) -> Client {
+        let mut c = self.client();
+        let (status, _) = c.login(name, PASSWORD).await;
+        assert_eq!(status, 200, "login {name}");
+        c
+    }
+
+    /// Stops the server (draining the audit log).
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.server.take() {
+            h.await.expect("server task");
+        }
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+async fn postgres(test: &str) -> (Store, String) {
+    let admin_url =
+        std::env::var("KECHUANG_TEST_POSTGRES_URL").expect("KECHUANG_TEST_POSTGRES_URL");
+    let name = format!("ks_{}_{}", std::process::id(), test);
+    let admin = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&admin_url)
+        .await
+        .expect("admin connect");
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&admin)
+            .await
+            .expect("create database");
+    }
+    admin.close().await;
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b)
+        .to_string();
+    (
+        Store::open(&format!("{base}/{name}"))
+            .await
+            .expect("open postgres"),
+        name,
+    )
+}
+
+async fn drop_postgres(name: &str) {
+    let admin_url = std::env::var("KECHUANG_TEST_POSTGRES_URL").expect("url");
+    let admin = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&admin_url)
+        .await
+        .expect("admin");
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&admin)
+    .await
+    .expect("drop");
+}
+
+/// One `#[test]` per backend for each suite function.
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::runtime().block_on(async {
+                        let dir = tempfile::tempdir().expect("tmp");
+                        let store = kechuang_store::Store::open(dir.path().join("k.db").to_str().expect("utf8")).await.expect("open");
+                        let f = super::Fixture::start(store).await;
+                        super::suite::$name(&f).await;
+                        f.stop().await;
+                    });
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[test]
+                #[ignore = "needs KECHUANG_TEST_POSTGRES_URL; .ci/run starts a PostgreSQL cluster and runs these"]
+                fn $name() {
+                    super::runtime().block_on(async {
+                        let (store, db) = super::postgres(stringify!($name)).await;
+                        let f = super::Fixture::start(store).await;
+                        super::suite::$name(&f).await;
+                        f.store.close().await;
+                        f.stop().await;
+                        super::drop_postgres(&db).await;
+                    });
+                }
+            )*
+        }
+    };
+}
+
+both_backends!(
+    health_readiness_and_the_api_document,
+    login_sessions_and_logout,
+    failed_logins_are_throttled,
+    session_changes_need_the_csrf_token,
+    each_role_reads_only_its_enterprises,
+    lists_are_limited_to_the_scope,
+    tokens_are_scoped_hashed_and_revocable,
+    consent_lets_a_bank_read_until_revoked,
+    uploads_report_errors_and_import_all_or_nothing,
+    every_read_and_change_is_audited,
+    targets_and_published_tables,
+    accounts_are_administered,
+    errors_are_json_and_bodies_limited,
+    pages_follow_the_session_and_language,
+);
