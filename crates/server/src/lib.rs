@@ -211,7 +211,9 @@ fn with_security_headers(mut response: Response) -> Response {
     };
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::X_FRAME_OPTIONS, "DENY");
-    set(h, header::REFERRER_POLICY, "no-referrer");
+    // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on form posts,
+    // and the login form's origin check needs the real one.
+    set(h, header::REFERRER_POLICY, "same-origin");
     set(
         h,
         header::CONTENT_SECURITY_POLICY,

@@ -381,7 +381,12 @@ async fn compute_overview(state: &Shared, p: &Principal) -> ApiResult<Overview> 
             index: now.get(r.credit_code.as_str()).copied(),
         })
         .collect();
-    let rules = kechuang_region::disclosure::Rules::default();
+    // The dashboard is for roles that read the enterprise-level data behind it: nothing to
+    // suppress. Published tables (/tables, /api/v1/regions) keep disclosure control.
+    let rules = kechuang_region::disclosure::Rules {
+        min_count: 1,
+        dominance: 1.0,
+    };
     let trend = by_year
         .iter()
         .filter(|(_, s)| !s.is_empty())

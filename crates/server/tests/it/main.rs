@@ -1,6 +1,7 @@
 //! The web service against a running server (real TCP, real HTTP client), on SQLite and on
 //! PostgreSQL. PostgreSQL tests read `KECHUANG_TEST_POSTGRES_URL` and are ignored without it.
 
+mod browser;
 mod client;
 mod suite;
 
@@ -264,3 +265,17 @@ both_backends!(
     errors_are_json_and_bodies_limited,
     pages_follow_the_session_and_language,
 );
+
+#[test]
+#[ignore = "needs chromium and chromedriver (Debian: chromium chromium-driver); .ci/run installs them and runs this"]
+fn browser_journey_in_headless_chromium() {
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = Store::open(dir.path().join("k.db").to_str().expect("utf8"))
+            .await
+            .expect("open");
+        let f = Fixture::start(store).await;
+        browser::journey(&f).await;
+        f.stop().await;
+    });
+}
