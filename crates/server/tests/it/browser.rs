@@ -39,12 +39,14 @@ fn which(name: &str) -> PathBuf {
 
 async fn start_driver() -> (Driver, String) {
     let port = free_port();
-    let child = Command::new(which("chromedriver"))
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
+    let driver = Driver(
+        Command::new(which("chromedriver"))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
     let url = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
     for _ in 0..100 {
@@ -54,7 +56,7 @@ async fn start_driver() -> (Driver, String) {
             .await
             .is_ok_and(|r| r.status().is_success())
         {
-            return (Driver(child), url);
+            return (driver, url);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
