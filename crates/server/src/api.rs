@@ -40,6 +40,7 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/enterprises/{code}/portrait", get(portrait))
         .route("/api/v1/schemes", get(schemes))
         .route("/api/v1/schemes/{id}/targets", get(targets))
+        .route("/api/v1/schemes/{id}/targets/export", get(export_targets))
         .route("/api/v1/regions", get(regions))
         .route("/api/v1/imports", get(imports).post(upload))
         .route("/api/v1/builds", get(builds).post(rebuild))
@@ -463,45 +464,59 @@ async fn list_enterprises(
 pub async fn export_csv(state: &Shared, ctx: &Ctx, params: &ListParams) -> ApiResult<Response> {
     let mut params = params.clone();
     params.per_page = Some(500);
-    let mut out = String::from(
-        "\u{feff}rank,credit_code,name,region_code,park,industry_code,tech_field,incubation_stage,score\n",
-    );
+    let mut rows = Vec::new();
     let mut page = 1;
     loop {
         params.page = Some(page);
         let list = ranking(state, ctx, &params).await?;
-        for r in &list.items {
-            let cells = [
+        rows.extend(list.items.into_iter().map(|r| {
+            vec![
                 r.rank.map(|v| v.to_string()).unwrap_or_default(),
-                r.credit_code.clone(),
-                r.name.clone(),
-                r.region_code.clone(),
-                r.park.clone().unwrap_or_default(),
-                r.industry_code.clone(),
-                r.tech_field.clone().unwrap_or_default(),
-                r.incubation_stage.clone().unwrap_or_default(),
+                r.credit_code,
+                r.name,
+                r.region_code,
+                r.park.unwrap_or_default(),
+                r.industry_code,
+                r.tech_field.unwrap_or_default(),
+                r.incubation_stage.unwrap_or_default(),
                 r.score.map(|v| format!("{v:.3}")).unwrap_or_default(),
-            ];
-            let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-            out.push_str(&line.join(","));
-            out.push('\n');
-        }
+            ]
+        }));
         if page * list.per_page >= list.total {
             break;
         }
         page += 1;
     }
-    Ok((
+    Ok(csv_download(
+        "ranking.csv",
+        "rank,credit_code,name,region_code,park,industry_code,tech_field,incubation_stage,score",
+        rows.into_iter(),
+    ))
+}
+
+/// A CSV download (UTF-8 with BOM, so Excel reads the Chinese).
+fn csv_download(
+    file_name: &str,
+    header: &str,
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Response {
+    let mut out = format!("\u{feff}{header}\n");
+    for cells in rows {
+        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"ranking.csv\"",
+                format!("attachment; filename=\"{file_name}\""),
             ),
         ],
         out,
     )
-        .into_response())
+        .into_response()
 }
 
 /// Quotes a CSV cell when needed, and defuses spreadsheet formulas.
@@ -701,7 +716,8 @@ pub async fn target_page(
                 .is_none_or(|o| o.is_empty() || r.outcome == o)
         })
         .collect();
-    let per_page = params.per_page.unwrap_or(50).clamp(1, 500);
+    // Exports ask for everything at once; pages for at most 500.
+    let per_page = params.per_page.unwrap_or(50).clamp(1, i64::MAX / 2);
     let page = params.page.unwrap_or(1).max(1);
     let items = wanted
         .iter()
@@ -736,9 +752,39 @@ async fn targets(
     State(state): State<Shared>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(params): Query<TargetParams>,
+    Query(mut params): Query<TargetParams>,
 ) -> ApiResult<Json<TargetPage>> {
+    params.per_page = Some(params.per_page.unwrap_or(50).clamp(1, 500));
     Ok(Json(target_page(&state, &ctx, &id, &params).await?))
+}
+
+async fn export_targets(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(mut params): Query<TargetParams>,
+) -> ApiResult<Response> {
+    params.page = Some(1);
+    params.per_page = Some(i64::MAX / 2);
+    let t = target_page(&state, &ctx, &id, &params).await?;
+    Ok(csv_download(
+        &format!("targets-{}-{}.csv", t.scheme, t.year),
+        "outcome,credit_code,name,district,park,industry_code,tech_field,score,gaps,failed_criteria",
+        t.items.into_iter().map(|r| {
+            vec![
+                r.outcome.to_string(),
+                r.credit_code,
+                r.name,
+                r.district,
+                r.park.unwrap_or_default(),
+                r.industry_code,
+                r.tech_field.unwrap_or_default(),
+                r.score.map(|v| format!("{v:.2}")).unwrap_or_default(),
+                r.gaps.join("; "),
+                r.failed.join("; "),
+            ]
+        }),
+    ))
 }
 
 // --- regional tables ------------------------------------------------------------------------------
@@ -1023,7 +1069,7 @@ pub async fn builds_json(state: &Shared) -> ApiResult<Vec<Value>> {
         .await?
         .into_iter()
         .map(|b| json!({"id": b.id, "framework": b.framework_id, "framework_version": b.framework_version,
-                        "years": b.years, "units": b.units, "created_at": b.created_at}))
+                        "years": b.years, "units": b.units, "created_at": b.created_at, "user": b.user_name}))
         .collect())
 }
 

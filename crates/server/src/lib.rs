@@ -182,7 +182,18 @@ pub async fn guard(State(state): State<Shared>, mut request: Request, next: Next
         lang,
     });
     let started = Instant::now();
-    let response = next.run(request).await;
+    let api = path.starts_with("/api/");
+    let mut response = next.run(request).await;
+    // Errors from the framework itself (405, 413, 415…) are plain text: the API answers JSON always.
+    if api
+        && (response.status().is_client_error() || response.status().is_server_error())
+        && !response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
+    {
+        response = json_error(response.status());
+    }
     // The path only: query strings may carry a CSRF token, and nothing secret is logged.
     tracing::info!(
         %method,
@@ -193,6 +204,23 @@ pub async fn guard(State(state): State<Shared>, mut request: Request, next: Next
         "request"
     );
     with_security_headers(response)
+}
+
+fn json_error(status: axum::http::StatusCode) -> Response {
+    let code = match status.as_u16() {
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => "too_large",
+        415 => "unsupported_media_type",
+        s if s < 500 => "bad_request",
+        _ => "internal",
+    };
+    let message = status.canonical_reason().unwrap_or("error");
+    (
+        status,
+        axum::Json(serde_json::json!({"error": {"code": code, "message": message}})),
+    )
+        .into_response()
 }
 
 /// One value of a query string (percent-decoded).

@@ -39,6 +39,7 @@ pub fn routes() -> Router<Shared> {
         .route("/tables", get(tables))
         .route("/consents", get(consents).post(consent_change))
         .route("/admin", get(admin).post(admin_add_user))
+        .route("/admin/users/{name}", post(admin_toggle_user))
         .route("/tokens", post(token_create))
         .fallback(not_found)
 }
@@ -880,6 +881,27 @@ async fn portrait(
             .replace("header ", "header.site "),
         nav(&ctx, p)
     );
+    // The years of the build, to move through the portrait's history; similar enterprises link on.
+    let mut years = format!(
+        "<p class=\"years\" id=\"years\">{} ",
+        ctx.lang.pick("年度：", "Year:")
+    );
+    for (y, score) in &portrait.trend {
+        if score.is_none() {
+            continue;
+        }
+        if *y == portrait.year {
+            let _ = write!(years, "<b>{y}</b> ");
+        } else {
+            let _ = write!(
+                years,
+                "<a href=\"/enterprises/{}?year={y}\">{y}</a> ",
+                percent_encode(&code)
+            );
+        }
+    }
+    years.push_str("</p>");
+    let header = format!("{header}{years}");
     let html = match html.find("<body>") {
         Some(i) => format!("{}{header}{}", &html[..i + 6], &html[i + 6..]),
         None => html,
@@ -1165,7 +1187,7 @@ async fn builds(State(state): State<Shared>, ctx: Ctx) -> PageResult {
         .or_page(&ctx)?;
     let mut body = format!(
         "<form method=\"post\" action=\"{}\"><button id=\"rebuild\">{}</button></form><h2>{}</h2>\
-         <table id=\"builds\"><tr><th>#</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr>",
+         <table id=\"builds\"><tr><th>#</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr>",
         action("/builds", p),
         l.pick("重新构建指数", "Rebuild the index"),
         l.pick("指数构建", "Index builds"),
@@ -1173,17 +1195,19 @@ async fn builds(State(state): State<Shared>, ctx: Ctx) -> PageResult {
         l.pick("年度", "Years"),
         l.pick("企业年", "Units"),
         l.pick("时间", "When"),
+        l.pick("用户", "By"),
     );
     for b in &builds {
         let _ = write!(
             body,
-            "<tr><td>{}</td><td>{} {}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{} {}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
             b["id"],
             esc(b["framework"].as_str().unwrap_or("")),
             esc(b["framework_version"].as_str().unwrap_or("")),
             esc(b["years"].as_str().unwrap_or("")),
             b["units"],
-            esc(b["created_at"].as_str().unwrap_or(""))
+            esc(b["created_at"].as_str().unwrap_or("")),
+            esc(b["user"].as_str().unwrap_or(""))
         );
     }
     let _ = write!(
@@ -1400,7 +1424,7 @@ async fn admin_page(
         body,
         "<h2>{}</h2><form class=\"filters\" method=\"post\" action=\"{}\" id=\"add-user\"><label>{}<input name=\"name\" required></label><label>{}<input name=\"display_name\"></label>\
          <label>{}<input name=\"password\" type=\"password\" minlength=\"10\" required></label>{}<label>{}<input name=\"scope\" placeholder=\"120116, 天津滨海高新技术产业开发区 / 9112…/ 银行\"></label><button>{}</button></form>\
-         <table id=\"users\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+         <table id=\"users\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
         l.pick("用户", "Users"),
         action("/admin", p),
         l.pick("用户名", "Name"),
@@ -1522,6 +1546,53 @@ async fn admin_add_user(
             &p.name,
             "user.create",
             &format!("{} ({})", u.name, u.role),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    Ok(Redirect::to("/admin").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct ToggleForm {
+    disabled: bool,
+}
+
+async fn admin_toggle_user(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+    Form(f): Form<ToggleForm>,
+) -> PageResult {
+    let p = ctx.require(Capability::Administer).or_page(&ctx)?;
+    if name == p.name {
+        return Err(PageError(
+            ApiError::BadRequest("you cannot disable your own account".into()),
+            ctx.lang,
+        ));
+    }
+    if !state
+        .store
+        .set_disabled(&name, f.disabled)
+        .await
+        .map_err(ApiError::from)
+        .or_page(&ctx)?
+    {
+        return Err(PageError(
+            ApiError::NotFound(format!("no user '{name}'")),
+            ctx.lang,
+        ));
+    }
+    state
+        .auditor
+        .record(
+            &p.name,
+            if f.disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            },
+            &name,
             &ctx.remote,
             "ok",
         )

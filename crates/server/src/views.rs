@@ -61,7 +61,9 @@ pub async fn gather(
             build.id, build.framework_id
         ))
     })?;
-    let Some(record) = store.record(code, year).await? else {
+    // The year and the three before it, in one read.
+    let mut records = store.records_between(code, year - 3, year).await?;
+    let Some(record) = records.pop().filter(|r| r.year == year) else {
         return Err(ViewError::Missing(format!(
             "no survey record for {code} in {year}"
         )));
@@ -71,12 +73,8 @@ pub async fn gather(
         .iter()
         .map(|y| (*y, mine.iter().find(|r| r.year == *y).and_then(|r| r.score)))
         .collect();
-    let mut earlier: Vec<SurveyRecord> = Vec::new();
-    for back in 1..=3 {
-        if let Some(r) = store.record(code, year - back).await? {
-            earlier.push(r);
-        }
-    }
+    // Latest first, as the policy history expects.
+    let earlier: Vec<SurveyRecord> = records.into_iter().rev().collect();
     let earlier_refs: Vec<&SurveyRecord> = earlier.iter().collect();
     let h = History {
         current: &record,

@@ -166,6 +166,8 @@ pub struct BuildInfo {
     pub units: i64,
     /// When (RFC 3339).
     pub created_at: String,
+    /// Who built it.
+    pub user_name: String,
 }
 
 /// One enterprise-year of a build's results.
@@ -492,6 +494,23 @@ impl Store {
         })
     }
 
+    /// One enterprise's records from year `from` to `to` (inclusive), oldest first.
+    pub async fn records_between(
+        &self,
+        credit_code: &str,
+        from: i32,
+        to: i32,
+    ) -> Result<Vec<SurveyRecord>> {
+        let sql = format!(
+            "{} WHERE credit_code = $1 AND year >= $2 AND year <= $3 ORDER BY year",
+            *schema::SELECT_RECORDS
+        );
+        with_pool!(self, pool => {
+            let rows = sqlx::query(AssertSqlSafe(sql)).bind(credit_code).bind(from).bind(to).fetch_all(pool).await?;
+            rows.iter().map(|row| Ok(records::from_row!(row)?.0)).collect()
+        })
+    }
+
     /// The current version number of a record.
     pub async fn version(&self, credit_code: &str, year: i32) -> Result<Option<i32>> {
         with_pool!(self, pool => {
@@ -597,7 +616,7 @@ impl Store {
     /// Stored builds, newest first.
     pub async fn builds(&self) -> Result<Vec<BuildInfo>> {
         with_pool!(self, pool => {
-            let rows = sqlx::query("SELECT id, framework_id, framework_version, years, units, created_at FROM index_builds ORDER BY id DESC")
+            let rows = sqlx::query("SELECT id, framework_id, framework_version, years, units, created_at, user_name FROM index_builds ORDER BY id DESC")
                 .fetch_all(pool)
                 .await?;
             rows.iter()
@@ -609,6 +628,7 @@ impl Store {
                         years: r.try_get(3)?,
                         units: r.try_get::<i32, _>(4)?.into(),
                         created_at: r.try_get(5)?,
+                        user_name: r.try_get(6)?,
                     })
                 })
                 .collect()

@@ -736,6 +736,9 @@ pub async fn errors_are_json_and_bodies_limited(f: &Fixture) {
         .await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.json()["error"]["code"], "bad_request");
+    let wrong_method = analyst.request(Method::PUT, "/api/v1/me", None).await;
+    assert_eq!(wrong_method.status, 405);
+    assert_eq!(wrong_method.json()["error"]["code"], "method_not_allowed");
     let huge = vec![b'a'; 5 << 20];
     let big = analyst
         .request(
@@ -745,6 +748,7 @@ pub async fn errors_are_json_and_bodies_limited(f: &Fixture) {
         )
         .await;
     assert_eq!(big.status, 413);
+    assert_eq!(big.json()["error"]["code"], "too_large");
     for h in [
         "x-content-type-options",
         "x-frame-options",

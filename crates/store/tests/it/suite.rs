@@ -488,4 +488,17 @@ pub async fn ranking_filters_sorts_and_pages(store: &Store) {
             .expect("area"),
         Some(("120104".into(), None))
     );
+    let between = store
+        .records_between(&rows[1].credit_code, 2020, 2030)
+        .await
+        .expect("between");
+    assert_eq!(between.len(), 1);
+    assert_eq!(between[0], records[1]);
+    assert!(
+        store
+            .records_between(&rows[1].credit_code, 2025, 2030)
+            .await
+            .expect("between")
+            .is_empty()
+    );
 }
