@@ -2,7 +2,7 @@
 # The portrait API under load (issue 5's benchmark): a demo store of N enterprises (100,000 by default),
 # the release build of `kechuang serve`, an API token of an analyst, and wrk on loopback requesting the
 # portraits of random enterprises. Needs wrk (Debian: apt-get install wrk) and python3.
-#   scripts/bench-portrait-api.sh [DATA_DIR]      (N, DURATION, CONNECTIONS, THREADS from the environment)
+#   scripts/bench-portrait-api.sh [DATA_DIR]      (N, YEARS, DURATION, CONNECTIONS, THREADS from the environment)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR=${1:-/tmp/kechuang-bench}
@@ -15,7 +15,7 @@ BIN=target/release/kechuang
 cargo build --release -q -p kechuang-cli
 DB="$DIR/demo/kechuang.db"
 if [ ! -f "$DB" ]; then
-    "$BIN" demo --enterprises "$N" --data-dir "$DIR" --no-serve
+    "$BIN" demo --enterprises "$N" --years "${YEARS:-2024-2025}" --data-dir "$DIR" --no-serve
 fi
 KECHUANG_PASSWORD=bench-password-1 "$BIN" user add bench --role analyst --db "$DB" >/dev/null 2>&1 || true
 "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" 2>"$DIR/serve.log" &

@@ -53,9 +53,26 @@ pub struct AppState {
     pub cache: Mutex<HashMap<String, Arc<dyn std::any::Any + Send + Sync>>>,
     /// One index rebuild at a time per instance.
     pub build_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The latest build, read at most once a second (a new build shows within a second).
+    pub latest_build: Mutex<Option<(Instant, Option<kechuang_store::BuildInfo>)>>,
 }
 
 impl AppState {
+    /// The latest index build (from a copy at most a second old).
+    pub async fn latest_build(&self) -> ApiResult<Option<kechuang_store::BuildInfo>> {
+        if let Ok(guard) = self.latest_build.lock()
+            && let Some((at, build)) = guard.as_ref()
+            && at.elapsed() < std::time::Duration::from_secs(1)
+        {
+            return Ok(build.clone());
+        }
+        let build = self.store.builds().await?.into_iter().next();
+        if let Ok(mut guard) = self.latest_build.lock() {
+            *guard = Some((Instant::now(), build.clone()));
+        }
+        Ok(build)
+    }
+
     /// A cached value, or `make`'s, stored under `key` (the cache keeps at most 256 entries).
     pub async fn cached<T, F, Fut>(&self, key: String, make: F) -> ApiResult<Arc<T>>
     where
@@ -277,6 +294,7 @@ pub fn state(store: Arc<Store>, config: Config) -> (Shared, audit::Writer) {
             rules,
             cache: Mutex::new(HashMap::new()),
             build_lock: Arc::new(tokio::sync::Mutex::new(())),
+            latest_build: Mutex::new(None),
         }),
         writer,
     )

@@ -35,12 +35,19 @@ pub async fn gather(
     year: Option<i32>,
     rules: &[RuleSet],
 ) -> Result<Portrait, ViewError> {
-    let build = store
-        .builds()
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| ViewError::Missing("no index build is stored: run `kechuang index build --framework kechuang-enterprise` first".into()))?;
+    let build = store.builds().await?.into_iter().next();
+    gather_from(store, build.as_ref(), code, year, rules).await
+}
+
+/// [`gather`] from a given build (the latest, which the server keeps for a second).
+pub async fn gather_from(
+    store: &Store,
+    build: Option<&kechuang_store::BuildInfo>,
+    code: &str,
+    year: Option<i32>,
+    rules: &[RuleSet],
+) -> Result<Portrait, ViewError> {
+    let build = build.ok_or_else(|| ViewError::Missing("no index build is stored: run `kechuang index build --framework kechuang-enterprise` first".into()))?;
     let years: Vec<i32> = build
         .years
         .split(',')

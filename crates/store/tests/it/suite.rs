@@ -407,6 +407,7 @@ pub async fn ranking_filters_sorts_and_pages(store: &Store) {
         "91120116MA05A0001",
         "91120116MA05A0002",
         "91120116MA05A0003",
+        "91120116MA05A0004",
     ]
     .iter()
     .enumerate()
@@ -419,8 +420,9 @@ pub async fn ranking_filters_sorts_and_pages(store: &Store) {
         rows.push(ResultRow {
             credit_code: r.credit_code.as_str().to_string(),
             year: 2024,
-            score: Some(50.0 + i as f64),
-            rank: Some(3 - i as i64),
+            // The fourth is unscored: it sorts last whichever the direction.
+            score: (i < 3).then(|| 50.0 + i as f64),
+            rank: (i < 3).then(|| 3 - i as i64),
             scores: serde_json::json!({}),
             values: serde_json::json!({}),
             facts: serde_json::json!({}),
@@ -447,9 +449,17 @@ pub async fn ranking_filters_sorts_and_pages(store: &Store) {
         ..Default::default()
     };
     let (total, page) = store.ranking(&base).await.expect("all");
-    assert_eq!(total, 3);
+    assert_eq!(total, 4);
     assert_eq!(page[0].rank, Some(1));
     assert_eq!(page[0].credit_code, rows[2].credit_code);
+    assert_eq!(page[3].rank, None, "unranked last");
+    let descending = kechuang_store::RankingQuery {
+        descending: true,
+        ..base.clone()
+    };
+    let (_, page) = store.ranking(&descending).await.expect("desc");
+    assert_eq!(page[0].rank, Some(3));
+    assert_eq!(page[3].rank, None, "unranked last, descending too");
 
     let district = kechuang_store::RankingQuery {
         areas: Some((vec!["120104".into()], vec![])),
@@ -469,7 +479,7 @@ pub async fn ranking_filters_sorts_and_pages(store: &Store) {
         ..base.clone()
     };
     let (total, page) = store.ranking(&park).await.expect("park");
-    assert_eq!((total, page.len()), (2, 1));
+    assert_eq!((total, page.len()), (3, 1));
     assert_eq!(page[0].score, Some(50.0));
     let nothing = kechuang_store::RankingQuery {
         credit_codes: Some(vec![]),
