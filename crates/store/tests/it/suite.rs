@@ -421,8 +421,8 @@ pub async fn ranking_filters_sorts_and_pages(store: &Store) {
             credit_code: r.credit_code.as_str().to_string(),
             year: 2024,
             // The fourth is unscored: it sorts last whichever the direction.
-            score: (i < 3).then(|| 50.0 + i as f64),
-            rank: (i < 3).then(|| 3 - i as i64),
+            score: (i < 3).then_some(50.0 + i as f64),
+            rank: (i < 3).then_some(3 - i as i64),
             scores: serde_json::json!({}),
             values: serde_json::json!({}),
             facts: serde_json::json!({}),
