@@ -620,13 +620,15 @@ impl Store {
             let b = next(&mut binds, format!("%{}%", v.to_ascii_uppercase()));
             conditions.push(format!("(s.name LIKE {a} OR r.credit_code LIKE {b})"));
         }
-        let column = match q.sort.as_str() {
-            "score" => "r.score",
-            "name" => "s.name",
-            "credit_code" => "r.credit_code",
-            _ => "r.rank",
+        // Ranks are the year's scores in order (ties share a rank, unscored have neither), so a
+        // sort by score is a sort by rank the other way round, along the rank index.
+        let (column, descending) = match q.sort.as_str() {
+            "score" => ("r.rank", !q.descending),
+            "name" => ("s.name", q.descending),
+            "credit_code" => ("r.credit_code", q.descending),
+            _ => ("r.rank", q.descending),
         };
-        let direction = if q.descending { "DESC" } else { "ASC" };
+        let direction = if descending { "DESC" } else { "ASC" };
         // `NULLS LAST` (both dialects) rather than a CASE expression: SQLite then walks the rank
         // index instead of sorting the year (0 ms instead of 300 ms at 100,000 enterprises).
         let from = format!(
