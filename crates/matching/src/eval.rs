@@ -71,3 +71,73 @@ mod tests {
         assert_eq!(recall_at(50, &r(&["c"]), &j(&[("c", 1)])), 1.0);
     }
 }
+
+/// Mean nDCG@10 and recall@50 of a ranking method over an evaluation set.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Scores {
+    /// Mean nDCG@10.
+    pub ndcg_10: f64,
+    /// Mean recall@50 (grade ≥ 2).
+    pub recall_50: f64,
+}
+
+/// The ranking and plain BM25 measured on the same demands and judgments (supply kinds only).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Report {
+    /// Demands evaluated.
+    pub demands: usize,
+    /// Judged candidates (grade ≥ 1), in all.
+    pub judged: usize,
+    /// The ranking of [`crate::matching::for_demand`].
+    pub ranking: Scores,
+    /// Plain BM25 over the same words.
+    pub bm25: Scores,
+}
+
+/// Runs both methods for every demand against its judgments.
+pub fn evaluate(
+    index: &crate::SearchIndex,
+    demands: &[(crate::Doc, HashMap<String, u8>)],
+) -> Result<Report, crate::search::SearchError> {
+    let supply: Vec<crate::Kind> = crate::Kind::ALL
+        .into_iter()
+        .filter(|k| *k != crate::Kind::Demand)
+        .collect();
+    let (mut ours, mut base) = (
+        Scores {
+            ndcg_10: 0.0,
+            recall_50: 0.0,
+        },
+        Scores {
+            ndcg_10: 0.0,
+            recall_50: 0.0,
+        },
+    );
+    let mut judged = 0;
+    for (demand, judgments) in demands {
+        judged += judgments.len();
+        let ranked: Vec<String> = crate::matching::for_demand(index, demand, &supply, 50)?
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        let plain: Vec<String> = crate::matching::bm25(index, demand, &supply, 50)?
+            .into_iter()
+            .map(|d| index.docs()[d].id.clone())
+            .collect();
+        ours.ndcg_10 += ndcg_at(10, &ranked, judgments);
+        ours.recall_50 += recall_at(50, &ranked, judgments);
+        base.ndcg_10 += ndcg_at(10, &plain, judgments);
+        base.recall_50 += recall_at(50, &plain, judgments);
+    }
+    let n = demands.len().max(1) as f64;
+    let mean = |s: Scores| Scores {
+        ndcg_10: s.ndcg_10 / n,
+        recall_50: s.recall_50 / n,
+    };
+    Ok(Report {
+        demands: demands.len(),
+        judged,
+        ranking: mean(ours),
+        bm25: mean(base),
+    })
+}

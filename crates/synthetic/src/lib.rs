@@ -13,6 +13,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod catalogue;
 pub mod region;
 pub mod talent;
 
