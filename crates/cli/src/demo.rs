@@ -162,6 +162,22 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         tiers.join(" "),
         kechuang_talent::find_duplicates(&people).len()
     );
+    // The matchmaking catalogue: demands and supply across 京津冀, as the files a bureau collects.
+    let generated =
+        kechuang_synthetic::catalogue::catalogue((args.enterprises / 4).max(500), args.seed);
+    let folder = dir.join("catalogue");
+    crate::matching::save(&generated.catalogue, &folder)?;
+    let c = &generated.catalogue;
+    println!(
+        "matchmaking catalogue {}: {} demands, {} achievements, {} patents, {} experts, {} instruments, {} service providers (`kechuang match search|demand`)",
+        folder.display(),
+        c.demands.len(),
+        c.achievements.len(),
+        c.patents.len(),
+        c.experts.len(),
+        c.equipment.len(),
+        c.services.len()
+    );
     println!("demo files: {}", dir.display());
     if args.no_serve {
         return Ok(());

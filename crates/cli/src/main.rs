@@ -7,6 +7,7 @@ mod bench;
 mod checkpoint;
 mod demo;
 mod index;
+mod matching;
 mod output;
 mod policy;
 mod portrait;
@@ -74,10 +75,17 @@ fn run(cli: args::Cli) -> anyhow::Result<()> {
         },
         args::Command::Bench { command } => match command {
             args::BenchCommand::Policy(a) => bench::policy(&a),
+            args::BenchCommand::Match(a) => matching::bench(&a),
             args::BenchCommand::Portrait(a) => bench::portrait(&a),
             args::BenchCommand::Uncertainty(a) => bench::uncertainty(&a),
             args::BenchCommand::Engine(a) => bench::engine(&a),
             args::BenchCommand::Import(a) => bench::import(&a),
+        },
+        args::Command::Match { command } => match command {
+            args::MatchCommand::Check(a) => matching::check(&a),
+            args::MatchCommand::Search(a) => matching::search(&a),
+            args::MatchCommand::Demand(a) => matching::demand(&a),
+            args::MatchCommand::Eval(a) => matching::eval(&a),
         },
         args::Command::Serve(a) => serve::run(&a),
         args::Command::User { command } => match command {

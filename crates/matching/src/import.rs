@@ -483,6 +483,238 @@ pub fn read_csv(kind: Kind, bytes: &[u8]) -> Result<Entries, Vec<Issue>> {
     }
 }
 
+/// The catalogue as the six CSV files [`read_csv`] reads: (file name, kind, contents).
+pub fn write_csv(c: &crate::Catalogue) -> Vec<(&'static str, Kind, String)> {
+    fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(header);
+        for r in rows {
+            let _ = w.write_record(&r);
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+    let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let list = |v: &[String]| v.join(";");
+    let yes = |b: bool| if b { "是" } else { "否" }.to_string();
+    vec![
+        (
+            "demands.csv",
+            Kind::Demand,
+            table(
+                &[
+                    "id",
+                    "enterprise",
+                    "title",
+                    "problem",
+                    "indicators",
+                    "basis",
+                    "budget",
+                    "cooperation",
+                    "field",
+                    "region",
+                    "min_trl",
+                    "deadline",
+                    "status",
+                ],
+                c.demands
+                    .iter()
+                    .map(|d| {
+                        vec![
+                            d.id.clone(),
+                            d.enterprise.clone(),
+                            d.title.clone(),
+                            d.problem.clone(),
+                            d.indicators.clone(),
+                            d.basis.clone(),
+                            opt(d.budget),
+                            d.cooperation.clone(),
+                            d.field.clone(),
+                            d.region.abbr().into(),
+                            d.min_trl.map(|t| t.to_string()).unwrap_or_default(),
+                            d.deadline.clone().unwrap_or_default(),
+                            d.status.clone(),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "achievements.csv",
+            Kind::Achievement,
+            table(
+                &[
+                    "id",
+                    "title",
+                    "summary",
+                    "field",
+                    "trl",
+                    "ip",
+                    "transfer_mode",
+                    "price_low",
+                    "price_high",
+                    "owner",
+                    "region",
+                ],
+                c.achievements
+                    .iter()
+                    .map(|a| {
+                        vec![
+                            a.id.clone(),
+                            a.title.clone(),
+                            a.summary.clone(),
+                            a.field.clone(),
+                            a.trl.to_string(),
+                            list(&a.ip),
+                            a.transfer_mode.clone(),
+                            opt(a.price.map(|p| p.0)),
+                            opt(a.price.map(|p| p.1)),
+                            a.owner.clone(),
+                            a.region.abbr().into(),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "patents.csv",
+            Kind::Patent,
+            table(
+                &[
+                    "number", "title", "abstract", "class", "holder", "status", "field", "region",
+                ],
+                c.patents
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.number.clone(),
+                            p.title.clone(),
+                            p.abstract_text.clone(),
+                            p.class.clone(),
+                            p.holder.clone(),
+                            p.status.clone(),
+                            p.field.clone(),
+                            p.region.abbr().into(),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "experts.csv",
+            Kind::Expert,
+            table(
+                &[
+                    "id",
+                    "name",
+                    "affiliations",
+                    "titles",
+                    "fields",
+                    "keywords",
+                    "works",
+                    "service_modes",
+                    "region",
+                    "available",
+                ],
+                c.experts
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.id.clone(),
+                            e.name.clone(),
+                            list(&e.affiliations),
+                            list(&e.titles),
+                            list(&e.fields),
+                            list(&e.keywords),
+                            list(&e.works),
+                            list(&e.service_modes),
+                            e.region.abbr().into(),
+                            yes(e.available),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "equipment.csv",
+            Kind::Equipment,
+            table(
+                &[
+                    "id",
+                    "instrument",
+                    "model",
+                    "host",
+                    "location",
+                    "capabilities",
+                    "booking",
+                    "fee",
+                    "field",
+                    "region",
+                    "available",
+                ],
+                c.equipment
+                    .iter()
+                    .map(|q| {
+                        vec![
+                            q.id.clone(),
+                            q.instrument.clone(),
+                            q.model.clone(),
+                            q.host.clone(),
+                            q.location.clone(),
+                            q.capabilities.clone(),
+                            q.booking.clone(),
+                            opt(q.fee),
+                            q.field.clone(),
+                            q.region.abbr().into(),
+                            yes(q.available),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "services.csv",
+            Kind::Service,
+            table(
+                &[
+                    "id",
+                    "name",
+                    "category",
+                    "services",
+                    "qualifications",
+                    "field",
+                    "region",
+                ],
+                c.services
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            s.id.clone(),
+                            s.name.clone(),
+                            s.category.clone(),
+                            s.services.clone(),
+                            list(&s.qualifications),
+                            s.field.clone().unwrap_or_default(),
+                            s.region.abbr().into(),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ),
+    ]
+}
+
+/// Adds a file's entries to a catalogue.
+pub fn extend(c: &mut crate::Catalogue, entries: Entries) {
+    match entries {
+        Entries::Demands(v) => c.demands.extend(v),
+        Entries::Achievements(v) => c.achievements.extend(v),
+        Entries::Patents(v) => c.patents.extend(v),
+        Entries::Experts(v) => c.experts.extend(v),
+        Entries::Equipment(v) => c.equipment.extend(v),
+        Entries::Services(v) => c.services.extend(v),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,5 +766,49 @@ mod tests {
                 .any(|i| i.column == "abstract" && i.message.contains("missing"))
         );
         assert!(issues.iter().all(|i| i.row == 1));
+    }
+
+    #[test]
+    fn written_files_read_back_identically() {
+        let mut c = crate::Catalogue::default();
+        for (name, kind, text) in write_csv(&sample()) {
+            let entries =
+                read_csv(kind, text.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            extend(&mut c, entries);
+        }
+        assert_eq!(c, sample());
+    }
+
+    fn sample() -> crate::Catalogue {
+        crate::Catalogue {
+            demands: vec![Demand {
+                id: "D1".into(),
+                enterprise: "91120116MA05A00011".into(),
+                title: "碳化硅, \"封装\"".into(),
+                problem: "热阻".into(),
+                indicators: String::new(),
+                basis: String::new(),
+                budget: Some(12.5),
+                cooperation: "joint".into(),
+                field: "electronic_information".into(),
+                region: Province::Tianjin,
+                min_trl: Some(6),
+                deadline: Some("2027-03-31".into()),
+                status: "open".into(),
+            }],
+            experts: vec![Expert {
+                id: "E1".into(),
+                name: "王".into(),
+                affiliations: vec!["天津大学 (2010–)".into()],
+                titles: vec![],
+                fields: vec!["new_energy".into(), "new_materials".into()],
+                keywords: vec!["储能".into()],
+                works: vec![],
+                service_modes: vec![],
+                region: Province::Hebei,
+                available: false,
+            }],
+            ..crate::Catalogue::default()
+        }
     }
 }

@@ -180,10 +180,19 @@ fn rank(
                 .words(&format!("{} {}", d.title, d.body))
                 .into_iter()
                 .collect();
-            let matched_terms: Vec<String> = words
+            let found: Vec<&String> = words
                 .iter()
                 .filter(|w| query.contains(w.as_str()) && doc_words.contains(*w))
-                .cloned()
+                .collect();
+            // 碳化硅 rather than 碳化硅, 碳化 and 化硅: a word inside a longer match is not shown.
+            let matched_terms: Vec<String> = found
+                .iter()
+                .filter(|w| {
+                    !found
+                        .iter()
+                        .any(|o| o.len() > w.len() && o.contains(w.as_str()))
+                })
+                .map(|w| (*w).clone())
                 .collect();
             let field_match = d.fields.iter().any(|f| source.fields.contains(f));
             let proximity = source.region.proximity(d.region);

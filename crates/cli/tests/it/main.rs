@@ -2,6 +2,7 @@
 
 mod common;
 mod index;
+mod matching;
 mod policy;
 mod survey;
 mod talent;
