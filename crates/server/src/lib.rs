@@ -16,6 +16,7 @@ pub mod config;
 pub mod error;
 pub mod i18n;
 pub mod intake;
+pub mod matchmaking;
 pub mod openapi;
 pub mod pages;
 pub mod views;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub cache: Mutex<HashMap<String, Arc<dyn std::any::Any + Send + Sync>>>,
     /// One index rebuild at a time per instance.
     pub build_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The catalogue's search index, at the version it was built from.
+    pub catalogue: tokio::sync::RwLock<Option<Arc<matchmaking::Indexed>>>,
     /// The latest build, read at most once a second (a new build shows within a second).
     pub latest_build: Mutex<Option<(Instant, Option<kechuang_store::BuildInfo>)>>,
 }
@@ -273,6 +276,7 @@ pub fn app(state: Shared) -> Router {
     let upload_limit = state.config.max_upload_bytes;
     Router::new()
         .merge(api::routes())
+        .merge(matchmaking::routes())
         .merge(pages::routes())
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
@@ -295,6 +299,7 @@ pub fn state(store: Arc<Store>, config: Config) -> (Shared, audit::Writer) {
             cache: Mutex::new(HashMap::new()),
             build_lock: Arc::new(tokio::sync::Mutex::new(())),
             latest_build: Mutex::new(None),
+            catalogue: tokio::sync::RwLock::new(None),
         }),
         writer,
     )

@@ -1,0 +1,704 @@
+//! Matchmaking on the server: the catalogue kept in the database, its search index rebuilt in memory
+//! when the catalogue's version changes, and the endpoints for search, matches, imports, deals and
+//! the inbox (documented in `openapi.json`, used by the pages).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, extract::rejection::JsonRejection};
+use kechuang_matching::import::{Entries, extend, read_csv};
+use kechuang_matching::matching::{Match, for_demand, for_supply};
+use kechuang_matching::{Catalogue, Doc, Filters, Kind, Province, SearchIndex};
+use kechuang_store::{CatalogueEntry, Deal};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::access::{Capability, Role};
+use crate::error::{ApiError, ApiResult};
+use crate::{Ctx, Shared};
+
+/// The catalogue and its index at one version.
+pub struct Indexed {
+    /// The catalogue's version in the store.
+    pub version: i64,
+    /// The index (its documents are the catalogue's, in [`Catalogue::docs`] order).
+    pub index: SearchIndex,
+    /// Who wrote each document (same order).
+    pub owners: Vec<String>,
+}
+
+/// The routes.
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/api/v1/catalogue/search", get(search))
+        .route("/api/v1/catalogue/imports", post(import))
+        .route("/api/v1/catalogue/{kind}/{id}", get(entry))
+        .route("/api/v1/catalogue/{kind}/{id}/matches", get(matches))
+        .route("/api/v1/deals", get(deals).post(open_deal))
+        .route("/api/v1/deals/{id}", post(move_deal))
+        .route("/api/v1/inbox", get(inbox))
+}
+
+fn store_error(e: kechuang_store::Error) -> ApiError {
+    e.into()
+}
+
+/// Reading the catalogue needs a role with lists (not the public).
+fn reader(ctx: &Ctx) -> ApiResult<&crate::access::Principal> {
+    ctx.require(Capability::ListEnterprises)
+}
+
+/// The index of the current catalogue: rebuilt (off the async threads) when the version in the
+/// store has moved; several instances each keep their own.
+pub async fn indexed(state: &Shared) -> ApiResult<Arc<Indexed>> {
+    let version = state.store.catalogue_version().await.map_err(store_error)?;
+    if let Some(current) = state.catalogue.read().await.as_ref()
+        && current.version == version
+    {
+        return Ok(current.clone());
+    }
+    let mut slot = state.catalogue.write().await;
+    if let Some(current) = slot.as_ref()
+        && current.version == version
+    {
+        return Ok(current.clone());
+    }
+    let rows = state.store.catalogue().await.map_err(store_error)?;
+    let built = tokio::task::spawn_blocking(move || -> ApiResult<Indexed> {
+        let mut catalogue = Catalogue::default();
+        let mut owners: Vec<(Kind, String, String)> = Vec::new();
+        for r in &rows {
+            let bad = |e: serde_json::Error| {
+                ApiError::Internal(format!("stored {} {}: {e}", r.kind, r.id))
+            };
+            match Kind::parse(&r.kind) {
+                Some(Kind::Demand) => catalogue
+                    .demands
+                    .push(serde_json::from_str(&r.json).map_err(bad)?),
+                Some(Kind::Achievement) => catalogue
+                    .achievements
+                    .push(serde_json::from_str(&r.json).map_err(bad)?),
+                Some(Kind::Patent) => catalogue
+                    .patents
+                    .push(serde_json::from_str(&r.json).map_err(bad)?),
+                Some(Kind::Expert) => catalogue
+                    .experts
+                    .push(serde_json::from_str(&r.json).map_err(bad)?),
+                Some(Kind::Equipment) => catalogue
+                    .equipment
+                    .push(serde_json::from_str(&r.json).map_err(bad)?),
+                Some(Kind::Service) => catalogue
+                    .services
+                    .push(serde_json::from_str(&r.json).map_err(bad)?),
+                None => {
+                    return Err(ApiError::Internal(format!(
+                        "stored entry of unknown kind {}",
+                        r.kind
+                    )));
+                }
+            }
+            owners.push((
+                Kind::parse(&r.kind).unwrap_or(Kind::Demand),
+                r.id.clone(),
+                r.owner.clone(),
+            ));
+        }
+        let docs = catalogue.docs();
+        let owner_of: std::collections::HashMap<(Kind, &str), &str> = owners
+            .iter()
+            .map(|(k, id, o)| ((*k, id.as_str()), o.as_str()))
+            .collect();
+        let owners = docs
+            .iter()
+            .map(|d| {
+                owner_of
+                    .get(&(d.kind, d.id.as_str()))
+                    .map_or_else(String::new, |o| o.to_string())
+            })
+            .collect();
+        let index =
+            SearchIndex::build(docs, None).map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(Indexed {
+            version,
+            index,
+            owners,
+        })
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let built = Arc::new(built);
+    *slot = Some(built.clone());
+    Ok(built)
+}
+
+/// Search filters as query parameters.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct SearchParams {
+    /// Text.
+    pub q: Option<String>,
+    /// Kinds, comma-separated.
+    pub kind: Option<String>,
+    /// High-tech field key.
+    pub field: Option<String>,
+    /// 京, 津 or 冀.
+    pub region: Option<String>,
+    /// TRL at least.
+    pub trl_min: Option<u8>,
+    /// TRL at most.
+    pub trl_max: Option<u8>,
+    /// Price or budget at most, ¥10k.
+    pub price_max: Option<f64>,
+    /// Only open, valid, available entries.
+    #[serde(default)]
+    pub available: bool,
+    /// Hits (at most 200).
+    pub limit: Option<usize>,
+}
+
+fn kinds(list: Option<&str>) -> ApiResult<Vec<Kind>> {
+    list.unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(|k| {
+            Kind::parse(k).ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "kind '{k}': use {}",
+                    Kind::ALL.map(Kind::key).join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+/// A search hit as the API and pages show it.
+#[derive(Debug, Serialize)]
+pub struct HitView {
+    /// Kind.
+    pub kind: Kind,
+    /// Id.
+    pub id: String,
+    /// Title (plain).
+    pub title: String,
+    /// Title with matched words in `<b>`.
+    pub title_html: String,
+    /// Snippet with matched words in `<b>`.
+    pub snippet_html: String,
+    /// Province.
+    pub region: Province,
+    /// Fields.
+    pub fields: Vec<String>,
+    /// TRL.
+    pub trl: Option<u8>,
+    /// BM25.
+    pub score: f32,
+}
+
+/// Searches the catalogue.
+pub async fn run_search(state: &Shared, ctx: &Ctx, p: &SearchParams) -> ApiResult<Vec<HitView>> {
+    reader(ctx)?;
+    let region = match p.region.as_deref().filter(|r| !r.is_empty()) {
+        Some(r) => Some(
+            Province::parse(r)
+                .ok_or_else(|| ApiError::BadRequest(format!("region '{r}': use 京, 津 or 冀")))?,
+        ),
+        None => None,
+    };
+    let filters = Filters {
+        kinds: kinds(p.kind.as_deref())?,
+        field: p.field.clone().filter(|f| !f.is_empty()),
+        region,
+        trl_min: p.trl_min,
+        trl_max: p.trl_max,
+        price_max: p.price_max,
+        available_only: p.available,
+    };
+    let idx = indexed(state).await?;
+    let hits = idx
+        .index
+        .search(
+            p.q.as_deref().unwrap_or(""),
+            &filters,
+            p.limit.unwrap_or(20).clamp(1, 200),
+        )
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(hits
+        .into_iter()
+        .map(|h| {
+            let d = &idx.index.docs()[h.doc];
+            HitView {
+                kind: d.kind,
+                id: d.id.clone(),
+                title: d.title.clone(),
+                title_html: h.title_html,
+                snippet_html: h.snippet_html,
+                region: d.region,
+                fields: d.fields.clone(),
+                trl: d.trl,
+                score: h.score,
+            }
+        })
+        .collect())
+}
+
+async fn search(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(p): Query<SearchParams>,
+) -> ApiResult<Json<Value>> {
+    let hits = run_search(&state, &ctx, &p).await?;
+    Ok(Json(json!({"total": hits.len(), "items": hits})))
+}
+
+/// An entry: its document and who wrote it.
+pub async fn find(
+    state: &Shared,
+    ctx: &Ctx,
+    kind: &str,
+    id: &str,
+) -> ApiResult<(Arc<Indexed>, usize)> {
+    reader(ctx)?;
+    let kind = Kind::parse(kind).ok_or_else(|| ApiError::NotFound(format!("no kind '{kind}'")))?;
+    let idx = indexed(state).await?;
+    let at = idx
+        .index
+        .docs()
+        .iter()
+        .position(|d| d.kind == kind && d.id == id)
+        .ok_or_else(|| ApiError::NotFound(format!("no {} '{id}'", kind.key())))?;
+    Ok((idx, at))
+}
+
+async fn entry(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path((kind, id)): Path<(String, String)>,
+) -> ApiResult<Json<Doc>> {
+    let (idx, at) = find(&state, &ctx, &kind, &id).await?;
+    Ok(Json(idx.index.docs()[at].clone()))
+}
+
+/// `?limit=&kind=`.
+#[derive(Debug, Default, Deserialize)]
+pub struct MatchParams {
+    /// Matches (at most 100).
+    pub limit: Option<usize>,
+    /// Only these supply kinds (demands only).
+    pub kind: Option<String>,
+}
+
+/// For a demand, the supply that could meet it; for a supply entry, the demands it could serve.
+pub async fn run_matches(
+    state: &Shared,
+    ctx: &Ctx,
+    kind: &str,
+    id: &str,
+    p: &MatchParams,
+) -> ApiResult<(Doc, Vec<Match>)> {
+    let (idx, at) = find(state, ctx, kind, id).await?;
+    let doc = idx.index.docs()[at].clone();
+    let limit = p.limit.unwrap_or(20).clamp(1, 100);
+    let found = if doc.kind == Kind::Demand {
+        for_demand(&idx.index, &doc, &kinds(p.kind.as_deref())?, limit)
+    } else {
+        for_supply(&idx.index, &doc, limit)
+    }
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((doc, found))
+}
+
+async fn matches(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path((kind, id)): Path<(String, String)>,
+    Query(p): Query<MatchParams>,
+) -> ApiResult<Json<Value>> {
+    let (doc, found) = run_matches(&state, &ctx, &kind, &id, &p).await?;
+    Ok(Json(json!({"for": doc, "items": found})))
+}
+
+/// `?kind=&file_name=`.
+#[derive(Debug, Deserialize)]
+pub struct ImportParams {
+    /// The kind of entries in the file.
+    pub kind: String,
+}
+
+/// Validates a catalogue CSV and, with no problem, writes every entry in one transaction. Analysts
+/// and administrators import any kind; an enterprise account only demands of its own.
+pub async fn run_import(
+    state: &Shared,
+    ctx: &Ctx,
+    kind: &str,
+    bytes: &[u8],
+) -> ApiResult<Result<usize, Vec<kechuang_matching::import::Issue>>> {
+    let p = ctx.user()?;
+    let kind = Kind::parse(kind).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "kind '{kind}': use {}",
+            Kind::ALL.map(Kind::key).join(", ")
+        ))
+    })?;
+    let allowed = match p.role {
+        Role::Admin | Role::Analyst => true,
+        Role::Enterprise => kind == Kind::Demand,
+        _ => false,
+    };
+    if !allowed {
+        return Err(ApiError::Forbidden(format!(
+            "the role {} may not publish {} entries",
+            p.role.as_str(),
+            kind.key()
+        )));
+    }
+    let entries = match read_csv(kind, bytes) {
+        Ok(e) => e,
+        Err(issues) => {
+            state
+                .auditor
+                .record(
+                    &p.name,
+                    "catalogue.import",
+                    kind.key(),
+                    &ctx.remote,
+                    "rejected",
+                )
+                .await;
+            return Ok(Err(issues));
+        }
+    };
+    let mut c = Catalogue::default();
+    if let Entries::Demands(d) = &entries
+        && p.role == Role::Enterprise
+    {
+        let own = p.scope.first().cloned().unwrap_or_default();
+        if let Some(other) = d.iter().find(|d| d.enterprise != own) {
+            return Err(ApiError::Forbidden(format!(
+                "an enterprise account publishes its own demands only; the file has one of {}",
+                other.enterprise
+            )));
+        }
+    }
+    extend(&mut c, entries);
+    let rows: Vec<CatalogueEntry> = c
+        .docs()
+        .iter()
+        .zip(entry_json(&c))
+        .map(|(d, json)| CatalogueEntry {
+            kind: d.kind.key().to_string(),
+            id: d.id.clone(),
+            json,
+            owner: p.name.clone(),
+        })
+        .collect();
+    state
+        .store
+        .put_catalogue(&rows)
+        .await
+        .map_err(store_error)?;
+    state
+        .auditor
+        .record(
+            &p.name,
+            "catalogue.import",
+            &format!("{} ×{}", kind.key(), rows.len()),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    Ok(Ok(rows.len()))
+}
+
+/// Each entry's JSON, in [`Catalogue::docs`] order.
+fn entry_json(c: &Catalogue) -> Vec<String> {
+    let mut out = Vec::with_capacity(c.len());
+    let j = |v: serde_json::Result<String>| v.unwrap_or_default();
+    out.extend(c.demands.iter().map(|e| j(serde_json::to_string(e))));
+    out.extend(c.achievements.iter().map(|e| j(serde_json::to_string(e))));
+    out.extend(c.patents.iter().map(|e| j(serde_json::to_string(e))));
+    out.extend(c.experts.iter().map(|e| j(serde_json::to_string(e))));
+    out.extend(c.equipment.iter().map(|e| j(serde_json::to_string(e))));
+    out.extend(c.services.iter().map(|e| j(serde_json::to_string(e))));
+    out
+}
+
+async fn import(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(q): Query<ImportParams>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    match run_import(&state, &ctx, &q.kind, &body).await? {
+        Ok(n) => Ok((StatusCode::CREATED, Json(json!({"imported": n}))).into_response()),
+        Err(issues) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({"imported": 0, "issues": issues})),
+        )
+            .into_response()),
+    }
+}
+
+/// The statuses of a deal, in order.
+pub const DEAL_STATUSES: [&str; 5] = ["open", "matched", "in_contact", "contract", "closed"];
+
+/// Whether a deal may move from `from` to `to`: one step on, or closed from anywhere.
+pub fn may_move(from: &str, to: &str) -> bool {
+    let at = |s: &str| DEAL_STATUSES.iter().position(|x| *x == s);
+    match (at(from), at(to)) {
+        (Some(a), Some(b)) => b == a + 1 || (to == "closed" && from != "closed"),
+        _ => false,
+    }
+}
+
+/// Who may see and move a demand's deals: matchmakers (analysts, administrators) and the account
+/// that published the demand.
+async fn deal_rights(
+    state: &Shared,
+    ctx: &Ctx,
+    demand_id: &str,
+) -> ApiResult<(Arc<Indexed>, usize)> {
+    let p = ctx.user()?;
+    let (idx, at) = find(state, ctx, "demand", demand_id).await?;
+    let owner = &idx.owners[at];
+    if !(matches!(p.role, Role::Admin | Role::Analyst) || owner == &p.name) {
+        return Err(ApiError::Forbidden(
+            "only matchmakers and the demand's publisher follow its deals".into(),
+        ));
+    }
+    Ok((idx, at))
+}
+
+/// A deal to open.
+#[derive(Debug, Deserialize)]
+pub struct DealBody {
+    /// The demand.
+    pub demand_id: String,
+    /// The candidate's kind.
+    pub supply_kind: String,
+    /// The candidate.
+    pub supply_id: String,
+}
+
+/// Opens a deal (status `matched`) and tells the demand's publisher.
+pub async fn start_deal(state: &Shared, ctx: &Ctx, body: &DealBody) -> ApiResult<i64> {
+    let p = ctx.user()?;
+    let (idx, at) = deal_rights(state, ctx, &body.demand_id).await?;
+    find(state, ctx, &body.supply_kind, &body.supply_id).await?;
+    let id = state
+        .store
+        .open_deal(&body.demand_id, &body.supply_kind, &body.supply_id, &p.name)
+        .await
+        .map_err(store_error)?;
+    let owner = idx.owners[at].clone();
+    let title = idx.index.docs()[at].title.clone();
+    if !owner.is_empty() && owner != p.name {
+        state
+            .store
+            .notify(
+                &owner,
+                &format!(
+                    "需求「{title}」有新的对接：{} {}",
+                    body.supply_kind, body.supply_id
+                ),
+                &format!("/match/demand/{}", body.demand_id),
+            )
+            .await
+            .map_err(store_error)?;
+    }
+    state
+        .auditor
+        .record(
+            &p.name,
+            "deal.open",
+            &format!(
+                "{id} {} → {} {}",
+                body.demand_id, body.supply_kind, body.supply_id
+            ),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    Ok(id)
+}
+
+/// A status change.
+#[derive(Debug, Deserialize)]
+pub struct MoveBody {
+    /// The new status.
+    pub status: String,
+    /// A note.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Moves a deal one step (or closes it), telling the other side.
+pub async fn step_deal(state: &Shared, ctx: &Ctx, id: i64, body: &MoveBody) -> ApiResult<Deal> {
+    let p = ctx.user()?;
+    let deal = state
+        .store
+        .deal(id)
+        .await
+        .map_err(store_error)?
+        .ok_or_else(|| ApiError::NotFound(format!("no deal {id}")))?;
+    let (idx, at) = deal_rights(state, ctx, &deal.demand_id).await?;
+    if !may_move(&deal.status, &body.status) {
+        return Err(ApiError::Conflict(format!(
+            "a deal at {} cannot move to {}: one step at a time ({}), or closed",
+            deal.status,
+            body.status,
+            DEAL_STATUSES.join(" → ")
+        )));
+    }
+    if !state
+        .store
+        .move_deal(id, &deal.status, &body.status, body.note.trim(), &p.name)
+        .await
+        .map_err(store_error)?
+    {
+        return Err(ApiError::Conflict(
+            "the deal was changed meanwhile; reload it".into(),
+        ));
+    }
+    let title = &idx.index.docs()[at].title;
+    for who in [idx.owners[at].as_str(), deal.created_by.as_str()] {
+        if !who.is_empty() && who != p.name {
+            state
+                .store
+                .notify(
+                    who,
+                    &format!(
+                        "需求「{title}」的对接 #{id}：{} → {}",
+                        deal.status, body.status
+                    ),
+                    &format!("/match/demand/{}", deal.demand_id),
+                )
+                .await
+                .map_err(store_error)?;
+        }
+    }
+    state
+        .auditor
+        .record(
+            &p.name,
+            "deal.move",
+            &format!("{id} {} → {}", deal.status, body.status),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    state
+        .store
+        .deal(id)
+        .await
+        .map_err(store_error)?
+        .ok_or_else(|| ApiError::NotFound(format!("no deal {id}")))
+}
+
+/// `?demand=`.
+#[derive(Debug, Deserialize)]
+pub struct DealsParams {
+    /// Only this demand's.
+    pub demand: Option<String>,
+}
+
+/// Deals the principal may follow (of one demand, or all for matchmakers).
+pub async fn visible_deals(
+    state: &Shared,
+    ctx: &Ctx,
+    demand: Option<&str>,
+) -> ApiResult<Vec<Deal>> {
+    let p = ctx.user()?;
+    match demand {
+        Some(d) => {
+            deal_rights(state, ctx, d).await?;
+            state.store.deals(Some(d)).await.map_err(store_error)
+        }
+        None if matches!(p.role, Role::Admin | Role::Analyst) => {
+            state.store.deals(None).await.map_err(store_error)
+        }
+        None => {
+            let idx = indexed(state).await?;
+            let mine: std::collections::HashSet<&str> = idx
+                .index
+                .docs()
+                .iter()
+                .zip(&idx.owners)
+                .filter(|(d, o)| d.kind == Kind::Demand && *o == &p.name)
+                .map(|(d, _)| d.id.as_str())
+                .collect();
+            Ok(state
+                .store
+                .deals(None)
+                .await
+                .map_err(store_error)?
+                .into_iter()
+                .filter(|d| mine.contains(d.demand_id.as_str()))
+                .collect())
+        }
+    }
+}
+
+async fn deals(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(q): Query<DealsParams>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(
+        json!({"deals": visible_deals(&state, &ctx, q.demand.as_deref()).await?}),
+    ))
+}
+
+fn body<T>(b: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
+    b.map(|Json(v)| v)
+        .map_err(|e| ApiError::BadRequest(e.body_text()))
+}
+
+async fn open_deal(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    b: Result<Json<DealBody>, JsonRejection>,
+) -> ApiResult<Response> {
+    let id = start_deal(&state, &ctx, &body(b)?).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": id, "status": "matched"})),
+    )
+        .into_response())
+}
+
+async fn move_deal(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    b: Result<Json<MoveBody>, JsonRejection>,
+) -> ApiResult<Json<Deal>> {
+    Ok(Json(step_deal(&state, &ctx, id, &body(b)?).await?))
+}
+
+async fn inbox(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+    let p = ctx.user()?;
+    Ok(Json(
+        json!({"messages": state.store.inbox(&p.name).await.map_err(store_error)?}),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deals_move_one_step_at_a_time_or_close() {
+        assert!(may_move("matched", "in_contact"));
+        assert!(may_move("in_contact", "contract"));
+        assert!(!may_move("matched", "contract"), "no skipping");
+        assert!(!may_move("contract", "matched"), "no going back");
+        assert!(may_move("matched", "closed"));
+        assert!(!may_move("closed", "closed"));
+        assert!(!may_move("matched", "signed"));
+    }
+}
