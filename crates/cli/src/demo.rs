@@ -163,7 +163,7 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         kechuang_talent::find_duplicates(&people).len()
     );
     // The matchmaking catalogue: demands and supply across 京津冀, as the files a bureau collects.
-    let generated =
+    let mut generated =
         kechuang_synthetic::catalogue::catalogue((args.enterprises / 4).max(500), args.seed);
     let folder = dir.join("catalogue");
     crate::matching::save(&generated.catalogue, &folder)?;
@@ -185,7 +185,26 @@ pub fn run(args: &DemoArgs) -> Result<()> {
     crate::serve::init_logs(false);
     runtime()?.block_on(async {
         let store = Store::open(&store_args.db).await?;
-        let logins = demo_accounts(&store, years[years.len() - 1]).await?;
+        let (logins, own) = demo_accounts(&store, years[years.len() - 1]).await?;
+        // The catalogue goes into the store too; the first three demands are the demo enterprise's.
+        for d in generated.catalogue.demands.iter_mut().take(3) {
+            d.enterprise = own.clone();
+        }
+        let mine: std::collections::HashSet<String> = generated
+            .catalogue
+            .demands
+            .iter()
+            .take(3)
+            .map(|d| d.id.clone())
+            .collect();
+        let rows = kechuang_server::matchmaking::stored_entries(&generated.catalogue, |d| {
+            if d.kind == kechuang_matching::Kind::Demand && mine.contains(&d.id) {
+                "enterprise".into()
+            } else {
+                "analyst".into()
+            }
+        });
+        store.put_catalogue(&rows).await?;
         println!("demo accounts (name / password / role):");
         for (name, password, role) in &logins {
             println!("  {name:<12} {password:<22} {role}");
@@ -202,7 +221,10 @@ pub fn run(args: &DemoArgs) -> Result<()> {
 /// One account per role: the bureau's administrator and analyst, 滨海新区's officer, the best-ranked
 /// enterprise of 滨海新区, a bank holding the consents the survey recorded (up to 300), and the
 /// public. Passwords are printed: this is a demo.
-async fn demo_accounts(store: &Store, year: i32) -> Result<Vec<(String, String, String)>> {
+async fn demo_accounts(
+    store: &Store,
+    year: i32,
+) -> Result<(Vec<(String, String, String)>, String)> {
     let records = store.load_year(year).await?;
     let binhai: Vec<&SurveyRecord> = records
         .iter()
@@ -263,7 +285,7 @@ async fn demo_accounts(store: &Store, year: i32) -> Result<Vec<(String, String, 
             .grant_consent(r.credit_code.as_str(), bank, "demo")
             .await?;
     }
-    Ok(out)
+    Ok((out, own))
 }
 
 /// Enterprises, mean index and certified high-tech enterprises per district, for the latest year.

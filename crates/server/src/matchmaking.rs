@@ -385,17 +385,7 @@ pub async fn run_import(
         }
     }
     extend(&mut c, entries);
-    let rows: Vec<CatalogueEntry> = c
-        .docs()
-        .iter()
-        .zip(entry_json(&c))
-        .map(|(d, json)| CatalogueEntry {
-            kind: d.kind.key().to_string(),
-            id: d.id.clone(),
-            json,
-            owner: p.name.clone(),
-        })
-        .collect();
+    let rows = stored_entries(&c, |_| p.name.clone());
     state
         .store
         .put_catalogue(&rows)
@@ -412,6 +402,20 @@ pub async fn run_import(
         )
         .await;
     Ok(Ok(rows.len()))
+}
+
+/// A catalogue as stored rows, each with its owner.
+pub fn stored_entries(c: &Catalogue, owner: impl Fn(&Doc) -> String) -> Vec<CatalogueEntry> {
+    c.docs()
+        .iter()
+        .zip(entry_json(c))
+        .map(|(d, json)| CatalogueEntry {
+            kind: d.kind.key().to_string(),
+            id: d.id.clone(),
+            json,
+            owner: owner(d),
+        })
+        .collect()
 }
 
 /// Each entry's JSON, in [`Catalogue::docs`] order.

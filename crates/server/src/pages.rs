@@ -41,6 +41,11 @@ pub fn routes() -> Router<Shared> {
         .route("/admin", get(admin).post(admin_add_user))
         .route("/admin/users/{name}", post(admin_toggle_user))
         .route("/tokens", post(token_create))
+        .route("/match", get(match_search))
+        .route("/match/{kind}/{id}", get(match_entry))
+        .route("/match/deals", post(deal_open))
+        .route("/match/deals/{id}", post(deal_move))
+        .route("/inbox", get(inbox_page))
         .fallback(not_found)
 }
 
@@ -136,6 +141,10 @@ fn nav(ctx: &Ctx, p: &Principal) -> String {
         links.push(("/builds".into(), l.pick("指数构建", "Index builds")));
     }
     links.push(("/tables".into(), l.pick("区域统计", "Regional tables")));
+    if p.may(Capability::ListEnterprises) {
+        links.push(("/match".into(), l.pick("产学研对接", "Matchmaking")));
+        links.push(("/inbox".into(), l.pick("消息", "Inbox")));
+    }
     if matches!(
         p.role,
         Role::Admin | Role::Analyst | Role::Enterprise | Role::Bank
@@ -1636,6 +1645,273 @@ async fn token_create(
         Some(notice),
     )
     .await
+}
+
+// --- matchmaking ----------------------------------------------------------------------------------
+
+fn kind_name(l: Lang, k: kechuang_matching::Kind) -> &'static str {
+    use kechuang_matching::Kind::*;
+    match k {
+        Demand => l.pick("技术需求", "Demand"),
+        Achievement => l.pick("科技成果", "Achievement"),
+        Patent => l.pick("专利", "Patent"),
+        Expert => l.pick("专家", "Expert"),
+        Equipment => l.pick("共享仪器", "Equipment"),
+        Service => l.pick("服务机构", "Service"),
+    }
+}
+
+async fn match_search(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(q): Query<crate::matchmaking::SearchParams>,
+) -> PageResult {
+    let p = ctx.require(Capability::ListEnterprises).or_page(&ctx)?;
+    let l = ctx.lang;
+    let kinds: Vec<(String, String)> = kechuang_matching::Kind::ALL
+        .iter()
+        .map(|k| (k.key().to_string(), kind_name(l, *k).to_string()))
+        .collect();
+    let regions: Vec<(String, String)> = ["京", "津", "冀"]
+        .iter()
+        .map(|r| (r.to_string(), r.to_string()))
+        .collect();
+    let fields: Vec<(String, String)> = TechField::ALL
+        .iter()
+        .map(|f| (f.key().to_string(), f.zh().to_string()))
+        .collect();
+    let mut body = format!(
+        "<form class=\"filters\" method=\"get\" action=\"/match\" id=\"match-search\"><label>{}<input name=\"q\" id=\"q\" value=\"{}\" size=\"30\"></label>{}{}{}\
+         <label>{}<input name=\"trl_min\" value=\"{}\" size=\"3\"></label><label><span><input type=\"checkbox\" name=\"available\" value=\"true\"{}> {}</span></label><button>{}</button></form>",
+        l.pick("关键词", "Words"),
+        esc(q.q.as_deref().unwrap_or("")),
+        select("kind", l.pick("类型", "Kind"), q.kind.as_deref(), &kinds),
+        select(
+            "field",
+            l.pick("技术领域", "Field"),
+            q.field.as_deref(),
+            &fields
+        ),
+        select(
+            "region",
+            l.pick("地区", "Region"),
+            q.region.as_deref(),
+            &regions
+        ),
+        l.pick("最低成熟度", "TRL at least"),
+        q.trl_min.map(|t| t.to_string()).unwrap_or_default(),
+        if q.available { " checked" } else { "" },
+        l.pick("仅可用", "available only"),
+        l.pick("搜索", "Search"),
+    );
+    let hits = crate::matchmaking::run_search(&state, &ctx, &q)
+        .await
+        .or_page(&ctx)?;
+    let _ = write!(
+        body,
+        "<p class=\"muted\" id=\"hits-count\">{} {}</p><ol id=\"hits\">",
+        hits.len(),
+        l.pick("条结果", "hits")
+    );
+    for h in &hits {
+        let _ = write!(
+            body,
+            "<li><a href=\"/match/{}/{}\">{}</a> <span class=\"muted\">{} · {} · {}</span><br><span class=\"snippet\">{}</span></li>",
+            h.kind.key(),
+            percent_encode(&h.id),
+            h.title_html,
+            kind_name(l, h.kind),
+            esc(&h.id),
+            h.region.abbr(),
+            h.snippet_html
+        );
+    }
+    body.push_str("</ol>");
+    Ok(page(&ctx, p, l.pick("产学研对接", "Matchmaking"), &body))
+}
+
+async fn match_entry(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path((kind, id)): Path<(String, String)>,
+) -> PageResult {
+    let p = ctx.require(Capability::ListEnterprises).or_page(&ctx)?;
+    let l = ctx.lang;
+    let (doc, found) =
+        crate::matchmaking::run_matches(&state, &ctx, &kind, &id, &Default::default())
+            .await
+            .or_page(&ctx)?;
+    let is_demand = doc.kind == kechuang_matching::Kind::Demand;
+    let follow = if is_demand {
+        crate::matchmaking::visible_deals(&state, &ctx, Some(&doc.id))
+            .await
+            .ok()
+    } else {
+        None
+    };
+    let mut body = format!(
+        "<p class=\"muted\">{} · {} · {} · {}{}</p><p>{}</p><h2>{}</h2><table id=\"matches\"><tr><th>#</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th></th></tr>",
+        kind_name(l, doc.kind),
+        esc(&doc.id),
+        doc.region.abbr(),
+        esc(&doc
+            .fields
+            .iter()
+            .filter_map(|f| TechField::parse(f).ok())
+            .map(|f| f.zh())
+            .collect::<Vec<_>>()
+            .join("、")),
+        doc.trl.map(|t| format!(" · TRL {t}")).unwrap_or_default(),
+        esc(&doc.body),
+        if is_demand {
+            l.pick(
+                "可对接的成果、专家、专利、仪器与服务",
+                "Supply that could meet it",
+            )
+        } else {
+            l.pick("可服务的技术需求", "Demands it could serve")
+        },
+        l.pick("类型", "Kind"),
+        l.pick("名称", "Title"),
+        l.pick("匹配度", "Score"),
+        l.pick("匹配理由", "Why"),
+    );
+    for (i, m) in found.iter().enumerate() {
+        let button = if is_demand && follow.is_some() {
+            format!(
+                "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"demand_id\" value=\"{}\"><input type=\"hidden\" name=\"supply_kind\" value=\"{}\"><input type=\"hidden\" name=\"supply_id\" value=\"{}\"><button class=\"open-deal\">{}</button></form>",
+                action("/match/deals", p),
+                esc(&doc.id),
+                m.kind.key(),
+                esc(&m.id),
+                l.pick("发起对接", "Open a deal")
+            )
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td><a href=\"/match/{}/{}\">{}</a></td><td class=\"num\">{:.3}</td><td>{}</td><td>{button}</td></tr>",
+            i + 1,
+            kind_name(l, m.kind),
+            m.kind.key(),
+            percent_encode(&m.id),
+            esc(&m.title),
+            m.score,
+            esc(&m.explanation.summary_zh)
+        );
+    }
+    body.push_str("</table>");
+    if let Some(deals) = follow {
+        let _ = write!(
+            body,
+            "<h2>{}</h2><table id=\"deals\"><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
+            l.pick("对接跟踪", "Deals"),
+            l.pick("对象", "With"),
+            l.pick("状态", "Status"),
+            l.pick("备注", "Note"),
+            l.pick("更新", "Updated"),
+        );
+        for d in &deals {
+            let next = crate::matchmaking::DEAL_STATUSES
+                .iter()
+                .position(|s| *s == d.status)
+                .and_then(|i| crate::matchmaking::DEAL_STATUSES.get(i + 1));
+            let mut buttons = String::new();
+            for to in next
+                .into_iter()
+                .chain((d.status != "closed" && next != Some(&"closed")).then_some(&"closed"))
+            {
+                let _ = write!(
+                    buttons,
+                    "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"status\" value=\"{to}\"><input name=\"note\" placeholder=\"{}\" size=\"12\"><button class=\"move-deal\">→ {}</button></form>",
+                    action(&format!("/match/deals/{}", d.id), p),
+                    l.pick("备注", "note"),
+                    deal_status(l, to)
+                );
+            }
+            let _ = write!(
+                body,
+                "<tr><td>{}</td><td><a href=\"/match/{}/{}\">{} {}</a></td><td class=\"status\">{}</td><td>{}</td><td>{} {}</td><td>{buttons}</td></tr>",
+                d.id,
+                esc(&d.supply_kind),
+                percent_encode(&d.supply_id),
+                esc(&d.supply_kind),
+                esc(&d.supply_id),
+                deal_status(l, &d.status),
+                esc(&d.note),
+                esc(&d.updated_at),
+                esc(&d.updated_by)
+            );
+        }
+        body.push_str("</table>");
+    }
+    Ok(page(&ctx, p, &doc.title, &body))
+}
+
+fn deal_status(l: Lang, s: &str) -> &'static str {
+    match s {
+        "open" => l.pick("待对接", "open"),
+        "matched" => l.pick("已匹配", "matched"),
+        "in_contact" => l.pick("洽谈中", "in contact"),
+        "contract" => l.pick("已签约", "contract"),
+        "closed" => l.pick("已结束", "closed"),
+        _ => "?",
+    }
+}
+
+async fn deal_open(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Form(b): Form<crate::matchmaking::DealBody>,
+) -> PageResult {
+    crate::matchmaking::start_deal(&state, &ctx, &b)
+        .await
+        .or_page(&ctx)?;
+    Ok(Redirect::to(&format!("/match/demand/{}", percent_encode(&b.demand_id))).into_response())
+}
+
+async fn deal_move(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(b): Form<crate::matchmaking::MoveBody>,
+) -> PageResult {
+    let d = crate::matchmaking::step_deal(&state, &ctx, id, &b)
+        .await
+        .or_page(&ctx)?;
+    Ok(Redirect::to(&format!("/match/demand/{}", percent_encode(&d.demand_id))).into_response())
+}
+
+async fn inbox_page(State(state): State<Shared>, ctx: Ctx) -> PageResult {
+    let p = ctx.user().or_page(&ctx)?;
+    let l = ctx.lang;
+    let messages = state
+        .store
+        .inbox(&p.name)
+        .await
+        .map_err(ApiError::from)
+        .or_page(&ctx)?;
+    let mut body = String::from("<table id=\"inbox\">");
+    for m in &messages {
+        let _ = write!(
+            body,
+            "<tr{}><td>{}</td><td><a href=\"{}\">{}</a></td></tr>",
+            if m.read_at.is_none() {
+                " class=\"unread\" style=\"font-weight:bold\""
+            } else {
+                ""
+            },
+            esc(&m.at),
+            esc(&m.link),
+            esc(&m.message)
+        );
+    }
+    body.push_str("</table>");
+    if messages.is_empty() {
+        body = format!("<p>{}</p>", l.pick("没有消息。", "No messages."));
+    }
+    Ok(page(&ctx, p, l.pick("消息", "Inbox"), &body))
 }
 
 #[cfg(test)]

@@ -264,6 +264,7 @@ both_backends!(
     accounts_are_administered,
     errors_are_json_and_bodies_limited,
     pages_follow_the_session_and_language,
+    matchmaking_imports_searches_matches_and_follows_deals,
 );
 
 #[test]
