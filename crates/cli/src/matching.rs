@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use kechuang_matching::import::{Issue, extend, read_csv, write_csv};
+use kechuang_matching::import::{Issue, extend, read_rows, write_csv};
 use kechuang_matching::matching::{for_demand, for_supply};
 use kechuang_matching::{Catalogue, Filters, Kind, Province, SearchIndex};
 
@@ -27,21 +27,32 @@ pub fn load(folder: &Path) -> Result<Catalogue> {
     let mut catalogue = Catalogue::default();
     let mut problems: Vec<(String, Issue)> = Vec::new();
     let mut found = 0;
+    let options = crate::survey::read_options("auto", None, None)?;
     for (name, kind) in FILES {
-        let path = folder.join(name);
+        // demands.csv (UTF-8, GBK or GB18030) or demands.xlsx (the first sheet).
+        let xlsx = folder.join(name.replace(".csv", ".xlsx"));
+        let path = if xlsx.is_file() {
+            xlsx
+        } else {
+            folder.join(name)
+        };
         if !path.is_file() {
             continue;
         }
         found += 1;
-        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        match read_csv(kind, &bytes) {
+        let (_, rows) = kechuang_tabular::survey::read_grid(&path, &options)
+            .map_err(crate::index::invalid_tabular)?;
+        let shown = path
+            .file_name()
+            .map_or_else(|| name.to_string(), |n| n.to_string_lossy().into_owned());
+        match read_rows(kind, &rows) {
             Ok(entries) => extend(&mut catalogue, entries),
-            Err(issues) => problems.extend(issues.into_iter().map(|i| (name.to_string(), i))),
+            Err(issues) => problems.extend(issues.into_iter().map(|i| (shown.clone(), i))),
         }
     }
     if found == 0 {
         return Err(InvalidInput(format!(
-            "{}: no catalogue files (expected {})",
+            "{}: no catalogue files (expected {}, or the same names in .xlsx)",
             folder.display(),
             FILES.map(|f| f.0).join(", ")
         ))

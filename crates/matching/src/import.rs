@@ -265,25 +265,46 @@ impl Row<'_> {
     }
 }
 
-/// Reads a catalogue CSV of `kind`: the entries, or every issue (and then no entries).
+/// Reads a catalogue CSV of `kind` (UTF-8): the entries, or every issue (and then no entries).
 pub fn read_csv(kind: Kind, bytes: &[u8]) -> Result<Entries, Vec<Issue>> {
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let header_issue = |message: String| {
-        vec![Issue {
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        match record {
+            Ok(r) => rows.push(r.iter().map(String::from).collect()),
+            Err(e) => {
+                return Err(vec![Issue {
+                    row: i + 1,
+                    column: String::new(),
+                    value: String::new(),
+                    message: format!("cannot be read as CSV: {e}"),
+                }]);
+            }
+        }
+    }
+    read_rows(kind, &rows)
+}
+
+/// Reads catalogue rows of `kind` (the first row the header, as from a CSV file or a workbook
+/// sheet): the entries, or every issue (and then no entries).
+pub fn read_rows(kind: Kind, rows: &[Vec<String>]) -> Result<Entries, Vec<Issue>> {
+    let Some((header, data)) = rows.split_first() else {
+        return Err(vec![Issue {
             row: 1,
             column: String::new(),
             value: String::new(),
-            message,
-        }]
+            message: "the file is empty: a header row of column keys is needed".into(),
+        }]);
     };
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => return Err(header_issue(format!("cannot read the header row: {e}"))),
-    };
+    let headers: Vec<String> = header
+        .iter()
+        .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
     let known: HashSet<&str> = required(kind)
         .iter()
         .chain(optional(kind))
@@ -332,24 +353,15 @@ pub fn read_csv(kind: Kind, bytes: &[u8]) -> Result<Entries, Vec<Issue>> {
     };
     let id_column = if kind == Kind::Patent { "number" } else { "id" };
     let mut ids: HashMap<String, usize> = HashMap::new();
-    for (i, record) in reader.records().enumerate() {
+    for (i, record) in data.iter().enumerate() {
         let number = i + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                issues.push(Issue {
-                    row: number,
-                    column: String::new(),
-                    value: String::new(),
-                    message: format!("cannot be read: {e}"),
-                });
-                continue;
-            }
-        };
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
         let cells: HashMap<&str, &str> = headers
             .iter()
             .map(String::as_str)
-            .zip(record.iter())
+            .zip(record.iter().map(String::as_str))
             .collect();
         let mut row = Row {
             number,

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, extract::rejection::JsonRejection};
-use kechuang_matching::import::{Entries, extend, read_csv};
+use kechuang_matching::import::{Entries, Issue, extend, read_rows};
 use kechuang_matching::matching::{Match, for_demand, for_supply};
 use kechuang_matching::{Catalogue, Doc, Filters, Kind, Province, SearchIndex};
 use kechuang_store::{CatalogueEntry, Deal};
@@ -327,16 +327,50 @@ async fn matches(
 pub struct ImportParams {
     /// The kind of entries in the file.
     pub kind: String,
+    /// The file's name: `.xlsx` reads the first sheet; anything else is CSV (UTF-8, GBK or GB18030).
+    pub file_name: Option<String>,
 }
 
-/// Validates a catalogue CSV and, with no problem, writes every entry in one transaction. Analysts
-/// and administrators import any kind; an enterprise account only demands of its own.
+/// The rows of an uploaded CSV or XLSX file (read through a temporary file, then removed).
+pub fn upload_rows(file_name: &str, bytes: &[u8]) -> ApiResult<Vec<Vec<String>>> {
+    let xlsx = file_name.to_ascii_lowercase().ends_with(".xlsx");
+    let dir = std::env::temp_dir().join(format!("kechuang-catalogue-{}", crate::auth::secret()?));
+    std::fs::create_dir_all(&dir).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let path = dir.join(if xlsx { "upload.xlsx" } else { "upload.csv" });
+    let read = std::fs::write(&path, bytes)
+        .map_err(|e| ApiError::Internal(e.to_string()))
+        .and_then(|()| {
+            let options = kechuang_tabular::survey::SurveyReadOptions {
+                encoding: kechuang_tabular::survey::Encoding::Detect,
+                sheet: None,
+                mapping: std::collections::HashMap::new(),
+                context: kechuang_domain::ParseContext {
+                    max_year: kechuang_tabular::survey::current_year(),
+                },
+            };
+            kechuang_tabular::survey::read_grid(&path, &options)
+                .map(|(_, rows)| rows)
+                .map_err(|e| {
+                    ApiError::BadRequest(
+                        e.to_string()
+                            .replace(&path.display().to_string(), file_name),
+                    )
+                })
+        });
+    let _ = std::fs::remove_dir_all(&dir);
+    read
+}
+
+/// Validates a catalogue file (CSV or XLSX) and, with no problem, writes every entry in one
+/// transaction. Analysts and administrators import any kind; an enterprise account only demands of
+/// its own.
 pub async fn run_import(
     state: &Shared,
     ctx: &Ctx,
     kind: &str,
+    file_name: &str,
     bytes: &[u8],
-) -> ApiResult<Result<usize, Vec<kechuang_matching::import::Issue>>> {
+) -> ApiResult<Result<usize, Vec<Issue>>> {
     let p = ctx.user()?;
     let kind = Kind::parse(kind).ok_or_else(|| {
         ApiError::BadRequest(format!(
@@ -356,7 +390,8 @@ pub async fn run_import(
             kind.key()
         )));
     }
-    let entries = match read_csv(kind, bytes) {
+    let rows = upload_rows(file_name, bytes)?;
+    let entries = match read_rows(kind, &rows) {
         Ok(e) => e,
         Err(issues) => {
             state
@@ -437,7 +472,11 @@ async fn import(
     Query(q): Query<ImportParams>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    match run_import(&state, &ctx, &q.kind, &body).await? {
+    let name = q
+        .file_name
+        .clone()
+        .unwrap_or_else(|| format!("{}.csv", q.kind));
+    match run_import(&state, &ctx, &q.kind, &name, &body).await? {
         Ok(n) => Ok((StatusCode::CREATED, Json(json!({"imported": n}))).into_response()),
         Err(issues) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -43,6 +43,7 @@ pub fn routes() -> Router<Shared> {
         .route("/tokens", post(token_create))
         .route("/match", get(match_search))
         .route("/match/{kind}/{id}", get(match_entry))
+        .route("/match/import", post(match_import))
         .route("/match/deals", post(deal_open))
         .route("/match/deals/{id}", post(deal_move))
         .route("/inbox", get(inbox_page))
@@ -1728,6 +1729,98 @@ async fn match_search(
     }
     body.push_str("</ol>");
     Ok(page(&ctx, p, l.pick("产学研对接", "Matchmaking"), &body))
+}
+
+fn catalogue_form(l: Lang, p: &Principal) -> String {
+    let kinds: Vec<(String, String)> = kechuang_matching::Kind::ALL
+        .iter()
+        .filter(|k| p.role != Role::Enterprise || **k == kechuang_matching::Kind::Demand)
+        .map(|k| (k.key().to_string(), kind_name(l, *k).to_string()))
+        .collect();
+    format!(
+        "<details><summary>{}</summary><form class=\"filters\" method=\"post\" enctype=\"multipart/form-data\" action=\"{}\" id=\"catalogue-import\">{}\
+         <label>{}<input type=\"file\" name=\"file\" accept=\".csv,.xlsx\" required></label><button>{}</button></form>\
+         <p class=\"muted\">{}</p></details>",
+        l.pick("发布资源（CSV 或 XLSX）", "Publish entries (CSV or XLSX)"),
+        action("/match/import", p),
+        select("kind", l.pick("类型", "Kind"), Some("demand"), &kinds),
+        l.pick("文件", "File"),
+        l.pick("上传", "Upload"),
+        l.pick(
+            "每一行都会校验；有任何问题时整个文件不导入。列名见 docs/matching.md。",
+            "Every row is validated; a file with any problem is not imported at all. Columns: docs/matching.md."
+        )
+    )
+}
+
+async fn match_import(State(state): State<Shared>, ctx: Ctx, mut form: Multipart) -> PageResult {
+    let p = ctx.user().or_page(&ctx)?;
+    let l = ctx.lang;
+    let mut kind = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError::BadRequest(e.body_text()))
+        .or_page(&ctx)?
+    {
+        match field.name() {
+            Some("kind") => kind = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload.csv").to_string();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| ApiError::BadRequest(e.body_text()))
+                    .or_page(&ctx)?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    let (name, bytes) = file
+        .ok_or_else(|| ApiError::BadRequest("choose a file".into()))
+        .or_page(&ctx)?;
+    let mut body = String::new();
+    match crate::matchmaking::run_import(&state, &ctx, &kind, &name, &bytes)
+        .await
+        .or_page(&ctx)?
+    {
+        Ok(n) => {
+            let _ = write!(
+                body,
+                "<p class=\"ok\" id=\"verdict\">{} {n}</p>",
+                l.pick("已导入：", "Imported:")
+            );
+        }
+        Err(issues) => {
+            let _ = write!(
+                body,
+                "<p class=\"error\" id=\"verdict\">{}</p><table id=\"report\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+                l.pick(
+                    "文件有问题，未导入任何数据。",
+                    "The file has problems; nothing was imported."
+                ),
+                l.pick("行", "Row"),
+                l.pick("列", "Column"),
+                l.pick("值", "Value"),
+                l.pick("说明", "Message"),
+            );
+            for i in &issues {
+                let _ = write!(
+                    body,
+                    "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    i.row,
+                    esc(&i.column),
+                    esc(&i.value),
+                    esc(&i.message)
+                );
+            }
+            body.push_str("</table>");
+        }
+    }
+    body += &catalogue_form(l, p);
+    Ok(page(&ctx, p, l.pick("发布资源", "Publish entries"), &body))
 }
 
 async fn match_entry(

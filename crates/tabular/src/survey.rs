@@ -178,7 +178,9 @@ pub fn read_mapping(path: &Path) -> Result<HashMap<String, Field>> {
 }
 
 /// Reads a survey file (`.xlsx`/`.xls`/`.ods` by extension, otherwise CSV) into rows of text cells.
-fn read_grid(
+/// A CSV (encoding detected or as given) or a workbook's sheet (the first unless named) as rows of
+/// cell texts, the header row included; dates as YYYY-MM-DD. Also used for catalogue files.
+pub fn read_grid(
     path: &Path,
     options: &SurveyReadOptions,
 ) -> Result<(Option<String>, Vec<Vec<String>>)> {

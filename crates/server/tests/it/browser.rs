@@ -228,6 +228,39 @@ pub async fn journey(f: &Fixture) {
     assert_eq!(wait_for(&c, "h1").await.text().await.expect("h1"), name);
     shot(&c, "4-portrait-en.png").await;
 
+    // Matchmaking: a two-character search finds compounds, highlighted; an entry shows its matches.
+    let generated = kechuang_synthetic::catalogue::catalogue(600, 1);
+    let rows =
+        kechuang_server::matchmaking::stored_entries(&generated.catalogue, |_| "analyst".into());
+    f.store.put_catalogue(&rows).await.expect("catalogue");
+    c.goto(&format!(
+        "{}/match?q=%E8%A7%86%E8%A7%89&kind=demand",
+        f.base
+    ))
+    .await
+    .expect("search");
+    let first = wait_for(&c, "#hits li a").await;
+    let hits_html = c
+        .find(Locator::Css("#hits"))
+        .await
+        .expect("hits")
+        .html(true)
+        .await
+        .expect("html");
+    assert!(
+        hits_html.contains("<b>视觉</b>") || hits_html.contains("<b>机器视觉</b>"),
+        "{hits_html}"
+    );
+    shot(&c, "5-match-search.png").await;
+    first.click().await.expect("open the demand");
+    let table = wait_for(&c, "#matches").await;
+    let text = table.text().await.expect("matches");
+    assert!(
+        text.contains("Field") || text.contains("技术领域"),
+        "{text}"
+    );
+    shot(&c, "6-match-demand.png").await;
+
     // Log out: back to the login form, and the pages are closed again.
     c.find(Locator::Css("#logout"))
         .await
