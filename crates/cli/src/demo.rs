@@ -167,16 +167,10 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         kechuang_synthetic::catalogue::catalogue((args.enterprises / 4).max(500), args.seed);
     let folder = dir.join("catalogue");
     crate::matching::save(&generated.catalogue, &folder)?;
-    let c = &generated.catalogue;
     println!(
-        "matchmaking catalogue {}: {} demands, {} achievements, {} patents, {} experts, {} instruments, {} service providers (`kechuang match search|demand`)",
+        "matchmaking catalogue {}: {} (`kechuang match search|demand`)",
         folder.display(),
-        c.demands.len(),
-        c.achievements.len(),
-        c.patents.len(),
-        c.experts.len(),
-        c.equipment.len(),
-        c.services.len()
+        generated.catalogue.counts()
     );
     println!("demo files: {}", dir.display());
     if args.no_serve {

@@ -118,16 +118,7 @@ fn kinds(names: &[String]) -> Result<Vec<Kind>> {
 pub fn check(args: &CatalogueArgs) -> Result<()> {
     let c = load(&args.folder)?;
     dictionary(args.dictionary.as_deref())?;
-    println!(
-        "{}: {} demands, {} achievements, {} patents, {} experts, {} instruments, {} service providers — no problems",
-        args.folder.display(),
-        c.demands.len(),
-        c.achievements.len(),
-        c.patents.len(),
-        c.experts.len(),
-        c.equipment.len(),
-        c.services.len()
-    );
+    println!("{}: {} — no problems", args.folder.display(), c.counts());
     Ok(())
 }
 

@@ -141,6 +141,40 @@ pub enum Province {
     Hebei,
 }
 
+impl Province {
+    /// Every province of 京津冀.
+    pub const ALL: [Province; 3] = [Province::Beijing, Province::Tianjin, Province::Hebei];
+
+    /// The stable key.
+    pub fn key(self) -> &'static str {
+        ["beijing", "tianjin", "hebei"][self as usize]
+    }
+
+    /// The one-character abbreviation (京, 津, 冀).
+    pub fn abbr(self) -> &'static str {
+        ["京", "津", "冀"][self as usize]
+    }
+
+    /// 京/津/冀, 北京/天津/河北, the keys, or a GB/T 2260 code (11…, 12…, 13…).
+    pub fn parse(s: &str) -> Option<Province> {
+        let t = s.trim();
+        Province::ALL.into_iter().find(|p| {
+            t == p.key()
+                || t == p.abbr()
+                || t.starts_with(["北京", "天津", "河北"][*p as usize])
+                || (t.len() >= 2
+                    && t.bytes().all(|b| b.is_ascii_digit())
+                    && &t[..2] == ["11", "12", "13"][*p as usize])
+        })
+    }
+
+    /// How near two provinces are, for matching: the same one 1, another in 京津冀 0.6 (the three
+    /// border each other).
+    pub fn proximity(self, other: Province) -> f64 {
+        if self == other { 1.0 } else { 0.6 }
+    }
+}
+
 /// 行政区划代码: a six-digit division in Tianjin (one of its 16 districts), Beijing (11xxxx) or Hebei (13xxxx).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

@@ -62,51 +62,7 @@ impl Kind {
     }
 }
 
-/// 京, 津 or 冀.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Province {
-    /// 北京.
-    Beijing,
-    /// 天津.
-    Tianjin,
-    /// 河北.
-    Hebei,
-}
-
-impl Province {
-    /// Every province of 京津冀.
-    pub const ALL: [Province; 3] = [Province::Beijing, Province::Tianjin, Province::Hebei];
-
-    /// The stable key.
-    pub fn key(self) -> &'static str {
-        ["beijing", "tianjin", "hebei"][self as usize]
-    }
-
-    /// The one-character abbreviation.
-    pub fn abbr(self) -> &'static str {
-        ["京", "津", "冀"][self as usize]
-    }
-
-    /// 京/津/冀, 北京/天津/河北, the keys, or a GB/T 2260 code (11…, 12…, 13…).
-    pub fn parse(s: &str) -> Option<Province> {
-        let t = s.trim();
-        Province::ALL.into_iter().find(|p| {
-            t == p.key()
-                || t == p.abbr()
-                || t.starts_with(["北京", "天津", "河北"][*p as usize])
-                || (t.len() >= 2
-                    && t.bytes().all(|b| b.is_ascii_digit())
-                    && &t[..2] == ["11", "12", "13"][*p as usize])
-        })
-    }
-
-    /// How near two provinces are, for matching: the same one 1, neighbours in 京津冀 0.6.
-    /// (Tianjin borders both; Beijing and Hebei are also adjacent, so every pair is 0.6.)
-    pub fn proximity(self, other: Province) -> f64 {
-        if self == other { 1.0 } else { 0.6 }
-    }
-}
+pub use kechuang_domain::Province;
 
 /// A technology demand (技术需求) published by an enterprise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -312,6 +268,19 @@ impl Catalogue {
     /// Whether empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// "N demands, N achievements, …" for messages.
+    pub fn counts(&self) -> String {
+        format!(
+            "{} demands, {} achievements, {} patents, {} experts, {} instruments, {} service providers",
+            self.demands.len(),
+            self.achievements.len(),
+            self.patents.len(),
+            self.experts.len(),
+            self.equipment.len(),
+            self.services.len()
+        )
     }
 
     /// Every entry as a searchable document.

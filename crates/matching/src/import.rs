@@ -17,17 +17,10 @@ use serde::Serialize;
 
 use crate::catalogue::{Achievement, Demand, Equipment, Expert, Kind, Patent, Province, Service};
 
-/// The high-tech field keys (GB/T the 8 fields of 高新技术企业认定).
-pub const FIELDS: [&str; 8] = [
-    "electronic_information",
-    "biology_medicine",
-    "aerospace",
-    "new_materials",
-    "high_tech_services",
-    "new_energy",
-    "resources_environment",
-    "advanced_manufacturing",
-];
+/// The high-tech field keys (the eight fields of 高新技术企业认定).
+pub fn field_keys() -> [&'static str; 8] {
+    kechuang_domain::TechField::ALL.map(kechuang_domain::TechField::key)
+}
 
 /// One problem in a catalogue file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -200,12 +193,15 @@ impl Row<'_> {
             }
             return None;
         }
-        if FIELDS.contains(&v.as_str()) {
+        if field_keys().contains(&v.as_str()) {
             Some(v)
         } else {
             self.issue(
                 column,
-                format!("is not a high-tech field: use one of {}", FIELDS.join(", ")),
+                format!(
+                    "is not a high-tech field: use one of {}",
+                    field_keys().join(", ")
+                ),
             );
             None
         }
@@ -444,10 +440,13 @@ pub fn read_rows(kind: Kind, rows: &[Vec<String>]) -> Result<Entries, Vec<Issue>
             Entries::Experts(v) => {
                 let fields = row.list("fields", true);
                 for f in &fields {
-                    if !FIELDS.contains(&f.as_str()) {
+                    if !field_keys().contains(&f.as_str()) {
                         row.issue(
                             "fields",
-                            format!("'{f}' is not a high-tech field: use {}", FIELDS.join(", ")),
+                            format!(
+                                "'{f}' is not a high-tech field: use {}",
+                                field_keys().join(", ")
+                            ),
                         );
                     }
                 }

@@ -353,6 +353,17 @@ fn nonempty(v: &Option<String>) -> Option<String> {
         .map(String::from)
 }
 
+/// A district given by name or code, as its code.
+fn district_code(given: &Option<String>) -> ApiResult<Option<String>> {
+    nonempty(given)
+        .map(|d| {
+            kechuang_domain::RegionCode::parse_name_or_code(&d)
+                .map(|c| c.as_str().to_string())
+                .map_err(|e| ApiError::BadRequest(format!("district: {e}")))
+        })
+        .transpose()
+}
+
 /// The principal's list scope as store filters.
 async fn scope_filters(state: &Shared, p: &Principal, q: &mut RankingQuery) -> ApiResult<()> {
     match p.list_scope() {
@@ -424,15 +435,7 @@ async fn ranking_up_to(
     let (build, year) = build_and_year(state, params.year).await?;
     let per_page = params.per_page.unwrap_or(50).clamp(1, max_rows);
     let page = params.page.unwrap_or(1).max(1);
-    let district = match nonempty(&params.district) {
-        Some(d) => Some(
-            kechuang_domain::RegionCode::parse_name_or_code(&d)
-                .map_err(|e| ApiError::BadRequest(format!("district: {e}")))?
-                .as_str()
-                .to_string(),
-        ),
-        None => None,
-    };
+    let district = district_code(&params.district)?;
     let mut q = RankingQuery {
         build_id: build.id,
         year,
@@ -688,15 +691,7 @@ pub async fn target_page(
                 .map_err(|e| ApiError::Internal(e.to_string()))
         })
         .await?;
-    let district = match nonempty(&params.district) {
-        Some(d) => Some(
-            kechuang_domain::RegionCode::parse_name_or_code(&d)
-                .map_err(|e| ApiError::BadRequest(format!("district: {e}")))?
-                .as_str()
-                .to_string(),
-        ),
-        None => None,
-    };
+    let district = district_code(&params.district)?;
     let industry = nonempty(&params.industry).map(|s| s.to_ascii_uppercase());
     let scope = p.list_scope();
     let in_scope = |r: &views::TargetRow| match &scope {

@@ -537,22 +537,18 @@ pub async fn start_deal(state: &Shared, ctx: &Ctx, body: &DealBody) -> ApiResult
         .open_deal(&body.demand_id, &body.supply_kind, &body.supply_id, &p.name)
         .await
         .map_err(store_error)?;
-    let owner = idx.owners[at].clone();
-    let title = idx.index.docs()[at].title.clone();
-    if !owner.is_empty() && owner != p.name {
-        state
-            .store
-            .notify(
-                &owner,
-                &format!(
-                    "需求「{title}」有新的对接：{} {}",
-                    body.supply_kind, body.supply_id
-                ),
-                &format!("/match/demand/{}", body.demand_id),
-            )
-            .await
-            .map_err(store_error)?;
-    }
+    let title = &idx.index.docs()[at].title;
+    tell(
+        state,
+        &[idx.owners[at].as_str()],
+        &p.name,
+        &format!(
+            "需求「{title}」有新的对接：{} {}",
+            body.supply_kind, body.supply_id
+        ),
+        &body.demand_id,
+    )
+    .await?;
     state
         .auditor
         .record(
@@ -567,6 +563,27 @@ pub async fn start_deal(state: &Shared, ctx: &Ctx, body: &DealBody) -> ApiResult
         )
         .await;
     Ok(id)
+}
+
+/// Leaves a message about a demand's deals with each of `people` but the one acting.
+async fn tell(
+    state: &Shared,
+    people: &[&str],
+    acting: &str,
+    message: &str,
+    demand_id: &str,
+) -> ApiResult<()> {
+    let mut told = std::collections::HashSet::new();
+    for who in people {
+        if !who.is_empty() && *who != acting && told.insert(*who) {
+            state
+                .store
+                .notify(who, message, &format!("/match/demand/{demand_id}"))
+                .await
+                .map_err(store_error)?;
+        }
+    }
+    Ok(())
 }
 
 /// A status change.
@@ -608,22 +625,17 @@ pub async fn step_deal(state: &Shared, ctx: &Ctx, id: i64, body: &MoveBody) -> A
         ));
     }
     let title = &idx.index.docs()[at].title;
-    for who in [idx.owners[at].as_str(), deal.created_by.as_str()] {
-        if !who.is_empty() && who != p.name {
-            state
-                .store
-                .notify(
-                    who,
-                    &format!(
-                        "需求「{title}」的对接 #{id}：{} → {}",
-                        deal.status, body.status
-                    ),
-                    &format!("/match/demand/{}", deal.demand_id),
-                )
-                .await
-                .map_err(store_error)?;
-        }
-    }
+    tell(
+        state,
+        &[idx.owners[at].as_str(), deal.created_by.as_str()],
+        &p.name,
+        &format!(
+            "需求「{title}」的对接 #{id}：{} → {}",
+            deal.status, body.status
+        ),
+        &deal.demand_id,
+    )
+    .await?;
     state
         .auditor
         .record(

@@ -1054,6 +1054,25 @@ async fn targets(
     Ok(page(&ctx, p, l.pick("政策靶向", "Scheme targeting"), &body))
 }
 
+/// A multipart form's text fields and its `file` (name and bytes).
+async fn read_form(
+    form: &mut Multipart,
+) -> ApiResult<(Vec<(String, String)>, Option<(String, Vec<u8>)>)> {
+    let bad = |e: axum::extract::multipart::MultipartError| ApiError::BadRequest(e.body_text());
+    let mut fields = Vec::new();
+    let mut file = None;
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("upload.csv").to_string();
+            file = Some((file_name, field.bytes().await.map_err(bad)?.to_vec()));
+        } else {
+            fields.push((name, field.text().await.map_err(bad)?));
+        }
+    }
+    Ok((fields, file))
+}
+
 // --- survey upload --------------------------------------------------------------------------------
 
 fn upload_form_html(l: Lang, p: &Principal) -> String {
@@ -1088,28 +1107,8 @@ async fn upload_form(ctx: Ctx) -> PageResult {
 async fn upload_submit(State(state): State<Shared>, ctx: Ctx, mut form: Multipart) -> PageResult {
     let p = ctx.require(Capability::FileSurvey).or_page(&ctx)?;
     let l = ctx.lang;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut dry_run = false;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| ApiError::BadRequest(e.body_text()))
-        .or_page(&ctx)?
-    {
-        match field.name() {
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload.csv").to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| ApiError::BadRequest(e.body_text()))
-                    .or_page(&ctx)?;
-                file = Some((name, bytes.to_vec()));
-            }
-            Some("dry_run") => dry_run = true,
-            _ => {}
-        }
-    }
+    let (fields, file) = read_form(&mut form).await.or_page(&ctx)?;
+    let dry_run = fields.iter().any(|(k, _)| k == "dry_run");
     let (name, bytes) = file
         .ok_or_else(|| ApiError::BadRequest("choose a file".into()))
         .or_page(&ctx)?;
@@ -1756,28 +1755,12 @@ fn catalogue_form(l: Lang, p: &Principal) -> String {
 async fn match_import(State(state): State<Shared>, ctx: Ctx, mut form: Multipart) -> PageResult {
     let p = ctx.user().or_page(&ctx)?;
     let l = ctx.lang;
-    let mut kind = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| ApiError::BadRequest(e.body_text()))
-        .or_page(&ctx)?
-    {
-        match field.name() {
-            Some("kind") => kind = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload.csv").to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| ApiError::BadRequest(e.body_text()))
-                    .or_page(&ctx)?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
+    let (fields, file) = read_form(&mut form).await.or_page(&ctx)?;
+    let kind = fields
+        .into_iter()
+        .find(|(k, _)| k == "kind")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
     let (name, bytes) = file
         .ok_or_else(|| ApiError::BadRequest("choose a file".into()))
         .or_page(&ctx)?;
