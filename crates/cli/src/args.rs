@@ -770,6 +770,21 @@ pub struct TalentEvaluateArgs {
     /// Write every finding to this CSV instead of printing a summary only.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// List the people in this tier (`-`: below the entry criteria).
+    #[arg(long)]
+    pub tier: Option<String>,
+    /// List the people in this field.
+    #[arg(long)]
+    pub field: Option<String>,
+    /// List the people of this region (京, 津, 冀).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// List the people whose current institution contains this text.
+    #[arg(long)]
+    pub institution: Option<String>,
+    /// List the people whose name contains this text.
+    #[arg(long)]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]

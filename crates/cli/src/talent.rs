@@ -105,15 +105,68 @@ pub fn evaluate(args: &TalentEvaluateArgs) -> Result<()> {
     }
     println!("  below the entry criteria: {below}");
     let stats = kechuang_talent::statistics(&people, &evaluations);
-    for (title, breakdown) in [("region", &stats.by_region), ("field", &stats.by_field)] {
+    for (title, breakdown) in [
+        ("region", &stats.by_region),
+        ("field", &stats.by_field),
+        ("institution", &stats.by_institution),
+    ] {
         println!("by {title}:");
-        for (key, tiers) in &breakdown.counts {
+        let mut keys: Vec<&String> = breakdown.counts.keys().collect();
+        // Institutions are many: the largest fifteen.
+        if title == "institution" {
+            keys.sort_by_key(|k| std::cmp::Reverse(breakdown.total(k)));
+            keys.truncate(15);
+        }
+        for key in keys {
+            let tiers = &breakdown.counts[key];
             let parts: Vec<String> = tiers
                 .iter()
                 .map(|(t, n)| format!("{}:{n}", if t.is_empty() { "-" } else { t }))
                 .collect();
+            let key = if key.is_empty() { "—" } else { key.as_str() };
             println!("  {key:<10} {}", parts.join(" "));
         }
+    }
+    // Search: the people matching every filter given.
+    let searching = args.tier.is_some()
+        || args.field.is_some()
+        || args.region.is_some()
+        || args.institution.is_some()
+        || args.name.is_some();
+    if searching {
+        let mut listed = 0;
+        for (p, e) in people.iter().zip(&evaluations) {
+            let tier = e.tier.as_deref().unwrap_or("-");
+            let current: Vec<&str> = p
+                .affiliations
+                .iter()
+                .filter(|a| a.to.is_none_or(|to| to >= args.year))
+                .map(|a| a.institution.as_str())
+                .collect();
+            let keep = args.tier.as_deref().is_none_or(|t| t == tier)
+                && args
+                    .field
+                    .as_deref()
+                    .is_none_or(|f| p.fields.iter().any(|x| x == f))
+                && args.region.as_deref().is_none_or(|r| p.region == r)
+                && args
+                    .institution
+                    .as_deref()
+                    .is_none_or(|i| current.iter().any(|c| c.contains(i)))
+                && args.name.as_deref().is_none_or(|n| p.name.contains(n));
+            if keep {
+                listed += 1;
+                println!(
+                    "{} {} tier {tier} · {} · {} · {}",
+                    p.id,
+                    p.name,
+                    p.region,
+                    p.fields.join("/"),
+                    current.join("; ")
+                );
+            }
+        }
+        println!("{listed} people match");
     }
     if let Some(out) = &args.out {
         let table = Table {

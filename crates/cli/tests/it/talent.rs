@@ -78,3 +78,31 @@ fn a_register_file_is_tiered_with_findings_and_its_duplicates_found() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("line 2"), "{}", text(&o.stderr));
 }
+
+#[test]
+fn the_register_is_searched_by_tier_region_field_and_institution() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let people = people();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "talent",
+            "evaluate",
+            people.to_str().expect("p"),
+            "--year",
+            "2026",
+        ];
+        args.extend_from_slice(extra);
+        let o = kechuang(&args, tmp.path());
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    let all = run(&[]);
+    assert!(all.contains("by institution:"), "{all}");
+    let b = run(&["--tier", "B"]);
+    let listed: Vec<&str> = b.lines().filter(|l| l.starts_with('T')).collect();
+    assert!(listed.iter().any(|l| l.starts_with("T0001 ")), "{b}");
+    assert!(listed.iter().all(|l| l.contains("tier B")), "{b}");
+    assert!(b.contains(&format!("{} people match", listed.len())));
+    let nobody = run(&["--tier", "B", "--institution", "no such institution"]);
+    assert!(nobody.contains("0 people match"), "{nobody}");
+}
