@@ -42,6 +42,7 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/deals", get(deals).post(open_deal))
         .route("/api/v1/deals/{id}", post(move_deal))
         .route("/api/v1/inbox", get(inbox))
+        .route("/api/v1/enterprises/{code}/suggestions", get(suggestions))
 }
 
 fn store_error(e: kechuang_store::Error) -> ApiError {
@@ -134,6 +135,61 @@ pub async fn indexed(state: &Shared) -> ApiResult<Arc<Indexed>> {
     let built = Arc::new(built);
     *slot = Some(built.clone());
     Ok(built)
+}
+
+/// Supply for the weakest pillars of an enterprise's portrait (the two lowest percentiles in its
+/// industry), in its field and province first. Reading the portrait is decided and audited as for
+/// the portrait itself.
+pub async fn suggestions_for(
+    state: &Shared,
+    ctx: &Ctx,
+    code: &str,
+) -> ApiResult<Vec<(String, Vec<Match>)>> {
+    reader(ctx)?;
+    let portrait = crate::api::portrait_of(state, ctx, code, None).await?;
+    suggestions_from(state, &portrait).await
+}
+
+/// [`suggestions_for`] from a portrait already read (and its access already decided).
+pub async fn suggestions_from(
+    state: &Shared,
+    portrait: &kechuang_portrait::Portrait,
+) -> ApiResult<Vec<(String, Vec<Match>)>> {
+    let code = portrait.credit_code.as_str();
+    let mut pillars: Vec<(&str, f64)> = portrait
+        .pillars
+        .iter()
+        .filter_map(|p| p.percentile.map(|v| (p.name.as_str(), v)))
+        .collect();
+    pillars.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let weak: Vec<String> = pillars.iter().take(2).map(|p| p.0.to_string()).collect();
+    let field = portrait
+        .tech_field
+        .as_deref()
+        .and_then(|f| kechuang_domain::TechField::parse(f).ok())
+        .map(|f| f.key());
+    // The credit code carries the registering division (characters 3–8).
+    let province = code
+        .get(2..8)
+        .and_then(Province::parse)
+        .unwrap_or(Province::Tianjin);
+    let idx = indexed(state).await?;
+    kechuang_matching::matching::for_weak_pillars(&idx.index, &weak, field, province, 3)
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+async fn suggestions(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let code = code.trim().to_ascii_uppercase();
+    let found = suggestions_for(&state, &ctx, &code).await?;
+    let items: Vec<Value> = found
+        .into_iter()
+        .map(|(pillar, matches)| json!({"pillar": pillar, "matches": matches}))
+        .collect();
+    Ok(Json(json!({"credit_code": code, "items": items})))
 }
 
 /// Search filters as query parameters.

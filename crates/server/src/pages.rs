@@ -912,8 +912,44 @@ async fn portrait(
     }
     years.push_str("</p>");
     let header = format!("{header}{years}");
+    // Matchmaking suggestions for the weakest pillars, when there is a catalogue to draw on.
+    let mut advice = String::new();
+    if p.may(Capability::ListEnterprises)
+        && let Ok(found) = crate::matchmaking::suggestions_from(&state, &portrait).await
+        && found.iter().any(|(_, m)| !m.is_empty())
+    {
+        let _ = write!(
+            advice,
+            "<h2>{}</h2><table id=\"suggestions\"><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+            ctx.lang.pick(
+                "对接建议（针对薄弱维度）",
+                "Matchmaking suggestions for the weakest pillars"
+            ),
+            ctx.lang.pick("维度", "Pillar"),
+            ctx.lang.pick("资源", "Supply"),
+            ctx.lang.pick("理由", "Why"),
+        );
+        for (pillar, matches) in &found {
+            for m in matches {
+                let _ = write!(
+                    advice,
+                    "<tr><td>{}</td><td><a href=\"/match/{}/{}\">{}</a></td><td>{}</td></tr>",
+                    esc(pillar),
+                    m.kind.key(),
+                    percent_encode(&m.id),
+                    esc(&m.title),
+                    esc(&m.explanation.summary_zh)
+                );
+            }
+        }
+        advice.push_str("</table>");
+    }
     let html = match html.find("<body>") {
         Some(i) => format!("{}{header}{}", &html[..i + 6], &html[i + 6..]),
+        None => html,
+    };
+    let html = match html.rfind("</body>") {
+        Some(i) => format!("{}{advice}{}", &html[..i], &html[i..]),
         None => html,
     };
     Ok(Html(html).into_response())
