@@ -199,6 +199,12 @@ pub fn run(args: &DemoArgs) -> Result<()> {
             }
         });
         store.put_catalogue(&rows).await?;
+        // The talent register too.
+        let register: Vec<(String, String, String)> = people
+            .iter()
+            .map(|p| Ok((p.id.clone(), serde_json::to_string(p)?, p.source.clone())))
+            .collect::<Result<_>>()?;
+        store.put_people(&register, "demo").await?;
         println!("demo accounts (name / password / role):");
         for (name, password, role) in &logins {
             println!("  {name:<12} {password:<22} {role}");

@@ -83,6 +83,8 @@ pub enum Capability {
     BuildIndex,
     /// Grant and revoke banks' consents (an enterprise user: its own).
     ManageConsents,
+    /// The talent pool (personal data of researchers): read, import, merge duplicates.
+    Talent,
     /// Accounts, tokens of others, the audit log.
     Administer,
 }
@@ -340,11 +342,12 @@ mod tests {
             Capability::FileSurvey,
             Capability::BuildIndex,
             Capability::ManageConsents,
+            Capability::Talent,
             Capability::Administer,
         ];
         let allowed = |role| all.iter().filter(|c| principal(role, &[]).may(**c)).count();
-        assert_eq!(allowed(Role::Admin), 7);
-        assert_eq!(allowed(Role::Analyst), 6);
+        assert_eq!(allowed(Role::Admin), 8);
+        assert_eq!(allowed(Role::Analyst), 7);
         assert_eq!(allowed(Role::DistrictOfficer), 3);
         assert_eq!(allowed(Role::Enterprise), 4);
         assert_eq!(allowed(Role::Bank), 2);

@@ -19,6 +19,7 @@ pub mod intake;
 pub mod matchmaking;
 pub mod openapi;
 pub mod pages;
+pub mod talent;
 pub mod views;
 
 use std::collections::HashMap;
@@ -277,6 +278,7 @@ pub fn app(state: Shared) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(matchmaking::routes())
+        .merge(talent::routes())
         .merge(pages::routes())
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(middleware::from_fn_with_state(state.clone(), guard))

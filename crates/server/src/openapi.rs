@@ -109,7 +109,12 @@ mod tests {
 
     /// The routes as written in `api.rs`: `.route("PATH", get(..).post(..))`.
     fn routed() -> BTreeSet<(String, String)> {
-        let source = [include_str!("api.rs"), include_str!("matchmaking.rs")].concat();
+        let source = [
+            include_str!("api.rs"),
+            include_str!("matchmaking.rs"),
+            include_str!("talent.rs"),
+        ]
+        .concat();
         let mut out = BTreeSet::new();
         for line in source
             .lines()

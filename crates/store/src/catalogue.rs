@@ -238,3 +238,102 @@ impl Store {
         })
     }
 }
+
+/// A merge of two talent records, as kept in the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MergeEntry {
+    /// The record kept.
+    pub kept: String,
+    /// The record merged into it (removed).
+    pub merged: String,
+    /// What the merge did (JSON: the talent crate's merge record).
+    pub record_json: String,
+    /// Who merged.
+    pub by_user: String,
+    /// When.
+    pub at: String,
+}
+
+impl Store {
+    /// Writes people (id, JSON, source), inserting or replacing by id, in one transaction.
+    pub async fn put_people(&self, people: &[(String, String, String)], by: &str) -> Result<()> {
+        let at = now();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for (id, json, source) in people {
+                sqlx::query(
+                    "INSERT INTO talent_people (id, person_json, source, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (id) DO UPDATE SET person_json = excluded.person_json, source = excluded.source, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                )
+                .bind(id)
+                .bind(json)
+                .bind(source)
+                .bind(by)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Every person (id, JSON), by id.
+    pub async fn people(&self) -> Result<Vec<(String, String)>> {
+        with_pool!(self, pool => {
+            let rows = sqlx::query("SELECT id, person_json FROM talent_people ORDER BY id").fetch_all(pool).await?;
+            rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+        })
+    }
+
+    /// Merges two records in one transaction: the kept one rewritten, the other removed, the merge
+    /// recorded. `false` (nothing written) when either is no longer there.
+    pub async fn merge_people(
+        &self,
+        kept_id: &str,
+        kept_json: &str,
+        merged_id: &str,
+        record_json: &str,
+        by: &str,
+    ) -> Result<bool> {
+        let at = now();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let updated = sqlx::query("UPDATE talent_people SET person_json = $1, updated_by = $2, updated_at = $3 WHERE id = $4")
+                .bind(kept_json)
+                .bind(by)
+                .bind(&at)
+                .bind(kept_id)
+                .execute(&mut *tx)
+                .await?;
+            let removed = sqlx::query("DELETE FROM talent_people WHERE id = $1")
+                .bind(merged_id)
+                .execute(&mut *tx)
+                .await?;
+            if updated.rows_affected() != 1 || removed.rows_affected() != 1 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            sqlx::query("INSERT INTO talent_merges (kept, merged, record_json, by_user, at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(kept_id)
+                .bind(merged_id)
+                .bind(record_json)
+                .bind(by)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// The merges, newest first.
+    pub async fn merges(&self) -> Result<Vec<MergeEntry>> {
+        with_pool!(self, pool => {
+            let rows = sqlx::query("SELECT kept, merged, record_json, by_user, at FROM talent_merges ORDER BY id DESC").fetch_all(pool).await?;
+            rows.iter()
+                .map(|r| Ok(MergeEntry { kept: r.try_get(0)?, merged: r.try_get(1)?, record_json: r.try_get(2)?, by_user: r.try_get(3)?, at: r.try_get(4)? }))
+                .collect()
+        })
+    }
+}

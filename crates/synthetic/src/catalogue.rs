@@ -225,35 +225,64 @@ fn sibling(rng: &mut SmallRng, t: usize) -> usize {
     }
 }
 
-/// A text about topic `t`: `core` of its terms, generic words, and now and then a sibling's term.
-fn text(rng: &mut SmallRng, t: usize, core: usize) -> String {
-    let mut words: Vec<&str> = Vec::new();
+/// How a text is written.
+#[derive(Clone, Copy)]
+enum Voice {
+    /// A short title.
+    Title,
+    /// An enterprise describing its problem.
+    Demand,
+    /// A university or provider describing what it offers.
+    Supply,
+}
+
+const TITLES: [&str; 6] = [
+    "{a}{b}关键技术",
+    "基于{a}的{b}{g}",
+    "{a}{g}与{b}研究",
+    "高{h}{a}{b}",
+    "{a}与{b}一体化{g}",
+    "面向{a}的{b}技术",
+];
+
+const DEMANDS: [&str; 4] = [
+    "我公司在{a}环节{g}不足，{b}的{h}有待提升，希望引进{c}相关技术{s}。",
+    "现有{a}产线的{b}问题突出，急需在{c}方面开展{g}攻关{s}。",
+    "为提高{a}的{g}，需解决{b}与{c}的匹配问题{s}。",
+    "产品{h}受制于{a}，拟与高校合作突破{b}和{c}{s}。",
+];
+
+const SUPPLIES: [&str; 4] = [
+    "本成果围绕{a}，提出{b}{g}方法，{c}的{h}显著提升{s}。",
+    "针对{a}中的{b}难题，研制了{c}{g}装置，已完成{h}验证{s}。",
+    "可提供{a}、{b}及{c}相关的{g}与{h}服务{s}。",
+    "团队长期从事{a}与{b}研究，在{c}{g}方面积累了成套工艺{s}。",
+];
+
+/// A text about topic `t` in a voice: the topic's terms in a sentence of that voice, generic words
+/// around them, and now and then a sibling topic's term.
+fn text(rng: &mut SmallRng, t: usize, voice: Voice) -> String {
     let mut terms = TOPICS[t].1.to_vec();
-    for _ in 0..core.min(terms.len()) {
-        let i = rng.random_range(0..terms.len());
-        words.push(terms.swap_remove(i));
-    }
-    for _ in 0..3 {
-        words.push(pick(rng, &GENERIC));
-    }
-    if rng.random::<f64>() < 0.5 {
+    let mut take = || terms.swap_remove(rng.random_range(0..terms.len()));
+    let (a, b, c) = (take(), take(), take());
+    let template = match voice {
+        Voice::Title => pick(rng, &TITLES),
+        Voice::Demand => pick(rng, &DEMANDS),
+        Voice::Supply => pick(rng, &SUPPLIES),
+    };
+    let sibling_term = if rng.random::<f64>() < 0.5 {
         let s = sibling(rng, t);
-        words.push(pick(rng, &TOPICS[s].1));
-    }
-    // Shuffle, then join as a sentence with connecting words.
-    for i in (1..words.len()).rev() {
-        let j = rng.random_range(0..=i);
-        words.swap(i, j);
-    }
-    let joins = ["的", "与", "及", "和", "中的"];
-    let mut s = String::new();
-    for (i, w) in words.iter().enumerate() {
-        if i > 0 {
-            s.push_str(pick(rng, &joins));
-        }
-        s.push_str(w);
-    }
-    s
+        format!("，兼顾{}", pick(rng, &TOPICS[s].1))
+    } else {
+        String::new()
+    };
+    template
+        .replace("{a}", a)
+        .replace("{b}", b)
+        .replace("{c}", c)
+        .replace("{g}", pick(rng, &GENERIC))
+        .replace("{h}", pick(rng, &GENERIC))
+        .replace("{s}", &sibling_term)
 }
 
 /// The demo catalogue and, for each demand, its topic; supply entries' topics by id.
@@ -280,10 +309,10 @@ pub fn catalogue(size: usize, seed: u64) -> Generated {
             enterprise: format!("91120116MA{:07}X", rng.random_range(0..9_999_999)),
             title: format!(
                 "{}{}需求",
-                text(&mut rng, t, 2).chars().take(24).collect::<String>(),
-                pick(&mut rng, &["攻关", "改进", "合作", "技术"])
+                text(&mut rng, t, Voice::Title),
+                pick(&mut rng, &["攻关", "改进", "合作"])
             ),
-            problem: text(&mut rng, t, 3),
+            problem: text(&mut rng, t, Voice::Demand),
             indicators: format!(
                 "{}提高{}%",
                 pick(&mut rng, &GENERIC),
@@ -307,8 +336,8 @@ pub fn catalogue(size: usize, seed: u64) -> Generated {
         topics.insert(id.clone(), t);
         c.achievements.push(Achievement {
             id,
-            title: text(&mut rng, t, 2).chars().take(30).collect(),
-            summary: text(&mut rng, t, 3),
+            title: text(&mut rng, t, Voice::Title),
+            summary: text(&mut rng, t, Voice::Supply),
             field: TOPICS[t].0.into(),
             trl: rng.random_range(2..=9),
             ip: vec![format!(
@@ -330,11 +359,8 @@ pub fn catalogue(size: usize, seed: u64) -> Generated {
         topics.insert(number.clone(), t);
         c.patents.push(Patent {
             number,
-            title: format!(
-                "一种{}",
-                text(&mut rng, t, 2).chars().take(26).collect::<String>()
-            ),
-            abstract_text: text(&mut rng, t, 3),
+            title: format!("一种{}的方法", text(&mut rng, t, Voice::Title)),
+            abstract_text: text(&mut rng, t, Voice::Supply),
             class: if rng.random::<f64>() < 0.7 { "I" } else { "II" }.into(),
             holder: holder.into(),
             status: if rng.random::<f64>() < 0.85 {
@@ -373,7 +399,7 @@ pub fn catalogue(size: usize, seed: u64) -> Generated {
             titles: vec![pick(&mut rng, &["教授", "研究员", "正高级工程师", "副教授"]).into()],
             fields: vec![TOPICS[t].0.into()],
             keywords,
-            works: vec![text(&mut rng, t, 2)],
+            works: vec![text(&mut rng, t, Voice::Title)],
             service_modes: vec![
                 pick(
                     &mut rng,
@@ -403,7 +429,7 @@ pub fn catalogue(size: usize, seed: u64) -> Generated {
                 pick(&mut rng, &["重点实验室", "分析测试中心", "工程中心"])
             ),
             location: region.abbr().into(),
-            capabilities: text(&mut rng, t, 3),
+            capabilities: text(&mut rng, t, Voice::Supply),
             booking: "线上预约，提前三个工作日".into(),
             fee: Some(f64::from(rng.random_range(200..3000))),
             field: TOPICS[t].0.into(),
@@ -425,7 +451,7 @@ pub fn catalogue(size: usize, seed: u64) -> Generated {
                 category
             ),
             category: category.into(),
-            services: text(&mut rng, t, 3),
+            services: text(&mut rng, t, Voice::Supply),
             qualifications: vec![
                 pick(&mut rng, &["CMA", "CNAS", "高新技术企业", "ISO9001"]).into(),
             ],

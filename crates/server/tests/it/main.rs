@@ -265,6 +265,7 @@ both_backends!(
     errors_are_json_and_bodies_limited,
     pages_follow_the_session_and_language,
     matchmaking_imports_searches_matches_and_follows_deals,
+    the_talent_pool_is_searched_counted_and_deduplicated,
 );
 
 #[test]

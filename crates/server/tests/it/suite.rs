@@ -994,3 +994,97 @@ pub async fn matchmaking_imports_searches_matches_and_follows_deals(f: &Fixture)
     })
     .await;
 }
+
+pub async fn the_talent_pool_is_searched_counted_and_deduplicated(f: &Fixture) {
+    let register = include_str!("../../../talent/tests/fixtures/people.json");
+    let analyst = f.session("analyst").await;
+    let officer = f.session("officer").await;
+    let bad = analyst
+        .request(
+            Method::POST,
+            "/api/v1/talent/imports",
+            Some(("application/json", b"[{\"id\": 1}".to_vec())),
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.json()["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("line 1")
+    );
+    assert_eq!(
+        officer
+            .request(
+                Method::POST,
+                "/api/v1/talent/imports",
+                Some(("application/json", register.as_bytes().to_vec()))
+            )
+            .await
+            .status,
+        403,
+        "personal data: analysts and administrators only"
+    );
+    let ok = analyst
+        .request(
+            Method::POST,
+            "/api/v1/talent/imports",
+            Some(("application/json", register.as_bytes().to_vec())),
+        )
+        .await;
+    assert_eq!(ok.status, 201, "{}", ok.text);
+    assert_eq!(ok.json()["imported"], 4);
+    assert_eq!(officer.get("/api/v1/talent").await.status, 403);
+
+    let all = analyst.get("/api/v1/talent").await.json();
+    assert_eq!(all["total"], 4);
+    let b = analyst.get("/api/v1/talent?tier=B").await.json();
+    let items = b["items"].as_array().expect("items");
+    assert!(items.iter().any(|p| p["id"] == "T0001"), "{b}");
+    assert!(items.iter().all(|p| p["tier"] == "B"));
+    let person = analyst.get("/api/v1/talent/T0001").await.json();
+    assert_eq!(person["evaluation"]["tier"], "B");
+    assert!(
+        !person["evaluation"]["findings"]
+            .as_array()
+            .expect("findings")
+            .is_empty()
+    );
+    let stats = analyst.get("/api/v1/talent/statistics").await.json();
+    assert!(
+        !stats["by_region"]["counts"]
+            .as_object()
+            .expect("regions")
+            .is_empty()
+    );
+
+    // Duplicates found, merged with a trail; a pair that is not one person is refused.
+    let pairs = analyst.get("/api/v1/talent/duplicates").await.json();
+    let pair = pairs["pairs"][0].clone();
+    let (kept, merged) = (
+        pair["a"]["id"].as_str().expect("a"),
+        pair["b"]["id"].as_str().expect("b"),
+    );
+    let not_a_pair = analyst
+        .post_json(
+            "/api/v1/talent/merges",
+            json!({"kept": "T0001", "merged": "T0004"}),
+        )
+        .await;
+    assert_eq!(not_a_pair.status, 409, "{}", not_a_pair.text);
+    let merged_reply = analyst
+        .post_json(
+            "/api/v1/talent/merges",
+            json!({"kept": kept, "merged": merged}),
+        )
+        .await;
+    assert_eq!(merged_reply.status, 201, "{}", merged_reply.text);
+    assert_eq!(analyst.get("/api/v1/talent").await.json()["total"], 3);
+    let trail = analyst.get("/api/v1/talent/merges").await.json();
+    assert_eq!(trail["merges"][0]["kept"], kept);
+    assert_eq!(trail["merges"][0]["by_user"], "analyst");
+    let page = analyst.get("/talent").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("id=\"talent-by-region\""));
+    assert_eq!(officer.get("/talent").await.status, 403);
+}

@@ -1,0 +1,347 @@
+//! The unified talent pool (统一科技人才库) on the server: people kept in the database, evaluated
+//! against the shipped entry criteria for the current year, searched and counted by field, tier,
+//! region and institution; duplicates found and merged with an audit trail. Analysts and
+//! administrators only: these are personal data.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, extract::rejection::JsonRejection};
+use kechuang_talent::{Evaluation, Person, evaluate, find_duplicates, merge, shipped, statistics};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::access::Capability;
+use crate::error::{ApiError, ApiResult};
+use crate::{Ctx, Shared};
+
+/// The routes.
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/api/v1/talent", get(list))
+        .route("/api/v1/talent/imports", post(import))
+        .route("/api/v1/talent/statistics", get(stats))
+        .route("/api/v1/talent/duplicates", get(duplicates))
+        .route("/api/v1/talent/merges", get(merges).post(merge_pair))
+        .route("/api/v1/talent/{id}", get(person))
+}
+
+/// The year people are evaluated for: this one.
+fn this_year() -> i32 {
+    use chrono::Datelike;
+    chrono::Utc::now().year()
+}
+
+/// Every person with their evaluation.
+pub async fn pool(state: &Shared, ctx: &Ctx) -> ApiResult<Vec<(Person, Evaluation)>> {
+    ctx.require(Capability::Talent)?;
+    let criteria = shipped();
+    let year = this_year();
+    state
+        .store
+        .people()
+        .await?
+        .into_iter()
+        .map(|(id, json)| {
+            let p: Person = serde_json::from_str(&json)
+                .map_err(|e| ApiError::Internal(format!("stored person {id}: {e}")))?;
+            let e = evaluate(&p, &criteria, year);
+            Ok((p, e))
+        })
+        .collect()
+}
+
+/// Search filters.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct TalentParams {
+    /// Tier code (`-`: below the entry criteria).
+    pub tier: Option<String>,
+    /// Field.
+    pub field: Option<String>,
+    /// 京, 津 or 冀.
+    pub region: Option<String>,
+    /// Text in a current institution.
+    pub institution: Option<String>,
+    /// Text in the name.
+    pub q: Option<String>,
+    /// 1-based page.
+    pub page: Option<usize>,
+    /// Rows per page (at most 500).
+    pub per_page: Option<usize>,
+}
+
+/// A person as listed.
+#[derive(Debug, Serialize)]
+pub struct Row {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Tier (`None`: below the entry criteria).
+    pub tier: Option<String>,
+    /// Region.
+    pub region: String,
+    /// Fields.
+    pub fields: Vec<String>,
+    /// Current institutions.
+    pub institutions: Vec<String>,
+    /// Source of the record.
+    pub source: String,
+}
+
+fn current(p: &Person, year: i32) -> Vec<String> {
+    p.affiliations
+        .iter()
+        .filter(|a| a.to.is_none_or(|to| to >= year))
+        .map(|a| a.institution.clone())
+        .collect()
+}
+
+/// The people matching every filter given, and their number.
+pub async fn search(state: &Shared, ctx: &Ctx, q: &TalentParams) -> ApiResult<(usize, Vec<Row>)> {
+    let year = this_year();
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(String::from)
+    };
+    let (tier, field, region, institution, name) = (
+        given(&q.tier),
+        given(&q.field),
+        given(&q.region),
+        given(&q.institution),
+        given(&q.q),
+    );
+    let rows: Vec<Row> = pool(state, ctx)
+        .await?
+        .into_iter()
+        .filter(|(p, e)| {
+            tier.as_deref()
+                .is_none_or(|t| e.tier.as_deref().unwrap_or("-") == t)
+                && field
+                    .as_deref()
+                    .is_none_or(|f| p.fields.iter().any(|x| x == f))
+                && region.as_deref().is_none_or(|r| p.region == r)
+                && institution
+                    .as_deref()
+                    .is_none_or(|i| current(p, year).iter().any(|c| c.contains(i)))
+                && name.as_deref().is_none_or(|n| p.name.contains(n))
+        })
+        .map(|(p, e)| Row {
+            institutions: current(&p, year),
+            id: p.id,
+            name: p.name,
+            tier: e.tier,
+            region: p.region,
+            fields: p.fields,
+            source: p.source,
+        })
+        .collect();
+    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
+    let page = q.page.unwrap_or(1).max(1);
+    let total = rows.len();
+    let shown = rows
+        .into_iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .collect();
+    state
+        .auditor
+        .record(
+            &ctx.user()?.name,
+            "talent.list",
+            &format!("page {page}"),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    Ok((total, shown))
+}
+
+async fn list(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Query(q): Query<TalentParams>,
+) -> ApiResult<Json<Value>> {
+    let (total, items) = search(&state, &ctx, &q).await?;
+    Ok(Json(
+        json!({"total": total, "items": items, "criteria": shipped().version, "as_of": this_year()}),
+    ))
+}
+
+/// The pool by region, field and current institution, each by tier.
+pub async fn statistics_of(state: &Shared, ctx: &Ctx) -> ApiResult<kechuang_talent::Statistics> {
+    let pool = pool(state, ctx).await?;
+    let (people, evaluations): (Vec<Person>, Vec<Evaluation>) = pool.into_iter().unzip();
+    Ok(statistics(&people, &evaluations))
+}
+
+async fn stats(
+    State(state): State<Shared>,
+    ctx: Ctx,
+) -> ApiResult<Json<kechuang_talent::Statistics>> {
+    Ok(Json(statistics_of(&state, &ctx).await?))
+}
+
+/// Pairs of records that are one person, with the evidence.
+pub async fn duplicate_pairs(state: &Shared, ctx: &Ctx) -> ApiResult<Vec<Value>> {
+    let pool = pool(state, ctx).await?;
+    let people: Vec<Person> = pool.into_iter().map(|(p, _)| p).collect();
+    Ok(find_duplicates(&people)
+        .into_iter()
+        .map(|d| {
+            let (a, b) = (&people[d.a], &people[d.b]);
+            json!({"a": {"id": a.id, "name": a.name, "source": a.source},
+                   "b": {"id": b.id, "name": b.name, "source": b.source},
+                   "evidence": d.evidence})
+        })
+        .collect())
+}
+
+async fn duplicates(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({"pairs": duplicate_pairs(&state, &ctx).await?})))
+}
+
+async fn person(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let found = pool(&state, &ctx)
+        .await?
+        .into_iter()
+        .find(|(p, _)| p.id == id)
+        .ok_or_else(|| ApiError::NotFound(format!("no person '{id}'")))?;
+    state
+        .auditor
+        .record(&ctx.user()?.name, "talent.read", &id, &ctx.remote, "ok")
+        .await;
+    Ok(Json(json!({"person": found.0, "evaluation": found.1})))
+}
+
+/// Imports a register (a JSON array of people) in one transaction; a malformed file is refused
+/// whole with its line and column.
+pub async fn import_register(state: &Shared, ctx: &Ctx, bytes: &[u8]) -> ApiResult<usize> {
+    let p = ctx.require(Capability::Talent)?;
+    let people: Vec<Person> = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::BadRequest(format!(
+            "the register: line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = people.iter().find(|x| !seen.insert(x.id.clone())) {
+        return Err(ApiError::BadRequest(format!(
+            "id {} appears twice in the register",
+            twice.id
+        )));
+    }
+    let rows: Vec<(String, String, String)> = people
+        .iter()
+        .map(|x| {
+            Ok((
+                x.id.clone(),
+                serde_json::to_string(x).map_err(|e| ApiError::Internal(e.to_string()))?,
+                x.source.clone(),
+            ))
+        })
+        .collect::<ApiResult<_>>()?;
+    state.store.put_people(&rows, &p.name).await?;
+    state
+        .auditor
+        .record(
+            &p.name,
+            "talent.import",
+            &format!("{} people", rows.len()),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    Ok(rows.len())
+}
+
+async fn import(State(state): State<Shared>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
+    let n = import_register(&state, &ctx, &body).await?;
+    Ok((StatusCode::CREATED, Json(json!({"imported": n}))).into_response())
+}
+
+/// Two records to merge.
+#[derive(Debug, Deserialize)]
+pub struct MergeBody {
+    /// The record kept.
+    pub kept: String,
+    /// The record merged into it.
+    pub merged: String,
+}
+
+/// Merges two records found to be one person (they must be a detected pair), keeping the audit trail.
+pub async fn merge_records(state: &Shared, ctx: &Ctx, body: &MergeBody) -> ApiResult<Value> {
+    let p = ctx.require(Capability::Talent)?;
+    let people: Vec<Person> = pool(state, ctx)
+        .await?
+        .into_iter()
+        .map(|(x, _)| x)
+        .collect();
+    let at = |id: &str| {
+        people
+            .iter()
+            .position(|x| x.id == id)
+            .ok_or_else(|| ApiError::NotFound(format!("no person '{id}'")))
+    };
+    let (a, b) = (at(&body.kept)?, at(&body.merged)?);
+    let pair = find_duplicates(&people)
+        .into_iter()
+        .find(|d| (d.a == a && d.b == b) || (d.a == b && d.b == a))
+        .ok_or_else(|| {
+            ApiError::Conflict(format!(
+                "{} and {} are not found to be one person",
+                body.kept, body.merged
+            ))
+        })?;
+    let (kept, record) = merge(&people[a], &people[b], &p.name, &pair.evidence);
+    let kept_json = serde_json::to_string(&kept).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let record_json =
+        serde_json::to_string(&record).map_err(|e| ApiError::Internal(e.to_string()))?;
+    if !state
+        .store
+        .merge_people(&body.kept, &kept_json, &body.merged, &record_json, &p.name)
+        .await?
+    {
+        return Err(ApiError::Conflict(
+            "the records changed meanwhile; reload".into(),
+        ));
+    }
+    state
+        .auditor
+        .record(
+            &p.name,
+            "talent.merge",
+            &format!("{} ← {}", body.kept, body.merged),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    serde_json::to_value(&record).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+async fn merge_pair(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    b: Result<Json<MergeBody>, JsonRejection>,
+) -> ApiResult<Response> {
+    let body = b
+        .map(|Json(v)| v)
+        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let record = merge_records(&state, &ctx, &body).await?;
+    Ok((StatusCode::CREATED, Json(record)).into_response())
+}
+
+async fn merges(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+    ctx.require(Capability::Talent)?;
+    Ok(Json(json!({"merges": state.store.merges().await?})))
+}
