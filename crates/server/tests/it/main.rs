@@ -168,49 +168,12 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 async fn postgres(test: &str) -> (Store, String) {
-    let admin_url =
-        std::env::var("KECHUANG_TEST_POSTGRES_URL").expect("KECHUANG_TEST_POSTGRES_URL");
-    let name = format!("ks_{}_{}", std::process::id(), test);
-    let admin = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin_url)
-        .await
-        .expect("admin connect");
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {name}"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&admin)
-            .await
-            .expect("create database");
-    }
-    admin.close().await;
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(b, _)| b)
-        .to_string();
-    (
-        Store::open(&format!("{base}/{name}"))
-            .await
-            .expect("open postgres"),
-        name,
-    )
+    let (url, name) = kechuang_testkit::create_database("ks", test).await;
+    (Store::open(&url).await.expect("open postgres"), name)
 }
 
 async fn drop_postgres(name: &str) {
-    let admin_url = std::env::var("KECHUANG_TEST_POSTGRES_URL").expect("url");
-    let admin = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin_url)
-        .await
-        .expect("admin");
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&admin)
-    .await
-    .expect("drop");
+    kechuang_testkit::drop_database(name).await;
 }
 
 /// One `#[test]` per backend for each suite function.

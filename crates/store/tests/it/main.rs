@@ -25,49 +25,14 @@ async fn sqlite() -> (Store, tempfile::TempDir) {
 
 /// A fresh PostgreSQL database for one test; dropped by [`drop_postgres`].
 async fn postgres(test: &str) -> (Store, String) {
-    let admin_url =
-        std::env::var("KECHUANG_TEST_POSTGRES_URL").expect("KECHUANG_TEST_POSTGRES_URL");
-    let name = format!("kt_{}_{}", std::process::id(), test);
-    let admin = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin_url)
-        .await
-        .expect("admin connect");
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name}"
-    )))
-    .execute(&admin)
-    .await
-    .expect("drop old");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&admin)
-        .await
-        .expect("create");
-    admin.close().await;
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(b, _)| b)
-        .to_string();
-    let store = Store::open(&format!("{base}/{name}"))
-        .await
-        .expect("open postgres");
+    let (url, name) = kechuang_testkit::create_database("kt", test).await;
+    let store = Store::open(&url).await.expect("open postgres");
     (store, name)
 }
 
 async fn drop_postgres(store: Store, name: String) {
     store.close().await;
-    let admin_url = std::env::var("KECHUANG_TEST_POSTGRES_URL").expect("url");
-    let admin = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin_url)
-        .await
-        .expect("admin");
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&admin)
-    .await
-    .expect("drop");
+    kechuang_testkit::drop_database(&name).await;
 }
 
 /// One `#[test]` per backend for each suite function.
