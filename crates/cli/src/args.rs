@@ -604,6 +604,10 @@ pub struct MatchSearchArgs {
     /// Only open, valid and available entries.
     #[arg(long)]
     pub available: bool,
+    /// Only this type: transfer mode (transfer, licence, equity, joint), patent class (I, II),
+    /// service category, or a demand's cooperation mode.
+    #[arg(long = "type")]
+    pub kind_type: Option<String>,
     /// Hits to show.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,

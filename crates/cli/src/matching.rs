@@ -149,6 +149,7 @@ pub fn search(args: &MatchSearchArgs) -> Result<()> {
         trl_max: args.trl_max,
         price_max: args.price_max,
         available_only: args.available,
+        kind_type: args.kind_type.clone(),
     };
     let c = load(&args.catalogue)?;
     let idx = index(&c, args.dictionary.as_deref())?;

@@ -65,6 +65,9 @@ pub struct Filters {
     pub trl_max: Option<u8>,
     /// Price (or budget) at most, ¥10k.
     pub price_max: Option<f64>,
+    /// The kind-specific type: transfer mode (achievements), class I/II (patents), category
+    /// (services), cooperation mode (demands).
+    pub kind_type: Option<String>,
     /// Only open demands, valid patents, available experts and instruments.
     pub available_only: bool,
 }
@@ -92,6 +95,7 @@ struct Fields {
     trl: Field,
     price: Field,
     available: Field,
+    kind_type: Field,
 }
 
 /// A searchable catalogue.
@@ -234,6 +238,7 @@ impl SearchIndex {
             trl: schema.add_u64_field("trl", INDEXED | FAST),
             price: schema.add_f64_field("price", INDEXED | FAST),
             available: schema.add_u64_field("available", INDEXED),
+            kind_type: schema.add_text_field("kind_type", STRING),
         };
         let index = Index::create_in_ram(schema.build());
         let analyzer = analyzer(extra_words)?;
@@ -256,6 +261,7 @@ impl SearchIndex {
                 doc.add_f64(fields.price, p);
             }
             doc.add_u64(fields.available, u64::from(d.available));
+            doc.add_text(fields.kind_type, &d.kind_type);
             writer.add_document(doc)?;
         }
         writer.commit()?;
@@ -297,6 +303,9 @@ impl SearchIndex {
         }
         if let Some(field) = &f.field {
             out.push((Occur::Must, term(self.fields.field, field)));
+        }
+        if let Some(t) = &f.kind_type {
+            out.push((Occur::Must, term(self.fields.kind_type, t)));
         }
         if let Some(r) = f.region {
             out.push((Occur::Must, term(self.fields.region, r.key())));

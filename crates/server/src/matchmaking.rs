@@ -212,6 +212,9 @@ pub struct SearchParams {
     /// Only open, valid, available entries.
     #[serde(default)]
     pub available: bool,
+    /// Kind-specific type: transfer mode, patent class (I, II), service category, cooperation mode.
+    #[serde(rename = "type")]
+    pub kind_type: Option<String>,
     /// Hits (at most 200).
     pub limit: Option<usize>,
 }
@@ -273,6 +276,7 @@ pub async fn run_search(state: &Shared, ctx: &Ctx, p: &SearchParams) -> ApiResul
         trl_max: p.trl_max,
         price_max: p.price_max,
         available_only: p.available,
+        kind_type: p.kind_type.clone().filter(|t| !t.is_empty()),
     };
     let idx = indexed(state).await?;
     let hits = idx
