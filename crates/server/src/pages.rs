@@ -1746,6 +1746,9 @@ async fn match_search(
         l.pick("仅可用", "available only"),
         l.pick("搜索", "Search"),
     );
+    if matches!(p.role, Role::Admin | Role::Analyst | Role::Enterprise) {
+        body += &catalogue_form(l, p);
+    }
     let hits = crate::matchmaking::run_search(&state, &ctx, &q)
         .await
         .or_page(&ctx)?;

@@ -983,6 +983,10 @@ pub async fn matchmaking_imports_searches_matches_and_follows_deals(f: &Fixture)
     );
     let search_page = analyst.get("/match?q=%E6%99%BA%E8%83%BD").await;
     assert!(
+        search_page.text.contains("id=\"catalogue-import\""),
+        "the publish form"
+    );
+    assert!(
         search_page.text.contains("<b>智能</b>") || search_page.text.contains("<b>人工智能</b>"),
         "highlighted"
     );
