@@ -16,6 +16,9 @@ cargo build --release -q -p kechuang-cli
 DB="$DIR/demo/kechuang.db"
 if [ ! -f "$DB" ]; then
     "$BIN" demo --enterprises "$N" --years "${YEARS:-2024-2025}" --data-dir "$DIR" --no-serve
+    # The demo has just written a gigabyte: let the kernel write it back before measuring, so that
+    # the run measures the server and not the disk catching up.
+    sync
 fi
 KECHUANG_PASSWORD=bench-password-1 "$BIN" user add bench --role analyst --db "$DB" >/dev/null 2>&1 || true
 "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" 2>"$DIR/serve.log" &
