@@ -451,7 +451,19 @@ pub async fn run_import(
         )));
     }
     let rows = upload_rows(file_name, bytes)?;
-    let entries = match read_rows(kind, &rows) {
+    import_rows(state, ctx, kind, &rows).await
+}
+
+/// Validates catalogue rows (the first the header) and, with no problem, writes every entry in
+/// one transaction; the caller has checked the role may publish `kind`.
+pub async fn import_rows(
+    state: &Shared,
+    ctx: &Ctx,
+    kind: Kind,
+    rows: &[Vec<String>],
+) -> ApiResult<Result<usize, Vec<Issue>>> {
+    let p = ctx.user()?;
+    let entries = match read_rows(kind, rows) {
         Ok(e) => e,
         Err(issues) => {
             state

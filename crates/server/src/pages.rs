@@ -45,6 +45,7 @@ pub fn routes() -> Router<Shared> {
         .route("/match", get(match_search))
         .route("/match/{kind}/{id}", get(match_entry))
         .route("/match/import", post(match_import))
+        .route("/match/new-demand", get(demand_form).post(demand_submit))
         .route("/match/deals", post(deal_open))
         .route("/match/deals/{id}", post(deal_move))
         .route("/inbox", get(inbox_page))
@@ -1074,16 +1075,24 @@ async fn targets(
     }
     body.push_str("</table>");
     let pages = (t.total as i64 + 49) / 50;
-    let mut qs = format!("scheme={}", percent_encode(&scheme));
+    let mut filters = String::new();
     for (k, v) in [
         ("outcome", &q.params.outcome),
         ("district", &q.params.district),
         ("industry", &q.params.industry),
     ] {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-            let _ = write!(qs, "&{k}={}", percent_encode(v));
+            let _ = write!(filters, "&{k}={}", percent_encode(v));
         }
     }
+    let qs = format!("scheme={}{filters}", percent_encode(&scheme));
+    let _ = write!(
+        body,
+        "<p><a id=\"export\" href=\"/api/v1/schemes/{}/targets/export?{}\">{}</a></p>",
+        percent_encode(&scheme),
+        filters.trim_start_matches('&'),
+        l.pick("导出 CSV", "Export CSV")
+    );
     body.push_str("<p class=\"pager\">");
     if t.page > 1 {
         let _ = write!(body, "<a href=\"/targets?{qs}&page={}\">‹</a>", t.page - 1);
@@ -1747,6 +1756,11 @@ async fn match_search(
         l.pick("搜索", "Search"),
     );
     if matches!(p.role, Role::Admin | Role::Analyst | Role::Enterprise) {
+        let _ = write!(
+            body,
+            "<p><a href=\"/match/new-demand\" id=\"new-demand\">{}</a></p>",
+            l.pick("＋ 发布一条技术需求", "+ Publish a technology demand")
+        );
         body += &catalogue_form(l, p);
     }
     let hits = crate::matchmaking::run_search(&state, &ctx, &q)
@@ -1795,6 +1809,181 @@ fn catalogue_form(l: Lang, p: &Principal) -> String {
             "Every row is validated; a file with any problem is not imported at all. Columns: docs/matching.md."
         )
     )
+}
+
+/// The columns of the one-demand form, in the demand file's keys.
+const DEMAND_FIELDS: [&str; 11] = [
+    "title",
+    "problem",
+    "indicators",
+    "basis",
+    "budget",
+    "cooperation",
+    "field",
+    "region",
+    "min_trl",
+    "deadline",
+    "enterprise",
+];
+
+fn demand_form_html(
+    l: Lang,
+    p: &Principal,
+    values: &std::collections::HashMap<String, String>,
+) -> String {
+    let v = |k: &str| esc(values.get(k).map_or("", String::as_str));
+    let fields: Vec<(String, String)> = TechField::ALL
+        .iter()
+        .map(|f| (f.key().to_string(), f.zh().to_string()))
+        .collect();
+    let regions: Vec<(String, String)> = ["京", "津", "冀"]
+        .iter()
+        .map(|r| (r.to_string(), r.to_string()))
+        .collect();
+    let modes: Vec<(String, String)> = [
+        ("joint", "合作开发"),
+        ("commissioned", "委托开发"),
+        ("transfer", "技术转让"),
+        ("licence", "技术许可"),
+        ("consulting", "技术咨询"),
+    ]
+    .iter()
+    .map(|(k, z)| (k.to_string(), l.pick(z, k).to_string()))
+    .collect();
+    let enterprise = if p.role == Role::Enterprise {
+        String::new()
+    } else {
+        format!(
+            "<label>{}<input name=\"enterprise\" value=\"{}\" required></label>",
+            l.pick("企业信用代码", "Enterprise credit code"),
+            v("enterprise")
+        )
+    };
+    format!(
+        "<form method=\"post\" action=\"{}\" id=\"demand-form\">{enterprise}\
+         <label>{}<input name=\"title\" value=\"{}\" size=\"60\" required></label>\
+         <label>{}<textarea name=\"problem\" rows=\"3\" cols=\"60\" required>{}</textarea></label>\
+         <label>{}<input name=\"indicators\" value=\"{}\" size=\"60\"></label>\
+         <label>{}<input name=\"basis\" value=\"{}\" size=\"60\"></label>\
+         <div class=\"filters\">{}{}{}<label>{}<input name=\"budget\" value=\"{}\" size=\"6\"></label>\
+         <label>{}<input name=\"min_trl\" value=\"{}\" size=\"3\"></label><label>{}<input name=\"deadline\" value=\"{}\" placeholder=\"2027-06-30\" size=\"10\"></label></div>\
+         <p><button id=\"demand-submit\">{}</button></p></form>",
+        action("/match/new-demand", p),
+        l.pick("需求名称", "Title"),
+        v("title"),
+        l.pick("需要解决的问题", "The problem"),
+        v("problem"),
+        l.pick("技术指标", "Technical indicators"),
+        v("indicators"),
+        l.pick("现有基础", "Existing basis"),
+        v("basis"),
+        select(
+            "field",
+            l.pick("技术领域", "Field"),
+            values.get("field").map(String::as_str),
+            &fields
+        ),
+        select(
+            "region",
+            l.pick("地区", "Region"),
+            Some(values.get("region").map_or("津", String::as_str)),
+            &regions
+        ),
+        select(
+            "cooperation",
+            l.pick("合作方式", "Cooperation"),
+            values.get("cooperation").map(String::as_str),
+            &modes
+        ),
+        l.pick("预算（万元）", "Budget (¥10k)"),
+        v("budget"),
+        l.pick("最低成熟度 TRL", "Least TRL"),
+        v("min_trl"),
+        l.pick("截止日期", "Deadline"),
+        v("deadline"),
+        l.pick("发布需求", "Publish the demand"),
+    )
+}
+
+async fn demand_form(ctx: Ctx) -> PageResult {
+    let p = ctx.require(Capability::ListEnterprises).or_page(&ctx)?;
+    if !matches!(p.role, Role::Admin | Role::Analyst | Role::Enterprise) {
+        return Err(PageError(
+            ApiError::Forbidden("this role does not publish demands".into()),
+            ctx.lang,
+        ));
+    }
+    let l = ctx.lang;
+    Ok(page(
+        &ctx,
+        p,
+        l.pick("发布技术需求", "Publish a technology demand"),
+        &demand_form_html(l, p, &Default::default()),
+    ))
+}
+
+async fn demand_submit(
+    State(state): State<Shared>,
+    ctx: Ctx,
+    Form(values): Form<std::collections::HashMap<String, String>>,
+) -> PageResult {
+    let p = ctx.user().or_page(&ctx)?;
+    if !matches!(p.role, Role::Admin | Role::Analyst | Role::Enterprise) {
+        return Err(PageError(
+            ApiError::Forbidden("this role does not publish demands".into()),
+            ctx.lang,
+        ));
+    }
+    let l = ctx.lang;
+    let mut values = values;
+    if p.role == Role::Enterprise {
+        values.insert(
+            "enterprise".into(),
+            p.scope.first().cloned().unwrap_or_default(),
+        );
+    }
+    // One row of a demand file, through the same validation as an imported file.
+    let id = format!("W{}", chrono::Utc::now().format("%Y%m%d%H%M%S%3f"));
+    let mut header = vec!["id".to_string()];
+    let mut row = vec![id.clone()];
+    for k in DEMAND_FIELDS {
+        header.push(k.to_string());
+        row.push(values.get(k).cloned().unwrap_or_default());
+    }
+    match crate::matchmaking::import_rows(
+        &state,
+        &ctx,
+        kechuang_matching::Kind::Demand,
+        &[header, row],
+    )
+    .await
+    .or_page(&ctx)?
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/match/demand/{id}")).into_response()),
+        Err(issues) => {
+            let mut body = format!(
+                "<p class=\"error\" id=\"verdict\">{}</p><ul id=\"report\">",
+                l.pick("请更正以下问题：", "Please correct:")
+            );
+            for i in &issues {
+                let _ = write!(
+                    body,
+                    "<li>{}: '{}' {}</li>",
+                    esc(&i.column),
+                    esc(&i.value),
+                    esc(&i.message)
+                );
+            }
+            body.push_str("</ul>");
+            body += &demand_form_html(l, p, &values);
+            Ok(page(
+                &ctx,
+                p,
+                l.pick("发布技术需求", "Publish a technology demand"),
+                &body,
+            ))
+        }
+    }
 }
 
 async fn match_import(State(state): State<Shared>, ctx: Ctx, mut form: Multipart) -> PageResult {

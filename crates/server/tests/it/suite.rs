@@ -596,6 +596,28 @@ pub async fn targets_and_published_tables(f: &Fixture) {
             .status,
         403
     );
+    let csv = analyst.get("/api/v1/schemes/tech_sme/targets/export").await;
+    assert_eq!(csv.status, 200);
+    assert_eq!(
+        csv.text.lines().count() as u64,
+        n(&all) + 1,
+        "every row, and the header"
+    );
+    assert!(
+        csv.text
+            .lines()
+            .nth(1)
+            .expect("a row")
+            .starts_with("qualifies,")
+    );
+    let builds = analyst.get("/api/v1/builds").await.json();
+    assert_eq!(builds["builds"][0]["user"], "seed");
+    let page = analyst.get("/targets?scheme=tech_sme").await;
+    assert!(
+        page.text
+            .contains("/api/v1/schemes/tech_sme/targets/export"),
+        "the export link"
+    );
     assert_eq!(
         analyst.get("/api/v1/schemes/nope/targets").await.status,
         404
@@ -990,6 +1012,96 @@ pub async fn matchmaking_imports_searches_matches_and_follows_deals(f: &Fixture)
         search_page.text.contains("<b>智能</b>") || search_page.text.contains("<b>人工智能</b>"),
         "highlighted"
     );
+    // One demand through the web form: validated as a file row is, published, then shown.
+    let form = |body: &str| {
+        (
+            "application/x-www-form-urlencoded",
+            body.as_bytes().to_vec(),
+        )
+    };
+    let wrong = firm
+        .request(
+            Method::POST,
+            "/match/new-demand",
+            Some(form(
+                "title=%E5%82%A8%E8%83%BD&problem=x&field=new_energy&region=%E6%B4%A5&budget=abc",
+            )),
+        )
+        .await;
+    assert_eq!(wrong.status, 200);
+    assert!(
+        wrong.text.contains("id=\"report\"") && wrong.text.contains("budget"),
+        "{}",
+        wrong.text
+    );
+    let made = firm
+        .request(
+            Method::POST,
+            "/match/new-demand",
+            Some(form("title=%E5%82%A8%E8%83%BD%E7%83%AD%E7%AE%A1%E7%90%86&problem=%E6%B6%B2%E5%86%B7&field=new_energy&region=%E6%B4%A5&budget=50&min_trl=6")),
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.text);
+    let location = made.headers["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(location.starts_with("/match/demand/W"), "{location}");
+    assert_eq!(firm.get(&location).await.status, 200);
+
+    // Suggestions for the enterprise's two weakest pillars; read as the portrait is.
+    let advice = firm
+        .get(&format!("/api/v1/enterprises/{}/suggestions", f.in_binhai))
+        .await;
+    assert_eq!(advice.status, 200, "{}", advice.text);
+    assert_eq!(advice.json()["items"].as_array().expect("items").len(), 2);
+    assert_eq!(
+        firm.get(&format!("/api/v1/enterprises/{}/suggestions", f.elsewhere))
+            .await
+            .status,
+        403
+    );
+
+    // A workbook works as a CSV does (the first sheet).
+    let dir = tempfile::tempdir().expect("tmp");
+    let book = dir.path().join("experts.xlsx");
+    let cell = |s: &str| kechuang_tabular::Cell::Text(s.into());
+    kechuang_tabular::write_xlsx(
+        &[kechuang_tabular::Table {
+            name: "experts".into(),
+            headers: ["id", "name", "fields", "keywords", "region", "available"]
+                .map(String::from)
+                .to_vec(),
+            rows: vec![
+                [
+                    "E1",
+                    "王教授",
+                    "electronic_information",
+                    "碳化硅;封装可靠性",
+                    "津",
+                    "是",
+                ]
+                .map(cell)
+                .to_vec(),
+            ],
+        }],
+        &book,
+    )
+    .expect("xlsx");
+    let xlsx = analyst
+        .request(
+            Method::POST,
+            "/api/v1/catalogue/imports?kind=expert&file_name=experts.xlsx",
+            Some((
+                "application/octet-stream",
+                std::fs::read(&book).expect("read"),
+            )),
+        )
+        .await;
+    assert_eq!(xlsx.status, 201, "{}", xlsx.text);
+    let expert = analyst.get("/api/v1/catalogue/expert/E1").await.json();
+    assert_eq!(expert["title"], "王教授");
+
     eventually_audited(f, |e| {
         e.iter()
             .any(|e| e.action == "catalogue.import" && e.outcome == "rejected")
