@@ -62,6 +62,15 @@ pub enum Entries {
     Services(Vec<Service>),
 }
 
+/// Every column a file of `kind` may have: the required ones, then the optional ones.
+pub fn columns(kind: Kind) -> Vec<&'static str> {
+    required(kind)
+        .iter()
+        .chain(optional(kind))
+        .copied()
+        .collect()
+}
+
 fn required(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Demand => &["id", "enterprise", "title", "problem", "field", "region"],
@@ -301,11 +310,7 @@ pub fn read_rows(kind: Kind, rows: &[Vec<String>]) -> Result<Entries, Vec<Issue>
         .iter()
         .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
-    let known: HashSet<&str> = required(kind)
-        .iter()
-        .chain(optional(kind))
-        .copied()
-        .collect();
+    let known: HashSet<&str> = columns(kind).into_iter().collect();
     let mut issues = Vec::new();
     for h in &headers {
         if !known.contains(h.as_str()) {
@@ -316,12 +321,7 @@ pub fn read_rows(kind: Kind, rows: &[Vec<String>]) -> Result<Entries, Vec<Issue>
                 message: format!(
                     "is not a column of a {} file: use {}",
                     kind.key(),
-                    required(kind)
-                        .iter()
-                        .chain(optional(kind))
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    columns(kind).join(", ")
                 ),
             });
         }

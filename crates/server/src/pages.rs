@@ -1811,21 +1811,6 @@ fn catalogue_form(l: Lang, p: &Principal) -> String {
     )
 }
 
-/// The columns of the one-demand form, in the demand file's keys.
-const DEMAND_FIELDS: [&str; 11] = [
-    "title",
-    "problem",
-    "indicators",
-    "basis",
-    "budget",
-    "cooperation",
-    "field",
-    "region",
-    "min_trl",
-    "deadline",
-    "enterprise",
-];
-
 fn demand_form_html(
     l: Lang,
     p: &Principal,
@@ -1946,9 +1931,11 @@ async fn demand_submit(
     let id = format!("W{}", chrono::Utc::now().format("%Y%m%d%H%M%S%3f"));
     let mut header = vec!["id".to_string()];
     let mut row = vec![id.clone()];
-    for k in DEMAND_FIELDS {
-        header.push(k.to_string());
-        row.push(values.get(k).cloned().unwrap_or_default());
+    for k in kechuang_matching::import::columns(kechuang_matching::Kind::Demand) {
+        if k != "id" {
+            header.push(k.to_string());
+            row.push(values.get(k).cloned().unwrap_or_default());
+        }
     }
     match crate::matchmaking::import_rows(
         &state,
