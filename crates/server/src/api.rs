@@ -25,6 +25,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::views::{self, TargetList, ViewError};
 use crate::{Ctx, Shared};
 
+/// The routes that take files (survey uploads): their body limit is the configured upload size.
+pub fn upload_routes() -> Router<Shared> {
+    Router::new().route("/api/v1/imports", get(imports).post(upload))
+}
+
 /// The API's routes.
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -42,7 +47,6 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/schemes/{id}/targets", get(targets))
         .route("/api/v1/schemes/{id}/targets/export", get(export_targets))
         .route("/api/v1/regions", get(regions))
-        .route("/api/v1/imports", get(imports).post(upload))
         .route("/api/v1/builds", get(builds).post(rebuild))
         .route("/api/v1/consents", get(consents).post(grant).delete(revoke))
         .route("/api/v1/tokens", get(tokens).post(create_token))
@@ -60,8 +64,7 @@ fn view_error(e: ViewError) -> ApiError {
 }
 
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
-    body.map(|Json(v)| v)
-        .map_err(|e| ApiError::BadRequest(e.body_text()))
+    body.map(|Json(v)| v).map_err(ApiError::from)
 }
 
 async fn health() -> Json<Value> {

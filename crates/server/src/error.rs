@@ -25,6 +25,9 @@ pub enum ApiError {
     /// Something with that name exists.
     #[error("{0}")]
     Conflict(String),
+    /// The request body is larger than allowed.
+    #[error("the request body is too large")]
+    TooLarge,
     /// Too many failed logins.
     #[error("too many failed logins; try again in {0} minutes")]
     Throttled(i64),
@@ -42,6 +45,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -56,6 +60,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::BadRequest(_) => "bad_request",
             ApiError::Conflict(_) => "conflict",
+            ApiError::TooLarge => "too_large",
             ApiError::Throttled(_) => "throttled",
             ApiError::Internal(_) => "internal",
         }
@@ -64,6 +69,16 @@ impl ApiError {
     /// The message shown to users.
     pub fn message(&self) -> String {
         self.to_string()
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(e: axum::extract::rejection::JsonRejection) -> Self {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::BadRequest(e.body_text())
+        }
     }
 }
 

@@ -272,15 +272,26 @@ fn with_security_headers(mut response: Response) -> Response {
     response
 }
 
+/// The body limit of requests that are not file uploads.
+pub const SMALL_BODY: usize = 1 << 20;
+
 /// The whole application: API, pages, guard and limits.
 pub fn app(state: Shared) -> Router {
     let upload_limit = state.config.max_upload_bytes;
+    let uploads = Router::new()
+        .merge(api::upload_routes())
+        .merge(matchmaking::upload_routes())
+        .merge(talent::upload_routes())
+        .merge(pages::upload_routes())
+        .layer(DefaultBodyLimit::max(upload_limit));
+    // Everything else takes small bodies (forms, JSON): a megabyte is plenty.
     Router::new()
         .merge(api::routes())
         .merge(matchmaking::routes())
         .merge(talent::routes())
         .merge(pages::routes())
-        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(DefaultBodyLimit::max(SMALL_BODY))
+        .merge(uploads)
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }

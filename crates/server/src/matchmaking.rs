@@ -32,11 +32,15 @@ pub struct Indexed {
     pub owners: Vec<String>,
 }
 
+/// The route that takes catalogue files.
+pub fn upload_routes() -> Router<Shared> {
+    Router::new().route("/api/v1/catalogue/imports", post(import))
+}
+
 /// The routes.
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/api/v1/catalogue/search", get(search))
-        .route("/api/v1/catalogue/imports", post(import))
         .route("/api/v1/catalogue/{kind}/{id}", get(entry))
         .route("/api/v1/catalogue/{kind}/{id}/matches", get(matches))
         .route("/api/v1/deals", get(deals).post(open_deal))
@@ -781,8 +785,7 @@ async fn deals(
 }
 
 fn body<T>(b: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
-    b.map(|Json(v)| v)
-        .map_err(|e| ApiError::BadRequest(e.body_text()))
+    b.map(|Json(v)| v).map_err(ApiError::from)
 }
 
 async fn open_deal(

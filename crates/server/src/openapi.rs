@@ -116,11 +116,9 @@ mod tests {
         ]
         .concat();
         let mut out = BTreeSet::new();
-        for line in source
-            .lines()
-            .map(str::trim)
-            .filter(|l| l.starts_with(".route(\""))
-        {
+        // Every `.route("PATH", …)`, at the start of a line or after `Router::new()`.
+        for (at, _) in source.match_indices(".route(\"") {
+            let line = source[at..].lines().next().unwrap_or_default();
             let rest = &line[".route(\"".len()..];
             let (path, handlers) = rest.split_once('"').expect("quoted path");
             for method in ["get", "post", "delete", "put", "patch"] {

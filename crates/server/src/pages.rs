@@ -25,6 +25,13 @@ use crate::{Ctx, Shared, auth};
 
 pub use kechuang_tabular::esc_text as esc;
 
+/// The pages that take files.
+pub fn upload_routes() -> Router<Shared> {
+    Router::new()
+        .route("/upload", get(upload_form).post(upload_submit))
+        .route("/match/import", post(match_import))
+}
+
 /// The pages' routes.
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -35,7 +42,6 @@ pub fn routes() -> Router<Shared> {
         .route("/ranking", get(ranking))
         .route("/enterprises/{code}", get(portrait))
         .route("/targets", get(targets))
-        .route("/upload", get(upload_form).post(upload_submit))
         .route("/builds", get(builds).post(rebuild))
         .route("/tables", get(tables))
         .route("/consents", get(consents).post(consent_change))
@@ -44,7 +50,6 @@ pub fn routes() -> Router<Shared> {
         .route("/tokens", post(token_create))
         .route("/match", get(match_search))
         .route("/match/{kind}/{id}", get(match_entry))
-        .route("/match/import", post(match_import))
         .route("/match/new-demand", get(demand_form).post(demand_submit))
         .route("/match/deals", post(deal_open))
         .route("/match/deals/{id}", post(deal_move))
@@ -1109,7 +1114,13 @@ async fn targets(
 async fn read_form(
     form: &mut Multipart,
 ) -> ApiResult<(Vec<(String, String)>, Option<(String, Vec<u8>)>)> {
-    let bad = |e: axum::extract::multipart::MultipartError| ApiError::BadRequest(e.body_text());
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::BadRequest(e.body_text())
+        }
+    };
     let mut fields = Vec::new();
     let mut file = None;
     while let Some(field) = form.next_field().await.map_err(bad)? {

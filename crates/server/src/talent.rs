@@ -18,11 +18,15 @@ use crate::access::Capability;
 use crate::error::{ApiError, ApiResult};
 use crate::{Ctx, Shared};
 
+/// The route that takes register files.
+pub fn upload_routes() -> Router<Shared> {
+    Router::new().route("/api/v1/talent/imports", post(import))
+}
+
 /// The routes.
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/api/v1/talent", get(list))
-        .route("/api/v1/talent/imports", post(import))
         .route("/api/v1/talent/statistics", get(stats))
         .route("/api/v1/talent/duplicates", get(duplicates))
         .route("/api/v1/talent/merges", get(merges).post(merge_pair))
@@ -334,9 +338,7 @@ async fn merge_pair(
     ctx: Ctx,
     b: Result<Json<MergeBody>, JsonRejection>,
 ) -> ApiResult<Response> {
-    let body = b
-        .map(|Json(v)| v)
-        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let body = b.map(|Json(v)| v).map_err(ApiError::from)?;
     let record = merge_records(&state, &ctx, &body).await?;
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }

@@ -758,6 +758,19 @@ pub async fn errors_are_json_and_bodies_limited(f: &Fixture) {
         .await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.json()["error"]["code"], "bad_request");
+    // Bodies other than uploads are limited to a megabyte.
+    let big_json = format!(
+        "{{\"label\": \"{}\", \"scopes\": \"read\"}}",
+        "x".repeat(2 << 20)
+    );
+    let too_big = analyst
+        .request(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(("application/json", big_json.into_bytes())),
+        )
+        .await;
+    assert_eq!(too_big.status, 413);
     let wrong_method = analyst.request(Method::PUT, "/api/v1/me", None).await;
     assert_eq!(wrong_method.status, 405);
     assert_eq!(wrong_method.json()["error"]["code"], "method_not_allowed");
