@@ -195,6 +195,17 @@ async fn stats(
 pub async fn duplicate_pairs(state: &Shared, ctx: &Ctx) -> ApiResult<Vec<Value>> {
     let pool = pool(state, ctx).await?;
     let people: Vec<Person> = pool.into_iter().map(|(p, _)| p).collect();
+    // The pairs name people: a read of personal data like any other.
+    state
+        .auditor
+        .record(
+            &ctx.user()?.name,
+            "talent.duplicates",
+            "",
+            &ctx.remote,
+            "ok",
+        )
+        .await;
     Ok(find_duplicates(&people)
         .into_iter()
         .map(|d| {
