@@ -128,41 +128,26 @@ pub fn evaluate(args: &TalentEvaluateArgs) -> Result<()> {
         }
     }
     // Search: the people matching every filter given.
-    let searching = args.tier.is_some()
-        || args.field.is_some()
-        || args.region.is_some()
-        || args.institution.is_some()
-        || args.name.is_some();
-    if searching {
+    let search = kechuang_talent::Search {
+        tier: args.tier.clone(),
+        field: args.field.clone(),
+        region: args.region.clone(),
+        institution: args.institution.clone(),
+        name: args.name.clone(),
+    };
+    if !search.is_empty() {
         let mut listed = 0;
         for (p, e) in people.iter().zip(&evaluations) {
-            let tier = e.tier.as_deref().unwrap_or("-");
-            let current: Vec<&str> = p
-                .affiliations
-                .iter()
-                .filter(|a| a.to.is_none_or(|to| to >= args.year))
-                .map(|a| a.institution.as_str())
-                .collect();
-            let keep = args.tier.as_deref().is_none_or(|t| t == tier)
-                && args
-                    .field
-                    .as_deref()
-                    .is_none_or(|f| p.fields.iter().any(|x| x == f))
-                && args.region.as_deref().is_none_or(|r| p.region == r)
-                && args
-                    .institution
-                    .as_deref()
-                    .is_none_or(|i| current.iter().any(|c| c.contains(i)))
-                && args.name.as_deref().is_none_or(|n| p.name.contains(n));
-            if keep {
+            if search.matches(p, e) {
                 listed += 1;
                 println!(
-                    "{} {} tier {tier} · {} · {} · {}",
+                    "{} {} tier {} · {} · {} · {}",
                     p.id,
                     p.name,
+                    e.tier.as_deref().unwrap_or("-"),
                     p.region,
                     p.fields.join("/"),
-                    current.join("; ")
+                    kechuang_talent::current_institutions(p, e.as_of).join("; ")
                 );
             }
         }

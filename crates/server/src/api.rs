@@ -2,7 +2,6 @@
 //! with it: login, enterprise access, lists, uploads, rebuilds.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
@@ -15,7 +14,6 @@ use axum::{Json, extract::rejection::JsonRejection};
 use kechuang_domain::Severity;
 use kechuang_portrait::Portrait;
 use kechuang_store::{BatchMeta, NewUser, RankingQuery, RankingRow};
-use kechuang_tabular::survey::{Encoding, SurveyReadOptions, current_year};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -940,24 +938,15 @@ pub async fn upload_survey(
     if bytes.is_empty() {
         return Err(ApiError::BadRequest(format!("{file_name} is empty")));
     }
-    let dir = std::env::temp_dir().join(format!("kechuang-upload-{}", auth::secret()?));
-    std::fs::create_dir_all(&dir).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let path: PathBuf = dir.join(format!("upload.{extension}"));
+    let upload = crate::intake::TempUpload::write(&extension, bytes, &auth::secret()?)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let result = async {
-        std::fs::write(&path, bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let options = SurveyReadOptions {
-            encoding: Encoding::Detect,
-            sheet: None,
-            mapping: HashMap::new(),
-            context: kechuang_domain::ParseContext {
-                max_year: current_year(),
-            },
-        };
-        let v = crate::intake::validate(&state.store, std::slice::from_ref(&path), &options)
+        let options = crate::intake::detected_options();
+        let v = crate::intake::validate(&state.store, std::slice::from_ref(&upload.path), &options)
             .await
             .map_err(|e| match e {
                 crate::intake::IntakeError::File(e) => {
-                    ApiError::BadRequest(e.to_string().replace(&path.display().to_string(), file_name))
+                    ApiError::BadRequest(upload.named(&e.to_string(), file_name))
                 }
                 crate::intake::IntakeError::Store(e) => e.into(),
             })?;
@@ -1009,7 +998,7 @@ pub async fn upload_survey(
         Ok(report)
     }
     .await;
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(upload);
     let outcome = match &result {
         Ok(r) if r.imported => "imported",
         Ok(r) if r.errors > 0 => "rejected",

@@ -129,3 +129,48 @@ fn located(
         message,
     }
 }
+
+/// Options for a file as it arrives: encoding detected, first sheet, the standard columns.
+pub fn detected_options() -> SurveyReadOptions {
+    SurveyReadOptions {
+        encoding: kechuang_tabular::survey::Encoding::Detect,
+        sheet: None,
+        mapping: HashMap::new(),
+        context: kechuang_domain::ParseContext {
+            max_year: kechuang_tabular::survey::current_year(),
+        },
+    }
+}
+
+/// An uploaded file written to a private temporary folder (the file readers take paths), removed
+/// when dropped — on every path out, errors included.
+pub struct TempUpload {
+    dir: PathBuf,
+    /// The file.
+    pub path: PathBuf,
+}
+
+impl TempUpload {
+    /// Writes `bytes` as `upload.{extension}` in a new folder with a random name.
+    pub fn write(extension: &str, bytes: &[u8], random: &str) -> std::io::Result<TempUpload> {
+        let dir = std::env::temp_dir().join(format!("kechuang-upload-{random}"));
+        std::fs::create_dir_all(&dir)?;
+        let upload = TempUpload {
+            path: dir.join(format!("upload.{extension}")),
+            dir,
+        };
+        std::fs::write(&upload.path, bytes)?;
+        Ok(upload)
+    }
+
+    /// A message about the file with its temporary path replaced by the name the user gave.
+    pub fn named(&self, message: &str, file_name: &str) -> String {
+        message.replace(&self.path.display().to_string(), file_name)
+    }
+}
+
+impl Drop for TempUpload {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

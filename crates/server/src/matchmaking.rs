@@ -398,31 +398,15 @@ pub struct ImportParams {
 /// The rows of an uploaded CSV or XLSX file (read through a temporary file, then removed).
 pub fn upload_rows(file_name: &str, bytes: &[u8]) -> ApiResult<Vec<Vec<String>>> {
     let xlsx = file_name.to_ascii_lowercase().ends_with(".xlsx");
-    let dir = std::env::temp_dir().join(format!("kechuang-catalogue-{}", crate::auth::secret()?));
-    std::fs::create_dir_all(&dir).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let path = dir.join(if xlsx { "upload.xlsx" } else { "upload.csv" });
-    let read = std::fs::write(&path, bytes)
-        .map_err(|e| ApiError::Internal(e.to_string()))
-        .and_then(|()| {
-            let options = kechuang_tabular::survey::SurveyReadOptions {
-                encoding: kechuang_tabular::survey::Encoding::Detect,
-                sheet: None,
-                mapping: std::collections::HashMap::new(),
-                context: kechuang_domain::ParseContext {
-                    max_year: kechuang_tabular::survey::current_year(),
-                },
-            };
-            kechuang_tabular::survey::read_grid(&path, &options)
-                .map(|(_, rows)| rows)
-                .map_err(|e| {
-                    ApiError::BadRequest(
-                        e.to_string()
-                            .replace(&path.display().to_string(), file_name),
-                    )
-                })
-        });
-    let _ = std::fs::remove_dir_all(&dir);
-    read
+    let upload = crate::intake::TempUpload::write(
+        if xlsx { "xlsx" } else { "csv" },
+        bytes,
+        &crate::auth::secret()?,
+    )
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    kechuang_tabular::survey::read_grid(&upload.path, &crate::intake::detected_options())
+        .map(|(_, rows)| rows)
+        .map_err(|e| ApiError::BadRequest(upload.named(&e.to_string(), file_name)))
 }
 
 /// Validates a catalogue file (CSV or XLSX) and, with no problem, writes every entry in one

@@ -217,11 +217,28 @@ fn fmt(v: Option<f64>, digits: usize) -> String {
         .map_or_else(|| "—".to_string(), |v| format!("{v:.digits$}"))
 }
 
-fn district_name(code: &str) -> &str {
-    TIANJIN_DISTRICTS
+fn district_name(code: &str) -> String {
+    kechuang_domain::RegionCode::parse(code)
+        .ok()
+        .and_then(|c| c.district_name())
+        .unwrap_or(code)
+        .to_string()
+}
+
+/// The high-tech fields as select options (key, Chinese name).
+fn field_options() -> Vec<(String, String)> {
+    TechField::ALL
         .iter()
-        .find(|d| d.0 == code)
-        .map_or(code, |d| d.1)
+        .map(|f| (f.key().to_string(), f.zh().to_string()))
+        .collect()
+}
+
+/// 京, 津, 冀 as select options.
+fn region_options() -> Vec<(String, String)> {
+    kechuang_matching::Province::ALL
+        .iter()
+        .map(|p| (p.abbr().to_string(), p.abbr().to_string()))
+        .collect()
 }
 
 // --- login, logout, language ----------------------------------------------------------------------
@@ -764,10 +781,7 @@ async fn ranking(
         }
         Err(e) => return Err(PageError(e, l)),
     };
-    let fields: Vec<(String, String)> = TechField::ALL
-        .iter()
-        .map(|f| (f.key().to_string(), f.zh().to_string()))
-        .collect();
+    let fields = field_options();
     let stages: Vec<(String, String)> =
         ["makerspace", "incubator", "accelerator", "industrial_park"]
             .iter()
@@ -847,7 +861,7 @@ async fn ranking(
             "<tr><td class=\"num\">{}</td><td><a href=\"/enterprises/{c}\">{}</a></td><td>{c}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
             r.rank.map_or("—".into(), |v| v.to_string()),
             esc(&r.name),
-            esc(district_name(&r.region_code)),
+            esc(&district_name(&r.region_code)),
             esc(&r.industry_code),
             esc(field),
             fmt(r.score, 1),
@@ -1734,14 +1748,8 @@ async fn match_search(
         .iter()
         .map(|k| (k.key().to_string(), kind_name(l, *k).to_string()))
         .collect();
-    let regions: Vec<(String, String)> = ["京", "津", "冀"]
-        .iter()
-        .map(|r| (r.to_string(), r.to_string()))
-        .collect();
-    let fields: Vec<(String, String)> = TechField::ALL
-        .iter()
-        .map(|f| (f.key().to_string(), f.zh().to_string()))
-        .collect();
+    let regions = region_options();
+    let fields = field_options();
     let mut body = format!(
         "<form class=\"filters\" method=\"get\" action=\"/match\" id=\"match-search\"><label>{}<input name=\"q\" id=\"q\" value=\"{}\" size=\"30\"></label>{}{}{}\
          <label>{}<input name=\"trl_min\" value=\"{}\" size=\"3\"></label><label><span><input type=\"checkbox\" name=\"available\" value=\"true\"{}> {}</span></label><button>{}</button></form>",
@@ -1828,14 +1836,8 @@ fn demand_form_html(
     values: &std::collections::HashMap<String, String>,
 ) -> String {
     let v = |k: &str| esc(values.get(k).map_or("", String::as_str));
-    let fields: Vec<(String, String)> = TechField::ALL
-        .iter()
-        .map(|f| (f.key().to_string(), f.zh().to_string()))
-        .collect();
-    let regions: Vec<(String, String)> = ["京", "津", "冀"]
-        .iter()
-        .map(|r| (r.to_string(), r.to_string()))
-        .collect();
+    let fields = field_options();
+    let regions = region_options();
     let modes: Vec<(String, String)> = [
         ("joint", "合作开发"),
         ("commissioned", "委托开发"),
@@ -2241,10 +2243,7 @@ async fn talent_page(
             l.pick("未达入库条件", "below the criteria").to_string(),
         )))
         .collect();
-    let regions: Vec<(String, String)> = ["京", "津", "冀"]
-        .iter()
-        .map(|r| (r.to_string(), r.to_string()))
-        .collect();
+    let regions = region_options();
     let mut body = format!(
         "<p class=\"muted\">{} {}</p><form class=\"filters\" method=\"get\" action=\"/talent\" id=\"talent-search\">{}{}<label>{}<input name=\"field\" value=\"{}\"></label><label>{}<input name=\"institution\" value=\"{}\"></label><label>{}<input name=\"q\" value=\"{}\"></label><button>{}</button></form>",
         l.pick("入库条件", "Entry criteria"),
@@ -2264,7 +2263,11 @@ async fn talent_page(
         esc(q.q.as_deref().unwrap_or("")),
         l.pick("查询", "Search"),
     );
-    let (total, rows) = crate::talent::search(&state, &ctx, &q)
+    // The register is read and evaluated once for the list, the statistics and the pairs.
+    let pool = crate::talent::pool(&state, &ctx).await.or_page(&ctx)?;
+    let (total, rows) = crate::talent::search_in(&pool, &q);
+    let page_no = q.page.unwrap_or(1).max(1);
+    crate::talent::audit(&state, &ctx, "talent.list", &format!("page {page_no}"))
         .await
         .or_page(&ctx)?;
     let _ = write!(
@@ -2291,9 +2294,7 @@ async fn talent_page(
         );
     }
     body.push_str("</table>");
-    let stats = crate::talent::statistics_of(&state, &ctx)
-        .await
-        .or_page(&ctx)?;
+    let stats = crate::talent::statistics_in(&pool);
     let codes: Vec<&str> = criteria
         .tiers
         .iter()
@@ -2334,7 +2335,8 @@ async fn talent_page(
         }
         body.push_str("</table>");
     }
-    let pairs = crate::talent::duplicate_pairs(&state, &ctx)
+    let pairs = crate::talent::pairs_in(&pool);
+    crate::talent::audit(&state, &ctx, "talent.duplicates", "")
         .await
         .or_page(&ctx)?;
     let _ = write!(

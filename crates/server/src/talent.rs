@@ -10,7 +10,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, extract::rejection::JsonRejection};
-use kechuang_talent::{Evaluation, Person, evaluate, find_duplicates, merge, shipped, statistics};
+use kechuang_talent::{
+    Evaluation, Person, Search, current_institutions, evaluate, find_duplicates, merge, shipped,
+    statistics,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -96,74 +99,52 @@ pub struct Row {
     pub source: String,
 }
 
-fn current(p: &Person, year: i32) -> Vec<String> {
-    p.affiliations
-        .iter()
-        .filter(|a| a.to.is_none_or(|to| to >= year))
-        .map(|a| a.institution.clone())
-        .collect()
-}
-
-/// The people matching every filter given, and their number.
-pub async fn search(state: &Shared, ctx: &Ctx, q: &TalentParams) -> ApiResult<(usize, Vec<Row>)> {
-    let year = this_year();
+/// The people of `pool` matching every filter given, and their number.
+pub fn search_in(pool: &[(Person, Evaluation)], q: &TalentParams) -> (usize, Vec<Row>) {
     let given = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
             .filter(|v| !v.is_empty())
             .map(String::from)
     };
-    let (tier, field, region, institution, name) = (
-        given(&q.tier),
-        given(&q.field),
-        given(&q.region),
-        given(&q.institution),
-        given(&q.q),
-    );
-    let rows: Vec<Row> = pool(state, ctx)
-        .await?
-        .into_iter()
-        .filter(|(p, e)| {
-            tier.as_deref()
-                .is_none_or(|t| e.tier.as_deref().unwrap_or("-") == t)
-                && field
-                    .as_deref()
-                    .is_none_or(|f| p.fields.iter().any(|x| x == f))
-                && region.as_deref().is_none_or(|r| p.region == r)
-                && institution
-                    .as_deref()
-                    .is_none_or(|i| current(p, year).iter().any(|c| c.contains(i)))
-                && name.as_deref().is_none_or(|n| p.name.contains(n))
-        })
-        .map(|(p, e)| Row {
-            institutions: current(&p, year),
-            id: p.id,
-            name: p.name,
-            tier: e.tier,
-            region: p.region,
-            fields: p.fields,
-            source: p.source,
-        })
-        .collect();
+    let search = Search {
+        tier: given(&q.tier),
+        field: given(&q.field),
+        region: given(&q.region),
+        institution: given(&q.institution),
+        name: given(&q.q),
+    };
+    let matching: Vec<&(Person, Evaluation)> =
+        pool.iter().filter(|(p, e)| search.matches(p, e)).collect();
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
     let page = q.page.unwrap_or(1).max(1);
-    let total = rows.len();
-    let shown = rows
-        .into_iter()
+    let rows = matching
+        .iter()
         .skip((page - 1) * per_page)
         .take(per_page)
+        .map(|(p, e)| Row {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            tier: e.tier.clone(),
+            region: p.region.clone(),
+            fields: p.fields.clone(),
+            institutions: current_institutions(p, e.as_of)
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            source: p.source.clone(),
+        })
         .collect();
+    (matching.len(), rows)
+}
+
+/// Records a read of the pool in the audit log.
+pub async fn audit(state: &Shared, ctx: &Ctx, action: &str, target: &str) -> ApiResult<()> {
     state
         .auditor
-        .record(
-            &ctx.user()?.name,
-            "talent.list",
-            &format!("page {page}"),
-            &ctx.remote,
-            "ok",
-        )
+        .record(&ctx.user()?.name, action, target, &ctx.remote, "ok")
         .await;
-    Ok((total, shown))
+    Ok(())
 }
 
 async fn list(
@@ -171,42 +152,37 @@ async fn list(
     ctx: Ctx,
     Query(q): Query<TalentParams>,
 ) -> ApiResult<Json<Value>> {
-    let (total, items) = search(&state, &ctx, &q).await?;
+    let (total, items) = search_in(&pool(&state, &ctx).await?, &q);
+    audit(
+        &state,
+        &ctx,
+        "talent.list",
+        &format!("page {}", q.page.unwrap_or(1).max(1)),
+    )
+    .await?;
     Ok(Json(
         json!({"total": total, "items": items, "criteria": shipped().version, "as_of": this_year()}),
     ))
 }
 
 /// The pool by region, field and current institution, each by tier.
-pub async fn statistics_of(state: &Shared, ctx: &Ctx) -> ApiResult<kechuang_talent::Statistics> {
-    let pool = pool(state, ctx).await?;
-    let (people, evaluations): (Vec<Person>, Vec<Evaluation>) = pool.into_iter().unzip();
-    Ok(statistics(&people, &evaluations))
+pub fn statistics_in(pool: &[(Person, Evaluation)]) -> kechuang_talent::Statistics {
+    let (people, evaluations): (Vec<Person>, Vec<Evaluation>) = pool.iter().cloned().unzip();
+    statistics(&people, &evaluations)
 }
 
 async fn stats(
     State(state): State<Shared>,
     ctx: Ctx,
 ) -> ApiResult<Json<kechuang_talent::Statistics>> {
-    Ok(Json(statistics_of(&state, &ctx).await?))
+    Ok(Json(statistics_in(&pool(&state, &ctx).await?)))
 }
 
-/// Pairs of records that are one person, with the evidence.
-pub async fn duplicate_pairs(state: &Shared, ctx: &Ctx) -> ApiResult<Vec<Value>> {
-    let pool = pool(state, ctx).await?;
-    let people: Vec<Person> = pool.into_iter().map(|(p, _)| p).collect();
-    // The pairs name people: a read of personal data like any other.
-    state
-        .auditor
-        .record(
-            &ctx.user()?.name,
-            "talent.duplicates",
-            "",
-            &ctx.remote,
-            "ok",
-        )
-        .await;
-    Ok(find_duplicates(&people)
+/// Pairs of records of `pool` that are one person, with the evidence. The pairs name people:
+/// callers audit them as a read of personal data.
+pub fn pairs_in(pool: &[(Person, Evaluation)]) -> Vec<Value> {
+    let people: Vec<Person> = pool.iter().map(|(p, _)| p.clone()).collect();
+    find_duplicates(&people)
         .into_iter()
         .map(|d| {
             let (a, b) = (&people[d.a], &people[d.b]);
@@ -214,11 +190,13 @@ pub async fn duplicate_pairs(state: &Shared, ctx: &Ctx) -> ApiResult<Vec<Value>>
                    "b": {"id": b.id, "name": b.name, "source": b.source},
                    "evidence": d.evidence})
         })
-        .collect())
+        .collect()
 }
 
 async fn duplicates(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({"pairs": duplicate_pairs(&state, &ctx).await?})))
+    let pairs = pairs_in(&pool(&state, &ctx).await?);
+    audit(&state, &ctx, "talent.duplicates", "").await?;
+    Ok(Json(json!({"pairs": pairs})))
 }
 
 async fn person(

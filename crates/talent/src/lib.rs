@@ -15,4 +15,4 @@ mod stats;
 pub use criteria::{Criteria, Criterion, CriterionKind, Error, Tier, shipped};
 pub use dedup::{Duplicate, Evidence, MergeRecord, find_duplicates, merge};
 pub use person::{Affiliation, Award, Evaluation, Finding, OutputYear, Person, Project, evaluate};
-pub use stats::{Breakdown, Statistics, statistics};
+pub use stats::{Breakdown, Search, Statistics, current_institutions, statistics};
