@@ -1,10 +1,10 @@
-//! Running the binary and finding the shared reference data.
+//! Running the binary and finding the reference data kept in the repository.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 pub fn asem() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/coinr-asem")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../conformance/coinr-asem")
 }
 
 pub fn asem_pipeline() -> PathBuf {

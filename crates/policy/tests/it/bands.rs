@@ -1,5 +1,6 @@
 //! Every band boundary of the scored schemes, just below, at and just above, transcribed from
-//! `shared/policy-rules.md` independently of the rule files.
+//! the official texts (the schemes' bands as published, summarised in
+//! `docs/policy-rules.md`) independently of the rule files.
 
 use kechuang_domain::Num::{self, *};
 use kechuang_domain::SurveyRecord;

@@ -1,4 +1,4 @@
-//! The shipped rule sets against hand-computed cases from `shared/policy-rules.md`.
+//! The shipped rule sets against hand-computed cases from the official texts.
 
 mod bands;
 mod common;

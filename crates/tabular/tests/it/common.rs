@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-/// `shared/conformance/coinr-asem`, read in place.
+/// `conformance/coinr-asem` at the repository root (COINr's ASEM example; see its README).
 pub fn asem_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/coinr-asem")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../conformance/coinr-asem")
 }
 
 pub fn fixture(name: &str) -> PathBuf {

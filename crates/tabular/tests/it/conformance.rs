@@ -6,7 +6,7 @@ use kechuang_tabular::{ReadOptions, load_framework, read_dataset};
 use crate::common::{agrees, agrees_as_written, asem_dir, fixture, reference, reference_text};
 
 fn build() -> Build {
-    // The fixture names the iMeta file in shared/ by a relative path, as a user's file would.
+    // The fixture names the iMeta file in conformance/ by a relative path, as a user's file would.
     let framework = load_framework(&fixture("asem-pipeline.toml"))
         .expect("framework")
         .framework;
