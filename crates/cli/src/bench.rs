@@ -92,6 +92,7 @@ pub fn import(args: &crate::args::BenchImportArgs) -> Result<()> {
         sheet: None,
         mapping: Default::default(),
         context: kechuang_domain::ParseContext { max_year: 2026 },
+        limits: kechuang_tabular::survey::GridLimits::default(),
     };
     let t = Instant::now();
     let file = read_survey(&csv, &options)?;

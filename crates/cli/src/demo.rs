@@ -198,7 +198,9 @@ pub fn run(args: &DemoArgs) -> Result<()> {
                 "analyst".into()
             }
         });
-        store.put_catalogue(&rows).await?;
+        store
+            .put_catalogue(&rows, kechuang_store::Publisher::Curator)
+            .await?;
         // The talent register too.
         let register: Vec<(String, String, String)> = people
             .iter()

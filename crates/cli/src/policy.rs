@@ -202,21 +202,26 @@ pub fn target(args: &TargetArgs) -> Result<()> {
                 && args.industry.as_deref().is_none_or(|i| r.industry_code.starts_with(&i.to_ascii_uppercase()))
                 && field.is_none_or(|f| r.tech_field.as_deref() == Some(f.zh()))
         };
-        let listed: Vec<&TargetRow> = list.rows.iter().filter(|r| keep(r) && (args.near_miss || r.outcome == "qualifies")).collect();
+        let listed: Vec<&TargetRow> = list.rows.iter().filter(|r| keep(r) && (args.near_miss || r.outcome != "near_miss")).collect();
         let qualifies = listed.iter().filter(|r| r.outcome == "qualifies").count();
+        let awaiting = listed.iter().filter(|r| r.outcome == "needs_expert").count();
         let evaluated = records.iter().filter(|r| r.year == year).filter(|r| {
             district.as_ref().is_none_or(|d| &r.region_code == d)
                 && args.industry.as_deref().is_none_or(|i| r.industry_code.as_str().starts_with(&i.to_ascii_uppercase()))
                 && field.is_none_or(|f| r.tech_field == Some(f))
         }).count();
         println!(
-            "{} {} in {year}: {evaluated} enterprises evaluated, {qualifies} qualify{}, {} with insufficient data",
+            "{} {} in {year}: {evaluated} enterprises evaluated, {qualifies} qualify, {awaiting} await expert review{}, {} with insufficient data",
             rules.spec.name,
             rules.spec.version,
-            if args.near_miss { format!(", {} nearly qualify", listed.len() - qualifies) } else { String::new() },
+            if args.near_miss { format!(", {} nearly qualify", listed.len() - qualifies - awaiting) } else { String::new() },
             list.insufficient
         );
-        let outcome_zh = |r: &TargetRow| if r.outcome == "qualifies" { Outcome::Qualifies.zh() } else { Outcome::DoesNotQualify.zh() };
+        let outcome_zh = |r: &TargetRow| match r.outcome {
+            "qualifies" => Outcome::Qualifies.zh(),
+            "needs_expert" => Outcome::NeedsExpert.zh(),
+            _ => Outcome::DoesNotQualify.zh(),
+        };
         for r in listed.iter().take(args.limit) {
             println!(
                 "  {:<4} {} {} {} {} {}{}",

@@ -46,6 +46,7 @@ pub fn read_options(
         context: ParseContext {
             max_year: current_year(),
         },
+        limits: kechuang_tabular::survey::GridLimits::default(),
     })
 }
 
@@ -74,6 +75,7 @@ pub async fn validate(
         .map_err(|e| match e {
             IntakeError::File(e) => invalid_tabular(e),
             IntakeError::Store(e) => e.into(),
+            e @ IntakeError::Parser(_) => anyhow::anyhow!(e),
         })
 }
 

@@ -12,10 +12,4 @@ pub mod search;
 pub use catalogue::{Catalogue, Doc, Kind, Province};
 pub use search::{Filters, Hit, SearchIndex};
 
-/// HTML-escapes text for the snippets' plain fallback.
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+pub use kechuang_domain::escape_html as escape;

@@ -28,13 +28,7 @@ fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     if lang == Lang::Zh { zh } else { en }
 }
 
-/// Escapes text for HTML.
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+pub use kechuang_domain::escape_html as escape;
 
 /// The part of a bilingual name (`中文 / English`) for the language.
 fn part(name: &str, lang: Lang) -> String {
@@ -339,12 +333,29 @@ table{{border-collapse:collapse;width:100%;font-size:13px}} td,th{{border:1px so
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            s.credit_code,
+            escape(&s.credit_code),
             escape(&s.name),
             num(s.index)
         );
     }
     h.push_str("</table>");
+    if let Some(w) = &p.similar_withheld {
+        let _ = write!(
+            h,
+            "<p class=\"muted\" id=\"similar-withheld\">{} {}{}</p>",
+            w.count,
+            t(
+                lang,
+                "家相似企业未列出名称（超出您的查看范围）",
+                "similar enterprises not named (outside what you may read)"
+            ),
+            w.median_index.map_or_else(String::new, |m| format!(
+                "{} {}",
+                t(lang, "，指数中位数", "; median index"),
+                num(Some(m))
+            ))
+        );
+    }
     let _ = write!(h, "<h2>{}</h2><ul>", t(lang, "建议", "Suggestions"));
     for s in &p.suggestions {
         let _ = write!(h, "<li>{}</li>", escape(s));

@@ -98,6 +98,17 @@ pub struct Similar {
     pub distance: f64,
 }
 
+/// Similar enterprises withheld from a reader who may not see them: how many and their median
+/// index, no names, codes or individual scores.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WithheldPeers {
+    /// How many similar enterprises are not named.
+    pub count: usize,
+    /// Their median index score, when there are at least three (a median of one or two is
+    /// an individual enterprise's figure or recoverable from one).
+    pub median_index: Option<f64>,
+}
+
 /// The portrait.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Portrait {
@@ -141,8 +152,11 @@ pub struct Portrait {
     pub tags: Vec<String>,
     /// Scheme verdicts.
     pub schemes: Vec<SchemeView>,
-    /// The five most similar enterprises of the year.
+    /// The five most similar enterprises of the year that the reader may see by name.
     pub similar: Vec<Similar>,
+    /// The similar enterprises the reader may not see, as a count and a median without
+    /// identities (see [`Portrait::withhold_peers`]).
+    pub similar_withheld: Option<WithheldPeers>,
     /// Plain-language suggestions.
     pub suggestions: Vec<String>,
 }
@@ -358,6 +372,35 @@ pub fn assemble(input: &PortraitInput<'_>) -> Portrait {
         tags,
         schemes,
         similar,
+        similar_withheld: None,
         suggestions,
+    }
+}
+
+impl Portrait {
+    /// Keeps the similar enterprises that `may_name` allows the reader to see and replaces the
+    /// others by a [`WithheldPeers`] summary. The server calls this for every reader, so a
+    /// portrait never names an enterprise its reader may not read directly.
+    pub fn withhold_peers(&mut self, may_name: impl Fn(&str) -> bool) {
+        let (shown, withheld): (Vec<Similar>, Vec<Similar>) = std::mem::take(&mut self.similar)
+            .into_iter()
+            .partition(|s| may_name(&s.credit_code));
+        self.similar = shown;
+        self.similar_withheld = (!withheld.is_empty()).then(|| {
+            let mut scores: Vec<f64> = withheld.iter().filter_map(|s| s.index).collect();
+            scores.sort_by(f64::total_cmp);
+            let median_index = (scores.len() >= 3).then(|| {
+                let m = scores.len() / 2;
+                if scores.len() % 2 == 1 {
+                    scores[m]
+                } else {
+                    (scores[m - 1] + scores[m]) / 2.0
+                }
+            });
+            WithheldPeers {
+                count: withheld.len(),
+                median_index,
+            }
+        });
     }
 }

@@ -108,6 +108,19 @@ pub struct OneWay {
     pub suppressed: Vec<Option<Reason>>,
 }
 
+impl OneWay {
+    /// Each row's label and its figures as they may be published: `None` for a suppressed row,
+    /// whose every measure (count, sums, shares, means, quartiles) is withheld. Outputs read rows
+    /// through this, so none can print part of a suppressed row.
+    pub fn published(&self) -> impl Iterator<Item = (&str, Option<&Figures>)> {
+        self.labels
+            .iter()
+            .zip(&self.rows)
+            .zip(&self.suppressed)
+            .map(|((label, f), s)| (label.as_str(), s.is_none().then_some(f)))
+    }
+}
+
 /// A two-way table of enterprise counts and R&D expense.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TwoWay {

@@ -194,9 +194,14 @@ fn split_areas(scope: &[String]) -> (Vec<String>, Vec<String>) {
 }
 
 impl Principal {
-    /// Whether the role allows `capability` at all (a token's scopes are checked per request).
+    /// Whether the role allows `capability` at all, and the credential too: administration needs
+    /// a browser session or a token with the `admin` scope, whatever the route (a token's read and
+    /// write scopes are checked per request by the guard).
     pub fn may(&self, capability: Capability) -> bool {
         use Capability::*;
+        if capability == Administer && !self.credential_has(TokenScope::Admin) {
+            return false;
+        }
         match self.role {
             Role::Admin => true,
             Role::Analyst => !matches!(capability, Administer),
@@ -253,6 +258,30 @@ impl Principal {
             ListScope::Consented(_) => e.bank_consent,
             ListScope::Nothing => false,
         }
+    }
+
+    /// Whether this principal may receive an enterprise's survey record as filed (every field):
+    /// only roles that see enterprise data in full, and an enterprise its own. A bank's consent
+    /// covers scores, portraits and scheme verdicts, not the confidential survey figures.
+    pub fn may_read_survey_record(&self) -> bool {
+        !matches!(self.role, Role::Bank | Role::Public)
+    }
+
+    /// Whether the credential carries `scope`: a session carries every scope its role has.
+    pub fn credential_has(&self, scope: TokenScope) -> bool {
+        match &self.credential {
+            Credential::Session { .. } => true,
+            Credential::Token { scopes } => scopes.contains(&scope),
+        }
+    }
+
+    /// Whether this principal may mint a token with `scopes`: never beyond the role (admin scope
+    /// for administrators only) nor beyond the credential making the request (a write token cannot
+    /// mint an admin token).
+    pub fn may_mint(&self, scopes: &[TokenScope]) -> bool {
+        scopes.iter().all(|s| {
+            self.credential_has(*s) && (*s != TokenScope::Admin || self.may(Capability::Administer))
+        })
     }
 
     /// Whether the credential allows a request of this kind: a browser session carries the
@@ -365,6 +394,22 @@ mod tests {
         assert!(!p.credential_allows(true, false));
         assert!(!p.credential_allows(false, true));
         assert!(TokenScope::parse_list("read, everything").is_err());
+        // An admin's read token administers nothing, on any route, and mints nothing beyond itself.
+        assert!(!p.may(Capability::Administer));
+        assert!(!p.may_mint(&[TokenScope::Write]));
+        p.credential = Credential::Token {
+            scopes: vec![TokenScope::Read, TokenScope::Write],
+        };
+        assert!(!p.may(Capability::Administer));
+        assert!(!p.may_mint(&[TokenScope::Admin]));
+        assert!(p.may_mint(&[TokenScope::Read, TokenScope::Write]));
+        p.credential = Credential::Token {
+            scopes: vec![TokenScope::Admin],
+        };
+        assert!(p.may(Capability::Administer));
+        let analyst = principal(Role::Analyst, &[]);
+        assert!(!analyst.may_mint(&[TokenScope::Admin]));
+        assert!(analyst.may_mint(&[TokenScope::Read, TokenScope::Write]));
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }

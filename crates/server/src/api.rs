@@ -1,7 +1,7 @@
 //! The REST API under `/api/v1` (documented in `openapi.json`), and the operations the pages share
 //! with it: login, enterprise access, lists, uploads, rebuilds.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use axum::Router;
@@ -115,17 +115,28 @@ fn stamp(t: chrono::DateTime<chrono::Utc>, millis: bool) -> String {
     )
 }
 
-/// Checks a password (throttled per account across instances) and opens a session.
+/// Checks a password and opens a session. Failed logins are throttled per account *and* client
+/// address, across instances: after `max_failed_logins` failures from one address within a day,
+/// that address waits `lockout_minutes` after its last failure, doubling with every further
+/// failure (at most a day). Another address — the account's owner — is not locked out by them.
 pub async fn open_session(state: &Shared, login: &Login, remote: &str) -> ApiResult<NewSession> {
-    let since = stamp(
-        chrono::Utc::now() - chrono::Duration::minutes(state.config.lockout_minutes),
-        true,
-    );
-    let failures = state
+    let now = chrono::Utc::now();
+    let (failures, last) = state
         .store
-        .count_audit_since("login.failed", &login.name, &since)
+        .count_audit_from(
+            "login.failed",
+            &login.name,
+            remote,
+            &stamp(now - chrono::Duration::hours(24), true),
+        )
         .await?;
-    if failures >= state.config.max_failed_logins {
+    if let Some(wait) = login_wait(
+        failures,
+        last.as_deref(),
+        now,
+        state.config.max_failed_logins,
+        state.config.lockout_minutes,
+    ) {
         state
             .store
             .append_audit(&[crate::audit::entry(
@@ -136,7 +147,7 @@ pub async fn open_session(state: &Shared, login: &Login, remote: &str) -> ApiRes
                 "denied",
             )])
             .await?;
-        return Err(ApiError::Throttled(state.config.lockout_minutes));
+        return Err(ApiError::Throttled(wait));
     }
     let user = state.store.user_by_name(&login.name).await?;
     // A missing account costs a hash too, so timing does not tell which names exist.
@@ -175,6 +186,28 @@ pub async fn open_session(state: &Shared, login: &Login, remote: &str) -> ApiRes
         .record(&user.name, "login", &user.name, remote, "ok")
         .await;
     Ok(NewSession { user, secret, csrf })
+}
+
+/// Minutes still to wait before another login attempt, or `None` to go ahead: nothing below
+/// `max` failures; from `max` on, `minutes × 2^(failures − max)` (capped at a day) counted from
+/// the last failure.
+fn login_wait(
+    failures: i64,
+    last: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+    max: i64,
+    minutes: i64,
+) -> Option<i64> {
+    if failures < max {
+        return None;
+    }
+    let doubling = u32::try_from((failures - max).min(10)).unwrap_or(10);
+    let window = (minutes.max(1) * (1_i64 << doubling)).min(24 * 60);
+    let last = last
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map_or(now, |t| t.with_timezone(&chrono::Utc));
+    let remaining = window - (now - last).num_minutes();
+    (remaining > 0).then_some(remaining)
 }
 
 /// An argon2id hash of a random password, checked when the account does not exist.
@@ -272,21 +305,7 @@ pub async fn guard_enterprise<'c>(
     action: &str,
 ) -> ApiResult<&'c Principal> {
     let p = ctx.user()?;
-    let scope = p.list_scope();
-    let area = match scope {
-        ListScope::Areas(..) => state.store.enterprise_area(code).await?,
-        _ => None,
-    };
-    let bank_consent = match p.bank() {
-        Some(bank) => state.store.has_consent(code, bank).await?,
-        None => false,
-    };
-    let facts = EnterpriseFacts {
-        credit_code: code,
-        area: area.as_ref().map(|(r, park)| (r.as_str(), park.as_deref())),
-        bank_consent,
-    };
-    let allowed = p.may_read(&facts);
+    let allowed = may_read_code(state, p, code).await?;
     state
         .auditor
         .record(
@@ -298,11 +317,31 @@ pub async fn guard_enterprise<'c>(
         )
         .await;
     if !allowed {
-        return Err(ApiError::Forbidden(format!(
-            "enterprise {code} is outside what your account may read"
-        )));
+        // The code is not echoed: a refusal names no enterprise.
+        return Err(ApiError::Forbidden(
+            "this enterprise is outside what your account may read".into(),
+        ));
     }
     Ok(p)
+}
+
+/// Whether the principal may read this enterprise directly: [`Principal::may_read`] over the
+/// facts its scope turns on (looked up here). The one rule for the enterprise itself and for any
+/// other enterprise a response would mention.
+pub async fn may_read_code(state: &Shared, p: &Principal, code: &str) -> ApiResult<bool> {
+    let area = match p.list_scope() {
+        ListScope::Areas(..) => state.store.enterprise_area(code).await?,
+        _ => None,
+    };
+    let bank_consent = match p.bank() {
+        Some(bank) => state.store.has_consent(code, bank).await?,
+        None => false,
+    };
+    Ok(p.may_read(&EnterpriseFacts {
+        credit_code: code,
+        area: area.as_ref().map(|(r, park)| (r.as_str(), park.as_deref())),
+        bank_consent,
+    }))
 }
 
 /// Filters, order and page of an enterprise list (API and pages).
@@ -345,6 +384,22 @@ pub struct ListPage {
     pub per_page: i64,
     /// Rows.
     pub items: Vec<RankingRow>,
+}
+
+/// The highest page number any list accepts: far beyond any real list, and small enough that
+/// `(page - 1) × per_page` cannot overflow.
+pub const MAX_PAGE: i64 = 1_000_000;
+
+/// A requested page number, 1 by default; 400 outside 1..=[`MAX_PAGE`] (rather than silently
+/// answering another page).
+pub fn page_number(page: Option<i64>) -> ApiResult<i64> {
+    match page {
+        None => Ok(1),
+        Some(p) if (1..=MAX_PAGE).contains(&p) => Ok(p),
+        Some(p) => Err(ApiError::BadRequest(format!(
+            "page {p}: give a page from 1 to {MAX_PAGE}"
+        ))),
+    }
 }
 
 fn nonempty(v: &Option<String>) -> Option<String> {
@@ -435,7 +490,7 @@ async fn ranking_up_to(
     let p = ctx.require(Capability::ListEnterprises)?;
     let (build, year) = build_and_year(state, params.year).await?;
     let per_page = params.per_page.unwrap_or(50).clamp(1, max_rows);
-    let page = params.page.unwrap_or(1).max(1);
+    let page = page_number(params.page)?;
     let district = district_code(&params.district)?;
     let mut q = RankingQuery {
         build_id: build.id,
@@ -570,7 +625,13 @@ async fn enterprise_record(
     Query(params): Query<YearParam>,
 ) -> ApiResult<Json<Value>> {
     let code = code.trim().to_ascii_uppercase();
-    guard_enterprise(&state, &ctx, &code, "record.read").await?;
+    let p = guard_enterprise(&state, &ctx, &code, "record.read").await?;
+    if !p.may_read_survey_record() {
+        return Err(ApiError::Forbidden(
+            "the survey record as filed is not covered by a bank's consent: read the portrait"
+                .into(),
+        ));
+    }
     let years = state.store.years().await?;
     let mut found = Vec::new();
     for y in years.iter().rev() {
@@ -594,11 +655,33 @@ pub async fn portrait_of(
     code: &str,
     year: Option<i32>,
 ) -> ApiResult<Portrait> {
-    guard_enterprise(state, ctx, code, "portrait.read").await?;
+    let p = guard_enterprise(state, ctx, code, "portrait.read").await?;
     let build = state.latest_build().await?;
-    views::gather_from(&state.store, build.as_ref(), code, year, &state.rules)
+    let mut portrait = views::gather_from(&state.store, build.as_ref(), code, year, &state.rules)
         .await
-        .map_err(view_error)
+        .map_err(view_error)?;
+    // Similar enterprises are named only where the reader may read them directly (and each one
+    // named is a read, audited); the rest are summarised without identities.
+    let mut readable = HashSet::new();
+    for s in &portrait.similar {
+        if may_read_code(state, p, &s.credit_code).await? {
+            readable.insert(s.credit_code.clone());
+        }
+    }
+    portrait.withhold_peers(|c| readable.contains(c));
+    for s in &portrait.similar {
+        state
+            .auditor
+            .record(
+                &p.name,
+                "portrait.similar",
+                &s.credit_code,
+                &ctx.remote,
+                "ok",
+            )
+            .await;
+    }
+    Ok(portrait)
 }
 
 async fn portrait(
@@ -631,7 +714,7 @@ async fn schemes(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>
 pub struct TargetParams {
     /// Year (latest stored by default).
     pub year: Option<i32>,
-    /// `qualifies` or `near_miss` only.
+    /// `qualifies`, `needs_expert` or `near_miss` only.
     pub outcome: Option<String>,
     /// District: region code or name.
     pub district: Option<String>,
@@ -656,6 +739,8 @@ pub struct TargetPage {
     pub year: i32,
     /// Qualifying enterprises in scope.
     pub qualifies: usize,
+    /// Candidates in scope whose decision awaits expert-judged items (待专家评审).
+    pub needs_expert: usize,
     /// Near misses in scope.
     pub near_miss: usize,
     /// Rows matching.
@@ -714,7 +799,8 @@ pub async fn target_page(
         })
         .collect();
     let qualifies = rows.iter().filter(|r| r.outcome == "qualifies").count();
-    let near_miss = rows.len() - qualifies;
+    let needs_expert = rows.iter().filter(|r| r.outcome == "needs_expert").count();
+    let near_miss = rows.len() - qualifies - needs_expert;
     let wanted: Vec<&views::TargetRow> = rows
         .into_iter()
         .filter(|r| {
@@ -726,10 +812,10 @@ pub async fn target_page(
         .collect();
     // Exports ask for everything at once; pages for at most 500.
     let per_page = params.per_page.unwrap_or(50).clamp(1, i64::MAX / 2);
-    let page = params.page.unwrap_or(1).max(1);
+    let page = page_number(params.page)?;
     let items = wanted
         .iter()
-        .skip(((page - 1) * per_page) as usize)
+        .skip(usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX))
         .take(per_page as usize)
         .map(|r| (*r).clone())
         .collect();
@@ -749,6 +835,7 @@ pub async fn target_page(
         version: list.version.clone(),
         year: list.year,
         qualifies,
+        needs_expert,
         near_miss,
         total: wanted.len(),
         page,
@@ -877,13 +964,10 @@ async fn regions(
 pub fn published(t: &RegionTables) -> Value {
     let table = |w: &kechuang_region::tables::OneWay| {
         let rows: Vec<Value> = w
-            .labels
-            .iter()
-            .zip(&w.rows)
-            .zip(&w.suppressed)
-            .map(|((label, f), s)| match s {
-                Some(reason) => json!({"label": label, "suppressed": format!("{reason:?}")}),
-                None => json!({"label": label, "figures": f}),
+            .published()
+            .map(|(label, f)| match f {
+                None => json!({"label": label, "suppressed": true}),
+                Some(f) => json!({"label": label, "figures": f}),
             })
             .collect();
         json!({"dimension": w.dimension, "rows": rows, "total": w.total})
@@ -941,7 +1025,7 @@ pub async fn upload_survey(
     let upload = crate::intake::TempUpload::write(&extension, bytes, &auth::secret()?)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let result = async {
-        let options = crate::intake::detected_options();
+        let options = crate::intake::detected_options(state.config.max_upload_bytes);
         let v = crate::intake::validate(&state.store, std::slice::from_ref(&upload.path), &options)
             .await
             .map_err(|e| match e {
@@ -949,6 +1033,7 @@ pub async fn upload_survey(
                     ApiError::BadRequest(upload.named(&e.to_string(), file_name))
                 }
                 crate::intake::IntakeError::Store(e) => e.into(),
+                crate::intake::IntakeError::Parser(m) => ApiError::Internal(m),
             })?;
         if p.role == Role::Enterprise {
             let own = p.scope.first().cloned().unwrap_or_default();
@@ -1271,6 +1356,9 @@ pub struct TokenBody {
     pub scopes: String,
 }
 
+/// The longest label a token may carry.
+pub const MAX_LABEL_CHARS: usize = 100;
+
 /// Creates an API token for the principal; the secret is returned once and never stored.
 pub async fn new_token(state: &Shared, ctx: &Ctx, body: &TokenBody) -> ApiResult<(i64, String)> {
     let p = ctx.user()?;
@@ -1280,21 +1368,22 @@ pub async fn new_token(state: &Shared, ctx: &Ctx, body: &TokenBody) -> ApiResult
             "give at least one scope: read, write, admin".into(),
         ));
     }
-    if scopes.contains(&TokenScope::Admin) && !p.may(Capability::Administer) {
+    if !p.may_mint(&scopes) {
         return Err(ApiError::Forbidden(
-            "only administrators may hold admin tokens".into(),
+            "a token's scopes cannot exceed the role's or the credential's: admin scope is for administrators, minted from a session or an admin token".into(),
         ));
+    }
+    let label = body.label.trim();
+    if label.chars().count() > MAX_LABEL_CHARS || label.chars().any(char::is_control) {
+        return Err(ApiError::BadRequest(format!(
+            "a token's label is at most {MAX_LABEL_CHARS} characters, without control characters"
+        )));
     }
     let secret = format!("{}{}", auth::TOKEN_PREFIX, auth::secret()?);
     let names: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
     let id = state
         .store
-        .create_token(
-            p.user_id,
-            body.label.trim(),
-            &auth::digest(&secret),
-            &names.join(","),
-        )
+        .create_token(p.user_id, label, &auth::digest(&secret), &names.join(","))
         .await?;
     state
         .auditor
@@ -1383,15 +1472,32 @@ pub async fn add_user(store: &kechuang_store::Store, body: &UserBody) -> ApiResu
             "a password has at least 10 characters".into(),
         ));
     }
-    let role = Role::parse(&body.role).ok_or_else(|| {
+    let (role, scope) = role_and_scope(&body.role, &body.scope)?;
+    let hash = auth::hash_password(&body.password)?;
+    Ok(store
+        .create_user(&NewUser {
+            name: name.to_string(),
+            display_name: body
+                .display_name
+                .clone()
+                .unwrap_or_else(|| name.to_string()),
+            password_hash: hash,
+            role: role.as_str().to_string(),
+            scope,
+        })
+        .await?)
+}
+
+/// A role and its scope, checked: the role exists, a scoped role has a scope, an enterprise
+/// user's scope is a valid credit code. The scope comes back normalised (comma-separated).
+fn role_and_scope(role: &str, scope: &str) -> ApiResult<(Role, String)> {
+    let role = Role::parse(role).ok_or_else(|| {
         ApiError::BadRequest(format!(
-            "unknown role '{}': use {}",
-            body.role,
+            "unknown role '{role}': use {}",
             Role::ALL.map(Role::as_str).join(", ")
         ))
     })?;
-    let scope: Vec<String> = body
-        .scope
+    let scope: Vec<String> = scope
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -1407,19 +1513,7 @@ pub async fn add_user(store: &kechuang_store::Store, body: &UserBody) -> ApiResu
         kechuang_domain::CreditCode::parse(&scope[0])
             .map_err(|e| ApiError::BadRequest(format!("scope: {e}")))?;
     }
-    let hash = auth::hash_password(&body.password)?;
-    Ok(store
-        .create_user(&NewUser {
-            name: name.to_string(),
-            display_name: body
-                .display_name
-                .clone()
-                .unwrap_or_else(|| name.to_string()),
-            password_hash: hash,
-            role: role.as_str().to_string(),
-            scope: scope.join(","),
-        })
-        .await?)
+    Ok((role, scope.join(",")))
 }
 
 async fn users(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
@@ -1463,8 +1557,12 @@ async fn create_user(
 pub struct UserChange {
     /// Disable (true) or enable (false).
     pub disabled: Option<bool>,
-    /// A new password.
+    /// A new password (ends the account's sessions and tokens).
     pub password: Option<String>,
+    /// A new role (ends the account's sessions and tokens); `scope` goes with it.
+    pub role: Option<String>,
+    /// The new role's scope.
+    pub scope: Option<String>,
 }
 
 async fn update_user(
@@ -1475,6 +1573,12 @@ async fn update_user(
 ) -> ApiResult<Json<Value>> {
     let p = ctx.require(Capability::Administer)?;
     let change = json_body(body)?;
+    // Everything is checked before anything is written.
+    let role_change = change
+        .role
+        .as_deref()
+        .map(|role| role_and_scope(role, change.scope.as_deref().unwrap_or("")))
+        .transpose()?;
     let mut found = true;
     if let Some(pw) = &change.password {
         if pw.chars().count() < 10 {
@@ -1489,6 +1593,9 @@ async fn update_user(
     }
     if let Some(d) = change.disabled {
         found &= state.store.set_disabled(&name, d).await?;
+    }
+    if let Some((role, scope)) = &role_change {
+        found &= state.store.set_role(&name, role.as_str(), scope).await?;
     }
     if !found {
         return Err(ApiError::NotFound(format!("no user '{name}'")));
@@ -1513,9 +1620,20 @@ pub struct AuditParams {
 
 /// A page of the audit log (administrators).
 pub async fn audit_page(state: &Shared, ctx: &Ctx, params: &AuditParams) -> ApiResult<Value> {
-    ctx.require(Capability::Administer)?;
+    let p = ctx.require(Capability::Administer)?;
     let per_page = params.per_page.unwrap_or(100).clamp(1, 500);
-    let page = params.page.unwrap_or(1).max(1);
+    let page = page_number(params.page)?;
+    // Reading the log is itself a read of personal data (who did what): audited too.
+    state
+        .auditor
+        .record(
+            &p.name,
+            "audit.read",
+            params.user.as_deref().unwrap_or("*"),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
     let (total, entries) = state
         .store
         .audit_log(
@@ -1542,6 +1660,21 @@ async fn audit_log(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failed_logins_back_off() {
+        let now = chrono::Utc::now();
+        let ago = |m: i64| stamp(now - chrono::Duration::minutes(m), true);
+        assert_eq!(login_wait(4, Some(&ago(0)), now, 5, 15), None);
+        assert_eq!(login_wait(5, Some(&ago(0)), now, 5, 15), Some(15));
+        assert_eq!(login_wait(5, Some(&ago(16)), now, 5, 15), None);
+        assert_eq!(login_wait(6, Some(&ago(16)), now, 5, 15), Some(14));
+        assert_eq!(login_wait(8, Some(&ago(0)), now, 5, 15), Some(120));
+        assert_eq!(login_wait(99, Some(&ago(0)), now, 5, 15), Some(24 * 60));
+        assert!(page_number(Some(i64::MAX)).is_err());
+        assert!(page_number(Some(0)).is_err());
+        assert_eq!(page_number(None).ok(), Some(1));
+    }
 
     #[test]
     fn csv_cells_are_quoted_and_formulas_defused() {

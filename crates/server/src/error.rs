@@ -88,6 +88,7 @@ impl From<kechuang_store::Error> for ApiError {
             kechuang_store::Error::Exists(what) => {
                 ApiError::Conflict(format!("{what} exists already"))
             }
+            e @ kechuang_store::Error::NotOwner { .. } => ApiError::Forbidden(e.to_string()),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -17,6 +17,29 @@ pub enum IntakeError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] kechuang_store::Error),
+    /// The parser stopped without an answer (it panicked: a bug, reported as such).
+    #[error("reading the file failed: {0}")]
+    Parser(String),
+}
+
+/// Files parsed at once by this process: parsing is CPU-bound and runs off the async workers, and
+/// a burst of large uploads waits here instead of taking every core and its memory at once.
+static PARSE_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Runs a parser on the blocking pool, at most [`PARSE_SLOTS`] at a time. A panic in the parser
+/// becomes [`IntakeError::Parser`]; the server goes on.
+pub async fn parse_blocking<T, F>(parse: F) -> Result<T, IntakeError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let _slot = PARSE_SLOTS
+        .acquire()
+        .await
+        .map_err(|e| IntakeError::Parser(e.to_string()))?;
+    tokio::task::spawn_blocking(parse)
+        .await
+        .map_err(|e| IntakeError::Parser(e.to_string()))
 }
 
 /// Files read and validated, with the issues that the store adds (cross-year checks against stored
@@ -50,7 +73,8 @@ pub async fn validate(
     let mut read = Vec::new();
     let mut issues = Vec::new();
     for f in files {
-        let file = read_survey(f, options)?;
+        let (path, opts) = (f.clone(), options.clone());
+        let file = parse_blocking(move || read_survey(&path, &opts)).await??;
         issues.extend(file.issues.iter().cloned());
         read.push((f.clone(), file));
     }
@@ -131,7 +155,7 @@ fn located(
 }
 
 /// Options for a file as it arrives: encoding detected, first sheet, the standard columns.
-pub fn detected_options() -> SurveyReadOptions {
+pub fn detected_options(max_upload_bytes: usize) -> SurveyReadOptions {
     SurveyReadOptions {
         encoding: kechuang_tabular::survey::Encoding::Detect,
         sheet: None,
@@ -139,6 +163,7 @@ pub fn detected_options() -> SurveyReadOptions {
         context: kechuang_domain::ParseContext {
             max_year: kechuang_tabular::survey::current_year(),
         },
+        limits: kechuang_tabular::survey::GridLimits::for_uploads(max_upload_bytes),
     }
 }
 

@@ -187,6 +187,14 @@ pub async fn guard(State(state): State<Shared>, mut request: Request, next: Next
                 return with_security_headers(ApiError::Csrf.into_response());
             }
         }
+        // Tokens are for programs: the pages are for browser sessions only, so no page handler
+        // has to know about token scopes.
+        if matches!(p.credential, access::Credential::Token { .. }) && !path.starts_with("/api/") {
+            return with_security_headers(
+                ApiError::Forbidden("API tokens are accepted under /api/ only".into())
+                    .into_response(),
+            );
+        }
         if !p.credential_allows(changes_state(&method), path.starts_with("/api/v1/admin")) {
             return with_security_headers(
                 ApiError::Forbidden("the API token's scopes do not allow this request".into())

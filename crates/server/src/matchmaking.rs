@@ -395,8 +395,13 @@ pub struct ImportParams {
     pub file_name: Option<String>,
 }
 
-/// The rows of an uploaded CSV or XLSX file (read through a temporary file, then removed).
-pub fn upload_rows(file_name: &str, bytes: &[u8]) -> ApiResult<Vec<Vec<String>>> {
+/// The rows of an uploaded CSV or XLSX file (read through a temporary file, then removed), parsed
+/// off the async workers within the upload limits.
+pub async fn upload_rows(
+    state: &Shared,
+    file_name: &str,
+    bytes: &[u8],
+) -> ApiResult<Vec<Vec<String>>> {
     let xlsx = file_name.to_ascii_lowercase().ends_with(".xlsx");
     let upload = crate::intake::TempUpload::write(
         if xlsx { "xlsx" } else { "csv" },
@@ -404,8 +409,13 @@ pub fn upload_rows(file_name: &str, bytes: &[u8]) -> ApiResult<Vec<Vec<String>>>
         &crate::auth::secret()?,
     )
     .map_err(|e| ApiError::Internal(e.to_string()))?;
-    kechuang_tabular::survey::read_grid(&upload.path, &crate::intake::detected_options())
-        .map(|(_, rows)| rows)
+    let path = upload.path.clone();
+    let options = crate::intake::detected_options(state.config.max_upload_bytes);
+    let read =
+        crate::intake::parse_blocking(move || kechuang_tabular::survey::read_grid(&path, &options))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+    read.map(|(_, rows)| rows)
         .map_err(|e| ApiError::BadRequest(upload.named(&e.to_string(), file_name)))
 }
 
@@ -438,7 +448,7 @@ pub async fn run_import(
             kind.key()
         )));
     }
-    let rows = upload_rows(file_name, bytes)?;
+    let rows = upload_rows(state, file_name, bytes).await?;
     import_rows(state, ctx, kind, &rows).await
 }
 
@@ -483,7 +493,7 @@ pub async fn import_rows(
     let rows = stored_entries(&c, |_| p.name.clone());
     state
         .store
-        .put_catalogue(&rows)
+        .put_catalogue(&rows, publisher(p))
         .await
         .map_err(store_error)?;
     state
@@ -497,6 +507,14 @@ pub async fn import_rows(
         )
         .await;
     Ok(Ok(rows.len()))
+}
+
+/// Analysts and administrators curate the whole catalogue; everyone else publishes as an owner.
+fn publisher(p: &crate::access::Principal) -> kechuang_store::Publisher {
+    match p.role {
+        Role::Admin | Role::Analyst => kechuang_store::Publisher::Curator,
+        _ => kechuang_store::Publisher::Owner,
+    }
 }
 
 /// A catalogue as stored rows, each with its owner.
@@ -665,7 +683,16 @@ pub async fn step_deal(state: &Shared, ctx: &Ctx, id: i64, body: &MoveBody) -> A
         .await
         .map_err(store_error)?
         .ok_or_else(|| ApiError::NotFound(format!("no deal {id}")))?;
-    let (idx, at) = deal_rights(state, ctx, &deal.demand_id).await?;
+    // A deal the caller may not follow answers exactly as one that does not exist, so that deal
+    // ids cannot be enumerated.
+    let (idx, at) = deal_rights(state, ctx, &deal.demand_id)
+        .await
+        .map_err(|e| match e {
+            ApiError::Forbidden(_) | ApiError::NotFound(_) => {
+                ApiError::NotFound(format!("no deal {id}"))
+            }
+            other => other,
+        })?;
     if !may_move(&deal.status, &body.status) {
         return Err(ApiError::Conflict(format!(
             "a deal at {} cannot move to {}: one step at a time ({}), or closed",

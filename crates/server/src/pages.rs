@@ -331,19 +331,33 @@ async fn logout(State(state): State<Shared>, ctx: Ctx, headers: HeaderMap) -> Pa
 
 async fn switch_language(Path(code): Path<String>, headers: HeaderMap) -> Response {
     let lang = if code == "en" { "en" } else { "zh" };
-    // Back to the page the link was on, when it is one of ours.
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let back = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
-        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
-        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/lang/"))
+        .and_then(|r| local_return_path(r, host))
         .unwrap_or_else(|| "/".into());
     let mut r = Redirect::to(&back).into_response();
     if let Ok(v) = format!("lang={lang}; Path=/; SameSite=Lax; Max-Age=31536000").parse() {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     r
+}
+
+/// The path to go back to after a language switch: the Referer's path and query when the Referer is
+/// this server (same host) and the path is one of ours. Anything a browser could read as another
+/// site (`//x`, `/\x`, control characters) gives `None`, so the redirect cannot leave the site.
+fn local_return_path(referer: &str, host: Option<&str>) -> Option<String> {
+    let (_, rest) = referer.split_once("://")?;
+    let (authority, path) = rest.split_at(rest.find('/')?);
+    if host.is_none_or(|h| !h.eq_ignore_ascii_case(authority)) {
+        return None;
+    }
+    let safe = path.starts_with('/')
+        && !path[1..].starts_with(['/', '\\'])
+        && !path.starts_with("/lang/")
+        && path.chars().all(|c| !c.is_control() && c != '\\');
+    safe.then(|| path.to_string())
 }
 
 async fn not_found(ctx: Ctx, uri: axum::http::Uri) -> Response {
@@ -507,28 +521,26 @@ fn one_way_html(t: &OneWay, l: Lang, id: &str) -> String {
         l.pick("高企占比(%)", "HNTE share (%)"),
         l.pick("指数均值", "Mean index")
     );
-    for ((label, f), hidden) in t.labels.iter().zip(&t.rows).zip(&t.suppressed) {
-        if hidden.is_some() {
-            let _ = write!(
-                s,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">x</td><td class=\"num\">x</td><td class=\"num\">x</td></tr>",
-                esc(label),
-                if f.enterprises < 3 {
-                    "x".to_string()
-                } else {
-                    f.enterprises.to_string()
-                }
-            );
-        } else {
-            let _ = write!(
-                s,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td><td class=\"num\">{:.1}</td><td class=\"num\">{}</td></tr>",
-                esc(label),
-                f.enterprises,
-                f.rd_intensity,
-                f.hnte_share,
-                fmt(f.index_mean, 1)
-            );
+    for (label, figures) in t.published() {
+        match figures {
+            None => {
+                let _ = write!(
+                    s,
+                    "<tr><td>{}</td><td class=\"num\">x</td><td class=\"num\">x</td><td class=\"num\">x</td><td class=\"num\">x</td></tr>",
+                    esc(label)
+                );
+            }
+            Some(f) => {
+                let _ = write!(
+                    s,
+                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td><td class=\"num\">{:.1}</td><td class=\"num\">{}</td></tr>",
+                    esc(label),
+                    f.enterprises,
+                    f.rd_intensity,
+                    f.hnte_share,
+                    fmt(f.index_mean, 1)
+                );
+            }
         }
     }
     let _ = write!(
@@ -1023,6 +1035,10 @@ async fn targets(
             l.pick("符合", "qualifies").to_string(),
         ),
         (
+            "needs_expert".to_string(),
+            l.pick("待专家评审", "awaits expert review").to_string(),
+        ),
+        (
             "near_miss".to_string(),
             l.pick("接近符合", "near miss").to_string(),
         ),
@@ -1056,7 +1072,7 @@ async fn targets(
     };
     let _ = write!(
         body,
-        "<p id=\"summary\">{} {} · {} {} · {} <b>{}</b> · {} <b>{}</b></p>\
+        "<p id=\"summary\">{} {} · {} {} · {} <b>{}</b> · {} <b>{}</b> · {} <b>{}</b></p>\
          <table id=\"targets\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr>",
         esc(&t.name),
         esc(&t.version),
@@ -1064,6 +1080,8 @@ async fn targets(
         t.year,
         l.pick("符合", "qualify"),
         t.qualifies,
+        l.pick("待专家评审", "awaiting expert review"),
+        t.needs_expert,
         l.pick("接近符合", "near misses"),
         t.near_miss,
         l.pick("结论", "Outcome"),
@@ -1079,10 +1097,10 @@ async fn targets(
         let _ = write!(
             body,
             "<tr><td>{}</td><td><a href=\"/enterprises/{c}\">{}</a><br><span class=\"muted\">{c}</span></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            if r.outcome == "qualifies" {
-                l.pick("符合", "qualifies")
-            } else {
-                l.pick("接近", "near miss")
+            match r.outcome {
+                "qualifies" => l.pick("符合", "qualifies"),
+                "needs_expert" => l.pick("待专家评审", "awaits expert review"),
+                _ => l.pick("接近", "near miss"),
             },
             esc(&r.name),
             esc(&r.district),
@@ -1353,12 +1371,8 @@ async fn tables(
     };
     let bars: Vec<(String, f64)> = t
         .by_district
-        .labels
-        .iter()
-        .zip(&t.by_district.rows)
-        .zip(&t.by_district.suppressed)
-        .filter(|(_, s)| s.is_none())
-        .map(|((label, f), _)| (label.clone(), f.enterprises as f64))
+        .published()
+        .filter_map(|(label, f)| f.map(|f| (label.to_string(), f.enterprises as f64)))
         .collect();
     let body = format!(
         "<p class=\"muted\">{} {} · {}</p>{}<h2>{}</h2>{}<h2>{}</h2>{}<h2>{}</h2>{}",
@@ -2389,6 +2403,54 @@ async fn talent_merge(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suppressed_row_shows_no_figure_at_all() {
+        use kechuang_region::tables::Figures;
+        let figures = |n: usize| Figures {
+            enterprises: n,
+            rd_intensity: 3.25,
+            hnte_share: 40.0,
+            index_mean: Some(55.5),
+            ..Figures::default()
+        };
+        // A row of 7 enterprises suppressed for dominance: its count must not show either.
+        let t = OneWay {
+            dimension: Dimension::District,
+            labels: vec!["甲区".into(), "乙区".into()],
+            rows: vec![figures(7), figures(9)],
+            total: figures(16),
+            suppressed: vec![
+                Some(kechuang_region::disclosure::Reason::Dominance),
+                Some(kechuang_region::disclosure::Reason::Secondary),
+            ],
+        };
+        let html = one_way_html(&t, Lang::Zh, "t");
+        for row in html.split("<tr>").filter(|r| r.contains("区</td>")) {
+            let cells: Vec<&str> = row.split("<td").skip(2).collect();
+            assert!(cells.iter().all(|c| c.contains(">x</td>")), "{row}");
+        }
+        assert!(!html.contains(">7<") && !html.contains(">9<"), "{html}");
+    }
+
+    #[test]
+    fn the_language_switch_returns_only_to_this_site() {
+        let host = Some("127.0.0.1:8080");
+        let ok = local_return_path("http://127.0.0.1:8080/ranking?q=1", host);
+        assert_eq!(ok.as_deref(), Some("/ranking?q=1"));
+        for evil in [
+            "http://127.0.0.1:8080//evil.example",
+            "http://127.0.0.1:8080/\\evil.example",
+            "http://127.0.0.1:8080/a\\b",
+            "http://evil.example/ranking",
+            "http://127.0.0.1:8080/lang/en",
+            "http://127.0.0.1:8080/x\ny",
+            "no scheme",
+        ] {
+            assert_eq!(local_return_path(evil, host), None, "{evil}");
+        }
+        assert_eq!(local_return_path("http://127.0.0.1:8080/", None), None);
+    }
 
     #[test]
     fn cross_site_login_posts_are_refused() {

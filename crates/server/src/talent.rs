@@ -120,7 +120,7 @@ pub fn search_in(pool: &[(Person, Evaluation)], q: &TalentParams) -> (usize, Vec
     let page = q.page.unwrap_or(1).max(1);
     let rows = matching
         .iter()
-        .skip((page - 1) * per_page)
+        .skip((page - 1).saturating_mul(per_page))
         .take(per_page)
         .map(|(p, e)| Row {
             id: p.id.clone(),

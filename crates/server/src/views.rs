@@ -185,15 +185,20 @@ pub fn target_list(rules: &RuleSet, year: i32, records: &[SurveyRecord]) -> Targ
         .map(|r| (r.credit_code.as_str(), r))
         .collect();
     let insufficient = std::sync::atomic::AtomicUsize::new(0);
+    // Candidates whose decision awaits expert-judged items (高企's IP quality, for instance) are
+    // listed as their own status: dropping them would show a scheme with no candidates at all.
+    let wanted = |e: &kechuang_policy::Evaluation| {
+        matches!(e.outcome, Outcome::Qualifies | Outcome::NeedsExpert) || e.near_miss()
+    };
     let results = Panel::new(records).evaluate_year_where(rules, year, true, |e| {
         if e.outcome == Outcome::InsufficientData {
             insufficient.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
-        e.outcome == Outcome::Qualifies || e.near_miss()
+        wanted(e)
     });
     let mut rows: Vec<TargetRow> = results
         .iter()
-        .filter(|e| e.outcome == Outcome::Qualifies || e.near_miss())
+        .filter(|e| wanted(e))
         .filter_map(|e| {
             let r = by_code.get(e.credit_code.as_str())?;
             Some(TargetRow {
@@ -213,10 +218,10 @@ pub fn target_list(rules: &RuleSet, year: i32, records: &[SurveyRecord]) -> Targ
                     r.industry_code.section_name()
                 ),
                 tech_field: r.tech_field.map(|f| f.zh().to_string()),
-                outcome: if e.outcome == Outcome::Qualifies {
-                    "qualifies"
-                } else {
-                    "near_miss"
+                outcome: match e.outcome {
+                    Outcome::Qualifies => "qualifies",
+                    Outcome::NeedsExpert => "needs_expert",
+                    _ => "near_miss",
                 },
                 score: e.score_mid(),
                 gaps: e.gaps.iter().map(|g| g.message.clone()).collect(),
@@ -229,9 +234,14 @@ pub fn target_list(rules: &RuleSet, year: i32, records: &[SurveyRecord]) -> Targ
             })
         })
         .collect();
+    let order = |o: &str| match o {
+        "qualifies" => 0,
+        "needs_expert" => 1,
+        _ => 2,
+    };
     rows.sort_by(|a, b| {
-        (a.outcome != "qualifies")
-            .cmp(&(b.outcome != "qualifies"))
+        order(a.outcome)
+            .cmp(&order(b.outcome))
             .then(b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)))
             .then(a.credit_code.cmp(&b.credit_code))
     });

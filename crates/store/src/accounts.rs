@@ -168,6 +168,23 @@ macro_rules! user_row {
     }};
 }
 
+/// Ends every session and revokes every token of the account `$name`, inside transaction `$tx`.
+macro_rules! end_credentials {
+    ($tx:ident, $name:expr) => {
+        sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE name = $1)")
+            .bind($name)
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE name = $2)",
+        )
+        .bind(now())
+        .bind($name)
+        .execute(&mut *$tx)
+        .await?;
+    };
+}
+
 const USER_COLUMNS: &str =
     "u.id, u.name, u.display_name, u.password_hash, u.role, u.scope, u.disabled, u.created_at";
 
@@ -236,20 +253,25 @@ impl Store {
         })
     }
 
-    /// Replaces an account's password hash; `false` if there is no such account.
+    /// Replaces an account's password hash and ends every session and token of the account (a
+    /// reset is what an administrator does when a credential may have leaked). `false` if there
+    /// is no such account.
     pub async fn set_password(&self, name: &str, password_hash: &str) -> Result<bool> {
         with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
             let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE name = $2")
                 .bind(password_hash)
                 .bind(name)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
+            end_credentials!(tx, name);
+            tx.commit().await?;
             Ok(done.rows_affected() == 1)
         })
     }
 
-    /// Disables or enables an account; disabling also ends its sessions. `false` if there is no
-    /// such account.
+    /// Disables or enables an account; disabling also ends its sessions and revokes its tokens
+    /// (enabling it again does not bring them back). `false` if there is no such account.
     pub async fn set_disabled(&self, name: &str, disabled: bool) -> Result<bool> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -259,11 +281,25 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             if disabled {
-                sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE name = $1)")
-                    .bind(name)
-                    .execute(&mut *tx)
-                    .await?;
+                end_credentials!(tx, name);
             }
+            tx.commit().await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// Changes an account's role and scope and ends its sessions and tokens, which were issued
+    /// for the old rights. `false` if there is no such account.
+    pub async fn set_role(&self, name: &str, role: &str, scope: &str) -> Result<bool> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query("UPDATE users SET role = $1, scope = $2 WHERE name = $3")
+                .bind(role)
+                .bind(scope)
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+            end_credentials!(tx, name);
             tx.commit().await?;
             Ok(done.rows_affected() == 1)
         })
@@ -515,6 +551,28 @@ impl Store {
                 .fetch_one(pool)
                 .await?;
             Ok(row.try_get(0)?)
+        })
+    }
+
+    /// How many audit lines of `action` on `target` from `remote` were written since `since`
+    /// (RFC 3339), and when the last one was: failed logins of one account from one address, for
+    /// throttling with back-off, counted across every server instance.
+    pub async fn count_audit_from(
+        &self,
+        action: &str,
+        target: &str,
+        remote: &str,
+        since: &str,
+    ) -> Result<(i64, Option<String>)> {
+        with_pool!(self, pool => {
+            let row = sqlx::query("SELECT COUNT(*), MAX(at) FROM audit_log WHERE action = $1 AND target = $2 AND remote = $3 AND at > $4")
+                .bind(action)
+                .bind(target)
+                .bind(remote)
+                .bind(since)
+                .fetch_one(pool)
+                .await?;
+            Ok((row.try_get(0)?, row.try_get(1)?))
         })
     }
 

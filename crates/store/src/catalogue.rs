@@ -73,28 +73,56 @@ macro_rules! deal_row {
     }};
 }
 
+/// Who writes catalogue entries, which decides whether existing entries of others may be replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Publisher {
+    /// An owner: new entries, and replacements of its own only.
+    Owner,
+    /// The bureau's curators (analysts, administrators, the demo loader): any entry; owners kept.
+    Curator,
+}
+
 const DEAL_COLUMNS: &str =
     "id, demand_id, supply_kind, supply_id, status, note, created_by, updated_by, updated_at";
 
 impl Store {
     /// Writes entries (inserting or replacing by kind and id) in one transaction, and bumps the
-    /// catalogue's version. Returns the new version.
-    pub async fn put_catalogue(&self, entries: &[CatalogueEntry]) -> Result<i64> {
+    /// catalogue's version. Returns the new version. As a [`Publisher::Owner`] an existing entry
+    /// of another owner is never replaced: the whole write is refused ([`Error::NotOwner`]), so
+    /// nobody takes over an entry by reusing its id. A [`Publisher::Curator`] may replace any
+    /// entry, and the entry keeps its owner.
+    pub async fn put_catalogue(
+        &self,
+        entries: &[CatalogueEntry],
+        publisher: Publisher,
+    ) -> Result<i64> {
         let at = now();
+        let sql = match publisher {
+            Publisher::Owner => {
+                "INSERT INTO catalogue_entries (kind, id, entry_json, owner, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (kind, id) DO UPDATE SET entry_json = excluded.entry_json, updated_at = excluded.updated_at \
+                 WHERE catalogue_entries.owner = excluded.owner"
+            }
+            Publisher::Curator => {
+                "INSERT INTO catalogue_entries (kind, id, entry_json, owner, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (kind, id) DO UPDATE SET entry_json = excluded.entry_json, updated_at = excluded.updated_at"
+            }
+        };
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for e in entries {
-                sqlx::query(
-                    "INSERT INTO catalogue_entries (kind, id, entry_json, owner, updated_at) VALUES ($1, $2, $3, $4, $5) \
-                     ON CONFLICT (kind, id) DO UPDATE SET entry_json = excluded.entry_json, owner = excluded.owner, updated_at = excluded.updated_at",
-                )
-                .bind(&e.kind)
-                .bind(&e.id)
-                .bind(&e.json)
-                .bind(&e.owner)
-                .bind(&at)
-                .execute(&mut *tx)
-                .await?;
+                let done = sqlx::query(sql)
+                    .bind(&e.kind)
+                    .bind(&e.id)
+                    .bind(&e.json)
+                    .bind(&e.owner)
+                    .bind(&at)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    // Dropping the transaction rolls back what was written before.
+                    return Err(Error::NotOwner { kind: e.kind.clone(), id: e.id.clone() });
+                }
             }
             let row = sqlx::query("UPDATE catalogue_version SET version = version + 1 WHERE one = 1 RETURNING version")
                 .fetch_one(&mut *tx)

@@ -36,6 +36,14 @@ pub enum Error {
     /// Something with this name exists already.
     #[error("{0} exists already")]
     Exists(String),
+    /// A catalogue entry with this kind and id belongs to another publisher.
+    #[error("catalogue entry {kind} {id} belongs to another publisher: use another id")]
+    NotOwner {
+        /// Kind.
+        kind: String,
+        /// Id.
+        id: String,
+    },
     /// The location is neither a `postgres://` URL nor a usable SQLite path.
     #[error("store location '{0}': expected a postgres:// URL or a SQLite file path")]
     Location(String),

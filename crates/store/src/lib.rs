@@ -72,7 +72,7 @@ macro_rules! result_row {
 mod accounts;
 mod catalogue;
 pub use accounts::{AuditEntry, Consent, NewUser, RankingQuery, RankingRow, Token, User};
-pub use catalogue::{CatalogueEntry, Deal, MergeEntry, Message};
+pub use catalogue::{CatalogueEntry, Deal, MergeEntry, Message, Publisher};
 
 /// Who imported a file, and what it was.
 #[derive(Debug, Clone)]

@@ -10,12 +10,7 @@ use kechuang_engine::uncertainty::{UncertaintyResult, UnitRanks};
 /// Units shown in the rank-interval chart and table: the best ranked; the CSV has them all.
 pub const RANK_CHART_UNITS: usize = 60;
 
-/// Text escaped for HTML element content.
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+pub use kechuang_domain::escape_html as esc;
 
 /// A red (−1) to white (0) to blue (+1) colour.
 fn colour(r: f64) -> String {

@@ -78,6 +78,15 @@ pub enum Error {
         /// What the engine found.
         error: kechuang_engine::Error,
     },
+    /// A file is larger than the limits allow (columns, cells, inflated size); refused before
+    /// it is read into memory.
+    #[error("{}: too large: {message}", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Which limit, and where.
+        message: String,
+    },
     /// The XLSX or Parquet writer failed.
     #[error("{}: {message}", path.display())]
     Xlsx {

@@ -14,6 +14,7 @@
 mod audit_report;
 mod error;
 mod framework_file;
+pub mod grid;
 mod parquet_export;
 mod read;
 mod report_html;

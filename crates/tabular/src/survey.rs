@@ -5,8 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Reader, open_workbook_auto};
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use kechuang_domain::{
     Field, ParseContext, Severity, SurveyRecord, TEXT, cross_year, parse_record,
 };
@@ -55,6 +54,8 @@ pub struct SurveyReadOptions {
     pub mapping: HashMap<String, Field>,
     /// Validation context.
     pub context: ParseContext,
+    /// How large a file may be (checked before it is read into memory).
+    pub limits: GridLimits,
 }
 
 /// An issue with its place in a file.
@@ -177,78 +178,7 @@ pub fn read_mapping(path: &Path) -> Result<HashMap<String, Field>> {
     Ok(out)
 }
 
-/// Reads a survey file (`.xlsx`/`.xls`/`.ods` by extension, otherwise CSV) into rows of text cells.
-/// A CSV (encoding detected or as given) or a workbook's sheet (the first unless named) as rows of
-/// cell texts, the header row included; dates as YYYY-MM-DD. Also used for catalogue files.
-pub fn read_grid(
-    path: &Path,
-    options: &SurveyReadOptions,
-) -> Result<(Option<String>, Vec<Vec<String>>)> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
-        let xl = |message: String| Error::Xlsx {
-            path: path.to_path_buf(),
-            message,
-        };
-        let mut book = open_workbook_auto(path).map_err(|e| xl(e.to_string()))?;
-        let sheet = match &options.sheet {
-            Some(s) => s.clone(),
-            None => book
-                .sheet_names()
-                .first()
-                .cloned()
-                .ok_or_else(|| xl("the workbook has no sheets".into()))?,
-        };
-        let range = book
-            .worksheet_range(&sheet)
-            .map_err(|e| xl(format!("sheet '{sheet}': {e}")))?;
-        let rows = range
-            .rows()
-            .map(|r| r.iter().map(cell_text).collect())
-            .collect();
-        return Ok((Some(sheet), rows));
-    }
-    let bytes = std::fs::read(path).map_err(|error| Error::Io {
-        path: path.to_path_buf(),
-        error,
-    })?;
-    let text = decode(&bytes, options.encoding);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(path, &e))?;
-        rows.push(record.iter().map(str::to_string).collect());
-    }
-    Ok((None, rows))
-}
-
-fn cell_text(c: &Data) -> String {
-    match c {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-        Data::DateTime(d) => {
-            excel_date(d.as_f64()).map_or_else(|| d.as_f64().to_string(), |d| d.to_string())
-        }
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
-        Data::Error(e) => format!("#{e:?}"),
-    }
-}
-
-/// An Excel serial date (days since 1899-12-30) as a date.
-fn excel_date(serial: f64) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(1899, 12, 30)?
-        .checked_add_days(chrono::Days::new(serial.max(0.0) as u64))
-}
+pub use crate::grid::{GridLimits, read_grid};
 
 /// A data row's number, its record (without errors) and its issues.
 type ParsedRow = (usize, Option<SurveyRecord>, Vec<kechuang_domain::Issue>);

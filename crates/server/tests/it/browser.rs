@@ -232,7 +232,10 @@ pub async fn journey(f: &Fixture) {
     let generated = kechuang_synthetic::catalogue::catalogue(600, 1);
     let rows =
         kechuang_server::matchmaking::stored_entries(&generated.catalogue, |_| "analyst".into());
-    f.store.put_catalogue(&rows).await.expect("catalogue");
+    f.store
+        .put_catalogue(&rows, kechuang_store::Publisher::Curator)
+        .await
+        .expect("catalogue");
     c.goto(&format!(
         "{}/match?q=%E8%A7%86%E8%A7%89&kind=demand",
         f.base

@@ -40,6 +40,38 @@ impl Client {
         }
     }
 
+    /// A client whose requests come from another loopback address (e.g. 127.0.0.2), as another
+    /// machine's would.
+    pub fn from_address(base: &str, local: std::net::IpAddr) -> Client {
+        let mut c = Client::new(base);
+        c.http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(local)
+            .build()
+            .expect("client");
+        c
+    }
+
+    /// A request with extra headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut r = self.http.get(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            r = r.header("cookie", c);
+        }
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        let response = r.send().await.expect("request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        Reply {
+            status,
+            headers,
+            text,
+        }
+    }
+
     pub async fn request(
         &self,
         method: Method,

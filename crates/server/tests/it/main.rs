@@ -3,6 +3,8 @@
 
 mod browser;
 mod client;
+mod leaks;
+mod security;
 mod suite;
 
 use std::sync::Arc;
@@ -230,6 +232,74 @@ both_backends!(
     matchmaking_imports_searches_matches_and_follows_deals,
     the_talent_pool_is_searched_counted_and_deduplicated,
 );
+
+/// Calls `$backend!` with every test of [`security`].
+macro_rules! security_tests {
+    ($backend:ident) => {
+        $backend!(
+            portraits_name_only_peers_the_reader_may_read,
+            a_sparse_workbook_is_refused_and_the_server_goes_on,
+            tokens_are_refused_by_pages_and_cannot_mint_more_than_they_are,
+            catalogue_entries_cannot_be_taken_over_by_id,
+            user_text_never_opens_an_attribute,
+            resets_role_changes_and_disabling_end_sessions_and_tokens,
+            banks_get_portraits_not_survey_records,
+            the_published_tables_withhold_every_measure_of_a_suppressed_row,
+            failed_logins_lock_out_one_address_with_back_off,
+            lists_refuse_pages_out_of_range,
+            the_language_switch_stays_on_the_site,
+            deals_of_others_answer_as_missing_ones,
+            reading_the_audit_log_is_audited,
+            hnte_candidates_awaiting_experts_are_listed,
+            no_response_names_an_enterprise_the_role_may_not_read,
+        );
+    };
+}
+
+/// The adversarial review's findings (issue 11), one regression test each, on both backends.
+mod security_findings {
+    use crate::security as suite;
+
+    mod on_sqlite {
+        use super::suite;
+        macro_rules! sqlite {
+            ($($name:ident),* $(,)?) => {$(
+                #[test]
+                fn $name() {
+                    crate::runtime().block_on(async {
+                        let dir = tempfile::tempdir().expect("tmp");
+                        let store = kechuang_store::Store::open(dir.path().join("k.db").to_str().expect("utf8")).await.expect("open");
+                        let f = crate::Fixture::start(store).await;
+                        suite::$name(&f).await;
+                        f.stop().await;
+                    });
+                }
+            )*};
+        }
+        security_tests!(sqlite);
+    }
+
+    mod on_postgres {
+        use super::suite;
+        macro_rules! postgres {
+            ($($name:ident),* $(,)?) => {$(
+                #[test]
+                #[ignore = "needs KECHUANG_TEST_POSTGRES_URL; .ci/run starts a PostgreSQL cluster and runs these"]
+                fn $name() {
+                    crate::runtime().block_on(async {
+                        let (store, db) = crate::postgres(stringify!($name)).await;
+                        let f = crate::Fixture::start(store).await;
+                        suite::$name(&f).await;
+                        f.store.close().await;
+                        f.stop().await;
+                        crate::drop_postgres(&db).await;
+                    });
+                }
+            )*};
+        }
+        security_tests!(postgres);
+    }
+}
 
 #[test]
 #[ignore = "needs chromium and chromedriver (Debian: chromium chromium-driver); .ci/run installs them and runs this"]

@@ -2,5 +2,6 @@
 
 mod common;
 mod conformance;
+mod grid;
 mod reading;
 mod survey;

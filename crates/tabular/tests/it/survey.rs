@@ -15,6 +15,7 @@ fn options() -> SurveyReadOptions {
         sheet: None,
         mapping: HashMap::new(),
         context: ParseContext { max_year: 2026 },
+        limits: kechuang_tabular::survey::GridLimits::default(),
     }
 }
 
