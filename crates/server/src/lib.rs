@@ -280,6 +280,27 @@ fn with_security_headers(mut response: Response) -> Response {
     response
 }
 
+/// Uploads received at once by this process. An upload's body is held in memory while it is
+/// read (up to `max_upload_bytes`), so the number in flight bounds the memory they take; the
+/// others wait with only their connection open. Parsing is capped separately
+/// ([`intake::parse_blocking`]).
+static UPLOAD_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+async fn one_of_few_uploads(request: Request, next: Next) -> Response {
+    // Nobody's body is read before they are known: an anonymous upload is refused unread.
+    let signed_in = request
+        .extensions()
+        .get::<Ctx>()
+        .is_some_and(|c| c.principal.is_some());
+    if !signed_in && request.method() != Method::GET {
+        return ApiError::Unauthenticated.into_response();
+    }
+    match UPLOAD_SLOTS.acquire().await {
+        Ok(_slot) => next.run(request).await,
+        Err(_) => ApiError::Internal("upload slots closed".into()).into_response(),
+    }
+}
+
 /// The body limit of requests that are not file uploads.
 pub const SMALL_BODY: usize = 1 << 20;
 
@@ -291,7 +312,8 @@ pub fn app(state: Shared) -> Router {
         .merge(matchmaking::upload_routes())
         .merge(talent::upload_routes())
         .merge(pages::upload_routes())
-        .layer(DefaultBodyLimit::max(upload_limit));
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(middleware::from_fn(one_of_few_uploads));
     // Everything else takes small bodies (forms, JSON): a megabyte is plenty.
     Router::new()
         .merge(api::routes())

@@ -45,13 +45,13 @@ impl Default for GridLimits {
 }
 
 impl GridLimits {
-    /// Limits for files sent to the server by any account: an upload of `max_upload_bytes`
-    /// holds at most about one cell per byte, and at most 4 million cells (about 65,000 survey
-    /// rows, some 100 MB in memory) whatever the upload limit.
+    /// Limits for files sent to the server by any account: a cell per four bytes of the upload
+    /// limit (a real survey CSV has one per five to ten), at most 16 million cells (about 270,000
+    /// survey rows; some 400 MB in memory at worst) whatever the upload limit.
     pub fn for_uploads(max_upload_bytes: usize) -> GridLimits {
         GridLimits {
             max_columns: 1024,
-            max_cells: max_upload_bytes.clamp(1 << 16, 4_000_000),
+            max_cells: (max_upload_bytes / 4).clamp(1 << 16, 16_000_000),
             max_inflated_bytes: 512 << 20,
             max_entries: 1_000,
         }
@@ -193,6 +193,28 @@ fn read_xlsx(
         path: path.to_path_buf(),
         message,
     })?;
+    // calamine can panic on malformed XML (found by our fuzzer: an overflowing cell reference such
+    // as `A99999999999` in debug builds). Whatever it does on bad input becomes an error about the
+    // file, never a crash of the server or a lost import.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_sheet(bytes, path, options)
+    })) {
+        Ok(read) => read,
+        Err(_) => Err(xl(
+            "the workbook is malformed (its XML could not be read); save it again as .xlsx".into(),
+        )),
+    }
+}
+
+fn read_sheet(
+    bytes: Vec<u8>,
+    path: &Path,
+    options: &SurveyReadOptions,
+) -> Result<(Option<String>, Vec<Vec<String>>)> {
+    let xl = |message: String| Error::Xlsx {
+        path: path.to_path_buf(),
+        message,
+    };
     let mut book =
         Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| xl(format!("not a workbook: {e}")))?;
     let sheet = match &options.sheet {

@@ -160,3 +160,26 @@ fn formats_that_cannot_be_streamed_are_refused_with_advice() {
         }
     }
 }
+
+#[test]
+fn a_malformed_sheet_is_an_error_not_a_crash() {
+    // A cell reference whose row overflows 32 bits (calamine panics on it in debug builds).
+    let broken = rewrite(
+        &workbook(&[(0, 0, "a")]),
+        |name, bytes| {
+            if name.contains("worksheets/sheet") {
+                String::from_utf8(bytes)
+                    .expect("utf8")
+                    .replace("r=\"A1\"", "r=\"A99999999999\"")
+                    .into_bytes()
+            } else {
+                bytes
+            }
+        },
+        &[],
+    );
+    match read(&broken, "xlsx", GridLimits::for_uploads(1 << 20)) {
+        Err(Error::Xlsx { .. } | Error::TooLarge { .. }) => {}
+        other => panic!("expected an error about the file, got {other:?}"),
+    }
+}
