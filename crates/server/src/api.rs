@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 use crate::access::{Capability, EnterpriseFacts, ListScope, Principal, Role, TokenScope};
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{Allowed, Anyone, SignedIn, can};
 use crate::views::{self, TargetList, ViewError};
 use crate::{Ctx, Shared};
 
@@ -237,7 +238,7 @@ fn user_json(user_name: &str, display: &str, role: &str, scope: &str) -> Value {
 
 async fn login(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Anyone,
     body: Result<Json<Login>, JsonRejection>,
 ) -> ApiResult<Response> {
     let login = json_body(body)?;
@@ -272,7 +273,11 @@ pub async fn close_session(state: &Shared, ctx: &Ctx, headers: &HeaderMap) -> Ap
     Ok(())
 }
 
-async fn logout(State(state): State<Shared>, ctx: Ctx, headers: HeaderMap) -> ApiResult<Response> {
+async fn logout(
+    State(state): State<Shared>,
+    ctx: SignedIn,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     ctx.user()?;
     close_session(&state, &ctx, &headers).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
@@ -280,7 +285,7 @@ async fn logout(State(state): State<Shared>, ctx: Ctx, headers: HeaderMap) -> Ap
     Ok(response)
 }
 
-async fn me(ctx: Ctx) -> ApiResult<Json<Value>> {
+async fn me(ctx: SignedIn) -> ApiResult<Json<Value>> {
     let p = ctx.user()?;
     let csrf = match &p.credential {
         crate::access::Credential::Session { csrf } => Some(csrf.clone()),
@@ -530,7 +535,7 @@ async fn ranking_up_to(
 
 async fn list_enterprises(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::ListEnterprises>,
     Query(params): Query<ListParams>,
 ) -> ApiResult<Json<ListPage>> {
     Ok(Json(ranking(&state, &ctx, &params).await?))
@@ -605,7 +610,7 @@ fn csv_cell(s: &str) -> String {
 
 async fn export_enterprises(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::ListEnterprises>,
     Query(params): Query<ListParams>,
 ) -> ApiResult<Response> {
     export_csv(&state, &ctx, &params).await
@@ -620,7 +625,7 @@ pub struct YearParam {
 
 async fn enterprise_record(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: SignedIn,
     Path(code): Path<String>,
     Query(params): Query<YearParam>,
 ) -> ApiResult<Json<Value>> {
@@ -686,7 +691,7 @@ pub async fn portrait_of(
 
 async fn portrait(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: SignedIn,
     Path(code): Path<String>,
     Query(params): Query<YearParam>,
 ) -> ApiResult<Json<Portrait>> {
@@ -696,7 +701,7 @@ async fn portrait(
 
 // --- schemes and targets --------------------------------------------------------------------------
 
-async fn schemes(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+async fn schemes(State(state): State<Shared>, ctx: SignedIn) -> ApiResult<Json<Value>> {
     ctx.user()?;
     let list: Vec<Value> = state
         .rules
@@ -845,7 +850,7 @@ pub async fn target_page(
 
 async fn targets(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::Targets>,
     Path(id): Path<String>,
     Query(mut params): Query<TargetParams>,
 ) -> ApiResult<Json<TargetPage>> {
@@ -855,7 +860,7 @@ async fn targets(
 
 async fn export_targets(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::Targets>,
     Path(id): Path<String>,
     Query(mut params): Query<TargetParams>,
 ) -> ApiResult<Response> {
@@ -953,7 +958,7 @@ pub async fn region_tables(
 
 async fn regions(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::ReadAggregates>,
     Query(params): Query<YearParam>,
 ) -> ApiResult<Json<Value>> {
     let t = region_tables(&state, &ctx, params.year).await?;
@@ -1109,7 +1114,7 @@ pub struct UploadParams {
 
 async fn upload(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::FileSurvey>,
     Query(params): Query<UploadParams>,
     body: Bytes,
 ) -> ApiResult<Response> {
@@ -1124,7 +1129,10 @@ async fn upload(
     Ok((status, Json(report)).into_response())
 }
 
-async fn imports(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+async fn imports(
+    State(state): State<Shared>,
+    ctx: Allowed<can::BuildIndex>,
+) -> ApiResult<Json<Value>> {
     ctx.require(Capability::BuildIndex)?;
     let list: Vec<Value> = state
         .store
@@ -1140,7 +1148,10 @@ async fn imports(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>
 
 // --- builds ---------------------------------------------------------------------------------------
 
-async fn builds(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+async fn builds(
+    State(state): State<Shared>,
+    ctx: Allowed<can::ListEnterprises>,
+) -> ApiResult<Json<Value>> {
     ctx.require(Capability::ListEnterprises)?;
     Ok(Json(json!({"builds": builds_json(&state).await?})))
 }
@@ -1210,7 +1221,10 @@ pub async fn start_rebuild(state: &Shared, ctx: &Ctx) -> ApiResult<()> {
     Ok(())
 }
 
-async fn rebuild(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Response> {
+async fn rebuild(
+    State(state): State<Shared>,
+    ctx: Allowed<can::BuildIndex>,
+) -> ApiResult<Response> {
     start_rebuild(&state, &ctx).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({"status": "started"}))).into_response())
 }
@@ -1314,7 +1328,7 @@ fn consent_json(c: &kechuang_store::Consent) -> Value {
            "granted_at": c.granted_at, "revoked_by": c.revoked_by, "revoked_at": c.revoked_at})
 }
 
-async fn consents(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+async fn consents(State(state): State<Shared>, ctx: SignedIn) -> ApiResult<Json<Value>> {
     let list: Vec<Value> = visible_consents(&state, &ctx)
         .await?
         .iter()
@@ -1325,7 +1339,7 @@ async fn consents(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value
 
 async fn grant(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::ManageConsents>,
     body: Result<Json<ConsentBody>, JsonRejection>,
 ) -> ApiResult<Response> {
     let body = json_body(body)?;
@@ -1335,7 +1349,7 @@ async fn grant(
 
 async fn revoke(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::ManageConsents>,
     Query(body): Query<ConsentBody>,
 ) -> ApiResult<Response> {
     if change_consent(&state, &ctx, &body, false).await? {
@@ -1398,7 +1412,7 @@ pub async fn new_token(state: &Shared, ctx: &Ctx, body: &TokenBody) -> ApiResult
     Ok((id, secret))
 }
 
-async fn tokens(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+async fn tokens(State(state): State<Shared>, ctx: SignedIn) -> ApiResult<Json<Value>> {
     let p = ctx.user()?;
     let list: Vec<Value> = state
         .store
@@ -1412,7 +1426,7 @@ async fn tokens(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>>
 
 async fn create_token(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: SignedIn,
     body: Result<Json<TokenBody>, JsonRejection>,
 ) -> ApiResult<Response> {
     let body = json_body(body)?;
@@ -1426,7 +1440,7 @@ async fn create_token(
 
 async fn revoke_token(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: SignedIn,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
     let p = ctx.user()?;
@@ -1516,7 +1530,10 @@ fn role_and_scope(role: &str, scope: &str) -> ApiResult<(Role, String)> {
     Ok((role, scope.join(",")))
 }
 
-async fn users(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+async fn users(
+    State(state): State<Shared>,
+    ctx: Allowed<can::Administer>,
+) -> ApiResult<Json<Value>> {
     ctx.require(Capability::Administer)?;
     let list: Vec<Value> = state
         .store
@@ -1533,7 +1550,7 @@ async fn users(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> 
 
 async fn create_user(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::Administer>,
     body: Result<Json<UserBody>, JsonRejection>,
 ) -> ApiResult<Response> {
     let p = ctx.require(Capability::Administer)?;
@@ -1567,7 +1584,7 @@ pub struct UserChange {
 
 async fn update_user(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::Administer>,
     Path(name): Path<String>,
     body: Result<Json<UserChange>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
@@ -1651,7 +1668,7 @@ pub async fn audit_page(state: &Shared, ctx: &Ctx, params: &AuditParams) -> ApiR
 
 async fn audit_log(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::Administer>,
     Query(params): Query<AuditParams>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(audit_page(&state, &ctx, &params).await?))

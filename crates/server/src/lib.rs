@@ -14,6 +14,7 @@ pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod extract;
 pub mod i18n;
 pub mod intake;
 pub mod matchmaking;
@@ -104,7 +105,8 @@ impl AppState {
 /// The shared state handle.
 pub type Shared = Arc<AppState>;
 
-/// What [`guard`] learnt about a request.
+/// What [`guard`] learnt about a request. Not an extractor: handlers receive it through
+/// [`extract`]'s types, which state and check what the handler needs.
 #[derive(Clone)]
 pub struct Ctx {
     /// The authenticated user, if any.
@@ -132,21 +134,6 @@ impl Ctx {
     /// The principal; 401 without one.
     pub fn user(&self) -> ApiResult<&Principal> {
         self.principal.as_ref().ok_or(ApiError::Unauthenticated)
-    }
-}
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Ctx {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Ctx>()
-            .cloned()
-            .ok_or_else(|| ApiError::Internal("request did not pass the guard".into()))
     }
 }
 

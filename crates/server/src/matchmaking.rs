@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 
 use crate::access::{Capability, Role};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{Allowed, SignedIn, can};
 use crate::{Ctx, Shared};
 
 /// The catalogue and its index at one version.
@@ -184,7 +185,7 @@ pub async fn suggestions_from(
 
 async fn suggestions(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::ListEnterprises>,
     Path(code): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let code = code.trim().to_ascii_uppercase();
@@ -312,7 +313,7 @@ pub async fn run_search(state: &Shared, ctx: &Ctx, p: &SearchParams) -> ApiResul
 
 async fn search(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::ListEnterprises>,
     Query(p): Query<SearchParams>,
 ) -> ApiResult<Json<Value>> {
     let hits = run_search(&state, &ctx, &p).await?;
@@ -340,7 +341,7 @@ pub async fn find(
 
 async fn entry(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::ListEnterprises>,
     Path((kind, id)): Path<(String, String)>,
 ) -> ApiResult<Json<Doc>> {
     let (idx, at) = find(&state, &ctx, &kind, &id).await?;
@@ -378,7 +379,7 @@ pub async fn run_matches(
 
 async fn matches(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::ListEnterprises>,
     Path((kind, id)): Path<(String, String)>,
     Query(p): Query<MatchParams>,
 ) -> ApiResult<Json<Value>> {
@@ -546,7 +547,7 @@ fn entry_json(c: &Catalogue) -> Vec<String> {
 
 async fn import(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: SignedIn,
     Query(q): Query<ImportParams>,
     body: Bytes,
 ) -> ApiResult<Response> {
@@ -787,7 +788,7 @@ pub async fn visible_deals(
 
 async fn deals(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::ListEnterprises>,
     Query(q): Query<DealsParams>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(
@@ -801,7 +802,7 @@ fn body<T>(b: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
 
 async fn open_deal(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::ListEnterprises>,
     b: Result<Json<DealBody>, JsonRejection>,
 ) -> ApiResult<Response> {
     let id = start_deal(&state, &ctx, &body(b)?).await?;
@@ -814,14 +815,14 @@ async fn open_deal(
 
 async fn move_deal(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::ListEnterprises>,
     Path(id): Path<i64>,
     b: Result<Json<MoveBody>, JsonRejection>,
 ) -> ApiResult<Json<Deal>> {
     Ok(Json(step_deal(&state, &ctx, id, &body(b)?).await?))
 }
 
-async fn inbox(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+async fn inbox(State(state): State<Shared>, ctx: SignedIn) -> ApiResult<Json<Value>> {
     let p = ctx.user()?;
     Ok(Json(
         json!({"messages": state.store.inbox(&p.name).await.map_err(store_error)?}),

@@ -20,6 +20,7 @@ use serde_json::Value;
 use crate::access::{Capability, EnterpriseFacts, Principal, Role};
 use crate::api::{self, ListParams, TargetParams};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{Anyone, PageAllowed, PageSignedIn, can};
 use crate::i18n::{Lang, Pick, percent_encode};
 use crate::{Ctx, Shared, auth};
 
@@ -64,7 +65,14 @@ struct PageError(ApiError, Lang);
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let PageError(e, lang) = self;
+        page_error(self.0, self.1)
+    }
+}
+
+/// A page's failure as a response: the login page for the unauthenticated, an error page
+/// otherwise (also the refusal of the pages' extractors).
+pub fn page_error(e: ApiError, lang: Lang) -> Response {
+    {
         if matches!(e, ApiError::Unauthenticated) {
             return Redirect::to("/login").into_response();
         }
@@ -248,7 +256,7 @@ struct LoginQuery {
     error: Option<String>,
 }
 
-async fn login_form(ctx: Ctx, Query(q): Query<LoginQuery>) -> Response {
+async fn login_form(ctx: Anyone, Query(q): Query<LoginQuery>) -> Response {
     if ctx.principal.is_some() {
         return Redirect::to("/").into_response();
     }
@@ -298,7 +306,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 async fn login_submit(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Anyone,
     headers: HeaderMap,
     Form(login): Form<api::Login>,
 ) -> PageResult {
@@ -320,7 +328,7 @@ async fn login_submit(
     }
 }
 
-async fn logout(State(state): State<Shared>, ctx: Ctx, headers: HeaderMap) -> PageResult {
+async fn logout(State(state): State<Shared>, ctx: Anyone, headers: HeaderMap) -> PageResult {
     api::close_session(&state, &ctx, &headers)
         .await
         .or_page(&ctx)?;
@@ -360,7 +368,7 @@ fn local_return_path(referer: &str, host: Option<&str>) -> Option<String> {
     safe.then(|| path.to_string())
 }
 
-async fn not_found(ctx: Ctx, uri: axum::http::Uri) -> Response {
+async fn not_found(ctx: Anyone, uri: axum::http::Uri) -> Response {
     let e = ApiError::NotFound(format!("no page {}", uri.path()));
     if uri.path().starts_with("/api/") {
         return e.into_response();
@@ -597,7 +605,7 @@ fn trend_chart(points: &[(i32, f64, usize)], title: &str) -> String {
     s
 }
 
-async fn overview(State(state): State<Shared>, ctx: Ctx) -> PageResult {
+async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> PageResult {
     let p = ctx.user().or_page(&ctx)?;
     // Roles without the dashboard land on what they may see.
     if !p.may(Capability::Targets) {
@@ -776,7 +784,7 @@ fn district_options(p: &Principal) -> Vec<(String, String)> {
 
 async fn ranking(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageAllowed<can::ListEnterprises>,
     Query(params): Query<ListParams>,
 ) -> PageResult {
     let p = ctx.require(Capability::ListEnterprises).or_page(&ctx)?;
@@ -907,7 +915,7 @@ async fn ranking(
 
 async fn portrait(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageSignedIn,
     Path(code): Path<String>,
     Query(y): Query<api::YearParam>,
 ) -> PageResult {
@@ -1004,7 +1012,7 @@ struct TargetQuery {
 
 async fn targets(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageAllowed<can::Targets>,
     Query(q): Query<TargetQuery>,
 ) -> PageResult {
     let p = ctx.require(Capability::Targets).or_page(&ctx)?;
@@ -1187,7 +1195,7 @@ fn upload_form_html(l: Lang, p: &Principal) -> String {
     )
 }
 
-async fn upload_form(ctx: Ctx) -> PageResult {
+async fn upload_form(ctx: PageAllowed<can::FileSurvey>) -> PageResult {
     let p = ctx.require(Capability::FileSurvey).or_page(&ctx)?;
     let l = ctx.lang;
     Ok(page(
@@ -1198,7 +1206,11 @@ async fn upload_form(ctx: Ctx) -> PageResult {
     ))
 }
 
-async fn upload_submit(State(state): State<Shared>, ctx: Ctx, mut form: Multipart) -> PageResult {
+async fn upload_submit(
+    State(state): State<Shared>,
+    ctx: PageAllowed<can::FileSurvey>,
+    mut form: Multipart,
+) -> PageResult {
     let p = ctx.require(Capability::FileSurvey).or_page(&ctx)?;
     let l = ctx.lang;
     let (fields, file) = read_form(&mut form).await.or_page(&ctx)?;
@@ -1278,7 +1290,7 @@ async fn upload_submit(State(state): State<Shared>, ctx: Ctx, mut form: Multipar
 
 // --- builds ---------------------------------------------------------------------------------------
 
-async fn builds(State(state): State<Shared>, ctx: Ctx) -> PageResult {
+async fn builds(State(state): State<Shared>, ctx: PageAllowed<can::BuildIndex>) -> PageResult {
     let p = ctx.require(Capability::BuildIndex).or_page(&ctx)?;
     let l = ctx.lang;
     let builds = api::builds_json(&state).await.or_page(&ctx)?;
@@ -1341,7 +1353,7 @@ async fn builds(State(state): State<Shared>, ctx: Ctx) -> PageResult {
     Ok(page(&ctx, p, l.pick("指数构建", "Index builds"), &body))
 }
 
-async fn rebuild(State(state): State<Shared>, ctx: Ctx) -> PageResult {
+async fn rebuild(State(state): State<Shared>, ctx: PageAllowed<can::BuildIndex>) -> PageResult {
     match api::start_rebuild(&state, &ctx).await {
         Ok(()) | Err(ApiError::Conflict(_)) => Ok(Redirect::to("/builds").into_response()),
         Err(e) => Err(PageError(e, ctx.lang)),
@@ -1352,7 +1364,7 @@ async fn rebuild(State(state): State<Shared>, ctx: Ctx) -> PageResult {
 
 async fn tables(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageAllowed<can::ReadAggregates>,
     Query(y): Query<api::YearParam>,
 ) -> PageResult {
     let p = ctx.user().or_page(&ctx)?;
@@ -1402,7 +1414,7 @@ struct ConsentForm {
     revoke: Option<String>,
 }
 
-async fn consents(State(state): State<Shared>, ctx: Ctx) -> PageResult {
+async fn consents(State(state): State<Shared>, ctx: PageSignedIn) -> PageResult {
     let p = ctx.user().or_page(&ctx)?;
     let l = ctx.lang;
     let list = api::visible_consents(&state, &ctx).await.or_page(&ctx)?;
@@ -1461,7 +1473,7 @@ async fn consents(State(state): State<Shared>, ctx: Ctx) -> PageResult {
 
 async fn consent_change(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageAllowed<can::ManageConsents>,
     Form(f): Form<ConsentForm>,
 ) -> PageResult {
     let body = api::ConsentBody {
@@ -1488,7 +1500,11 @@ struct TokenForm {
     scopes: String,
 }
 
-async fn admin(State(state): State<Shared>, ctx: Ctx, Query(q): Query<AdminQuery>) -> PageResult {
+async fn admin(
+    State(state): State<Shared>,
+    ctx: PageAllowed<can::Administer>,
+    Query(q): Query<AdminQuery>,
+) -> PageResult {
     let p = ctx.require(Capability::Administer).or_page(&ctx)?;
     admin_page(&state, &ctx, p, &q, None).await
 }
@@ -1630,7 +1646,7 @@ async fn admin_page(
 
 async fn admin_add_user(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageAllowed<can::Administer>,
     Form(u): Form<api::UserBody>,
 ) -> PageResult {
     let p = ctx.require(Capability::Administer).or_page(&ctx)?;
@@ -1659,7 +1675,7 @@ struct ToggleForm {
 
 async fn admin_toggle_user(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageAllowed<can::Administer>,
     Path(name): Path<String>,
     Form(f): Form<ToggleForm>,
 ) -> PageResult {
@@ -1701,7 +1717,7 @@ async fn admin_toggle_user(
 
 async fn token_create(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageAllowed<can::Administer>,
     Form(f): Form<TokenForm>,
 ) -> PageResult {
     let p = ctx.require(Capability::Administer).or_page(&ctx)?;
@@ -1753,7 +1769,7 @@ fn kind_name(l: Lang, k: kechuang_matching::Kind) -> &'static str {
 
 async fn match_search(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageAllowed<can::ListEnterprises>,
     Query(q): Query<crate::matchmaking::SearchParams>,
 ) -> PageResult {
     let p = ctx.require(Capability::ListEnterprises).or_page(&ctx)?;
@@ -1917,7 +1933,7 @@ fn demand_form_html(
     )
 }
 
-async fn demand_form(ctx: Ctx) -> PageResult {
+async fn demand_form(ctx: PageAllowed<can::ListEnterprises>) -> PageResult {
     let p = ctx.require(Capability::ListEnterprises).or_page(&ctx)?;
     if !matches!(p.role, Role::Admin | Role::Analyst | Role::Enterprise) {
         return Err(PageError(
@@ -1936,7 +1952,7 @@ async fn demand_form(ctx: Ctx) -> PageResult {
 
 async fn demand_submit(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageSignedIn,
     Form(values): Form<std::collections::HashMap<String, String>>,
 ) -> PageResult {
     let p = ctx.user().or_page(&ctx)?;
@@ -2000,7 +2016,11 @@ async fn demand_submit(
     }
 }
 
-async fn match_import(State(state): State<Shared>, ctx: Ctx, mut form: Multipart) -> PageResult {
+async fn match_import(
+    State(state): State<Shared>,
+    ctx: PageSignedIn,
+    mut form: Multipart,
+) -> PageResult {
     let p = ctx.user().or_page(&ctx)?;
     let l = ctx.lang;
     let (fields, file) = read_form(&mut form).await.or_page(&ctx)?;
@@ -2056,7 +2076,7 @@ async fn match_import(State(state): State<Shared>, ctx: Ctx, mut form: Multipart
 
 async fn match_entry(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageAllowed<can::ListEnterprises>,
     Path((kind, id)): Path<(String, String)>,
 ) -> PageResult {
     let p = ctx.require(Capability::ListEnterprises).or_page(&ctx)?;
@@ -2186,7 +2206,7 @@ fn deal_status(l: Lang, s: &str) -> &'static str {
 
 async fn deal_open(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageAllowed<can::ListEnterprises>,
     Form(b): Form<crate::matchmaking::DealBody>,
 ) -> PageResult {
     crate::matchmaking::start_deal(&state, &ctx, &b)
@@ -2197,7 +2217,7 @@ async fn deal_open(
 
 async fn deal_move(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageAllowed<can::ListEnterprises>,
     Path(id): Path<i64>,
     Form(b): Form<crate::matchmaking::MoveBody>,
 ) -> PageResult {
@@ -2207,7 +2227,7 @@ async fn deal_move(
     Ok(Redirect::to(&format!("/match/demand/{}", percent_encode(&d.demand_id))).into_response())
 }
 
-async fn inbox_page(State(state): State<Shared>, ctx: Ctx) -> PageResult {
+async fn inbox_page(State(state): State<Shared>, ctx: PageSignedIn) -> PageResult {
     let p = ctx.user().or_page(&ctx)?;
     let l = ctx.lang;
     let messages = state
@@ -2242,7 +2262,7 @@ async fn inbox_page(State(state): State<Shared>, ctx: Ctx) -> PageResult {
 
 async fn talent_page(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageAllowed<can::Talent>,
     Query(q): Query<crate::talent::TalentParams>,
 ) -> PageResult {
     let p = ctx.require(Capability::Talent).or_page(&ctx)?;
@@ -2391,7 +2411,7 @@ async fn talent_page(
 
 async fn talent_merge(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: PageAllowed<can::Talent>,
     Form(b): Form<crate::talent::MergeBody>,
 ) -> PageResult {
     crate::talent::merge_records(&state, &ctx, &b)

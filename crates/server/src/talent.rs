@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 
 use crate::access::Capability;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{Allowed, can};
 use crate::{Ctx, Shared};
 
 /// The route that takes register files.
@@ -149,7 +150,7 @@ pub async fn audit(state: &Shared, ctx: &Ctx, action: &str, target: &str) -> Api
 
 async fn list(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::Talent>,
     Query(q): Query<TalentParams>,
 ) -> ApiResult<Json<Value>> {
     let (total, items) = search_in(&pool(&state, &ctx).await?, &q);
@@ -173,7 +174,7 @@ pub fn statistics_in(pool: &[(Person, Evaluation)]) -> kechuang_talent::Statisti
 
 async fn stats(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::Talent>,
 ) -> ApiResult<Json<kechuang_talent::Statistics>> {
     Ok(Json(statistics_in(&pool(&state, &ctx).await?)))
 }
@@ -193,7 +194,10 @@ pub fn pairs_in(pool: &[(Person, Evaluation)]) -> Vec<Value> {
         .collect()
 }
 
-async fn duplicates(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+async fn duplicates(
+    State(state): State<Shared>,
+    ctx: Allowed<can::Talent>,
+) -> ApiResult<Json<Value>> {
     let pairs = pairs_in(&pool(&state, &ctx).await?);
     audit(&state, &ctx, "talent.duplicates", "").await?;
     Ok(Json(json!({"pairs": pairs})))
@@ -201,7 +205,7 @@ async fn duplicates(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Val
 
 async fn person(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::Talent>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let found = pool(&state, &ctx)
@@ -258,7 +262,11 @@ pub async fn import_register(state: &Shared, ctx: &Ctx, bytes: &[u8]) -> ApiResu
     Ok(rows.len())
 }
 
-async fn import(State(state): State<Shared>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
+async fn import(
+    State(state): State<Shared>,
+    ctx: Allowed<can::Talent>,
+    body: Bytes,
+) -> ApiResult<Response> {
     let n = import_register(&state, &ctx, &body).await?;
     Ok((StatusCode::CREATED, Json(json!({"imported": n}))).into_response())
 }
@@ -324,7 +332,7 @@ pub async fn merge_records(state: &Shared, ctx: &Ctx, body: &MergeBody) -> ApiRe
 
 async fn merge_pair(
     State(state): State<Shared>,
-    ctx: Ctx,
+    ctx: Allowed<can::Talent>,
     b: Result<Json<MergeBody>, JsonRejection>,
 ) -> ApiResult<Response> {
     let body = b.map(|Json(v)| v).map_err(ApiError::from)?;
@@ -332,7 +340,7 @@ async fn merge_pair(
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
-async fn merges(State(state): State<Shared>, ctx: Ctx) -> ApiResult<Json<Value>> {
+async fn merges(State(state): State<Shared>, ctx: Allowed<can::Talent>) -> ApiResult<Json<Value>> {
     ctx.require(Capability::Talent)?;
     Ok(Json(json!({"merges": state.store.merges().await?})))
 }
