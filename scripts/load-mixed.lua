@@ -13,8 +13,9 @@ local roles = {
   { token = os.getenv("T_FIRM"), codes = lines(os.getenv("C_FIRM")) },
 }
 local outside = lines(os.getenv("C_ANALYST"))
-local server_errors = 0
-local forbidden = 0
+-- Globals, so that done() can read each thread's counts with thread:get().
+server_errors = 0
+forbidden = 0
 local threads = {}
 
 function setup(thread)

@@ -75,12 +75,13 @@ for f in sorted(glob.glob(sys.argv[1] + "/survey-20*.csv")):
         lines = fh.read().splitlines()
     header, rows = lines[0], rows + lines[1:]
 limit = 64 * 1024 * 1024 - 4096
-out, size, i = [header], len(header) + 1, 0
+out, size, i = [header], len(header.encode()) + 1, 0
 while True:
     line = rows[i % len(rows)]
-    if size + len(line) + 1 > limit:
+    n = len(line.encode()) + 1
+    if size + n > limit:
         break
-    out.append(line); size += len(line) + 1; i += 1
+    out.append(line); size += n; i += 1
 open(sys.argv[2], "w", encoding="utf-8").write("\n".join(out) + "\n")
 PY
 fi
@@ -122,7 +123,7 @@ for i in $(seq 1 "$UPLOADS"); do
     fi
 done
 wait $WRK
-wait "${UPS[@]}"
+[ ${#UPS[@]} -gt 0 ] && wait "${UPS[@]}"
 cat "$DIR/wrk.txt"
 echo "server peak RSS: $(cat "$DIR/peak-rss.kb") kB; still up: $(curl -s "$B/healthz")"
 grep -c '"level":"ERROR"\|ERROR' "$DIR/serve.log" | sed 's/^/server log errors: /' || true
