@@ -330,23 +330,40 @@ pub async fn guard_enterprise<'c>(
     Ok(p)
 }
 
-/// Whether the principal may read this enterprise directly: [`Principal::may_read`] over the
-/// facts its scope turns on (looked up here). The one rule for the enterprise itself and for any
-/// other enterprise a response would mention.
+/// Whether the principal may read this enterprise directly (see [`readable_among`]).
 pub async fn may_read_code(state: &Shared, p: &Principal, code: &str) -> ApiResult<bool> {
-    let area = match p.list_scope() {
-        ListScope::Areas(..) => state.store.enterprise_area(code).await?,
-        _ => None,
+    Ok(!readable_among(state, p, &[code]).await?.is_empty())
+}
+
+/// Which of these enterprises the principal may read directly: [`Principal::may_read`] over the
+/// facts its scope turns on, looked up in one query for all of them. The one rule for the
+/// enterprise asked for and for any other enterprise a response would mention.
+pub async fn readable_among(
+    state: &Shared,
+    p: &Principal,
+    codes: &[&str],
+) -> ApiResult<HashSet<String>> {
+    let areas = match p.list_scope() {
+        ListScope::Areas(..) => state.store.enterprise_areas(codes).await?,
+        _ => HashMap::new(),
     };
-    let bank_consent = match p.bank() {
-        Some(bank) => state.store.has_consent(code, bank).await?,
-        None => false,
+    let consented = match p.bank() {
+        Some(bank) => state.store.consented_among(codes, bank).await?,
+        None => HashSet::new(),
     };
-    Ok(p.may_read(&EnterpriseFacts {
-        credit_code: code,
-        area: area.as_ref().map(|(r, park)| (r.as_str(), park.as_deref())),
-        bank_consent,
-    }))
+    Ok(codes
+        .iter()
+        .filter(|code| {
+            p.may_read(&EnterpriseFacts {
+                credit_code: code,
+                area: areas
+                    .get(**code)
+                    .map(|(r, park)| (r.as_str(), park.as_deref())),
+                bank_consent: consented.contains(**code),
+            })
+        })
+        .map(|c| c.to_string())
+        .collect())
 }
 
 /// Filters, order and page of an enterprise list (API and pages).
@@ -667,12 +684,12 @@ pub async fn portrait_of(
         .map_err(view_error)?;
     // Similar enterprises are named only where the reader may read them directly (and each one
     // named is a read, audited); the rest are summarised without identities.
-    let mut readable = HashSet::new();
-    for s in &portrait.similar {
-        if may_read_code(state, p, &s.credit_code).await? {
-            readable.insert(s.credit_code.clone());
-        }
-    }
+    let similar: Vec<&str> = portrait
+        .similar
+        .iter()
+        .map(|s| s.credit_code.as_str())
+        .collect();
+    let readable = readable_among(state, p, &similar).await?;
     portrait.withhold_peers(|c| readable.contains(c));
     for s in &portrait.similar {
         state

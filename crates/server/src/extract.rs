@@ -150,51 +150,41 @@ impl IntoResponse for PageRefusal {
     }
 }
 
-/// [`Allowed`] for pages.
-pub struct PageAllowed<P: Permission> {
-    ctx: Ctx,
-    principal: Principal,
-    _permission: PhantomData<P>,
-}
+/// [`Allowed`] for pages: the same check, refused as a page.
+pub struct PageAllowed<P: Permission>(Allowed<P>);
 
 impl<P: Permission> PageAllowed<P> {
     /// The principal (checked).
     pub fn principal(&self) -> &Principal {
-        &self.principal
+        self.0.principal()
     }
 }
 
 impl<P: Permission> Deref for PageAllowed<P> {
     type Target = Ctx;
     fn deref(&self) -> &Ctx {
-        &self.ctx
+        &self.0
     }
 }
 
 impl<S: Send + Sync, P: Permission> FromRequestParts<S> for PageAllowed<P> {
     type Rejection = PageRefusal;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, PageRefusal> {
-        let ctx = ctx_of(parts).map_err(|e| PageRefusal(e, Lang::Zh))?;
-        let principal = ctx
-            .require(P::CAPABILITY)
-            .map_err(|e| PageRefusal(e, ctx.lang))?
-            .clone();
-        Ok(PageAllowed {
-            ctx,
-            principal,
-            _permission: PhantomData,
-        })
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PageRefusal> {
+        Allowed::from_request_parts(parts, state)
+            .await
+            .map(PageAllowed)
+            .map_err(|e| PageRefusal(e, page_lang(parts)))
     }
 }
 
-/// [`SignedIn`] for pages.
-pub struct PageSignedIn(Ctx, Principal);
+/// [`SignedIn`] for pages: the same check, refused as a page.
+pub struct PageSignedIn(SignedIn);
 
 impl PageSignedIn {
     /// The principal (checked).
     pub fn principal(&self) -> &Principal {
-        &self.1
+        self.0.principal()
     }
 }
 
@@ -208,11 +198,17 @@ impl Deref for PageSignedIn {
 impl<S: Send + Sync> FromRequestParts<S> for PageSignedIn {
     type Rejection = PageRefusal;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, PageRefusal> {
-        let ctx = ctx_of(parts).map_err(|e| PageRefusal(e, Lang::Zh))?;
-        let principal = ctx.user().map_err(|e| PageRefusal(e, ctx.lang))?.clone();
-        Ok(PageSignedIn(ctx, principal))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PageRefusal> {
+        SignedIn::from_request_parts(parts, state)
+            .await
+            .map(PageSignedIn)
+            .map_err(|e| PageRefusal(e, page_lang(parts)))
     }
+}
+
+/// The language a refusal page is written in.
+fn page_lang(parts: &Parts) -> Lang {
+    parts.extensions.get::<Ctx>().map_or(Lang::Zh, |c| c.lang)
 }
 
 #[cfg(test)]

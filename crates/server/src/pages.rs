@@ -20,7 +20,9 @@ use serde_json::Value;
 use crate::access::{Capability, EnterpriseFacts, Principal, Role};
 use crate::api::{self, ListParams, TargetParams};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Anyone, PageAllowed, PageSignedIn, can};
+// A page's failure (the login page for the unauthenticated, an error page otherwise) is the
+// pages' extractors' refusal.
+use crate::extract::{Anyone, PageAllowed, PageRefusal as PageError, PageSignedIn, can};
 use crate::i18n::{Lang, Pick, percent_encode};
 use crate::{Ctx, Shared, auth};
 
@@ -60,37 +62,26 @@ pub fn routes() -> Router<Shared> {
         .fallback(not_found)
 }
 
-/// A page's failure: the login page for the unauthenticated, an error page otherwise.
-struct PageError(ApiError, Lang);
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        page_error(self.0, self.1)
-    }
-}
-
 /// A page's failure as a response: the login page for the unauthenticated, an error page
 /// otherwise (also the refusal of the pages' extractors).
 pub fn page_error(e: ApiError, lang: Lang) -> Response {
-    {
-        if matches!(e, ApiError::Unauthenticated) {
-            return Redirect::to("/login").into_response();
-        }
-        if let ApiError::Internal(cause) = &e {
-            tracing::error!(%cause, "page failed");
-        }
-        let title = match e.status() {
-            StatusCode::FORBIDDEN => lang.pick("无权访问", "Forbidden"),
-            StatusCode::NOT_FOUND => lang.pick("未找到", "Not found"),
-            _ => lang.pick("出错了", "Something went wrong"),
-        };
-        let body = format!(
-            "<h1>{title}</h1><p class=\"error\" id=\"error\">{}</p><p><a href=\"/\">{}</a></p>",
-            esc(&e.message()),
-            lang.pick("返回首页", "Back to the start")
-        );
-        (e.status(), Html(bare_page(lang, title, &body))).into_response()
+    if matches!(e, ApiError::Unauthenticated) {
+        return Redirect::to("/login").into_response();
     }
+    if let ApiError::Internal(cause) = &e {
+        tracing::error!(%cause, "page failed");
+    }
+    let title = match e.status() {
+        StatusCode::FORBIDDEN => lang.pick("无权访问", "Forbidden"),
+        StatusCode::NOT_FOUND => lang.pick("未找到", "Not found"),
+        _ => lang.pick("出错了", "Something went wrong"),
+    };
+    let body = format!(
+        "<h1>{title}</h1><p class=\"error\" id=\"error\">{}</p><p><a href=\"/\">{}</a></p>",
+        esc(&e.message()),
+        lang.pick("返回首页", "Back to the start")
+    );
+    (e.status(), Html(bare_page(lang, title, &body))).into_response()
 }
 
 type PageResult = Result<Response, PageError>;

@@ -4,6 +4,8 @@
 //! The store keeps what it is given: password hashes, hashes of session and token secrets, role
 //! names. What they mean (argon2, who may read what) is the server's business.
 
+use std::collections::HashMap;
+
 use sqlx::Row;
 
 use crate::{Backend, Error, Result, Store, now};
@@ -257,49 +259,48 @@ impl Store {
     /// reset is what an administrator does when a credential may have leaked). `false` if there
     /// is no such account.
     pub async fn set_password(&self, name: &str, password_hash: &str) -> Result<bool> {
-        with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE name = $2")
-                .bind(password_hash)
-                .bind(name)
-                .execute(&mut *tx)
-                .await?;
-            end_credentials!(tx, name);
-            tx.commit().await?;
-            Ok(done.rows_affected() == 1)
-        })
+        self.change_account(name, "password_hash = $1", &[password_hash], true)
+            .await
     }
 
     /// Disables or enables an account; disabling also ends its sessions and revokes its tokens
     /// (enabling it again does not bring them back). `false` if there is no such account.
     pub async fn set_disabled(&self, name: &str, disabled: bool) -> Result<bool> {
-        with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query("UPDATE users SET disabled = $1 WHERE name = $2")
-                .bind(i32::from(disabled))
-                .bind(name)
-                .execute(&mut *tx)
-                .await?;
-            if disabled {
-                end_credentials!(tx, name);
-            }
-            tx.commit().await?;
-            Ok(done.rows_affected() == 1)
-        })
+        let set = if disabled {
+            "disabled = 1"
+        } else {
+            "disabled = 0"
+        };
+        self.change_account(name, set, &[], disabled).await
     }
 
     /// Changes an account's role and scope and ends its sessions and tokens, which were issued
     /// for the old rights. `false` if there is no such account.
     pub async fn set_role(&self, name: &str, role: &str, scope: &str) -> Result<bool> {
+        self.change_account(name, "role = $1, scope = $2", &[role, scope], true)
+            .await
+    }
+
+    /// `UPDATE users SET {set}` for the account `name` (bound after `values`), and, when
+    /// `end_credentials`, its sessions ended and tokens revoked, in one transaction.
+    async fn change_account(
+        &self,
+        name: &str,
+        set: &'static str,
+        values: &[&str],
+        end_credentials: bool,
+    ) -> Result<bool> {
+        let sql = format!("UPDATE users SET {set} WHERE name = ${}", values.len() + 1);
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let done = sqlx::query("UPDATE users SET role = $1, scope = $2 WHERE name = $3")
-                .bind(role)
-                .bind(scope)
-                .bind(name)
-                .execute(&mut *tx)
-                .await?;
-            end_credentials!(tx, name);
+            let mut update = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for v in values {
+                update = update.bind(*v);
+            }
+            let done = update.bind(name).execute(&mut *tx).await?;
+            if end_credentials {
+                end_credentials!(tx, name);
+            }
             tx.commit().await?;
             Ok(done.rows_affected() == 1)
         })
@@ -581,15 +582,62 @@ impl Store {
         &self,
         credit_code: &str,
     ) -> Result<Option<(String, Option<String>)>> {
+        Ok(self
+            .enterprise_areas(&[credit_code])
+            .await?
+            .remove(credit_code))
+    }
+
+    /// [`Store::enterprise_area`] of several enterprises in one query (those without survey data
+    /// are absent).
+    pub async fn enterprise_areas(
+        &self,
+        credit_codes: &[&str],
+    ) -> Result<HashMap<String, (String, Option<String>)>> {
+        if credit_codes.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT credit_code, region_code, park FROM survey_records WHERE credit_code IN ({}) ORDER BY year",
+            placeholders(1, credit_codes.len())
+        );
         with_pool!(self, pool => {
-            let row = sqlx::query("SELECT region_code, park FROM survey_records WHERE credit_code = $1 ORDER BY year DESC LIMIT 1")
-                .bind(credit_code)
-                .fetch_optional(pool)
-                .await?;
-            match row {
-                Some(r) => Ok(Some((r.try_get(0)?, r.try_get(1)?))),
-                None => Ok(None),
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for c in credit_codes {
+                q = q.bind(*c);
             }
+            let mut out = HashMap::new();
+            // Ordered by year: the latest year's area is the one kept.
+            for r in q.fetch_all(pool).await? {
+                out.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
+            }
+            Ok(out)
+        })
+    }
+
+    /// Which of these enterprises have a live consent for `bank`, in one query.
+    pub async fn consented_among(
+        &self,
+        credit_codes: &[&str],
+        bank: &str,
+    ) -> Result<std::collections::HashSet<String>> {
+        if credit_codes.is_empty() {
+            return Ok(Default::default());
+        }
+        let sql = format!(
+            "SELECT DISTINCT credit_code FROM consents WHERE bank = $1 AND revoked_at IS NULL AND credit_code IN ({})",
+            placeholders(2, credit_codes.len())
+        );
+        with_pool!(self, pool => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(bank);
+            for c in credit_codes {
+                q = q.bind(*c);
+            }
+            q.fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| Ok(r.try_get(0)?))
+                .collect()
         })
     }
 

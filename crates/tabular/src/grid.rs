@@ -109,6 +109,22 @@ impl<'a> Rows<'a> {
         Ok(())
     }
 
+    /// Appends a CSV record as row `row` (0-based), checked before it is copied.
+    fn push(&mut self, row: usize, record: &csv::StringRecord) -> Result<()> {
+        if record.len() > self.limits.max_columns {
+            return Err(self.too_large(format!(
+                "row {}: {} columns, at most {}",
+                row + 1,
+                record.len(),
+                self.limits.max_columns
+            )));
+        }
+        let width = record.len().max(1);
+        self.charge(width, row, width - 1)?;
+        self.rows.push(record.iter().map(str::to_string).collect());
+        Ok(())
+    }
+
     fn charge(&mut self, added: usize, row: usize, column: usize) -> Result<()> {
         self.cells = self.cells.saturating_add(added);
         if self.cells > self.limits.max_cells {
@@ -134,27 +150,38 @@ pub fn read_grid(
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    match ext.as_str() {
-        "xlsx" | "xlsm" => read_xlsx(path, options),
-        "xls" | "xlsb" | "ods" => Err(Error::Xlsx {
-            path: path.to_path_buf(),
-            message: format!(
+    if matches!(ext.as_str(), "xls" | "xlsb" | "ods") {
+        return Err(xlsx_error(
+            path,
+            format!(
                 "the .{ext} format is not read: save the sheet as .xlsx (Excel 2007 or later) or as CSV"
             ),
-        }),
-        _ => read_csv(path, options),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|error| Error::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    if matches!(ext.as_str(), "xlsx" | "xlsm") {
+        read_xlsx(path, bytes, options)
+    } else {
+        read_csv(path, &bytes, options)
+    }
+}
+
+fn xlsx_error(path: &Path, message: String) -> Error {
+    Error::Xlsx {
+        path: path.to_path_buf(),
+        message,
     }
 }
 
 fn read_csv(
     path: &Path,
+    bytes: &[u8],
     options: &SurveyReadOptions,
 ) -> Result<(Option<String>, Vec<Vec<String>>)> {
-    let bytes = std::fs::read(path).map_err(|error| Error::Io {
-        path: path.to_path_buf(),
-        error,
-    })?;
-    let text = decode(&bytes, options.encoding);
+    let text = decode(bytes, options.encoding);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -162,33 +189,16 @@ fn read_csv(
     let mut rows = Rows::new(&options.limits, path);
     for (r, record) in reader.records().enumerate() {
         let record = record.map_err(|e| csv_error(path, &e))?;
-        let width = record.len().max(1);
-        if record.len() > options.limits.max_columns {
-            return Err(rows.too_large(format!(
-                "row {}: {} columns, at most {}",
-                r + 1,
-                record.len(),
-                options.limits.max_columns
-            )));
-        }
-        rows.charge(width, r, width - 1)?;
-        rows.rows.push(record.iter().map(str::to_string).collect());
+        rows.push(r, &record)?;
     }
     Ok((None, rows.rows))
 }
 
 fn read_xlsx(
     path: &Path,
+    bytes: Vec<u8>,
     options: &SurveyReadOptions,
 ) -> Result<(Option<String>, Vec<Vec<String>>)> {
-    let xl = |message: String| Error::Xlsx {
-        path: path.to_path_buf(),
-        message,
-    };
-    let bytes = std::fs::read(path).map_err(|error| Error::Io {
-        path: path.to_path_buf(),
-        error,
-    })?;
     check_archive(&bytes, &options.limits).map_err(|message| Error::TooLarge {
         path: path.to_path_buf(),
         message,
@@ -196,14 +206,15 @@ fn read_xlsx(
     // calamine can panic on malformed XML (found by our fuzzer: an overflowing cell reference such
     // as `A99999999999` in debug builds). Whatever it does on bad input becomes an error about the
     // file, never a crash of the server or a lost import.
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         read_sheet(bytes, path, options)
-    })) {
-        Ok(read) => read,
-        Err(_) => Err(xl(
+    }))
+    .unwrap_or_else(|_| {
+        Err(xlsx_error(
+            path,
             "the workbook is malformed (its XML could not be read); save it again as .xlsx".into(),
-        )),
-    }
+        ))
+    })
 }
 
 fn read_sheet(
@@ -211,10 +222,7 @@ fn read_sheet(
     path: &Path,
     options: &SurveyReadOptions,
 ) -> Result<(Option<String>, Vec<Vec<String>>)> {
-    let xl = |message: String| Error::Xlsx {
-        path: path.to_path_buf(),
-        message,
-    };
+    let xl = |message: String| xlsx_error(path, message);
     let mut book =
         Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| xl(format!("not a workbook: {e}")))?;
     let sheet = match &options.sheet {
@@ -233,11 +241,11 @@ fn read_sheet(
         .next_cell()
         .map_err(|e| xl(format!("sheet '{sheet}': {e}")))?
     {
-        let (row, column) = cell.get_position();
-        let text = cell_text(&Data::from(cell.get_value().clone()));
-        if text.is_empty() && matches!(cell.get_value(), DataRef::Empty) {
+        if matches!(cell.get_value(), DataRef::Empty) {
             continue;
         }
+        let (row, column) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()));
         rows.put(row as usize, column as usize, text)?;
     }
     Ok((Some(sheet), rows.rows))

@@ -25,6 +25,19 @@ impl Reply {
     }
 }
 
+/// Sends a request and reads the whole answer.
+async fn reply(r: reqwest::RequestBuilder) -> Reply {
+    let response = r.send().await.expect("request");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("body");
+    Reply {
+        status,
+        headers,
+        text,
+    }
+}
+
 impl Client {
     pub fn new(base: &str) -> Client {
         Client {
@@ -61,15 +74,7 @@ impl Client {
         for (k, v) in headers {
             r = r.header(*k, *v);
         }
-        let response = r.send().await.expect("request");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.expect("body");
-        Reply {
-            status,
-            headers,
-            text,
-        }
+        reply(r).await
     }
 
     pub async fn request(
@@ -96,15 +101,7 @@ impl Client {
         if let Some((kind, bytes)) = body {
             r = r.header("content-type", kind).body(bytes);
         }
-        let response = r.send().await.expect("request");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.expect("body");
-        Reply {
-            status,
-            headers,
-            text,
-        }
+        reply(r).await
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -116,6 +113,16 @@ impl Client {
             Method::POST,
             path,
             Some(("application/json", body.to_string().into_bytes())),
+        )
+        .await
+    }
+
+    /// Posts a file's bytes (a CSV or workbook upload).
+    pub async fn post_file(&self, path: &str, bytes: impl Into<Vec<u8>>) -> Reply {
+        self.request(
+            Method::POST,
+            path,
+            Some(("application/octet-stream", bytes.into())),
         )
         .await
     }

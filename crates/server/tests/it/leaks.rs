@@ -6,8 +6,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use reqwest::Method;
-
 use crate::Fixture;
 
 /// The roles' accounts, and whether each may read an enterprise directly (the rule of
@@ -59,41 +57,16 @@ pub async fn no_response_names_an_enterprise_the_role_may_not_read(f: &Fixture) 
         .unwrap_or_else(|| f.elsewhere.clone());
     // Demands of three enterprises (one the firm's own), supply, and a deal.
     let analyst = f.session("analyst").await;
-    let mut demands = String::from("id,enterprise,title,problem,field,region,min_trl,budget\n");
-    for (id, code) in [
-        ("D700", &f.elsewhere),
-        ("D701", &third),
-        ("D702", &f.in_binhai),
-    ] {
-        demands.push_str(&format!(
-            "{id},{code},碳化硅功率器件封装散热,电驱模块封装热阻过高,electronic_information,津,6,100\n"
-        ));
-    }
-    let put = analyst
-        .request(
-            Method::POST,
-            "/api/v1/catalogue/imports?kind=demand",
-            Some(("text/csv", demands.into_bytes())),
-        )
-        .await;
-    assert_eq!(put.status, 201, "{}", put.text);
-    let supply = "id,title,summary,field,trl,owner,region,price_low,price_high\n\
-                  A700,碳化硅功率器件低热阻封装工艺,银烧结双面散热封装,electronic_information,7,天津大学,津,60,90\n";
-    let put = analyst
-        .request(
-            Method::POST,
-            "/api/v1/catalogue/imports?kind=achievement",
-            Some(("text/csv", supply.as_bytes().to_vec())),
-        )
-        .await;
-    assert_eq!(put.status, 201, "{}", put.text);
-    let deal = analyst
-        .post_json(
-            "/api/v1/deals",
-            serde_json::json!({"demand_id": "D700", "supply_kind": "achievement", "supply_id": "A700"}),
-        )
-        .await;
-    assert_eq!(deal.status, 201, "{}", deal.text);
+    crate::security::publish_and_deal(
+        &analyst,
+        &[
+            ("D700", &f.elsewhere),
+            ("D701", &third),
+            ("D702", &f.in_binhai),
+        ],
+        "A700",
+    )
+    .await;
 
     // Every GET operation of the API document, parameters filled in.
     let doc = f.client().get("/api/v1/openapi.json").await.json();

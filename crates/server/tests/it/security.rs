@@ -89,30 +89,24 @@ pub async fn a_sparse_workbook_is_refused_and_the_server_goes_on(f: &Fixture) {
     let huge = sparse_workbook((1_048_575, 16_383));
     assert!(huge.len() < 8 << 10, "a few kilobytes: {}", huge.len());
     let catalogue = firm
-        .request(
-            Method::POST,
+        .post_file(
             "/api/v1/catalogue/imports?kind=demand&file_name=d.xlsx",
-            Some(("application/octet-stream", huge.clone())),
+            huge.clone(),
         )
         .await;
     assert_eq!(catalogue.status, 400, "{}", catalogue.text);
     assert!(catalogue.text.contains("too large"), "{}", catalogue.text);
     let survey = firm
-        .request(
-            Method::POST,
-            "/api/v1/imports?file_name=s.xlsx",
-            Some(("application/octet-stream", huge)),
-        )
+        .post_file("/api/v1/imports?file_name=s.xlsx", huge)
         .await;
     assert_eq!(survey.status, 400, "{}", survey.text);
     // A1 and Z200000: read cell by cell, it costs its two cells and 200,000 empty rows (a few MB,
     // not the 5.2 million-cell rectangle), and is answered as the file it is: no columns.
     let tall = sparse_workbook((199_999, 25));
     let answered = firm
-        .request(
-            Method::POST,
+        .post_file(
             "/api/v1/catalogue/imports?kind=demand&file_name=d.xlsx",
-            Some(("application/octet-stream", tall)),
+            tall,
         )
         .await;
     assert_eq!(answered.status, 422, "{}", answered.text);
@@ -184,19 +178,17 @@ pub async fn catalogue_entries_cannot_be_taken_over_by_id(f: &Fixture) {
         .into_bytes()
     };
     let put = analyst
-        .request(
-            Method::POST,
+        .post_file(
             "/api/v1/catalogue/imports?kind=demand",
-            Some(("text/csv", row(&f.elsewhere, "原始需求"))),
+            row(&f.elsewhere, "原始需求"),
         )
         .await;
     assert_eq!(put.status, 201, "{}", put.text);
     let firm = f.session("firm").await;
     let takeover = firm
-        .request(
-            Method::POST,
+        .post_file(
             "/api/v1/catalogue/imports?kind=demand",
-            Some(("text/csv", row(&f.in_binhai, "被改写"))),
+            row(&f.in_binhai, "被改写"),
         )
         .await;
     assert_eq!(takeover.status, 403, "{}", takeover.text);
@@ -211,11 +203,7 @@ pub async fn catalogue_entries_cannot_be_taken_over_by_id(f: &Fixture) {
     let own = row(&f.in_binhai, "自己的").replace_on_id("D901");
     for _ in 0..2 {
         let r = firm
-            .request(
-                Method::POST,
-                "/api/v1/catalogue/imports?kind=demand",
-                Some(("text/csv", own.clone())),
-            )
+            .post_file("/api/v1/catalogue/imports?kind=demand", own.clone())
             .await;
         assert_eq!(r.status, 201, "{}", r.text);
     }
@@ -442,37 +430,40 @@ pub async fn the_language_switch_stays_on_the_site(f: &Fixture) {
     );
 }
 
-pub async fn deals_of_others_answer_as_missing_ones(f: &Fixture) {
-    let analyst = f.session("analyst").await;
-    let csv = format!(
-        "id,enterprise,title,problem,field,region,min_trl,budget\nD950,{},封装散热,热阻过高,electronic_information,津,6,100\n",
-        f.elsewhere
-    );
+/// As `analyst`: publishes a demand per (id, enterprise) and one achievement `supply_id`, then
+/// opens a deal between the first demand and it. The deal's id.
+pub async fn publish_and_deal(analyst: &Client, demands: &[(&str, &str)], supply_id: &str) -> i64 {
+    let mut csv = String::from("id,enterprise,title,problem,field,region,min_trl,budget\n");
+    for (id, code) in demands {
+        csv.push_str(&format!(
+            "{id},{code},碳化硅功率器件封装散热,电驱模块封装热阻过高,electronic_information,津,6,100\n"
+        ));
+    }
     let put = analyst
-        .request(
-            Method::POST,
-            "/api/v1/catalogue/imports?kind=demand",
-            Some(("text/csv", csv.into_bytes())),
-        )
+        .post_file("/api/v1/catalogue/imports?kind=demand", csv)
         .await;
     assert_eq!(put.status, 201, "{}", put.text);
-    let supply = "id,title,summary,field,trl,owner,region,price_low,price_high\nA950,封装工艺,散热,electronic_information,7,天津大学,津,60,90\n";
+    let supply = format!(
+        "id,title,summary,field,trl,owner,region,price_low,price_high\n\
+         {supply_id},碳化硅功率器件低热阻封装工艺,银烧结双面散热封装,electronic_information,7,天津大学,津,60,90\n"
+    );
     let put = analyst
-        .request(
-            Method::POST,
-            "/api/v1/catalogue/imports?kind=achievement",
-            Some(("text/csv", supply.as_bytes().to_vec())),
-        )
+        .post_file("/api/v1/catalogue/imports?kind=achievement", supply)
         .await;
     assert_eq!(put.status, 201, "{}", put.text);
     let deal = analyst
         .post_json(
             "/api/v1/deals",
-            json!({"demand_id": "D950", "supply_kind": "achievement", "supply_id": "A950"}),
+            json!({"demand_id": demands[0].0, "supply_kind": "achievement", "supply_id": supply_id}),
         )
         .await;
     assert_eq!(deal.status, 201, "{}", deal.text);
-    let id = deal.json()["id"].as_i64().expect("id");
+    deal.json()["id"].as_i64().expect("id")
+}
+
+pub async fn deals_of_others_answer_as_missing_ones(f: &Fixture) {
+    let analyst = f.session("analyst").await;
+    let id = publish_and_deal(&analyst, &[("D950", &f.elsewhere)], "A950").await;
     let firm = f.session("firm").await;
     let theirs = firm
         .post_json(
