@@ -10,6 +10,7 @@ DIR=${1:-/tmp/kechuang-load}
 N=${N:-20000}
 DURATION=${DURATION:-30s}
 CONNECTIONS=${CONNECTIONS:-16}
+THREADS=${THREADS:-1}
 UPLOADS=${UPLOADS:-10}
 PORT=${PORT:-18282}
 BIN=target/release/kechuang
@@ -106,8 +107,12 @@ PY
     [ "${rss:-0}" -gt "$peak" ] && peak=$rss && echo "$peak" > "$DIR/peak-rss.kb"
     sleep 0.2; done ) &
 echo "server RSS before: $(awk '/VmRSS/ {print $2}' /proc/$SERVER/status) kB; $(nproc) cores"
-echo "uploads: $UPLOADS × $(du -h "$BIG" | cut -f1) CSV (dry run) and the sparse workbook; wrk -c$CONNECTIONS -d$DURATION over four roles"
-wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/load-mixed.lua "$B" > "$DIR/wrk.txt" &
+echo "uploads: $UPLOADS × $(du -h "$BIG" | cut -f1) CSV (dry run) and the sparse workbook; wrk -t$THREADS -c$CONNECTIONS -d$DURATION over four roles"
+# The server's CPU time (user + system, in clock ticks) before and after the run: with the load
+# generator on the same cores, this says what the server itself spent per request.
+cpu_ticks() { awk '{print $14 + $15}' /proc/$SERVER/stat; }
+CPU_BEFORE=$(cpu_ticks)
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/load-mixed.lua "$B" > "$DIR/wrk.txt" &
 WRK=$!
 sleep 2
 UPS=()
@@ -124,6 +129,15 @@ for i in $(seq 1 "$UPLOADS"); do
 done
 wait $WRK
 [ ${#UPS[@]} -gt 0 ] && wait "${UPS[@]}"
+CPU_AFTER=$(cpu_ticks)
 cat "$DIR/wrk.txt"
+python3 - "$DIR/wrk.txt" "$CPU_BEFORE" "$CPU_AFTER" "$(getconf CLK_TCK)" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+requests = int(re.search(r"(\d+) requests in", text).group(1))
+seconds = (int(sys.argv[3]) - int(sys.argv[2])) / int(sys.argv[4])
+print(f"server CPU: {seconds:.1f} s for {requests} requests = {seconds / requests * 1e6:.0f} µs a request "
+      f"(uploads included); two cores to itself: {2 * requests / seconds:,.0f} requests/s")
+PY
 echo "server peak RSS: $(cat "$DIR/peak-rss.kb") kB; still up: $(curl -s "$B/healthz")"
 grep -c '"level":"ERROR"\|ERROR' "$DIR/serve.log" | sed 's/^/server log errors: /' || true

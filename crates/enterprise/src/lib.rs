@@ -49,6 +49,23 @@ pub fn shipped_framework(name: &str) -> Option<Framework> {
         .and_then(|(_, text)| Framework::from_toml(text).ok())
 }
 
+/// The shipped frameworks, checked once per process (a portrait looks its build's up by id on
+/// every request).
+pub fn shipped_frameworks() -> &'static [Framework] {
+    static CHECKED: std::sync::LazyLock<Vec<Framework>> = std::sync::LazyLock::new(|| {
+        SHIPPED
+            .iter()
+            .filter_map(|(name, _)| shipped_framework(name))
+            .collect()
+    });
+    &CHECKED
+}
+
+/// A shipped framework by its id (`kechuang-enterprise`), checked once per process.
+pub fn shipped_framework_by_id(id: &str) -> Option<&'static Framework> {
+    shipped_frameworks().iter().find(|f| f.id == id)
+}
+
 /// The group columns [`dataset`] adds, in order.
 pub const GROUPS: [&str; 5] = [
     "district_group",

@@ -73,6 +73,22 @@ fn median(sorted: &[f64]) -> Option<f64> {
     (!sorted.is_empty()).then(|| kechuang_engine::stats::quantile_sorted(sorted, 0.5))
 }
 
+/// The fewest industry peers besides the enterprise itself for their median and the
+/// enterprise's standing among them to be shown: with one or two others, the median (or the
+/// share scoring lower) gives away another enterprise's score or position. The same threshold as
+/// the regional tables' (`kechuang_region::Disclosure::min_count`).
+pub const MIN_OTHER_PEERS: usize = 3;
+
+/// The industry median and the share of peers scoring lower than `v`, when the group (sorted,
+/// the enterprise included) has at least [`MIN_OTHER_PEERS`] other members.
+fn peer_standing(peers: &[f64], v: f64) -> (Option<f64>, Option<f64>) {
+    let others = peers.len().saturating_sub(usize::from(!v.is_nan()));
+    if others < MIN_OTHER_PEERS {
+        return (None, None);
+    }
+    (median(peers), (!v.is_nan()).then(|| lower_share(peers, v)))
+}
+
 /// How many units on each side (in index order) are compared for similarity.
 const WINDOW: usize = 150;
 
@@ -195,11 +211,12 @@ pub fn compute(build: &Build) -> Vec<Facts> {
                     let peers = by_industry
                         .get(&(y, industry[u].as_str(), p))
                         .map_or(&[][..], Vec::as_slice);
+                    let (peer_median, percentile) = peer_standing(peers, v);
                     PillarFact {
                         code: fw.nodes[p].code.clone(),
                         score: (!v.is_nan()).then_some(v),
-                        peer_median: median(peers),
-                        percentile: (!v.is_nan()).then(|| lower_share(peers, v)),
+                        peer_median,
+                        percentile,
                     }
                 })
                 .collect();
@@ -253,4 +270,21 @@ pub fn compute(build: &Build) -> Vec<Facts> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peer_figures_need_three_other_enterprises() {
+        // With the enterprise (50) and two others, the median would be another firm's score.
+        assert_eq!(peer_standing(&[40.0, 50.0, 60.0], 50.0), (None, None));
+        assert_eq!(peer_standing(&[50.0, 60.0], 50.0), (None, None));
+        let (median, lower) = peer_standing(&[30.0, 40.0, 50.0, 60.0], 50.0);
+        assert_eq!(median, Some(45.0));
+        assert!(lower.is_some());
+        // An enterprise without a score is not one of its peers: three others suffice.
+        assert_eq!(peer_standing(&[30.0, 40.0, 60.0], f64::NAN).0, Some(40.0));
+    }
 }

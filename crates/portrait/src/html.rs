@@ -82,13 +82,13 @@ fn radar(p: &Portrait, lang: Lang) -> String {
             .collect();
         format!(r#"<polygon points="{}" {style}/>"#, pts.join(" "))
     };
-    svg.push_str(&poly(
-        p.pillars
-            .iter()
-            .map(|x| x.peer_median.unwrap_or(0.0))
-            .collect(),
-        r##"fill="none" stroke="#888" stroke-dasharray="4 3""##,
-    ));
+    // The industry outline only where every pillar's median may be shown (enough peers).
+    if let Some(medians) = p.pillars.iter().map(|x| x.peer_median).collect() {
+        svg.push_str(&poly(
+            medians,
+            r##"fill="none" stroke="#888" stroke-dasharray="4 3""##,
+        ));
+    }
     svg.push_str(&poly(
         p.pillars.iter().map(|x| x.score.unwrap_or(0.0)).collect(),
         r##"fill="rgba(200,40,40,0.25)" stroke="#c82828" stroke-width="2""##,

@@ -322,12 +322,15 @@ pub async fn guard_enterprise<'c>(
         )
         .await;
     if !allowed {
-        // The code is not echoed: a refusal names no enterprise.
-        return Err(ApiError::Forbidden(
-            "this enterprise is outside what your account may read".into(),
-        ));
+        return Err(refused());
     }
     Ok(p)
+}
+
+/// The refusal of a read outside the reader's scope. The code is not echoed: a refusal names no
+/// enterprise.
+fn refused() -> ApiError {
+    ApiError::Forbidden("this enterprise is outside what your account may read".into())
 }
 
 /// Whether the principal may read this enterprise directly (see [`readable_among`]).
@@ -671,25 +674,42 @@ async fn enterprise_record(
 }
 
 /// The portrait, if the principal may read it (audited).
+///
+/// The portrait is assembled (or taken from the memo) before the access decision so that the
+/// enterprise and every similar enterprise it names are decided in one look-up; nothing of it
+/// leaves unless the reader may read the enterprise, and a refusal comes before "not found", as
+/// it does for every enterprise read.
 pub async fn portrait_of(
     state: &Shared,
     ctx: &Ctx,
     code: &str,
     year: Option<i32>,
 ) -> ApiResult<Portrait> {
-    let p = guard_enterprise(state, ctx, code, "portrait.read").await?;
-    let build = state.latest_build().await?;
-    let mut portrait = views::gather_from(&state.store, build.as_ref(), code, year, &state.rules)
-        .await
-        .map_err(view_error)?;
+    let p = ctx.user()?;
+    let assembled = assembled_portrait(state, code, year).await;
+    let mut asked = vec![code];
+    if let Ok(a) = &assembled {
+        asked.extend(a.similar.iter().map(|s| s.credit_code.as_str()));
+    }
+    let readable = readable_among(state, p, &asked).await?;
+    let allowed = readable.contains(code);
+    state
+        .auditor
+        .record(
+            &p.name,
+            "portrait.read",
+            code,
+            &ctx.remote,
+            if allowed { "ok" } else { "denied" },
+        )
+        .await;
+    if !allowed {
+        return Err(refused());
+    }
+    let assembled = assembled?;
+    let mut portrait = Portrait::clone(&assembled);
     // Similar enterprises are named only where the reader may read them directly (and each one
     // named is a read, audited); the rest are summarised without identities.
-    let similar: Vec<&str> = portrait
-        .similar
-        .iter()
-        .map(|s| s.credit_code.as_str())
-        .collect();
-    let readable = readable_among(state, p, &similar).await?;
     portrait.withhold_peers(|c| readable.contains(c));
     for s in &portrait.similar {
         state
@@ -704,6 +724,38 @@ pub async fn portrait_of(
             .await;
     }
     Ok(portrait)
+}
+
+/// The portrait as assembled from the store, before any reader's peers are withheld: from the
+/// memo when the same build and import produced it already.
+async fn assembled_portrait(
+    state: &Shared,
+    code: &str,
+    year: Option<i32>,
+) -> ApiResult<Arc<Portrait>> {
+    let version = state.data_version().await?;
+    let key = (
+        version.build.as_ref().map(|b| b.id),
+        version.batch,
+        code.to_string(),
+        year,
+    );
+    if let Some(p) = state.portraits.get(&key) {
+        return Ok(p);
+    }
+    let p = Arc::new(
+        views::gather_from(
+            &state.store,
+            version.build.as_ref(),
+            code,
+            year,
+            &state.rules,
+        )
+        .await
+        .map_err(view_error)?,
+    );
+    state.portraits.insert(key, p.clone());
+    Ok(p)
 }
 
 async fn portrait(
@@ -1004,6 +1056,26 @@ pub fn published(t: &RegionTables) -> Value {
 
 // --- imports --------------------------------------------------------------------------------------
 
+/// The most issues an upload report lists (their total is always given).
+pub const REPORTED_ISSUES: usize = 10_000;
+
+/// One issue of an uploaded file, located.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueView {
+    /// 1-based row as the user sees it (the header is row 1).
+    pub row: usize,
+    /// The column header as written.
+    pub column: String,
+    /// The value as written.
+    pub value: String,
+    /// Rule id.
+    pub rule: String,
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
 /// What an upload found and did.
 #[derive(Debug, Serialize)]
 pub struct UploadReport {
@@ -1015,8 +1087,12 @@ pub struct UploadReport {
     pub errors: usize,
     /// Warnings.
     pub warnings: usize,
-    /// Every issue.
-    pub issues: Vec<Value>,
+    /// Issues found (errors and warnings), of which `issues` holds the first
+    /// [`REPORTED_ISSUES`] in file order.
+    pub issues_total: usize,
+    /// The first issues, in file order (the whole list of a file with hundreds of thousands of
+    /// mistakes helps nobody and would be a response many times the upload's size).
+    pub issues: Vec<IssueView>,
     /// Whether the rows were imported (only when there are no errors and it was not a dry run).
     pub imported: bool,
     /// Rows inserted, updated, unchanged.
@@ -1045,6 +1121,7 @@ pub async fn upload_survey(
         return Err(ApiError::BadRequest(format!("{file_name} is empty")));
     }
     let upload = crate::intake::TempUpload::write(&extension, bytes, &auth::secret()?)
+        .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let result = async {
         let options = crate::intake::detected_options(state.config.max_upload_bytes);
@@ -1071,13 +1148,21 @@ pub async fn upload_survey(
                 )));
             }
         }
-        let issues: Vec<Value> = v
+        let issues: Vec<IssueView> = v
             .issues
             .iter()
-            .map(|i| {
-                json!({"row": i.row, "column": i.column, "value": i.value, "rule": i.rule,
-                       "severity": if i.severity == Severity::Error { "error" } else { "warning" },
-                       "message": i.message})
+            .take(REPORTED_ISSUES)
+            .map(|i| IssueView {
+                row: i.row,
+                column: i.column.clone(),
+                value: i.value.clone(),
+                rule: i.rule.clone(),
+                severity: if i.severity == Severity::Error {
+                    "error"
+                } else {
+                    "warning"
+                },
+                message: i.message.clone(),
             })
             .collect();
         let rows = v.files.iter().map(|(_, f)| f.rows).sum();
@@ -1086,6 +1171,7 @@ pub async fn upload_survey(
             rows,
             errors: v.errors(),
             warnings: v.warnings(),
+            issues_total: v.issues.len(),
             issues,
             imported: false,
             summary: None,
@@ -1193,10 +1279,8 @@ pub async fn start_rebuild(state: &Shared, ctx: &Ctx) -> ApiResult<()> {
         || "kechuang-enterprise".to_string(),
         |b| b.framework_id.clone(),
     );
-    let framework = kechuang_enterprise::SHIPPED
-        .iter()
-        .filter_map(|(name, _)| kechuang_enterprise::shipped_framework(name))
-        .find(|f| f.id == framework_id)
+    let framework = kechuang_enterprise::shipped_framework_by_id(&framework_id)
+        .cloned()
         .ok_or_else(|| {
             ApiError::BadRequest(format!(
                 "framework '{framework_id}' is not shipped with this version"

@@ -1,7 +1,7 @@
 //! Settings of `kechuang serve`: a TOML file (unknown keys refused), overridden by the command line
 //! and environment (the binary's business), with defaults fit for one machine on an intranet.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -25,6 +25,10 @@ pub struct Config {
     pub max_failed_logins: i64,
     /// The throttling window, minutes.
     pub lockout_minutes: i64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed. From one of these, the client is the
+    /// last address in the header that is not itself a trusted proxy; from anyone else the header
+    /// is ignored (a client could write any address in it). Empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for Config {
@@ -37,6 +41,7 @@ impl Default for Config {
             max_upload_bytes: 64 << 20,
             max_failed_logins: 5,
             lockout_minutes: 15,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -68,6 +73,32 @@ impl Config {
         Ok(config)
     }
 
+    /// The client's address: the TCP peer, or, when the peer is a trusted proxy, the last
+    /// address of `X-Forwarded-For` that is not a trusted proxy (the one the nearest trusted proxy
+    /// saw; what a client wrote before it cannot be told from a lie).
+    pub fn client_address(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+        if !self.trusted_proxies.contains(&peer) {
+            return peer;
+        }
+        let Some(header) = forwarded_for else {
+            return peer;
+        };
+        let mut client = peer;
+        for hop in header.rsplit(',') {
+            match hop.trim().parse::<IpAddr>() {
+                Ok(ip) => {
+                    client = ip;
+                    if !self.trusted_proxies.contains(&ip) {
+                        break;
+                    }
+                }
+                // A hop that is not an address: stop at the last one that was.
+                Err(_) => break,
+            }
+        }
+        client
+    }
+
     /// Whether cookies carry `Secure`.
     pub fn cookies_secure(&self) -> bool {
         self.secure_cookies
@@ -94,5 +125,43 @@ mod tests {
         std::fs::write(&bad, "listn = \"0.0.0.0:9000\"\n").expect("write");
         let e = Config::from_file(&bad).expect_err("typo");
         assert!(e.to_string().contains("listn"), "{e}");
+    }
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+        let ip = |s: &str| s.parse::<IpAddr>().expect("ip");
+        let direct = Config::default();
+        // Without trusted proxies the header is whatever a client wrote: ignored.
+        assert_eq!(
+            direct.client_address(ip("10.1.1.9"), Some("1.2.3.4")),
+            ip("10.1.1.9")
+        );
+        let behind = Config {
+            trusted_proxies: vec![ip("10.0.0.1"), ip("10.0.0.2")],
+            ..Config::default()
+        };
+        // Through two proxies: the address the outer proxy saw, not what the client claimed.
+        assert_eq!(
+            behind.client_address(ip("10.0.0.1"), Some("6.6.6.6, 192.168.5.7, 10.0.0.2")),
+            ip("192.168.5.7")
+        );
+        // A client talking to us directly cannot choose its address.
+        assert_eq!(
+            behind.client_address(ip("192.168.5.7"), Some("10.9.9.9")),
+            ip("192.168.5.7")
+        );
+        // No header, or garbage after the proxy's own hop.
+        assert_eq!(behind.client_address(ip("10.0.0.1"), None), ip("10.0.0.1"));
+        assert_eq!(
+            behind.client_address(ip("10.0.0.1"), Some("not-an-ip")),
+            ip("10.0.0.1")
+        );
+        let file = tempfile::tempdir().expect("tmp");
+        let path = file.path().join("c.toml");
+        std::fs::write(&path, "trusted_proxies = [\"10.0.0.1\"]\n").expect("write");
+        assert_eq!(
+            Config::from_file(&path).expect("read").trusted_proxies,
+            vec![ip("10.0.0.1")]
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use kechuang_domain::{Field, Severity, SurveyRecord, Text, cross_year};
 use kechuang_store::Store;
@@ -22,12 +23,56 @@ pub enum IntakeError {
     Parser(String),
 }
 
-/// Files parsed at once by this process: parsing is CPU-bound and runs off the async workers, and
-/// a burst of large uploads waits here instead of taking every core and its memory at once.
-static PARSE_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+/// The pool that parses uploaded files: one thread per core but one (at least one), each at a
+/// lower CPU priority (nice 10 on Linux). Parsing a large file is seconds of CPU; on a small
+/// machine it must not take the cores that answer every other request, so readers keep their
+/// share while files are parsed, and parsing still gets whatever CPU is idle. A parser's own
+/// parallel loops (rayon) run on this pool, not on the global one.
+static PARSE_POOL: LazyLock<Option<rayon::ThreadPool>> = LazyLock::new(|| {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .saturating_sub(1)
+        .max(1);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("kechuang-parse-{i}"))
+        .start_handler(|_| lower_this_threads_priority())
+        .build()
+        .map_err(|e| tracing::error!(error = %e, "the parse pool could not start"))
+        .ok()
+});
 
-/// Runs a parser on the blocking pool, at most [`PARSE_SLOTS`] at a time. A panic in the parser
-/// becomes [`IntakeError::Parser`]; the server goes on.
+/// Files parsed at once: as many as the pool has threads, so that a burst of large uploads waits
+/// here, holding only its temporary file, instead of holding every parse's memory at once.
+static PARSE_SLOTS: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    tokio::sync::Semaphore::new(PARSE_POOL.as_ref().map_or(1, |p| p.current_num_threads()))
+});
+
+/// The niceness of the parse threads: below every request handler, above nothing.
+const PARSE_NICENESS: i32 = 10;
+
+#[cfg(target_os = "linux")]
+fn lower_this_threads_priority() {
+    // On Linux the nice value belongs to the thread, so this leaves the rest of the process alone.
+    let me = rustix::thread::gettid();
+    if let Err(e) = rustix::process::setpriority_process(Some(me), PARSE_NICENESS) {
+        tracing::warn!(error = %e, "could not lower the parse thread's priority");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_this_threads_priority() {
+    let _ = PARSE_NICENESS;
+}
+
+/// The niceness of the calling thread (Linux), for the test that parsing runs below the handlers.
+#[cfg(target_os = "linux")]
+pub fn this_threads_niceness() -> Option<i32> {
+    rustix::process::getpriority_process(Some(rustix::thread::gettid())).ok()
+}
+
+/// Runs a parser on the parse pool ([`PARSE_POOL`]), at most [`PARSE_SLOTS`] at a time. A panic
+/// in the parser becomes [`IntakeError::Parser`]; the server goes on.
 pub async fn parse_blocking<T, F>(parse: F) -> Result<T, IntakeError>
 where
     T: Send + 'static,
@@ -37,9 +82,30 @@ where
         .acquire()
         .await
         .map_err(|e| IntakeError::Parser(e.to_string()))?;
-    tokio::task::spawn_blocking(parse)
-        .await
-        .map_err(|e| IntakeError::Parser(e.to_string()))
+    let Some(pool) = PARSE_POOL.as_ref() else {
+        // No pool (threads could not be created): parse on the blocking pool as before.
+        return tokio::task::spawn_blocking(parse)
+            .await
+            .map_err(|e| IntakeError::Parser(e.to_string()));
+    };
+    let (done, answer) = tokio::sync::oneshot::channel();
+    pool.spawn(move || {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse));
+        let _ = done.send(outcome);
+    });
+    match answer.await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(panic)) => Err(IntakeError::Parser(panic_message(panic.as_ref()))),
+        Err(_) => Err(IntakeError::Parser("the parser stopped".into())),
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "the parser panicked".into())
 }
 
 /// Files read and validated, with the issues that the store adds (cross-year checks against stored
@@ -176,15 +242,19 @@ pub struct TempUpload {
 }
 
 impl TempUpload {
-    /// Writes `bytes` as `upload.{extension}` in a new folder with a random name.
-    pub fn write(extension: &str, bytes: &[u8], random: &str) -> std::io::Result<TempUpload> {
+    /// Writes `bytes` as `upload.{extension}` in a new folder with a random name (through
+    /// tokio's file I/O, so a large upload does not hold an async worker while it is written).
+    pub async fn write(extension: &str, bytes: &[u8], random: &str) -> std::io::Result<TempUpload> {
+        use tokio::io::AsyncWriteExt;
         let dir = std::env::temp_dir().join(format!("kechuang-upload-{random}"));
-        std::fs::create_dir_all(&dir)?;
+        tokio::fs::create_dir_all(&dir).await?;
         let upload = TempUpload {
             path: dir.join(format!("upload.{extension}")),
             dir,
         };
-        std::fs::write(&upload.path, bytes)?;
+        let mut file = tokio::fs::File::create(&upload.path).await?;
+        file.write_all(bytes).await?;
+        file.flush().await?;
         Ok(upload)
     }
 
@@ -197,5 +267,36 @@ impl TempUpload {
 impl Drop for TempUpload {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn files_are_parsed_on_the_pool_below_the_request_handlers() {
+        let handler = this_threads_niceness().expect("niceness");
+        let parser = parse_blocking(this_threads_niceness)
+            .await
+            .expect("parsed")
+            .expect("niceness");
+        assert!(
+            parser >= PARSE_NICENESS.max(handler),
+            "{parser} vs {handler}"
+        );
+        let name = parse_blocking(|| std::thread::current().name().map(str::to_string))
+            .await
+            .expect("parsed");
+        assert!(name.is_some_and(|n| n.starts_with("kechuang-parse-")));
+    }
+
+    #[tokio::test]
+    async fn a_panicking_parser_is_an_error_not_a_crash() {
+        let outcome = parse_blocking(|| -> u8 { panic!("bad cell") }).await;
+        assert!(matches!(outcome, Err(IntakeError::Parser(m)) if m.contains("bad cell")));
+        // The pool goes on.
+        assert_eq!(parse_blocking(|| 7).await.expect("parsed"), 7);
     }
 }

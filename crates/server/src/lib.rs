@@ -18,6 +18,7 @@ pub mod extract;
 pub mod i18n;
 pub mod intake;
 pub mod matchmaking;
+pub mod memo;
 pub mod openapi;
 pub mod pages;
 pub mod talent;
@@ -58,24 +59,52 @@ pub struct AppState {
     pub build_lock: Arc<tokio::sync::Mutex<()>>,
     /// The catalogue's search index, at the version it was built from.
     pub catalogue: tokio::sync::RwLock<Option<Arc<matchmaking::Indexed>>>,
-    /// The latest build, read at most once a second (a new build shows within a second).
-    pub latest_build: Mutex<Option<(Instant, Option<kechuang_store::BuildInfo>)>>,
+    /// The latest build and import, read at most once a second (a new build or import shows
+    /// within a second).
+    pub data_version: Mutex<Option<(Instant, DataVersion)>>,
+    /// Portraits as assembled from the store, before the reader's peers are withheld; keyed by
+    /// the data they were computed from, so never stale for their key.
+    pub portraits: memo::Memo<PortraitKey, kechuang_portrait::Portrait>,
 }
+
+/// What the stored enterprise data is now: the latest build and the latest import batch. Views
+/// computed from the store are keyed by it.
+#[derive(Debug, Clone)]
+pub struct DataVersion {
+    /// The latest index build.
+    pub build: Option<kechuang_store::BuildInfo>,
+    /// The latest import batch (0 before any import).
+    pub batch: i64,
+}
+
+/// A memoised portrait: build, import batch, enterprise, year asked for.
+pub type PortraitKey = (Option<i64>, i64, String, Option<i32>);
+
+/// Portraits memoised per instance (two generations of this many).
+const PORTRAITS_HELD: usize = 4096;
 
 impl AppState {
     /// The latest index build (from a copy at most a second old).
     pub async fn latest_build(&self) -> ApiResult<Option<kechuang_store::BuildInfo>> {
-        if let Ok(guard) = self.latest_build.lock()
-            && let Some((at, build)) = guard.as_ref()
+        Ok(self.data_version().await?.build)
+    }
+
+    /// The latest build and import (from a copy at most a second old).
+    pub async fn data_version(&self) -> ApiResult<DataVersion> {
+        if let Ok(guard) = self.data_version.lock()
+            && let Some((at, version)) = guard.as_ref()
             && at.elapsed() < std::time::Duration::from_secs(1)
         {
-            return Ok(build.clone());
+            return Ok(version.clone());
         }
-        let build = self.store.builds().await?.into_iter().next();
-        if let Ok(mut guard) = self.latest_build.lock() {
-            *guard = Some((Instant::now(), build.clone()));
+        let version = DataVersion {
+            build: self.store.builds().await?.into_iter().next(),
+            batch: self.store.latest_batch().await?,
+        };
+        if let Ok(mut guard) = self.data_version.lock() {
+            *guard = Some((Instant::now(), version.clone()));
         }
-        Ok(build)
+        Ok(version)
     }
 
     /// A cached value, or `make`'s, stored under `key` (the cache keeps at most 256 entries).
@@ -146,7 +175,16 @@ pub async fn guard(State(state): State<Shared>, mut request: Request, next: Next
     let remote = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "-".to_string(), |c| c.0.ip().to_string());
+        .map_or_else(
+            || "-".to_string(),
+            |c| {
+                let forwarded = request
+                    .headers()
+                    .get("x-forwarded-for")
+                    .and_then(|v| v.to_str().ok());
+                state.config.client_address(c.0.ip(), forwarded).to_string()
+            },
+        );
     let lang = auth::cookie(request.headers(), "lang")
         .and_then(Lang::parse)
         .unwrap_or(Lang::Zh);
@@ -328,7 +366,8 @@ pub fn state(store: Arc<Store>, config: Config) -> (Shared, audit::Writer) {
             rules,
             cache: Mutex::new(HashMap::new()),
             build_lock: Arc::new(tokio::sync::Mutex::new(())),
-            latest_build: Mutex::new(None),
+            data_version: Mutex::new(None),
+            portraits: memo::Memo::new(PORTRAITS_HELD),
             catalogue: tokio::sync::RwLock::new(None),
         }),
         writer,

@@ -409,6 +409,7 @@ pub async fn upload_rows(
         bytes,
         &crate::auth::secret()?,
     )
+    .await
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     let path = upload.path.clone();
     let options = crate::intake::detected_options(state.config.max_upload_bytes);

@@ -1256,17 +1256,16 @@ async fn upload_submit(
                 l.pick("说明", "Message"),
             );
             for i in r.issues.iter().take(1000) {
-                let get = |k: &str| i[k].as_str().map_or_else(|| i[k].to_string(), String::from);
                 let _ = write!(
                     body,
                     "<tr class=\"{}\"><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    esc(&get("severity")),
-                    esc(&get("row")),
-                    esc(&get("column")),
-                    esc(&get("value")),
-                    esc(&get("severity")),
-                    esc(&get("rule")),
-                    esc(&get("message"))
+                    i.severity,
+                    i.row,
+                    esc(&i.column),
+                    esc(&i.value),
+                    i.severity,
+                    esc(&i.rule),
+                    esc(&i.message)
                 );
             }
             body.push_str("</table>");

@@ -21,11 +21,8 @@ pub enum ViewError {
     Store(#[from] kechuang_store::Error),
 }
 
-fn framework_by_id(id: &str) -> Option<Framework> {
-    kechuang_enterprise::SHIPPED
-        .iter()
-        .filter_map(|(name, _)| kechuang_enterprise::shipped_framework(name))
-        .find(|f| f.id == id)
+fn framework_by_id(id: &str) -> Option<&'static Framework> {
+    kechuang_enterprise::shipped_framework_by_id(id)
 }
 
 /// Reads everything a portrait needs from the store and assembles it (the latest build).
@@ -104,7 +101,7 @@ pub async fn gather_from(
         record: &record,
         result: mine.iter().find(|r| r.year == year),
         trend,
-        framework: &framework,
+        framework,
         evaluations,
         rd_streak: streak,
     }))

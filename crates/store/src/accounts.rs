@@ -488,12 +488,11 @@ impl Store {
     /// Appends lines to the audit log, in one statement.
     pub async fn append_audit(&self, entries: &[AuditEntry]) -> Result<()> {
         for chunk in entries.chunks(500) {
-            let values: Vec<String> = (0..chunk.len())
-                .map(|i| format!("({})", placeholders(i * 6 + 1, 6)))
-                .collect();
+            // `?` for SQLite: its driver finds each `$N` by searching every parameter's name,
+            // which for 3,000 parameters was a sixth of a loaded server's time.
             let sql = format!(
                 "INSERT INTO audit_log (at, user_name, action, target, remote, outcome) VALUES {}",
-                values.join(", ")
+                crate::schema::placeholders(self.dialect(), chunk.len(), 6)
             );
             with_pool!(self, pool => {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));

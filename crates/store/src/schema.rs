@@ -49,7 +49,7 @@ pub enum Dialect {
     Postgres,
 }
 
-fn placeholders(dialect: Dialect, rows: usize, per_row: usize) -> String {
+pub(crate) fn placeholders(dialect: Dialect, rows: usize, per_row: usize) -> String {
     let mut s = String::with_capacity(rows * per_row * 6);
     for r in 0..rows {
         if r > 0 {

@@ -231,6 +231,7 @@ both_backends!(
     pages_follow_the_session_and_language,
     matchmaking_imports_searches_matches_and_follows_deals,
     the_talent_pool_is_searched_counted_and_deduplicated,
+    a_portrait_follows_a_new_import,
 );
 
 /// Calls `$backend!` with every test of [`security`].
@@ -252,6 +253,7 @@ macro_rules! security_tests {
             reading_the_audit_log_is_audited,
             hnte_candidates_awaiting_experts_are_listed,
             no_response_names_an_enterprise_the_role_may_not_read,
+            an_upload_report_lists_the_first_issues_and_counts_them_all,
         );
     };
 }

@@ -517,3 +517,51 @@ pub async fn hnte_candidates_awaiting_experts_are_listed(f: &Fixture) {
 }
 
 pub use crate::leaks::no_response_names_an_enterprise_the_role_may_not_read;
+
+/// A file with more mistakes than a report lists: the first [`REPORTED_ISSUES`] in file order and
+/// the total, so that a large upload's answer stays a bounded size.
+pub async fn an_upload_report_lists_the_first_issues_and_counts_them_all(f: &Fixture) {
+    const REPORTED_ISSUES: usize = kechuang_server::api::REPORTED_ISSUES;
+    let analyst = f.session("analyst").await;
+    let one: Vec<_> = f
+        .records
+        .iter()
+        .filter(|r| r.year == 2025)
+        .take(1)
+        .cloned()
+        .collect();
+    let text = String::from_utf8(crate::suite::csv_of(&one)).expect("utf8");
+    let (header, row) = text.trim_end().split_once('\n').expect("a row");
+    // The same enterprise and year on every row: each row after the first is a duplicate.
+    let rows = REPORTED_ISSUES + 500;
+    let mut file = format!("{header}\n");
+    for _ in 0..rows {
+        file.push_str(row);
+        file.push('\n');
+    }
+    let reply = analyst
+        .post_file(
+            "/api/v1/imports?file_name=many.csv&dry_run=true",
+            file.into_bytes(),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        422,
+        "{}",
+        &reply.text[..reply.text.len().min(300)]
+    );
+    let report = reply.json();
+    assert_eq!(report["rows"], rows);
+    let total = report["issues_total"].as_u64().expect("total") as usize;
+    assert!(total >= rows - 1, "every duplicate counted: {total}");
+    let listed = report["issues"].as_array().expect("issues");
+    assert_eq!(listed.len(), REPORTED_ISSUES);
+    assert_eq!(
+        listed[0]["row"], 3,
+        "file order: the first duplicate is row 3"
+    );
+    let counted =
+        report["errors"].as_u64().expect("errors") + report["warnings"].as_u64().expect("warnings");
+    assert_eq!(counted as usize, total);
+}

@@ -366,7 +366,7 @@ pub async fn consent_lets_a_bank_read_until_revoked(f: &Fixture) {
     );
 }
 
-fn csv_of(records: &[kechuang_domain::SurveyRecord]) -> Vec<u8> {
+pub fn csv_of(records: &[kechuang_domain::SurveyRecord]) -> Vec<u8> {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("s.csv");
     kechuang_tabular::write_csv_table(
@@ -1219,4 +1219,32 @@ pub async fn the_talent_pool_is_searched_counted_and_deduplicated(f: &Fixture) {
     assert_eq!(page.status, 200);
     assert!(page.text.contains("id=\"talent-by-region\""));
     assert_eq!(officer.get("/talent").await.status, 403);
+}
+
+/// Portraits are memoised per build and import: a new import of the enterprise's record shows in
+/// its portrait (within the second the server keeps the latest build and import).
+pub async fn a_portrait_follows_a_new_import(f: &Fixture) {
+    let analyst = f.session("analyst").await;
+    let path = format!("/api/v1/enterprises/{}/portrait", f.in_binhai);
+    let before = analyst.get(&path).await;
+    assert_eq!(before.status, 200, "{}", before.text);
+    let mut record = f
+        .records
+        .iter()
+        .filter(|r| r.credit_code.as_str() == f.in_binhai)
+        .max_by_key(|r| r.year)
+        .cloned()
+        .expect("record");
+    assert_ne!(before.json()["name"], "更名后的科技有限公司");
+    record.name = "更名后的科技有限公司".into();
+    let reply = analyst
+        .post_file("/api/v1/imports?file_name=renamed.csv", csv_of(&[record]))
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let after = analyst.get(&path).await.json();
+    assert_eq!(
+        after["name"], "更名后的科技有限公司",
+        "a stale portrait was served"
+    );
 }
