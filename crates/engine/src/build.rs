@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::framework::{Framework, Step};
-use crate::methods::{Aggregation, Imputation, PanelMode, Weighting};
+use crate::methods::{Aggregation, Imputation, InvalidValues, PanelMode, Rescale, Weighting};
 use crate::steps::{aggregate, impute, normalise, treat, weight};
 
 /// Settings of one build that are not part of the framework.
@@ -248,14 +248,31 @@ impl Build {
             }
             state
         };
-        let scores = state.scores.unwrap_or_default();
+        let mut scores = state.scores.unwrap_or_default();
         let times = state.meta.times.as_deref();
+        if let Some(r) = &framework.rescale {
+            rescale(
+                framework,
+                r,
+                &state.meta,
+                &mut scores,
+                &mut run.records.warnings,
+            )?;
+            if let Some(last) = run.stages.last().filter(|_| options.keep_stages) {
+                let mut rescaled = last.clone();
+                rescaled.name = "rescaled";
+                rescaled.columns = scores.clone();
+                run.stages.push(rescaled);
+            }
+        }
         let root = framework.root();
-        let ranks = rank_within(&scores[root], &year_keys(times, None));
+        // Ranks are given on the published score (rounded where the framework says so).
+        let published = |a: usize| published_column(&scores[a], framework.nodes[a].decimals);
+        let ranks = rank_within(&published(root), &year_keys(times, None));
         let aggregate_ranks = if options.rank_aggregates {
             (framework.indicator_count..root)
                 .into_par_iter()
-                .map(|a| (a, rank_within(&scores[a], &year_keys(times, None))))
+                .map(|a| (a, rank_within(&published(a), &year_keys(times, None))))
                 .collect()
         } else {
             Vec::new()
@@ -267,7 +284,7 @@ impl Build {
             .map(|g| {
                 (
                     g.name.clone(),
-                    rank_within(&scores[root], &year_keys(times, Some(&g.codes))),
+                    rank_within(&published(root), &year_keys(times, Some(&g.codes))),
                 )
             })
             .collect();
@@ -282,6 +299,12 @@ impl Build {
             stages: run.stages,
             records: run.records,
         })
+    }
+
+    /// A node's published scores: rounded to the node's `decimals` when it has them (the scores
+    /// its ranks are given on), else the scores themselves.
+    pub fn published(&self, node: usize) -> std::borrow::Cow<'_, [f64]> {
+        published_column(&self.scores[node], self.framework.nodes[node].decimals)
     }
 
     /// The score column of a node by code.
@@ -470,8 +493,9 @@ impl Run<'_> {
             Step::Aggregate {
                 aggregation,
                 min_share,
+                invalid,
             } => {
-                self.aggregate(*aggregation, *min_share, &mut state)?;
+                self.aggregate(*aggregation, *min_share, *invalid, &mut state)?;
                 "aggregated"
             }
         };
@@ -545,6 +569,7 @@ impl Run<'_> {
         let fw = self.framework;
         let codes = &state.meta.codes;
         let scope = state.scope();
+        let times = state.meta.times.as_deref();
         state
             .indicators
             .par_iter_mut()
@@ -557,16 +582,16 @@ impl Run<'_> {
                         scope: scope.clone(),
                     });
                 }
-                let reference_row = match method {
-                    crate::methods::Normaliser::DistToRef { unit, .. } => {
-                        codes.iter().position(|c| c == unit)
+                let reference_rows = match method {
+                    crate::methods::Normaliser::DistToRef { unit, year, .. } => {
+                        Some(reference_rows(codes, times, unit, *year))
                     }
                     _ => None,
                 };
                 let cx = normalise::Context {
                     direction: node.direction,
                     target: node.target,
-                    reference_row,
+                    reference_rows: reference_rows.as_deref(),
                     transform: node.transform,
                 };
                 normalise::column(col, method, cx).map_err(|p| match p {
@@ -590,7 +615,13 @@ impl Run<'_> {
             })
     }
 
-    fn aggregate(&mut self, default: Aggregation, min_share: f64, state: &mut State) -> Result<()> {
+    fn aggregate(
+        &mut self,
+        default: Aggregation,
+        min_share: f64,
+        invalid: InvalidValues,
+        state: &mut State,
+    ) -> Result<()> {
         let fw = self.framework;
         let n = state.rows.len();
         let mut scores = std::mem::take(&mut state.indicators);
@@ -637,15 +668,18 @@ impl Run<'_> {
                 });
             }
             let mut out = vec![f64::NAN; n];
-            aggregate::columns(&children, &weights, method, min_share, &mut out).map_err(|e| {
-                Error::OutOfDomain {
-                    step: "aggregate",
-                    node: fw.nodes[node.children[e.child]].code.clone(),
-                    unit: state.meta.codes[e.row].clone(),
-                    value: e.value,
-                    message: e.message,
-                }
-            })?;
+            let out_of_domain = |e: aggregate::DomainError| Error::AggregateOutOfDomain {
+                aggregate: node.code.clone(),
+                child: fw.nodes[node.children[e.child]].code.clone(),
+                unit: state.meta.codes[e.row].clone(),
+                scope: unit_year(state, e.row),
+                value: e.value,
+                message: e.message,
+            };
+            let passed =
+                aggregate::columns(&children, &weights, method, min_share, invalid, &mut out)
+                    .map_err(out_of_domain)?;
+            self.note_passed_over(node, &passed, invalid, state);
             // Weight profiles (e.g. by stage): units of a profile's group take that profile's weights.
             if let (Some(wb), false, false) =
                 (&fw.weights_by, self.weighting == Weighting::Pca, equal)
@@ -665,15 +699,8 @@ impl Run<'_> {
                         continue;
                     };
                     let mut alt = vec![f64::NAN; n];
-                    aggregate::columns(&children, &pw, method, min_share, &mut alt).map_err(
-                        |e| Error::OutOfDomain {
-                            step: "aggregate",
-                            node: fw.nodes[node.children[e.child]].code.clone(),
-                            unit: state.meta.codes[e.row].clone(),
-                            value: e.value,
-                            message: e.message,
-                        },
-                    )?;
+                    aggregate::columns(&children, &pw, method, min_share, invalid, &mut alt)
+                        .map_err(out_of_domain)?;
                     for (row, g) in group.codes.iter().enumerate() {
                         if *g == Some(code as u32) {
                             out[row] = alt[row];
@@ -694,6 +721,203 @@ impl Run<'_> {
         }
         state.scores = Some(scores);
         Ok(())
+    }
+}
+
+/// A score rounded to `decimals` as publishers do (IEC 60559 and R: a tie goes to the even digit;
+/// the tie is judged on the double as stored, so 0.285 — stored just below — gives 0.28).
+pub fn round_published(x: f64, decimals: u8) -> f64 {
+    let p = 10f64.powi(i32::from(decimals));
+    let y = (x * p).round_ties_even() / p;
+    // x·p may itself be rounded up onto a tie that x is not on; compare on the decimal side.
+    let lower = (x * p).floor() / p;
+    let upper = (x * p).ceil() / p;
+    if (x - lower).abs() < (upper - x).abs() {
+        lower
+    } else if (upper - x).abs() < (x - lower).abs() {
+        upper
+    } else {
+        y
+    }
+}
+
+fn published_column(scores: &[f64], decimals: Option<u8>) -> std::borrow::Cow<'_, [f64]> {
+    match decimals {
+        None => std::borrow::Cow::Borrowed(scores),
+        Some(d) => std::borrow::Cow::Owned(
+            scores
+                .iter()
+                .map(|&x| if x.is_nan() { x } else { round_published(x, d) })
+                .collect(),
+        ),
+    }
+}
+
+/// Every aggregate relative to a reference (`[rescale]`), over the whole build (all years).
+fn rescale(
+    fw: &Framework,
+    method: &Rescale,
+    units: &Dataset,
+    scores: &mut [Vec<f64>],
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let times = units.times.as_deref();
+    let n = units.codes.len();
+    let year_of = |r: usize| times.map(|t| t[r]);
+    let fail = |message: String| Error::Step {
+        step: "rescale",
+        message,
+    };
+    // For every row, the row whose score it is divided by.
+    let (base_rows, scale): (Vec<Option<usize>>, f64) = match method {
+        Rescale::Reference { unit, year, scale } => {
+            if !units.codes.iter().any(|c| c == unit) {
+                return Err(fail(format!(
+                    "the reference unit '{unit}' is not in the data"
+                )));
+            }
+            (reference_rows(&units.codes, times, unit, *year), *scale)
+        }
+        Rescale::BaseYear { year, scale } => {
+            let Some(t) = times else {
+                return Err(fail(
+                    "base_year needs panel data (a Time column)".to_string(),
+                ));
+            };
+            let base: HashMap<&str, usize> = (0..n)
+                .filter(|&r| t[r] == *year)
+                .map(|r| (units.codes[r].as_str(), r))
+                .collect();
+            if base.is_empty() {
+                return Err(fail(format!("no unit has data in the base year {year}")));
+            }
+            (
+                (0..n)
+                    .map(|r| base.get(units.codes[r].as_str()).copied())
+                    .collect(),
+                *scale,
+            )
+        }
+    };
+    for (node, column) in fw
+        .nodes
+        .iter()
+        .zip(scores.iter_mut())
+        .skip(fw.indicator_count)
+    {
+        let code = &node.code;
+        let original = column.clone();
+        let mut without_base = 0;
+        for r in 0..n {
+            let base = base_rows[r].map_or(f64::NAN, |b| original[b]);
+            let usable = base.is_finite() && base > 0.0;
+            if !usable {
+                if let Rescale::Reference { unit, .. } = method {
+                    let when = base_rows[r]
+                        .and_then(year_of)
+                        .or(year_of(r))
+                        .map(|y| format!(" in {y}"))
+                        .unwrap_or_default();
+                    return Err(fail(format!(
+                        "'{code}' of the reference unit '{unit}'{when} is {}: scores cannot be expressed relative to it",
+                        if base.is_nan() {
+                            "missing".to_string()
+                        } else {
+                            base.to_string()
+                        }
+                    )));
+                }
+                without_base += usize::from(!original[r].is_nan());
+                column[r] = f64::NAN;
+                continue;
+            }
+            column[r] = scale * original[r] / base;
+        }
+        if without_base > 0 {
+            warnings.push(format!(
+                "rescale: '{code}' left missing for {without_base} unit-year(s) without a positive score in the base year"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// For each row, the row of `unit` in the same year (or in `year`, when named) among the rows
+/// normalised together; without years, the unit's only row.
+fn reference_rows(
+    codes: &[String],
+    times: Option<&[i32]>,
+    unit: &str,
+    year: Option<i32>,
+) -> Vec<Option<usize>> {
+    let of_unit: Vec<usize> = (0..codes.len()).filter(|&r| codes[r] == unit).collect();
+    let in_year = |y: i32| {
+        of_unit
+            .iter()
+            .copied()
+            .find(|&r| times.is_some_and(|t| t[r] == y))
+    };
+    (0..codes.len())
+        .map(|r| match (times, year) {
+            (_, Some(y)) => in_year(y),
+            (Some(t), None) => in_year(t[r]),
+            (None, None) => of_unit.first().copied(),
+        })
+        .collect()
+}
+
+/// " in 2018" for a panel row, "" otherwise.
+fn unit_year(state: &State, row: usize) -> String {
+    state
+        .meta
+        .times
+        .as_ref()
+        .map(|t| format!(" in {}", t[row]))
+        .unwrap_or_default()
+}
+
+impl Run<'_> {
+    /// Warnings for the unit-years an aggregation left missing or floored (the first ten named).
+    fn note_passed_over(
+        &mut self,
+        node: &crate::framework::Node,
+        passed: &[aggregate::DomainError],
+        invalid: InvalidValues,
+        state: &State,
+    ) {
+        if passed.is_empty() {
+            return;
+        }
+        let fw = self.framework;
+        let named: Vec<String> = passed
+            .iter()
+            .take(10)
+            .map(|e| {
+                format!(
+                    "'{}'{} ({} = {})",
+                    state.meta.codes[e.row],
+                    unit_year(state, e.row),
+                    fw.nodes[node.children[e.child]].code,
+                    e.value
+                )
+            })
+            .collect();
+        let more = passed.len().saturating_sub(named.len());
+        let what = match invalid {
+            InvalidValues::Floor { floor } => format!("child values below {floor} raised to it"),
+            _ => "left missing: a child value is outside the method's domain".to_string(),
+        };
+        self.records.warnings.push(format!(
+            "aggregate: '{}' of {} unit(-year)s {what}: {}{}",
+            node.code,
+            passed.len(),
+            named.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
     }
 }
 

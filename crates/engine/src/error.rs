@@ -66,6 +66,24 @@ pub enum Error {
         /// Why the method cannot take it.
         message: &'static str,
     },
+    /// A child value outside the domain of its aggregate's method (zero under a geometric mean…).
+    #[error(
+        "aggregate: '{aggregate}' of unit '{unit}'{scope}: child '{child}' is {value}: {message} (the aggregate step's `invalid = \"missing\"` or `\"floor\"` goes on past such values)"
+    )]
+    AggregateOutOfDomain {
+        /// The aggregate's code.
+        aggregate: String,
+        /// The child's code.
+        child: String,
+        /// The unit code.
+        unit: String,
+        /// " in 2018" for panel data, else empty.
+        scope: String,
+        /// The offending value.
+        value: f64,
+        /// Why the method cannot take it.
+        message: &'static str,
+    },
     /// A step's settings are unusable with this data (e.g. panel imputation without a time column).
     #[error("{step}: {message}")]
     Step {

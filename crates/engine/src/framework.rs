@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::methods::{
-    Aggregation, Fallback, Imputation, Normaliser, PanelMode, Transform, Treatment, Weighting,
+    Aggregation, Fallback, Imputation, InvalidValues, Normaliser, PanelMode, Rescale, Transform,
+    Treatment, Weighting,
 };
 use crate::spec::{AggregateSpec, FrameworkSpec, IndicatorSpec, MethodSpec};
 
@@ -46,6 +47,8 @@ pub struct Node {
     pub treat: Option<Treatment>,
     /// Aggregation override (aggregates only).
     pub aggregation: Option<Aggregation>,
+    /// Decimals of the published score, on which ranks are given (aggregates only).
+    pub decimals: Option<u8>,
 }
 
 /// One step of the pipeline, with its settings.
@@ -85,6 +88,8 @@ pub enum Step {
         aggregation: Aggregation,
         /// Least share of children (by weight) that must be present, else the aggregate is missing.
         min_share: f64,
+        /// What to do with a child value outside the method's domain.
+        invalid: InvalidValues,
     },
 }
 
@@ -160,6 +165,8 @@ pub struct Framework {
     pub panel: PanelMode,
     /// Weight profiles by group: (group column, [(label, weight per node)]).
     pub weights_by: Option<WeightProfiles>,
+    /// Every aggregate relative to a reference, after aggregation.
+    pub rescale: Option<Rescale>,
 }
 
 /// Weight profiles selected per unit by a group column.
@@ -228,6 +235,7 @@ impl Framework {
                 Step::Aggregate {
                     aggregation: Aggregation::Arithmetic,
                     min_share: 0.0,
+                    invalid: InvalidValues::Error,
                 },
             ]
         } else {
@@ -243,7 +251,21 @@ impl Framework {
                 ));
             }
         };
-        let nodes = hierarchy(indicators, aggregates)?;
+        let mut nodes = hierarchy(indicators, aggregates)?;
+        for n in nodes.iter_mut().filter(|n| n.level > 1) {
+            n.decimals = n.decimals.or(spec.decimals);
+            if n.decimals.is_some_and(|d| d > 12) {
+                return Err(Error::framework(
+                    format!("aggregate \"{}\"", n.code),
+                    "decimals must be 0 to 12",
+                ));
+            }
+        }
+        let rescale = spec
+            .rescale
+            .as_ref()
+            .map(|m| rescale(m, "rescale"))
+            .transpose()?;
         let indicator_count = nodes.iter().filter(|n| n.level == 1).count();
         let weights_by = match &spec.weights_by {
             None => None,
@@ -288,6 +310,7 @@ impl Framework {
             steps,
             panel,
             weights_by,
+            rescale,
         };
         framework.check_steps_against_nodes()?;
         Ok(framework)
@@ -430,6 +453,7 @@ fn specs_from_imeta(rows: &[MetaRow]) -> Result<LocatedSpecs> {
                     parent: r.parent.clone(),
                     weight: r.weight.unwrap_or(1.0),
                     aggregation: None,
+                    decimals: None,
                 },
             )),
             "Group" | "Denominator" | "Other" => {}
@@ -528,6 +552,7 @@ fn hierarchy(
             normalise,
             treat,
             aggregation: None,
+            decimals: None,
         });
     }
     // Aggregates: resolve levels (given or inferred), detecting cycles and unknown parents.
@@ -682,6 +707,7 @@ fn hierarchy(
             normalise: None,
             treat: None,
             aggregation,
+            decimals: a.decimals,
         });
     }
     for (i, (_, p)) in ind_parents.iter().enumerate() {
@@ -722,7 +748,7 @@ fn params_set(m: &MethodSpec) -> Vec<&'static str> {
     }
     note!(
         group, winmax, skew, kurt, fallback, lambda, low, high, mean, sd, lower, upper, scale, cap,
-        unit, target, p, min_share
+        unit, target, p, min_share, year, invalid, floor
     );
     v
 }
@@ -807,17 +833,21 @@ fn steps(specs: &[MethodSpec]) -> Result<Vec<Step>> {
             "aggregate" => {
                 let min_share = m.min_share.unwrap_or(0.0);
                 share(min_share, &loc)?;
-                let mut without_share = m.clone();
-                without_share.min_share = None;
+                let invalid = invalid_values(m, &loc)?;
+                let mut method_only = m.clone();
+                method_only.min_share = None;
+                method_only.invalid = None;
+                method_only.floor = None;
                 let aggregation = if m.method.is_some() {
-                    aggregation(&without_share, &loc)?
+                    aggregation(&method_only, &loc)?
                 } else {
-                    only(&without_share, &loc, &[])?;
+                    only(&method_only, &loc, &[])?;
                     Aggregation::Arithmetic
                 };
                 Step::Aggregate {
                     aggregation,
                     min_share,
+                    invalid,
                 }
             }
             o => {
@@ -1045,11 +1075,12 @@ fn normaliser(m: &MethodSpec, loc: &str) -> Result<Normaliser> {
             Normaliser::DistToMax { scale }
         }
         "dist_to_ref" => {
-            only(m, loc, &["unit", "cap", "scale"])?;
+            only(m, loc, &["unit", "year", "cap", "scale"])?;
             Normaliser::DistToRef {
                 unit: m.unit.clone().ok_or_else(|| {
                     Error::framework(loc, "dist_to_ref needs 'unit', the reference unit's code")
                 })?,
+                year: m.year,
                 cap: m.cap.unwrap_or(false),
                 scale,
             }
@@ -1113,6 +1144,70 @@ fn aggregation(m: &MethodSpec, loc: &str) -> Result<Aggregation> {
         },
     )?;
     Ok(a)
+}
+
+/// `invalid` and `floor` of the aggregate step.
+fn invalid_values(m: &MethodSpec, loc: &str) -> Result<InvalidValues> {
+    let policy = match m.invalid.as_deref() {
+        None | Some("error") => InvalidValues::Error,
+        Some("missing") => InvalidValues::Missing,
+        Some("floor") => {
+            let floor = m
+                .floor
+                .ok_or_else(|| Error::framework(loc, "invalid = \"floor\" needs 'floor'"))?;
+            if !(floor > 0.0 && floor.is_finite()) {
+                return Err(Error::framework(
+                    loc,
+                    format!("'floor' must be a positive number, got {floor}"),
+                ));
+            }
+            InvalidValues::Floor { floor }
+        }
+        Some(o) => return Err(unknown(loc, "invalid", o, "error, missing, floor")),
+    };
+    if m.floor.is_some() && !matches!(policy, InvalidValues::Floor { .. }) {
+        return Err(Error::framework(
+            loc,
+            "'floor' applies only with invalid = \"floor\"",
+        ));
+    }
+    Ok(policy)
+}
+
+/// `[rescale]`.
+fn rescale(m: &MethodSpec, loc: &str) -> Result<Rescale> {
+    if m.step.is_some() {
+        return Err(Error::framework(loc, "[rescale] takes no 'step'"));
+    }
+    let scale = m.scale.unwrap_or(100.0);
+    if !(scale.is_finite() && scale != 0.0) {
+        return Err(Error::framework(
+            loc,
+            format!("'scale' must be a non-zero number, got {scale}"),
+        ));
+    }
+    match method_name(m, loc)? {
+        "reference" => {
+            only(m, loc, &["unit", "year", "scale"])?;
+            Ok(Rescale::Reference {
+                unit: m.unit.clone().ok_or_else(|| {
+                    Error::framework(loc, "reference needs 'unit', the reference unit's code")
+                })?,
+                year: m.year,
+                scale,
+            })
+        }
+        "base_year" => {
+            only(m, loc, &["year", "scale"])?;
+            Ok(Rescale::BaseYear {
+                year: m
+                    .year
+                    .ok_or_else(|| Error::framework(loc, "base_year needs 'year'"))?,
+                scale,
+            })
+        }
+        o => Err(unknown(loc, "rescale method", o, "reference, base_year")),
+    }
 }
 
 #[cfg(test)]

@@ -60,12 +60,14 @@ pub mod uncertainty;
 
 pub use build::{
     Build, BuildOptions, Imputed, Records, ScreenedOut, Stage, Treated, TreatedPoint, WeightUsed,
+    round_published,
 };
 pub use dataset::{Column, Dataset, GroupColumn};
 pub use error::{Error, Result};
 pub use framework::{Framework, LevelOptions, MetaRow, Node, Step, WeightProfiles, parse_toml};
 pub use methods::{
-    Aggregation, Fallback, Imputation, Normaliser, PanelMode, Transform, Treatment, Weighting,
+    Aggregation, Fallback, Imputation, InvalidValues, Normaliser, PanelMode, Rescale, Transform,
+    Treatment, Weighting,
 };
 pub use results::{StrengthsWeaknesses, Trend};
 pub use spec::{

@@ -114,7 +114,8 @@ pub enum Normaliser {
         scale: f64,
     },
     /// `(x − lower)/(upper − lower) · scale` on the raw value; direction −1 uses
-    /// `(x − upper)/(lower − upper)`. With `cap`, the fraction is clamped to [0, 1].
+    /// `(x − upper)/(lower − upper)`. With `cap`, the fraction is clamped to [0, 1]. Goalposts
+    /// are written in the units of the data: an indicator's transform applies to them too.
     Goalposts {
         /// Lower goalpost.
         lower: f64,
@@ -130,10 +131,14 @@ pub enum Normaliser {
         /// Multiplier.
         scale: f64,
     },
-    /// `1 − (x_ref − x)/(x_ref − min)` where `x_ref` is the value of the reference unit, times `scale`.
+    /// `1 − (x_ref − x)/(x_ref − min)` where `x_ref` is the value of the reference unit (in the
+    /// same year, or in `year`), times `scale`.
     DistToRef {
         /// The reference unit's code.
         unit: String,
+        /// Panel data: take the reference's value in this year for every year (pooled panels
+        /// only); without it, the reference's value in the same year as the unit.
+        year: Option<i32>,
         /// Clamp values above the reference to 1.
         cap: bool,
         /// Multiplier.
@@ -199,6 +204,48 @@ pub enum Aggregation {
     /// Copeland outranking score: for each other unit, +1 if the unit beats it on a weighted majority
     /// of children, −1 if beaten, 0 on a tie.
     Copeland,
+}
+
+/// What an aggregation does with a child value outside its domain (zero or negative under a
+/// geometric or harmonic mean, or a power mean that needs positive values).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+#[serde(tag = "invalid", rename_all = "snake_case")]
+pub enum InvalidValues {
+    /// Stop the build, naming the unit, year, aggregate and child.
+    #[default]
+    Error,
+    /// Leave that unit-year's aggregate missing, with a warning (what publishers do when an input
+    /// is out of range).
+    Missing,
+    /// Raise every child value below `floor` to it before aggregating, with a warning.
+    Floor {
+        /// The least value taken (> 0).
+        floor: f64,
+    },
+}
+
+/// A step after aggregation that expresses every aggregate relative to a reference.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Rescale {
+    /// `scale × score / score(reference unit, year)`: e.g. the European Innovation Scoreboard's
+    /// performance relative to the EU in a base year. Without `year`, the reference's score in
+    /// the same year.
+    Reference {
+        /// The reference unit's code.
+        unit: String,
+        /// The reference year (panel data).
+        year: Option<i32>,
+        /// Multiplier (100 gives "EU = 100").
+        scale: f64,
+    },
+    /// `scale × score / score(same unit, base year)`: each unit's progress since the base year.
+    BaseYear {
+        /// The base year.
+        year: i32,
+        /// Multiplier.
+        scale: f64,
+    },
 }
 
 /// How multi-year data is built.

@@ -41,6 +41,15 @@ pub struct FrameworkSpec {
     /// Weight profiles chosen per unit by a group column (e.g. stage-specific weights).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights_by: Option<WeightsBySpec>,
+    /// Decimals of every aggregate's published score; ranks are given on the published score
+    /// (ties share the best rank), the unrounded score is kept beside it. Aggregates may override.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u8>,
+    /// `[rescale]`: every aggregate relative to a reference unit-year or to its base year, after
+    /// aggregation (`method = "reference"` with `unit`, optional `year`, `scale`; or
+    /// `method = "base_year"` with `year`, `scale`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rescale: Option<MethodSpec>,
 }
 
 /// `[weights_by]`: weight profiles selected by the value of a group column.
@@ -137,6 +146,9 @@ pub struct AggregateSpec {
     /// Overrides the aggregation method for this aggregate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation: Option<MethodSpec>,
+    /// Decimals of the published score (overrides the framework's `decimals`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u8>,
 }
 
 /// `[[level]]`.
@@ -203,6 +215,12 @@ pub struct MethodSpec {
     pub p: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_share: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor: Option<f64>,
 }
 
 fn one() -> f64 {

@@ -169,6 +169,7 @@ fn prepare(
     prefix.steps.push(Step::Aggregate {
         aggregation: Aggregation::Arithmetic,
         min_share: 0.0,
+        invalid: crate::methods::InvalidValues::Error,
     });
     for n in prefix.nodes.iter_mut() {
         n.normalise = None;
@@ -176,6 +177,7 @@ fn prepare(
     }
     prefix.levels.clear();
     prefix.weights_by = None;
+    prefix.rescale = None;
     let options = BuildOptions {
         keep_stages: true,
         rank_aggregates: false,

@@ -75,8 +75,8 @@ pub enum Error {
     Framework {
         /// The framework file.
         path: PathBuf,
-        /// What the engine found.
-        error: kechuang_engine::Error,
+        /// What the engine found (boxed: the engine's errors carry their context).
+        error: Box<kechuang_engine::Error>,
     },
     /// A file is larger than the limits allow (columns, cells, inflated size); refused before
     /// it is read into memory.

@@ -23,7 +23,7 @@ pub struct LoadedFramework {
 pub fn load_framework(path: &Path) -> Result<LoadedFramework> {
     let engine = |error| Error::Framework {
         path: path.to_path_buf(),
-        error,
+        error: Box::new(error),
     };
     let is_toml = path
         .extension()

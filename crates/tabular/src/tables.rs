@@ -151,6 +151,19 @@ fn results_table(build: &Build) -> Table {
     let mut order: Vec<usize> = (0..fw.nodes.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(fw.nodes[i].level));
     headers.extend(order.iter().map(|&i| fw.nodes[i].code.clone()));
+    // Scores as published (rounded where the framework sets decimals), then the unrounded scores
+    // of those rounded, so that nothing is lost.
+    let published: Vec<_> = order.iter().map(|&i| build.published(i)).collect();
+    let rounded: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| fw.nodes[i].decimals.is_some())
+        .collect();
+    headers.extend(
+        rounded
+            .iter()
+            .map(|&i| format!("{}_unrounded", fw.nodes[i].code)),
+    );
     let rows = (0..build.rows.len())
         .map(|u| {
             let mut row: Vec<Cell> = vec![
@@ -167,7 +180,8 @@ fn results_table(build: &Build) -> Table {
             if let Some(y) = &yoy {
                 row.push(y[u].into());
             }
-            row.extend(order.iter().map(|&i| Cell::Number(build.scores[i][u])));
+            row.extend(published.iter().map(|c| Cell::Number(c[u])));
+            row.extend(rounded.iter().map(|&i| Cell::Number(build.scores[i][u])));
             row
         })
         .collect();

@@ -191,7 +191,8 @@ min_share = 0.6
         f.steps[6],
         Step::Aggregate {
             aggregation: Aggregation::Arithmetic,
-            min_share: 0.6
+            min_share: 0.6,
+            invalid: crate::methods::InvalidValues::Error,
         }
     );
     assert_eq!(f.required_columns().1, vec!["district".to_string()]);

@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use crate::methods::Aggregation;
+use crate::methods::{Aggregation, InvalidValues};
 
 /// A child value outside the method's domain (e.g. zero in a geometric mean).
 #[derive(Debug, Clone, PartialEq)]
@@ -23,69 +23,76 @@ const BLOCK: usize = 8192;
 ///
 /// Missing children are skipped and the remaining weights renormalised; when the weight share of
 /// the children present is below `min_share`, or none is present, the aggregate is missing.
+/// A child value outside the method's domain stops the aggregation (`InvalidValues::Error`), or
+/// leaves that unit's aggregate missing, or is raised to the floor; the values passed over are
+/// returned (first per unit), for the build's warnings.
 pub fn columns(
     children: &[&[f64]],
     weights: &[f64],
     method: Aggregation,
     min_share: f64,
+    invalid: InvalidValues,
     out: &mut [f64],
-) -> Result<(), DomainError> {
+) -> Result<Vec<DomainError>, DomainError> {
     if let Aggregation::Copeland = method {
         copeland(children, weights, out);
-        return Ok(());
+        return Ok(Vec::new());
     }
+    let floor = match invalid {
+        InvalidValues::Floor { floor } => Some(floor),
+        _ => None,
+    };
+    let leave_missing = invalid == InvalidValues::Missing;
     // The power mean's limit at p = 0 is the geometric mean.
     let method = match method {
         Aggregation::Power { p: 0.0 } => Aggregation::Geometric,
         m => m,
     };
     let total: f64 = weights.iter().sum();
-    out.par_chunks_mut(BLOCK)
+    let passed: Vec<Vec<DomainError>> = out
+        .par_chunks_mut(BLOCK)
         .enumerate()
-        .try_for_each(|(b, out)| {
+        .map(|(b, out)| {
             let start = b * BLOCK;
             let mut acc = vec![0.0; out.len()];
             let mut present = vec![0.0; out.len()];
+            let mut passed: Vec<DomainError> = Vec::new();
+            let mut failed = vec![false; out.len()];
             for (k, (col, &w)) in children.iter().zip(weights).enumerate() {
                 let col = &col[start..start + out.len()];
                 for (i, &x) in col.iter().enumerate() {
-                    if x.is_nan() {
+                    if x.is_nan() || failed[i] {
                         continue;
                     }
-                    let term = match method {
-                        Aggregation::Arithmetic => x,
-                        Aggregation::Geometric => {
-                            positive(x, start + i, k, "a geometric mean needs values > 0")?.ln()
-                        }
-                        Aggregation::Harmonic => {
-                            1.0 / positive(x, start + i, k, "a harmonic mean needs values > 0")?
-                        }
-                        Aggregation::Power { p } => {
-                            if p < 0.0 {
-                                positive(
-                                    x,
-                                    start + i,
-                                    k,
-                                    "a power mean with p < 0 needs values > 0",
-                                )?;
-                            } else if x < 0.0 && p.fract() != 0.0 {
-                                return Err(DomainError {
+                    let x = match floor {
+                        Some(f) if x < f && needs_positive(method) => {
+                            if passed.last().is_none_or(|p| p.row != start + i) {
+                                passed.push(DomainError {
                                     row: start + i,
                                     child: k,
                                     value: x,
-                                    message: "a power mean with fractional p needs values ≥ 0",
+                                    message: "raised to the floor",
                                 });
                             }
-                            x.powf(p)
+                            f
                         }
-                        Aggregation::Copeland => unreachable!("handled above"),
+                        _ => x,
+                    };
+                    let term = match term(method, x, start + i, k) {
+                        Ok(t) => t,
+                        Err(e) if leave_missing => {
+                            failed[i] = true;
+                            passed.push(e);
+                            continue;
+                        }
+                        Err(e) => return Err(e),
                     };
                     acc[i] += w * term;
                     present[i] += w;
                 }
             }
-            for ((o, a), w) in out.iter_mut().zip(acc).zip(present) {
-                *o = if w == 0.0 || w < min_share * total {
+            for (((o, a), w), bad) in out.iter_mut().zip(acc).zip(present).zip(failed) {
+                *o = if bad || w == 0.0 || w < min_share * total {
                     f64::NAN
                 } else {
                     let m = a / w;
@@ -98,8 +105,44 @@ pub fn columns(
                     }
                 };
             }
-            Ok(())
+            passed.sort_by_key(|p| p.row);
+            passed.dedup_by_key(|p| p.row);
+            Ok(passed)
         })
+        .collect::<Result<_, _>>()?;
+    Ok(passed.into_iter().flatten().collect())
+}
+
+/// Whether the method takes only positive values (so a floor applies to it).
+fn needs_positive(method: Aggregation) -> bool {
+    match method {
+        Aggregation::Geometric | Aggregation::Harmonic => true,
+        Aggregation::Power { p } => p <= 0.0 || p.fract() != 0.0,
+        Aggregation::Arithmetic | Aggregation::Copeland => false,
+    }
+}
+
+/// One child's term of the mean, or why the method cannot take the value.
+fn term(method: Aggregation, x: f64, row: usize, k: usize) -> Result<f64, DomainError> {
+    Ok(match method {
+        Aggregation::Arithmetic => x,
+        Aggregation::Geometric => positive(x, row, k, "a geometric mean needs values > 0")?.ln(),
+        Aggregation::Harmonic => 1.0 / positive(x, row, k, "a harmonic mean needs values > 0")?,
+        Aggregation::Power { p } => {
+            if p < 0.0 {
+                positive(x, row, k, "a power mean with p < 0 needs values > 0")?;
+            } else if x < 0.0 && p.fract() != 0.0 {
+                return Err(DomainError {
+                    row,
+                    child: k,
+                    value: x,
+                    message: "a power mean with fractional p needs values ≥ 0",
+                });
+            }
+            x.powf(p)
+        }
+        Aggregation::Copeland => unreachable!("handled by the caller"),
+    })
 }
 
 fn positive(x: f64, row: usize, child: usize, message: &'static str) -> Result<f64, DomainError> {
@@ -162,7 +205,7 @@ mod tests {
         let cols: Vec<Vec<f64>> = values.iter().map(|v| vec![*v]).collect();
         let refs: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
         let mut out = [0.0];
-        columns(&refs, weights, m, 0.0, &mut out)?;
+        columns(&refs, weights, m, 0.0, InvalidValues::Error, &mut out)?;
         Ok(out[0])
     }
 
@@ -202,6 +245,7 @@ mod tests {
             &[1.0, 1.0],
             Aggregation::Arithmetic,
             0.6,
+            InvalidValues::Error,
             &mut out,
         )
         .expect("ok");
@@ -221,7 +265,71 @@ mod tests {
         assert!((outranking(&children, &w, 0, 1) - 2.0 / 3.0).abs() < 1e-15);
         assert!((outranking(&children, &w, 0, 2) - 2.0 / 3.0).abs() < 1e-15);
         let mut out = [0.0; 3];
-        columns(&children, &w, Aggregation::Copeland, 0.0, &mut out).expect("ok");
+        columns(
+            &children,
+            &w,
+            Aggregation::Copeland,
+            0.0,
+            InvalidValues::Error,
+            &mut out,
+        )
+        .expect("ok");
         assert_eq!(out, [2.0, 0.0, -2.0]);
+    }
+
+    #[test]
+    fn invalid_values_can_leave_the_unit_missing_or_take_a_floor() {
+        // Unit 0 has a zero child, unit 1 does not.
+        let c1 = [0.0, 4.0];
+        let c2 = [9.0, 1.0];
+        let children: [&[f64]; 2] = [&c1, &c2];
+        let mut out = [0.0; 2];
+        let e = columns(
+            &children,
+            &[1.0, 1.0],
+            Aggregation::Geometric,
+            0.0,
+            InvalidValues::Error,
+            &mut out,
+        )
+        .expect_err("error by default");
+        assert_eq!((e.row, e.child, e.value), (0, 0, 0.0));
+        let passed = columns(
+            &children,
+            &[1.0, 1.0],
+            Aggregation::Geometric,
+            0.0,
+            InvalidValues::Missing,
+            &mut out,
+        )
+        .expect("missing");
+        assert!(out[0].is_nan());
+        assert_eq!(out[1], 2.0, "sqrt(4 × 1)");
+        assert_eq!(passed.len(), 1);
+        assert_eq!((passed[0].row, passed[0].child), (0, 0));
+        // Floor 0.01: sqrt(0.01 × 9) = 0.3.
+        let passed = columns(
+            &children,
+            &[1.0, 1.0],
+            Aggregation::Geometric,
+            0.0,
+            InvalidValues::Floor { floor: 0.01 },
+            &mut out,
+        )
+        .expect("floor");
+        assert!((out[0] - 0.3).abs() < 1e-12, "{}", out[0]);
+        assert_eq!(out[1], 2.0);
+        assert_eq!(passed.len(), 1);
+        // The arithmetic mean has no domain: the floor does not touch it.
+        columns(
+            &children,
+            &[1.0, 1.0],
+            Aggregation::Arithmetic,
+            0.0,
+            InvalidValues::Floor { floor: 0.01 },
+            &mut out,
+        )
+        .expect("arithmetic");
+        assert_eq!(out[0], 4.5);
     }
 }

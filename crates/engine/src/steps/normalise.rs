@@ -21,15 +21,26 @@ pub enum Problem {
 
 /// What the normaliser needs to know about the indicator besides its values.
 #[derive(Debug, Clone, Copy)]
-pub struct Context {
+pub struct Context<'a> {
     /// 1 or −1.
     pub direction: f64,
     /// The indicator's target.
     pub target: Option<f64>,
-    /// Row of the reference unit, for `dist_to_ref`.
-    pub reference_row: Option<usize>,
+    /// For `dist_to_ref`: for each row, the row of the reference unit it is measured against
+    /// (the same year, or the named year), `None` where the reference has no row there.
+    pub reference_rows: Option<&'a [Option<usize>]>,
     /// Transform before normalising.
     pub transform: Option<Transform>,
+}
+
+/// A value in the data's units carried into the transformed scale (goalposts and targets are
+/// written in the data's units). `None` when the transform cannot take it.
+fn transformed(v: f64, t: Option<Transform>) -> Option<f64> {
+    match t {
+        None => Some(v),
+        Some(Transform::Log) => (v > 0.0).then(|| v.ln()),
+        Some(Transform::Sqrt) => (v >= 0.0).then(|| v.sqrt()),
+    }
 }
 
 fn degenerate(msg: impl Into<String>) -> Problem {
@@ -37,7 +48,7 @@ fn degenerate(msg: impl Into<String>) -> Problem {
 }
 
 /// Normalises a column in place.
-pub fn column(x: &mut [f64], method: &Normaliser, cx: Context) -> Result<(), Problem> {
+pub fn column(x: &mut [f64], method: &Normaliser, cx: Context<'_>) -> Result<(), Problem> {
     if let Some(t) = cx.transform {
         for (row, v) in x.iter_mut().enumerate() {
             if v.is_nan() {
@@ -118,10 +129,19 @@ pub fn column(x: &mut [f64], method: &Normaliser, cx: Context) -> Result<(), Pro
             scale,
             cap,
         } => {
+            // Goalposts are in the data's units: the indicator's transform applies to them too.
+            let post = |v: f64| {
+                transformed(v, cx.transform).ok_or_else(|| {
+                    degenerate(format!(
+                        "goalposts: {v} is outside the domain of the indicator's transform"
+                    ))
+                })
+            };
+            let (lower, upper) = (post(*lower)?, post(*upper)?);
             let (from, to) = if d < 0.0 {
-                (*upper, *lower)
+                (upper, lower)
             } else {
-                (*lower, *upper)
+                (lower, upper)
             };
             x.iter_mut().for_each(|v| {
                 let mut y = (*v - from) / (to - from);
@@ -138,24 +158,45 @@ pub fn column(x: &mut [f64], method: &Normaliser, cx: Context) -> Result<(), Pro
             x.iter_mut()
                 .for_each(|v| *v = (1.0 - (max - d * *v) / (max - min)) * scale);
         }
-        Normaliser::DistToRef { unit, cap, scale } => {
-            let Some(r) = cx.reference_row else {
+        Normaliser::DistToRef {
+            unit,
+            year,
+            cap,
+            scale,
+        } => {
+            let in_year = year.map(|y| format!(" in {y}")).unwrap_or_default();
+            let Some(rows) = cx.reference_rows else {
                 return Err(degenerate(format!(
                     "dist_to_ref: reference unit '{unit}' is not in the data"
                 )));
             };
-            let xref = d * x[r];
-            if xref.is_nan() {
-                return Err(degenerate(format!(
-                    "dist_to_ref: reference unit '{unit}' has no value"
-                )));
+            // The reference value of every row, read before the column is overwritten.
+            let mut refs = Vec::with_capacity(x.len());
+            for (i, v) in x.iter().enumerate() {
+                if v.is_nan() {
+                    refs.push(f64::NAN);
+                    continue;
+                }
+                let Some(r) = rows.get(i).copied().flatten() else {
+                    return Err(degenerate(format!(
+                        "dist_to_ref: reference unit '{unit}' has no row{in_year} beside row {}",
+                        i + 1
+                    )));
+                };
+                let xref = d * x[r];
+                if xref.is_nan() {
+                    return Err(degenerate(format!(
+                        "dist_to_ref: reference unit '{unit}' has no value{in_year}"
+                    )));
+                }
+                if xref == min {
+                    return Err(degenerate(format!(
+                        "dist_to_ref: reference unit '{unit}' has the lowest value{in_year}, so the distance scale is zero"
+                    )));
+                }
+                refs.push(xref);
             }
-            if xref == min {
-                return Err(degenerate(format!(
-                    "dist_to_ref: reference unit '{unit}' has the lowest value, so the distance scale is zero"
-                )));
-            }
-            x.iter_mut().for_each(|v| {
+            x.iter_mut().zip(refs).for_each(|(v, xref)| {
                 let mut y = 1.0 - (xref - d * *v) / (xref - min);
                 if *cap && y > 1.0 {
                     y = 1.0;
@@ -167,6 +208,12 @@ pub fn column(x: &mut [f64], method: &Normaliser, cx: Context) -> Result<(), Pro
             let Some(t) = target.or(cx.target) else {
                 return Err(degenerate("dist_to_target: no target"));
             };
+            // The target is in the data's units, like goalposts.
+            let t = transformed(t, cx.transform).ok_or_else(|| {
+                degenerate(format!(
+                    "dist_to_target: the target {t} is outside the domain of the indicator's transform"
+                ))
+            })?;
             let (base, span) = if d < 0.0 {
                 (raw_max, raw_max - t)
             } else {
@@ -202,16 +249,16 @@ mod tests {
 
     const NA: f64 = f64::NAN;
 
-    fn cx(direction: f64) -> Context {
+    fn cx(direction: f64) -> Context<'static> {
         Context {
             direction,
             target: None,
-            reference_row: None,
+            reference_rows: None,
             transform: None,
         }
     }
 
-    fn run(x: &[f64], m: Normaliser, c: Context) -> Vec<f64> {
+    fn run(x: &[f64], m: Normaliser, c: Context<'_>) -> Vec<f64> {
         let mut v = x.to_vec();
         column(&mut v, &m, c).expect("normalises");
         v
@@ -321,18 +368,21 @@ mod tests {
             &run(&x, Normaliser::FracMax { scale: 1.0 }, cx(1.0)),
             &[0.2, 0.4, 1.0],
         );
+        let rows = [Some(1), Some(1), Some(1)];
         let reference = Context {
-            reference_row: Some(1),
+            reference_rows: Some(&rows),
             ..cx(1.0)
         };
         let dref = Normaliser::DistToRef {
             unit: "B".into(),
+            year: None,
             cap: true,
             scale: 1.0,
         };
         close(&run(&x, dref, reference), &[0.0, 1.0, 1.0]);
         let dref = Normaliser::DistToRef {
             unit: "B".into(),
+            year: None,
             cap: false,
             scale: 1.0,
         };
@@ -380,5 +430,75 @@ mod tests {
             ..cx(1.0)
         };
         close(&run(&[4.0, 9.0], Normaliser::None, c), &[2.0, 3.0]);
+    }
+
+    #[test]
+    fn goalposts_and_targets_are_in_the_units_of_the_data() {
+        // The HDI's income index: (ln x − ln 100) / (ln 75000 − ln 100), goalposts written as
+        // 100 and 75,000 dollars.
+        let c = Context {
+            transform: Some(Transform::Log),
+            ..cx(1.0)
+        };
+        let gp = Normaliser::Goalposts {
+            lower: 100.0,
+            upper: 75_000.0,
+            scale: 1.0,
+            cap: true,
+        };
+        let income = [100.0, 10_000.0, 75_000.0, 200_000.0];
+        let want = (10_000f64.ln() - 100f64.ln()) / (75_000f64.ln() - 100f64.ln());
+        close(&run(&income, gp.clone(), c), &[0.0, want, 1.0, 1.0]);
+        // By hand: ln(100) = 4.60517, ln(10000) = 9.21034, ln(75000) = 11.22524 → 4.60517 / 6.62007 = 0.69564.
+        assert!((want - 0.695_637).abs() < 1e-6, "{want}");
+        let mut bad = vec![1.0];
+        let zero_post = Normaliser::Goalposts {
+            lower: 0.0,
+            upper: 10.0,
+            scale: 1.0,
+            cap: true,
+        };
+        assert!(
+            column(&mut bad, &zero_post, c).is_err(),
+            "ln 0 is no goalpost"
+        );
+        // A target in the data's units: sqrt 100 = 10 against min sqrt 4 = 2.
+        let t = Context {
+            transform: Some(Transform::Sqrt),
+            target: Some(100.0),
+            ..cx(1.0)
+        };
+        let dt = Normaliser::DistToTarget {
+            target: None,
+            cap: false,
+            scale: 1.0,
+        };
+        close(&run(&[4.0, 36.0, 100.0], dt, t), &[0.0, 0.5, 1.0]);
+    }
+
+    #[test]
+    fn the_reference_is_taken_row_by_row() {
+        // Two years pooled: rows 0–1 are 2020 (reference row 1), rows 2–3 are 2021 (row 3).
+        let x = [2.0, 4.0, 3.0, 8.0];
+        let rows = [Some(1), Some(1), Some(3), Some(3)];
+        let c = Context {
+            reference_rows: Some(&rows),
+            ..cx(1.0)
+        };
+        let dref = Normaliser::DistToRef {
+            unit: "REF".into(),
+            year: None,
+            cap: false,
+            scale: 1.0,
+        };
+        // min 2: 2020 against 4 → (0, 1); 2021 against 8 → 1 − 5/6, 1.
+        close(&run(&x, dref.clone(), c), &[0.0, 1.0, 1.0 / 6.0, 1.0]);
+        let missing = [Some(1), Some(1), None, None];
+        let c = Context {
+            reference_rows: Some(&missing),
+            ..cx(1.0)
+        };
+        let mut v = x.to_vec();
+        assert!(column(&mut v, &dref, c).is_err(), "no reference in 2021");
     }
 }

@@ -86,7 +86,7 @@ fn geometric_mean_of_zero_names_unit_and_indicator() {
     );
     // min-max puts the lowest unit at 0, which a geometric mean cannot take.
     assert!(
-        matches!(&e, Error::OutOfDomain { step: "aggregate", node, unit, value, .. } if node == "a" && unit == "A" && *value == 0.0),
+        matches!(&e, Error::AggregateOutOfDomain { aggregate, child, unit, value, .. } if aggregate == "Index" && child == "a" && unit == "A" && *value == 0.0),
         "{e}"
     );
 }

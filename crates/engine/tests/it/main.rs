@@ -4,4 +4,5 @@ mod builds;
 mod common;
 mod errors;
 mod properties;
+mod published;
 mod uncertainty;

@@ -153,3 +153,43 @@ fn results_and_ranks_match_coinr() {
     );
     assert!((top[0].1 - 68.38).abs() < 0.005);
 }
+
+/// Ranks on published scores (issue 14): COINr's unrounded ASEM index has NLD 64.8195 2nd and DNK
+/// 64.8041 3rd, NOR 64.4678 4th. Published to one decimal, NLD and DNK both show 64.8 and share
+/// rank 2, and NOR (64.5) is 4th; to two decimals (64.82, 64.80) nothing changes.
+#[test]
+fn ranks_on_published_asem_scores_share_ties() {
+    let rank_of = |b: &Build, unit: &str| {
+        let u = b.units.codes.iter().position(|c| c == unit).expect("unit");
+        b.ranks[u]
+    };
+    let mut one = build().framework;
+    let root = one.root();
+    one.nodes[root].decimals = Some(1);
+    let data = read_dataset(&asem_dir().join("iData.csv"), &ReadOptions::default()).expect("iData");
+    let b = Build::run(&one, data.clone(), BuildOptions::default()).expect("build");
+    assert_eq!(rank_of(&b, "CHE"), Some(1));
+    assert_eq!(rank_of(&b, "NLD"), Some(2));
+    assert_eq!(rank_of(&b, "DNK"), Some(2));
+    assert_eq!(rank_of(&b, "NOR"), Some(4));
+    // The results table shows the published score and keeps the unrounded one.
+    let results = kechuang_tabular::build_tables(&b)
+        .into_iter()
+        .find(|t| t.name == "results")
+        .expect("results");
+    let col = |h: &str| results.headers.iter().position(|x| x == h).expect(h);
+    let nld = results
+        .rows
+        .iter()
+        .find(|r| matches!(&r[0], kechuang_tabular::Cell::Text(c) if c == "NLD"))
+        .expect("NLD");
+    assert!(matches!(nld[col("Index")], kechuang_tabular::Cell::Number(v) if v == 64.8));
+    assert!(
+        matches!(nld[col("Index_unrounded")], kechuang_tabular::Cell::Number(v) if (v - 64.819_516_169_818).abs() < 1e-9)
+    );
+    let mut two = one.clone();
+    two.nodes[root].decimals = Some(2);
+    let b = Build::run(&two, data, BuildOptions::default()).expect("build");
+    assert_eq!(rank_of(&b, "NLD"), Some(2));
+    assert_eq!(rank_of(&b, "DNK"), Some(3));
+}
