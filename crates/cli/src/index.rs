@@ -9,7 +9,8 @@ use kechuang_engine::{Build, BuildOptions, Dataset, Framework};
 use kechuang_enterprise::stored::{Error as StoredError, build_from_store};
 use kechuang_store::Store;
 use kechuang_tabular::{
-    LoadedFramework, ReadOptions, build_tables, load_framework, read_dataset, write_csv, write_xlsx,
+    LoadedFramework, ReadOptions, build_tables, load_framework, read_dataset_noting, write_csv,
+    write_xlsx,
 };
 use serde::Serialize;
 
@@ -65,10 +66,23 @@ pub fn resolve_framework(path: &Path) -> Result<LoadedFramework> {
 }
 
 fn read_data(loaded: &LoadedFramework, path: &Path, extra_groups: &[String]) -> Result<Dataset> {
-    let mut group_columns = loaded.framework.required_columns().1;
+    let fw = &loaded.framework;
+    let (denominators, mut group_columns) = fw.required_columns();
     group_columns.extend(extra_groups.iter().cloned());
     group_columns.dedup();
-    read_dataset(path, &ReadOptions { group_columns }).map_err(invalid_tabular)
+    // Every column the framework reads: a text column outside these is ignored with a note.
+    let mut used: Vec<String> = fw.indicators().iter().map(|n| n.code.clone()).collect();
+    used.extend(denominators);
+    used.extend(group_columns.iter().cloned());
+    let options = ReadOptions {
+        group_columns,
+        used_columns: Some(used),
+    };
+    let (data, notes) = read_dataset_noting(path, &options).map_err(invalid_tabular)?;
+    for n in notes {
+        eprintln!("note: {}: {n}", path.display());
+    }
+    Ok(data)
 }
 
 pub fn run_build(
@@ -315,13 +329,42 @@ pub async fn build_stored(args: &BuildArgs, loaded: &LoadedFramework) -> Result<
     Ok(())
 }
 
+/// Decimals to print scores with: the published decimals when the framework sets them, else at
+/// least two and as many more (up to eight) as it takes to tell different scores apart.
+fn shown_decimals(scores: &[f64], published: Option<u8>) -> usize {
+    if let Some(d) = published {
+        return usize::from(d);
+    }
+    (2..=8)
+        .find(|&d| {
+            scores
+                .windows(2)
+                .all(|w| w[0] == w[1] || format!("{:.d$}", w[0]) != format!("{:.d$}", w[1]))
+        })
+        .unwrap_or(8)
+}
+
 pub fn summarise(build: &Build, wrote: &str) {
     let fw = &build.framework;
+    // Panel rows are unit-years: say so, with how many units and years they are.
+    let rows = match &build.units.times {
+        Some(t) => {
+            let years: std::collections::BTreeSet<i32> = t.iter().copied().collect();
+            let units: std::collections::HashSet<&str> =
+                build.units.codes.iter().map(String::as_str).collect();
+            format!(
+                "{} unit-years ({} units × {} years)",
+                build.rows.len(),
+                units.len(),
+                years.len()
+            )
+        }
+        None => format!("{} units", build.rows.len()),
+    };
     println!(
-        "built {} {} on {} units ({} screened out): {} stages kept, {} warnings",
+        "built {} {} on {rows} ({} screened out): {} stages kept, {} warnings",
         fw.id,
         fw.version,
-        build.rows.len(),
         build.records.screened_out.len(),
         build.stages.len(),
         build.records.warnings.len()
@@ -351,13 +394,19 @@ pub fn summarise(build: &Build, wrote: &str) {
         fw.nodes[root].code,
         latest.map(|y| format!(" in {y}")).unwrap_or_default()
     );
-    for &u in top.iter().take(5) {
+    let shown: Vec<usize> = top.iter().copied().take(5).collect();
+    let published = build.published(root);
+    let decimals = shown_decimals(
+        &shown.iter().map(|&u| published[u]).collect::<Vec<_>>(),
+        fw.nodes[root].decimals,
+    );
+    for &u in &shown {
         println!(
-            "  {:>4}  {:<20} {:<28} {:8.2}",
+            "  {:>4}  {:<20} {:<28} {:8.decimals$}",
             build.ranks[u].unwrap_or(0),
             build.units.codes[u],
             build.units.names[u],
-            build.scores[root][u]
+            published[u]
         );
     }
     println!("wrote {wrote}");
@@ -691,4 +740,23 @@ pub fn audit(args: &crate::args::AuditArgs) -> Result<()> {
     }
     println!("wrote {}", args.out.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_decimals;
+
+    #[test]
+    fn summaries_print_enough_decimals_to_tell_units_apart() {
+        assert_eq!(shown_decimals(&[64.8195, 64.8041, 60.0], None), 2);
+        // 64.820 and 64.819.
+        assert_eq!(shown_decimals(&[64.8195, 64.8191], None), 3);
+        assert_eq!(shown_decimals(&[64.819_52, 64.819_51], None), 5);
+        assert_eq!(
+            shown_decimals(&[50.0, 50.0], None),
+            2,
+            "equal scores stay equal"
+        );
+        assert_eq!(shown_decimals(&[64.8195, 64.8041], Some(1)), 1);
+    }
 }

@@ -12,11 +12,34 @@ use crate::error::{Error, Result};
 pub struct ReadOptions {
     /// Extra group columns beyond those whose header ends in `_group`.
     pub group_columns: Vec<String>,
+    /// The columns the framework uses (indicators, denominators, groups). When given, a text
+    /// column outside them is ignored with a note instead of failing as "not a number".
+    pub used_columns: Option<Vec<String>>,
 }
 
-const CODE_HEADERS: &[&str] = &["uCode", "code", "unit_code"];
-const NAME_HEADERS: &[&str] = &["uName", "name", "unit_name"];
-const TIME_HEADERS: &[&str] = &["Time", "year", "time"];
+/// Headers recognised as the unit code, name and year, compared without regard to case.
+const CODE_HEADERS: &[&str] = &[
+    "uCode",
+    "code",
+    "unit_code",
+    "iso3",
+    "iso3c",
+    "country_code",
+];
+const NAME_HEADERS: &[&str] = &["uName", "name", "unit_name", "country", "country_name"];
+const TIME_HEADERS: &[&str] = &["Time", "year", "period"];
+
+/// A whole number written as an integer or as a float with no fraction (`2018`, `2018.0`, as R
+/// and pandas export them).
+fn whole_number(cell: &str) -> Option<i64> {
+    let cell = cell.trim();
+    cell.parse::<i64>().ok().or_else(|| {
+        cell.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15)
+            .map(|v| v as i64)
+    })
+}
 
 pub(crate) fn csv_error(path: &Path, e: &csv::Error) -> Error {
     match e.kind() {
@@ -91,14 +114,42 @@ fn number(path: &Path, line: u64, column: &str, cell: &str) -> Result<f64> {
 
 /// Reads a dataset: a unit code column, optional name, time and group columns, and numeric columns.
 pub fn read_dataset(path: &Path, options: &ReadOptions) -> Result<Dataset> {
+    read_dataset_noting(path, options).map(|(data, _)| data)
+}
+
+/// [`read_dataset`], with notes on what was recognised or ignored (a text column the framework
+/// does not use, a name column used as the unit code) for the user to read.
+pub fn read_dataset_noting(path: &Path, options: &ReadOptions) -> Result<(Dataset, Vec<String>)> {
     let (mut reader, headers) = open(path)?;
-    let find = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
-    let code_col = find(CODE_HEADERS).ok_or_else(|| Error::MissingColumn {
-        path: path.to_path_buf(),
-        column: "unit code".into(),
-        expected: CODE_HEADERS.join(", "),
-    })?;
+    let mut notes = Vec::new();
+    let find = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| headers.iter().position(|h| h.eq_ignore_ascii_case(n)))
+    };
     let name_col = find(NAME_HEADERS);
+    let code_col = match (find(CODE_HEADERS), name_col) {
+        (Some(c), _) => c,
+        (None, Some(n)) => {
+            notes.push(format!(
+                "no unit code column ({}): the names in '{}' are used as codes",
+                CODE_HEADERS.join(", "),
+                headers[n]
+            ));
+            n
+        }
+        (None, None) => {
+            return Err(Error::MissingColumn {
+                path: path.to_path_buf(),
+                column: "unit code".into(),
+                expected: format!(
+                    "{} (or a name column: {})",
+                    CODE_HEADERS.join(", "),
+                    NAME_HEADERS.join(", ")
+                ),
+            });
+        }
+    };
     let time_col = find(TIME_HEADERS);
     let is_group = |h: &str| h.ends_with("_group") || options.group_columns.iter().any(|g| g == h);
     let group_cols: Vec<usize> = (0..headers.len())
@@ -124,6 +175,15 @@ pub fn read_dataset(path: &Path, options: &ReadOptions) -> Result<Dataset> {
     let mut times = Vec::new();
     let mut labels: Vec<Vec<String>> = vec![Vec::new(); group_cols.len()];
     let mut values: Vec<Vec<f64>> = vec![Vec::new(); numeric_cols.len()];
+    // A column found to hold text, with its first text cell (line, value); ignored at the end
+    // when the framework does not use it.
+    let used = |c: usize| {
+        options
+            .used_columns
+            .as_ref()
+            .is_none_or(|u| u.iter().any(|x| x == &headers[c]))
+    };
+    let mut text_cell: Vec<Option<(u64, String)>> = vec![None; numeric_cols.len()];
     let mut first_line: HashMap<(String, i32), u64> = HashMap::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -146,13 +206,15 @@ pub fn read_dataset(path: &Path, options: &ReadOptions) -> Result<Dataset> {
         }
         let time = match time_col {
             None => 0,
-            Some(t) => cell(t).parse::<i32>().map_err(|_| Error::Cell {
-                path: path.to_path_buf(),
-                line,
-                column: headers[t].clone(),
-                value: cell(t).to_string(),
-                message: "is not a year".into(),
-            })?,
+            Some(t) => whole_number(cell(t))
+                .and_then(|y| i32::try_from(y).ok())
+                .ok_or_else(|| Error::Cell {
+                    path: path.to_path_buf(),
+                    line,
+                    column: headers[t].clone(),
+                    value: cell(t).to_string(),
+                    message: "is not a year".into(),
+                })?,
         };
         if let Some(first) = first_line.insert((code.to_string(), time), line) {
             return Err(Error::DuplicateUnit {
@@ -170,10 +232,30 @@ pub fn read_dataset(path: &Path, options: &ReadOptions) -> Result<Dataset> {
             labels[k].push(cell(g).to_string());
         }
         for (k, &c) in numeric_cols.iter().enumerate() {
-            values[k].push(number(path, line, &headers[c], cell(c))?);
+            if text_cell[k].is_some() {
+                values[k].push(f64::NAN);
+                continue;
+            }
+            match number(path, line, &headers[c], cell(c)) {
+                Ok(v) => values[k].push(v),
+                Err(_) if !used(c) => {
+                    text_cell[k] = Some((line, cell(c).to_string()));
+                    values[k].push(f64::NAN);
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
-    Ok(Dataset {
+    for (k, &c) in numeric_cols.iter().enumerate() {
+        if let Some((line, value)) = &text_cell[k] {
+            notes.push(format!(
+                "column '{}' holds text (line {line}: '{value}') and the framework does not use it: ignored",
+                headers[c]
+            ));
+        }
+    }
+    let keep: Vec<bool> = text_cell.iter().map(Option::is_none).collect();
+    let data = Dataset {
         codes,
         names,
         times: time_col.map(|_| times),
@@ -185,12 +267,15 @@ pub fn read_dataset(path: &Path, options: &ReadOptions) -> Result<Dataset> {
         columns: numeric_cols
             .iter()
             .zip(values)
-            .map(|(&c, values)| Column {
+            .zip(keep)
+            .filter(|(_, keep)| *keep)
+            .map(|((&c, values), _)| Column {
                 code: headers[c].clone(),
                 values,
             })
             .collect(),
-    })
+    };
+    Ok((data, notes))
 }
 
 /// Reads COINr's `iMeta` table.
@@ -240,13 +325,17 @@ pub fn read_imeta(path: &Path) -> Result<Vec<MetaRow>> {
         };
         let level_value = match text(Some(level)) {
             None => None,
-            Some(l) => Some(l.parse::<u8>().map_err(|_| Error::Cell {
-                path: path.to_path_buf(),
-                line,
-                column: "Level".into(),
-                value: l.clone(),
-                message: "is not a level (1, 2, ...)".into(),
-            })?),
+            Some(l) => Some(
+                whole_number(&l)
+                    .and_then(|v| u8::try_from(v).ok())
+                    .ok_or_else(|| Error::Cell {
+                        path: path.to_path_buf(),
+                        line,
+                        column: "Level".into(),
+                        value: l.clone(),
+                        message: "is not a level (1, 2, ...)".into(),
+                    })?,
+            ),
         };
         let code_value = text(Some(code)).ok_or_else(|| Error::Cell {
             path: path.to_path_buf(),

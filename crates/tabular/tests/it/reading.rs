@@ -20,6 +20,7 @@ fn plain_headers_bom_groups_and_missing_cells() {
     );
     let opts = ReadOptions {
         group_columns: vec!["district".into()],
+        ..ReadOptions::default()
     };
     let d = read_dataset(&p, &opts).expect("reads");
     assert_eq!(d.codes, ["A", "B"]);
@@ -73,4 +74,62 @@ fn imeta_bad_number_is_located() {
         e.to_string().contains("line 2, column 'Weight': 'x'"),
         "{e}"
     );
+}
+
+/// Files exported from R and pandas (issue 14): a `country` name column and no code column, a
+/// text column the framework does not use, years and levels written as `2018.0` and `1.0`.
+#[test]
+fn files_from_r_and_pandas_are_read_with_notes() {
+    let p = temp_file(
+        "wdi.csv",
+        "Country,Region,Year,gdp,life\nAfghanistan,South Asia,2018.0,520.9,63.1\nAlbania,Europe,2018.0,5287.7,78.5\n",
+    );
+    // Without knowing the framework, a text column is still an error, located.
+    let strict = read_dataset(&p, &ReadOptions::default()).expect_err("text");
+    assert!(strict.to_string().contains("South Asia"), "{strict}");
+    let opts = ReadOptions {
+        used_columns: Some(vec!["gdp".into(), "life".into()]),
+        ..ReadOptions::default()
+    };
+    let (d, notes) = kechuang_tabular::read_dataset_noting(&p, &opts).expect("reads");
+    assert_eq!(d.codes, ["Afghanistan", "Albania"], "names used as codes");
+    assert_eq!(d.times, Some(vec![2018, 2018]));
+    assert!(d.column("Region").is_none());
+    assert_eq!(d.column("gdp").expect("gdp").values, [520.9, 5287.7]);
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("'Region'") && n.contains("South Asia"))
+    );
+    // A text cell in a column the framework uses is still an error.
+    let bad = temp_file("bad.csv", "country,gdp\nA,1\nB,n/a x\n");
+    let e = kechuang_tabular::read_dataset_noting(
+        &bad,
+        &ReadOptions {
+            used_columns: Some(vec!["gdp".into()]),
+            ..ReadOptions::default()
+        },
+    )
+    .expect_err("used column");
+    assert!(e.to_string().contains("n/a x"), "{e}");
+    // A year with a fraction is no year.
+    let frac = temp_file("frac.csv", "code,year,x\nA,2018.5,1\n");
+    assert!(read_dataset(&frac, &ReadOptions::default()).is_err());
+}
+
+#[test]
+fn imeta_levels_written_as_floats() {
+    let p = temp_file(
+        "imeta.csv",
+        "Level,iCode,Parent,Type\n1.0,a,Index,Indicator\n2.0,Index,,Aggregate\n",
+    );
+    let rows = kechuang_tabular::read_imeta(&p).expect("reads");
+    assert_eq!(rows[0].level, Some(1));
+    assert_eq!(rows[1].level, Some(2));
+    let bad = temp_file(
+        "imeta-bad.csv",
+        "Level,iCode,Parent,Type\n1.5,a,Index,Indicator\n",
+    );
+    assert!(kechuang_tabular::read_imeta(&bad).is_err());
 }
