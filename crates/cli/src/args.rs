@@ -144,6 +144,10 @@ pub struct ImportArgs {
     /// Column-mapping file (CSV: column,field) for files with other headers.
     #[arg(long)]
     pub mapping: Option<PathBuf>,
+    /// Flag a year-on-year change of revenue, employees, R&D expense or assets beyond this
+    /// factor (default: ×10, employees ×5); a rise from zero is always flagged.
+    #[arg(long, value_name = "FACTOR")]
+    pub jump_factor: Option<f64>,
     /// Import even if there are warnings (errors always stop the import).
     #[arg(long)]
     pub accept_warnings: bool,

@@ -91,7 +91,10 @@ pub fn import(args: &crate::args::BenchImportArgs) -> Result<()> {
         encoding: Encoding::Detect,
         sheet: None,
         mapping: Default::default(),
-        context: kechuang_domain::ParseContext { max_year: 2026 },
+        context: kechuang_domain::ParseContext {
+            max_year: 2026,
+            jump_factor: None,
+        },
         limits: kechuang_tabular::survey::GridLimits::default(),
     };
     let t = Instant::now();

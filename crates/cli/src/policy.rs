@@ -6,7 +6,8 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use kechuang_domain::{RegionCode, SurveyRecord, TechField};
 use kechuang_policy::{
-    Evaluation, History, Outcome, RuleSet, SHIPPED, evaluate as evaluate_one, shipped,
+    CriterionKind, Evaluation, History, Outcome, RuleSet, SHIPPED, evaluate as evaluate_one,
+    shipped,
 };
 use kechuang_store::Store;
 use kechuang_tabular::{Cell, Table, write_csv_table, write_xlsx};
@@ -54,6 +55,21 @@ async fn panel(store: &Store, year: Option<i32>) -> Result<(i32, Vec<SurveyRecor
         .map_err(crate::index::invalid_view)
 }
 
+/// A value with two decimals, or as many more as it takes not to print it onto a threshold it
+/// is not equal to (5.9997 beside "≥ 6" reads 5.9997, not 6.00).
+fn shown_against(v: f64, threshold: Option<f64>) -> String {
+    let Some(t) = threshold else {
+        return format!("{v:.2}");
+    };
+    (2..=10)
+        .map(|d| format!("{v:.d$}"))
+        .find(|text| {
+            let shown: f64 = text.parse().unwrap_or(v);
+            shown.partial_cmp(&t) == v.partial_cmp(&t)
+        })
+        .unwrap_or_else(|| v.to_string())
+}
+
 fn print_evaluation(e: &Evaluation, rules: &RuleSet) {
     let score = e
         .score
@@ -73,7 +89,10 @@ fn print_evaluation(e: &Evaluation, rules: &RuleSet) {
         e.outcome.zh()
     );
     for c in &e.criteria {
+        // A direct route not taken is an alternative, not a failure.
+        let not_used = c.kind == CriterionKind::Direct && c.passed == Some(false);
         let mark = match c.passed {
+            _ if not_used => "–",
             Some(true) => "✓",
             Some(false) => "✗",
             None if c.points.is_some() => "·",
@@ -81,9 +100,10 @@ fn print_evaluation(e: &Evaluation, rules: &RuleSet) {
         };
         let value = c
             .value
-            .map(|v| format!("{v:.2}"))
+            .map(|v| shown_against(v, c.threshold))
             .unwrap_or_else(|| "—".into());
         let detail = match (c.threshold, c.points) {
+            (Some(_), None) if not_used => format!("{value} (未采用 not used)"),
             (Some(t), None) => format!("{value} (需 {} {t})", c.op.unwrap_or("")),
             (_, Some((a, b))) => format!(
                 "{value} → {}/{}",
@@ -131,6 +151,23 @@ pub fn evaluate(args: &EvaluateArgs) -> Result<()> {
             .parse()
             .map_err(|_| InvalidInput(format!("--expert {e}: '{v}' is not a number")))?;
         expert.insert(k.to_string(), v);
+    }
+    // Every analyst's point must land somewhere: an unknown id or an item scored from data alone
+    // is refused, never ignored.
+    for (id, v) in &expert {
+        let one = HashMap::from([(id.clone(), *v)]);
+        let verdicts: Vec<std::result::Result<(), String>> = rules
+            .iter()
+            .map(|r| kechuang_policy::check_expert_points(r, &one))
+            .collect();
+        if !verdicts.iter().any(std::result::Result::is_ok) {
+            let why = verdicts
+                .into_iter()
+                .filter_map(std::result::Result::err)
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(InvalidInput(format!("--expert {id}={v}: {why}")).into());
+        }
     }
     runtime()?.block_on(async {
         let store = Store::open(&args.store.db)
@@ -275,4 +312,18 @@ pub fn target(args: &TargetArgs) -> Result<()> {
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_against;
+
+    #[test]
+    fn values_are_never_printed_onto_a_threshold_they_miss() {
+        assert_eq!(shown_against(5.9997, Some(6.0)), "5.9997");
+        assert_eq!(shown_against(6.0004, Some(6.0)), "6.0004");
+        assert_eq!(shown_against(6.0, Some(6.0)), "6.00");
+        assert_eq!(shown_against(5.5, Some(6.0)), "5.50");
+        assert_eq!(shown_against(5.9997, None), "6.00");
+    }
 }

@@ -45,6 +45,7 @@ pub fn read_options(
         mapping,
         context: ParseContext {
             max_year: current_year(),
+            jump_factor: None,
         },
         limits: kechuang_tabular::survey::GridLimits::default(),
     })
@@ -134,7 +135,13 @@ pub fn print_issues(issues: &[LocatedIssue], limit: usize) {
 }
 
 pub fn import(args: &ImportArgs) -> Result<()> {
-    let options = read_options(&args.encoding, args.sheet.clone(), args.mapping.as_deref())?;
+    let mut options = read_options(&args.encoding, args.sheet.clone(), args.mapping.as_deref())?;
+    if let Some(f) = args.jump_factor {
+        if !(f.is_finite() && f > 1.0) {
+            return Err(InvalidInput(format!("--jump-factor {f}: give a factor above 1")).into());
+        }
+        options.context.jump_factor = Some(f);
+    }
     runtime()?.block_on(async {
         let store = Store::open(&args.store.db).await.with_context(|| format!("opening the store {}", args.store.db))?;
         let v = validate(&store, &args.files, &options).await?;

@@ -14,7 +14,7 @@
 //! let mut cells = HashMap::new();
 //! cells.insert(Field::Text(Text::CreditCode), "91310110666007217T".to_string());
 //! cells.insert(Field::Num(Num::RdExpense), "-3".to_string());
-//! let (record, issues) = parse_record(&cells, &ParseContext { max_year: 2026 });
+//! let (record, issues) = parse_record(&cells, &ParseContext { max_year: 2026, jump_factor: None });
 //! assert!(record.is_none());
 //! assert!(issues.iter().any(|i| i.rule == "non_negative"));
 //! ```

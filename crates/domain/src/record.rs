@@ -329,6 +329,9 @@ impl SizeClass {
 pub struct ParseContext {
     /// The latest survey year accepted (normally the current year).
     pub max_year: i32,
+    /// Year-on-year change (×) beyond which a value is flagged; `None`: each field's own
+    /// (revenue, R&D expense and assets ×10, employees ×5).
+    pub jump_factor: Option<f64>,
 }
 
 /// The earliest survey year accepted.
@@ -674,13 +677,34 @@ const JUMPS: [(Num, f64); 4] = [
     (Num::TotalAssets, 10.0),
 ];
 
-/// Warnings for implausible jumps between the same enterprise's consecutive years.
-pub fn cross_year(previous: &SurveyRecord, current: &SurveyRecord) -> Vec<Issue> {
+/// Warnings for implausible jumps between the same enterprise's consecutive years: a change by
+/// more than the field's factor (or `cx.jump_factor`), and a rise from zero.
+pub fn cross_year(
+    previous: &SurveyRecord,
+    current: &SurveyRecord,
+    cx: &ParseContext,
+) -> Vec<Issue> {
     let mut out = Vec::new();
     if current.year != previous.year + 1 {
         return out;
     }
     for (n, factor) in JUMPS {
+        let factor = cx.jump_factor.unwrap_or(factor);
+        if let (Some(a), Some(b)) = (previous.get(n), current.get(n))
+            && a == 0.0
+            && b > 0.0
+        {
+            out.push(Issue::warning(
+                Field::Num(n),
+                &b.to_string(),
+                "jump_from_zero",
+                format!(
+                    "{} went from 0 in {} to {b}: check the unit and the earlier year",
+                    n.spec().zh,
+                    previous.year
+                ),
+            ));
+        }
         if let (Some(a), Some(b)) = (previous.get(n), current.get(n))
             && a > 0.0
             && b > 0.0

@@ -28,7 +28,10 @@ fn options() -> SurveyReadOptions {
         encoding: Encoding::Detect,
         sheet: None,
         mapping: Default::default(),
-        context: kechuang_domain::ParseContext { max_year: 2026 },
+        context: kechuang_domain::ParseContext {
+            max_year: 2026,
+            jump_factor: None,
+        },
         limits: GridLimits::for_uploads(4 << 20),
     }
 }

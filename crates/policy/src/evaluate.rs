@@ -156,6 +156,51 @@ fn mid((a, b): (f64, f64)) -> f64 {
     (a + b) / 2.0
 }
 
+/// Checks analysts' points before an evaluation: every id must be an indicator of the scheme
+/// that experts judge or whose bands give a range of points, and the points within 0 and the
+/// indicator's most. Nothing supplied is ignored silently.
+pub fn check_expert_points(rules: &RuleSet, expert: &HashMap<String, f64>) -> Result<(), String> {
+    for (id, &points) in expert {
+        let Some(i) = rules.spec.indicators.iter().find(|i| &i.id == id) else {
+            let takes: Vec<&str> = rules
+                .spec
+                .indicators
+                .iter()
+                .filter(|i| i.expert || has_ranged_band(i))
+                .map(|i| i.id.as_str())
+                .collect();
+            return Err(format!(
+                "'{id}' is not an indicator of {}; it takes points for: {}",
+                rules.spec.id,
+                if takes.is_empty() {
+                    "none".to_string()
+                } else {
+                    takes.join(", ")
+                }
+            ));
+        };
+        if !(i.expert || has_ranged_band(i)) {
+            return Err(format!(
+                "'{id}' is scored from the survey data with fixed points; it takes no analyst's points"
+            ));
+        }
+        if !(0.0..=i.max).contains(&points) {
+            return Err(format!("'{id}' takes 0 to {} points, not {points}", i.max));
+        }
+    }
+    Ok(())
+}
+
+fn has_ranged_band(i: &crate::rules::IndicatorSpec) -> bool {
+    i.bands
+        .iter()
+        .chain(i.best_of.iter().flat_map(|b| &b.bands))
+        .any(|b| {
+            let (lo, hi) = b.points.bounds();
+            lo < hi
+        })
+}
+
 /// Evaluates one enterprise-year. `expert` supplies analysts' points for expert-judged indicators by
 /// id. With `with_gaps`, the smallest changes that would make it qualify are computed.
 pub fn evaluate<'a>(
@@ -174,8 +219,15 @@ pub fn evaluate<'a>(
         let mut missing = BTreeSet::new();
         let value = eval(&comp.expr, h, &mut missing);
         let t = threshold(c, comp.by.as_ref(), h, &mut missing);
+        // A value with missing inputs is a lower bound (a streak cut short by an unknown year):
+        // enough to pass an "at least", never enough to fail one.
+        let at_least = matches!(c.op, crate::rules::Op::Ge | crate::rules::Op::Gt);
         let passed = match (value, t) {
-            (Some(v), Some(t)) => Some(c.op.holds(v, t)),
+            (Some(v), Some(t)) if missing.is_empty() => Some(c.op.holds(v, t)),
+            (Some(v), Some(t)) if at_least && c.op.holds(v, t) => {
+                missing.clear();
+                Some(true)
+            }
             _ => None,
         };
         if kind == CriterionKind::Condition {
@@ -209,7 +261,6 @@ pub fn evaluate<'a>(
     // Indicators: data-derived points use the midpoint of a range; open expert items keep their range.
     let (mut low, mut high) = (0.0, 0.0);
     let mut score_missing = false;
-    let mut expert_open = false;
     let mut must_score_failed = false;
     for (i, bases) in spec.indicators.iter().zip(&rules.indicators) {
         let mut missing = BTreeSet::new();
@@ -240,7 +291,6 @@ pub fn evaluate<'a>(
                 None => {
                     c.points = Some((0.0, i.max));
                     c.note = "专家评审项, 未录入 (expert-judged, not supplied)";
-                    expert_open = true;
                     high += i.max;
                 }
             }
@@ -262,12 +312,25 @@ pub fn evaluate<'a>(
             match best {
                 Some((v, p, k)) => {
                     c.value = Some(v);
+                    // A band that gives a range of points (e.g. 5–6) leaves the exact points
+                    // to the experts: an analyst may fix them within the band.
+                    let p = match expert.get(&i.id) {
+                        Some(&x) if p.0 < p.1 && (p.0..=p.1).contains(&x) => {
+                            c.note = "专家评分 (analyst input)";
+                            (x, x)
+                        }
+                        Some(_) if p.0 < p.1 => {
+                            c.note = "分析员评分超出该档范围, 未采用 (analyst's points outside this band: not used)";
+                            p
+                        }
+                        _ => p,
+                    };
                     c.points = Some(p);
                     if !i.best_of.is_empty() {
                         c.basis = Some(&i.best_of[k].label);
                     }
-                    low += mid(p);
-                    high += mid(p);
+                    low += p.0;
+                    high += p.1;
                     if i.must_score && p.1 == 0.0 {
                         must_score_failed = true;
                         c.note = "此项得分为0, 不符合 (must score)";
@@ -296,16 +359,9 @@ pub fn evaluate<'a>(
         if members.iter().any(|c| c.points.is_none()) {
             continue;
         }
-        // Open expert items count with their range; data-derived ranges with their midpoint.
-        let open = |c: &Criterion<'_>| c.note.contains("not supplied");
-        let lo: f64 = members
-            .iter()
-            .map(|c| c.points.map_or(0.0, |p| if open(c) { p.0 } else { mid(p) }))
-            .sum();
-        let hi: f64 = members
-            .iter()
-            .map(|c| c.points.map_or(0.0, |p| if open(c) { p.1 } else { mid(p) }))
-            .sum();
+        // Every item counts with its range (open expert items and bands of several points).
+        let lo: f64 = members.iter().map(|c| c.points.map_or(0.0, |p| p.0)).sum();
+        let hi: f64 = members.iter().map(|c| c.points.map_or(0.0, |p| p.1)).sum();
         if let Some(cap) = g.cap {
             low -= (lo - cap).max(0.0);
             high -= (hi - cap).max(0.0);
@@ -361,7 +417,8 @@ pub fn evaluate<'a>(
         } else if !pass(high) {
             Outcome::DoesNotQualify
         } else {
-            debug_assert!(expert_open);
+            // The total's range straddles the pass mark: it depends on points the experts give
+            // (open expert items, or where a band's range of points lands).
             Outcome::NeedsExpert
         }
     } else if !spec.direct.is_empty() && spec.conditions.is_empty() {
@@ -501,6 +558,47 @@ fn gaps(rules: &RuleSet, h: &History<'_>, ev: &Evaluation<'_>, score_best: f64) 
             points: None,
             message: describe(lever, current, needed),
         });
+    }
+    // A must-score indicator at zero fails the scheme whatever the total: the change that gives
+    // it its first points (e.g. one more technology staff member).
+    for ((i, bases), result) in spec.indicators.iter().zip(&rules.indicators).zip(
+        ev.criteria
+            .iter()
+            .filter(|c| c.kind == CriterionKind::Indicator),
+    ) {
+        if !i.must_score || result.points.is_none_or(|p| p.1 > 0.0) {
+            continue;
+        }
+        for (k, (e, lever)) in bases.iter().enumerate() {
+            let Some(lever) = lever else { continue };
+            let bands = if i.best_of.is_empty() {
+                &i.bands
+            } else {
+                &i.best_of[k].bands
+            };
+            let Some(first) = bands
+                .iter()
+                .rev()
+                .find(|b| b.points.bounds().1 > 0.0 && b.bounded())
+            else {
+                continue;
+            };
+            let holds = |t: &History<'_>| {
+                let mut m = BTreeSet::new();
+                eval(e, t, &mut m).is_some_and(|v| first.admits(v))
+            };
+            if let Some((current, needed)) = solve(h, *lever, &holds) {
+                out.push(Gap {
+                    criterion: i.id.clone(),
+                    field: lever.spec().key.into(),
+                    current,
+                    needed,
+                    points: Some(first.points.bounds().0),
+                    message: describe(*lever, current, needed),
+                });
+                break;
+            }
+        }
     }
     let Some(pass_score) = spec.pass_score else {
         return out;

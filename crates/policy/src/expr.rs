@@ -7,7 +7,7 @@
 //! | `sum3(x)`, `avg3(x)` | sum or mean of `x` over the last three years (the consecutive years available, when fewer) |
 //! | `growth3(x)` | 高企 growth: ½·(x₂/x₁ + x₃/x₂) − 1 over the last three years; if x₁ = 0, x₃/x₂ − 1; if x₂ = 0, 0; with two years, x₃/x₂ − 1 |
 //! | `growth(x)` | x / prev(x) − 1 |
-//! | `streak(x)` | consecutive years, ending with this one, in which `x` grew |
+//! | `streak(x)` | consecutive years, ending with this one, in which `x` grew; where a year the enterprise existed in is unknown, a lower bound with that year noted as missing |
 //! | `tech_field` | 1 when the enterprise names one of the 8 high-tech fields, else 0 |
 //! | `held(t)` | 1 if title `t` (hnte, tech_sme, innovative_sme, specialised_sme, little_giant) is held this year, else 0 |
 //! | `age` | full years since founding |
@@ -17,6 +17,8 @@
 //! Missing data is never zero: an expression over a missing field is missing, and names the field.
 
 use std::collections::BTreeSet;
+
+use chrono::Datelike;
 
 use kechuang_domain::{Num, SurveyRecord, held_in};
 
@@ -274,6 +276,12 @@ impl<'a> History<'a> {
             .find(|r| r.year == self.current.year - back)
     }
 
+    /// Whether the enterprise existed `back` years before the evaluated year (founded in or
+    /// before it). A year it existed in but has no record for is unknown, not "no".
+    fn existed(&self, back: i32) -> bool {
+        self.current.year - back >= self.current.founded_on.year()
+    }
+
     /// The same history seen from `back` years earlier.
     fn shifted(&self, back: i32) -> Option<History<'a>> {
         // Lookups are by year offset, so the same slice serves: no copy is made.
@@ -283,18 +291,26 @@ impl<'a> History<'a> {
         })
     }
 
-    /// `x` over the consecutive years available, oldest first, up to `n`; `None` when a year inside
-    /// the window lacks data.
+    /// `x` over the last `n` years, oldest first; fewer only for an enterprise founded inside the
+    /// window. `None` when a year the enterprise existed in lacks data (each such year noted in
+    /// `missing`): unknown is not zero, and not "did not grow".
     fn series(&self, n: i32, x: &Expr, missing: &mut BTreeSet<String>) -> Option<Vec<f64>> {
         let mut out = Vec::new();
+        let mut unknown = false;
         for back in (0..n).rev() {
             match self.shifted(back) {
-                Some(h) => out.push(eval(x, &h, missing)?),
-                None if !out.is_empty() => return None,
-                None => {}
+                Some(h) => match eval(x, &h, missing) {
+                    Some(v) => out.push(v),
+                    None => unknown = true,
+                },
+                None if !self.existed(back) => {}
+                None => {
+                    note_missing(x, self.current.year - back, missing);
+                    unknown = true;
+                }
             }
         }
-        Some(out)
+        (!unknown).then_some(out)
     }
 }
 
@@ -302,13 +318,18 @@ fn at(x: &Expr, h: &History<'_>, back: i32, missing: &mut BTreeSet<String>) -> O
     match h.shifted(back) {
         Some(s) => eval(x, &s, missing),
         None => {
-            let mut fs = Vec::new();
-            fields(x, &mut fs);
-            for f in fs {
-                missing.insert(format!("{} {}", f.spec().key, h.current.year - back));
-            }
+            note_missing(x, h.current.year - back, missing);
             None
         }
+    }
+}
+
+/// Notes every field `x` reads as missing in `year`.
+fn note_missing(x: &Expr, year: i32, missing: &mut BTreeSet<String>) {
+    let mut fs = Vec::new();
+    fields(x, &mut fs);
+    for f in fs {
+        missing.insert(format!("{} {year}", f.spec().key));
     }
 }
 
@@ -390,10 +411,22 @@ pub fn eval(e: &Expr, h: &History<'_>, missing: &mut BTreeSet<String>) -> Option
                 let mut streak = 0;
                 let mut back = 0;
                 loop {
-                    let mut ignore = BTreeSet::new();
-                    match (at(x, h, back, &mut ignore), at(x, h, back + 1, &mut ignore)) {
+                    let mut unknown = BTreeSet::new();
+                    match (
+                        at(x, h, back, &mut unknown),
+                        at(x, h, back + 1, &mut unknown),
+                    ) {
                         (Some(a), Some(b)) if a > b => streak += 1,
-                        _ => break,
+                        // It did not grow, or the year before did not exist: the streak is exact.
+                        (Some(_), Some(_)) => break,
+                        (Some(_), None) if !h.existed(back + 1) => break,
+                        // A year it existed in is unknown: the streak is at least this long, and
+                        // the unknown years are noted (a condition it does not yet meet is then
+                        // undecided, not failed).
+                        _ => {
+                            missing.extend(unknown);
+                            break;
+                        }
                     }
                     back += 1;
                 }

@@ -27,7 +27,9 @@ pub mod expr;
 mod panel;
 mod rules;
 
-pub use evaluate::{Criterion, CriterionKind, Evaluation, Gap, Outcome, evaluate};
+pub use evaluate::{
+    Criterion, CriterionKind, Evaluation, Gap, Outcome, check_expert_points, evaluate,
+};
 pub use expr::History;
 pub use panel::{Panel, evaluate_year};
 pub use rules::{Band, ConditionSpec, IndicatorSpec, Op, Points, RuleError, RuleSet, RuleSetSpec};

@@ -182,7 +182,7 @@ pub async fn validate(
         for (path, file) in &read {
             for r in file.records.iter().filter(|r| r.year == y) {
                 if let Some(p) = previous.get(r.credit_code.as_str()) {
-                    for i in cross_year(p, r) {
+                    for i in cross_year(p, r, &options.context) {
                         issues.push(located(
                             path,
                             r,
@@ -228,6 +228,7 @@ pub fn detected_options(max_upload_bytes: usize) -> SurveyReadOptions {
         mapping: HashMap::new(),
         context: kechuang_domain::ParseContext {
             max_year: kechuang_tabular::survey::current_year(),
+            jump_factor: None,
         },
         limits: kechuang_tabular::survey::GridLimits::for_uploads(max_upload_bytes),
     }

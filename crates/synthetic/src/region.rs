@@ -559,7 +559,10 @@ mod tests {
         };
         let records = region(&spec);
         assert!(records.len() > 1000, "{}", records.len());
-        let cx = ParseContext { max_year: 2026 };
+        let cx = ParseContext {
+            max_year: 2026,
+            jump_factor: None,
+        };
         for r in &records {
             let cells: HashMap<Field, String> = Field::all()
                 .into_iter()
@@ -645,7 +648,10 @@ mod tests {
             enterprises: 50,
             ..RegionSpec::default()
         });
-        let cx = ParseContext { max_year: 2026 };
+        let cx = ParseContext {
+            max_year: 2026,
+            jump_factor: None,
+        };
         for (what, cells) in corrupted_rows(&records, 1) {
             let (parsed, _) = parse_record(&cells, &cx);
             assert!(parsed.is_none(), "{what} should fail");

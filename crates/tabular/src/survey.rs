@@ -287,7 +287,7 @@ pub fn read_survey(path: &Path, options: &SurveyReadOptions) -> Result<SurveyFil
         rows.sort_by_key(|&(k, _)| out.records[k].year);
         for w in rows.windows(2) {
             let (prev, cur) = (&out.records[w[0].0], &out.records[w[1].0]);
-            for issue in cross_year(prev, cur) {
+            for issue in cross_year(prev, cur, &options.context) {
                 out.issues.push(LocatedIssue {
                     file: path.to_path_buf(),
                     sheet: sheet.clone(),

@@ -66,6 +66,50 @@ fn targets_and_an_explained_evaluation() {
     assert_eq!(json[0]["scheme"], "tech_sme");
     assert_eq!(json[0]["credit_code"], code.as_str());
     assert!(json[0]["criteria"].as_array().expect("criteria").len() >= 6);
+    // The text form: a direct route not taken reads "not used", never a failed ✗ (issue 14).
+    let o = kechuang(
+        &[
+            "policy", "evaluate", &code, "--scheme", "tech_sme", "--db", db,
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let shown = text(&o.stdout);
+    let direct_ids: Vec<&str> = json[0]["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .filter(|c| c["kind"] == "direct" && c["passed"] == false)
+        .filter_map(|c| c["label"].as_str())
+        .collect();
+    for label in direct_ids {
+        let line = shown
+            .lines()
+            .find(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("{label} not shown:\n{shown}"));
+        assert!(line.contains("– ") && line.contains("not used"), "{line}");
+    }
+    // Analysts' points for an item the scheme does not have are refused, not ignored.
+    let o = kechuang(
+        &[
+            "policy",
+            "evaluate",
+            &code,
+            "--scheme",
+            "hnte",
+            "--expert",
+            "rd_managment=16",
+            "--db",
+            db,
+        ],
+        tmp.path(),
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("rd_management"),
+        "{}",
+        text(&o.stderr)
+    );
 
     // The portrait of the same enterprise: text, JSON and a standalone HTML report.
     let o = kechuang(&["portrait", &code, "--db", db], tmp.path());

@@ -1,6 +1,9 @@
 use super::*;
 
-const CX: ParseContext = ParseContext { max_year: 2026 };
+const CX: ParseContext = ParseContext {
+    max_year: 2026,
+    jump_factor: None,
+};
 
 /// A valid code issued in Binhai (120116).
 fn tianjin_code() -> String {
@@ -178,11 +181,26 @@ fn implausible_jumps_between_years() {
     let mut b = a.clone();
     b.year = 2026;
     b.set(Num::Revenue, Some(90000.0));
-    let w = cross_year(&a, &b);
+    let w = cross_year(&a, &b, &CX);
     assert_eq!(w.len(), 1);
     assert_eq!(w[0].rule, "implausible_jump");
     b.set(Num::Revenue, Some(70000.0));
-    assert!(cross_year(&a, &b).is_empty(), "×8.75 is plausible");
+    assert!(cross_year(&a, &b, &CX).is_empty(), "×8.75 is plausible");
+    // A factor set by the bureau: ×8.75 is beyond ×5.
+    let strict = ParseContext {
+        jump_factor: Some(5.0),
+        ..CX
+    };
+    assert_eq!(cross_year(&a, &b, &strict).len(), 1);
+    // From zero to something: flagged whatever the factor.
+    let mut zero = a.clone();
+    zero.set(Num::RdExpense, Some(0.0));
+    let mut then = zero.clone();
+    then.year = 2026;
+    then.set(Num::RdExpense, Some(300.0));
+    let w = cross_year(&zero, &then, &CX);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].rule, "jump_from_zero");
 }
 
 #[test]

@@ -70,10 +70,17 @@ fn growth3_follows_the_official_formula_and_its_edge_rules() {
         ),
         Some(0.0)
     );
-    // Two years of operation: the actual period, 150/120 − 1.
+    // Two years of operation (founded in 2024): the actual period, 150/120 − 1.
+    let founded_2024 = |mut r: kechuang_domain::SurveyRecord| {
+        r.founded_on = chrono::NaiveDate::from_ymd_opt(2024, 2, 1).expect("date");
+        r
+    };
     let v = value(
         "growth3(revenue)",
-        &[revenue(2024, 120.0), revenue(2025, 150.0)],
+        &[
+            founded_2024(revenue(2024, 120.0)),
+            founded_2024(revenue(2025, 150.0)),
+        ],
     )
     .expect("value");
     assert!((v - 0.25).abs() < 1e-12);
@@ -119,6 +126,35 @@ fn sums_streaks_and_missing_years() {
         Some(0.0),
         "equal is not growth"
     );
+    // Years the enterprise existed in (founded 2015) but has no record for are unknown: a sum,
+    // a mean or a growth over them is no number.
+    let two = [revenue(2024, 30.0), revenue(2025, 40.0)];
+    assert_eq!(value("sum3(revenue)", &two), None, "2023 unknown");
+    assert_eq!(value("avg3(revenue)", &two), None);
+    assert_eq!(value("growth3(revenue)", &two), None);
+    let mut missing = BTreeSet::new();
+    let (current, earlier) = two.split_last().expect("a year");
+    let h = History {
+        current,
+        earlier: &earlier.iter().collect::<Vec<_>>(),
+    };
+    eval(
+        &Expr::parse("sum3(revenue)").expect("parses"),
+        &h,
+        &mut missing,
+    );
+    assert_eq!(missing.into_iter().collect::<Vec<_>>(), ["revenue 2023"]);
+    // Founded in 2024: two years are all there are, and they are summed.
+    let young: Vec<_> = two
+        .iter()
+        .cloned()
+        .map(|mut r| {
+            r.founded_on = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).expect("date");
+            r
+        })
+        .collect();
+    assert_eq!(value("sum3(revenue)", &young), Some(70.0));
+    assert_eq!(value("growth3(revenue)", &young), Some(40.0 / 30.0 - 1.0));
     let gap = [revenue(2022, 10.0), revenue(2025, 40.0)];
     assert_eq!(
         value("prev(revenue)", &gap),

@@ -120,46 +120,67 @@ fn growth_scores_in_their_bands() {
 #[test]
 fn expert_items_decide_around_the_strict_pass_mark() {
     let (cur, earlier) = years(&[]);
-    // Data-derived midpoints: ip_count 7.5 + bonus 1.5 + commercialisation 15.5 + growth 3.5 + 3.5 = 31.5.
+    // Every item counts with its range (issue 14, item 9). Data-derived bands: ip_count 7–8,
+    // bonus 1–2, commercialisation 13–18, growth 3–4 and 3–4: 27–36. Open expert items add
+    // 0–(8 + 8 + 6 + 20); the IP group (ip items 0+0+7+0+1 … 8+8+8+6+2 = 32) is capped at 30, so
+    // the top loses 2: 27–76.
     let open = eval("hnte", &cur, &earlier);
     assert_eq!(open.outcome, Outcome::NeedsExpert, "{:?}", open.score);
-    // At best the IP items reach 8 + 8 + 7.5 + 6 + 1.5 = 31, capped at 30: 31.5 + 42 − 1.
+    assert_eq!(open.score, Some((27.0, 76.0)));
+    // Experts' IP points 8, 8, 6 and R&D management 17.5 still leave the bands' ranges open:
+    // 27 + 39.5 = 66.5 to 36 + 39.5 − 2 = 73.5, across the pass mark of 70: it depends on them.
+    let experts = [
+        ("ip_advancement", 8.0),
+        ("ip_core_support", 8.0),
+        ("ip_acquisition", 6.0),
+        ("rd_management", 17.5),
+    ];
+    let ranged = eval_with_expert("hnte", &cur, &earlier, &experts);
     assert_eq!(
-        open.score,
-        Some((31.5, 31.5 + 8.0 + 8.0 + 6.0 + 20.0 - 1.0))
+        (ranged.outcome, ranged.score),
+        (Outcome::NeedsExpert, Some((66.5, 73.5)))
     );
-    // Experts' IP points 8 + 8 + 6 bring the IP group to 31, capped at 30: 31.5 + 22 − 1 = 52.5, so
-    // R&D management 17.5 gives exactly 70 (not > 70: does not qualify) and 18.5 gives 71.
-    let at = eval_with_expert(
-        "hnte",
-        &cur,
-        &earlier,
-        &[
-            ("ip_advancement", 8.0),
-            ("ip_core_support", 8.0),
-            ("ip_acquisition", 6.0),
-            ("rd_management", 17.5),
-        ],
-    );
+    // The analyst fixes the bands' points within their ranges (item 8): 7.5, 1.5, 15.5, 3.5, 3.5.
+    // IP group 8 + 8 + 7.5 + 6 + 1.5 = 31, capped at 30: 30 + 15.5 + 7 + 17.5 = 70 — not > 70.
+    let mut fixed: Vec<(&str, f64)> = experts.to_vec();
+    fixed.extend([
+        ("ip_count", 7.5),
+        ("ip_standards_bonus", 1.5),
+        ("commercialisation", 15.5),
+        ("growth_sales", 3.5),
+        ("growth_net_assets", 3.5),
+    ]);
+    let at = eval_with_expert("hnte", &cur, &earlier, &fixed);
     assert_eq!(
         (at.outcome, at.score),
         (Outcome::DoesNotQualify, Some((70.0, 70.0)))
     );
-    let above = eval_with_expert(
-        "hnte",
-        &cur,
-        &earlier,
-        &[
-            ("ip_advancement", 8.0),
-            ("ip_core_support", 8.0),
-            ("ip_acquisition", 6.0),
-            ("rd_management", 18.5),
-        ],
-    );
+    // R&D management 18.5 gives 71.
+    fixed[3] = ("rd_management", 18.5);
+    let above = eval_with_expert("hnte", &cur, &earlier, &fixed);
     assert_eq!(
         (above.outcome, above.score),
         (Outcome::Qualifies, Some((71.0, 71.0)))
     );
+    // Points outside the band's range are not used, and say so.
+    let outside = eval_with_expert("hnte", &cur, &earlier, &[("commercialisation", 25.0)]);
+    assert_eq!(points(&outside, "commercialisation"), (13.0, 18.0));
+}
+
+#[test]
+fn analysts_points_are_checked_before_use() {
+    let rules = kechuang_policy::shipped("hnte").expect("hnte");
+    let check = |id: &str, v: f64| {
+        kechuang_policy::check_expert_points(
+            &rules,
+            &std::collections::HashMap::from([(id.to_string(), v)]),
+        )
+    };
+    assert!(check("rd_management", 18.0).is_ok());
+    assert!(check("commercialisation", 15.5).is_ok(), "a ranged band");
+    let unknown = check("rd_managment", 18.0).expect_err("typo");
+    assert!(unknown.contains("rd_management"), "{unknown}");
+    assert!(check("rd_management", 21.0).is_err(), "most is 20");
 }
 
 #[test]
@@ -176,9 +197,10 @@ fn ip_group_is_capped_at_30() {
             ("rd_management", 0.0),
         ],
     );
-    // IP items: 8 + 8 + 7.5 + 6 + 1.5 = 31 → capped at 30.
+    // IP items: 8 + 8 + (7–8) + 6 + (1–2) = 30–32 → capped at 30.
     assert_eq!(points(&e, "ip"), (30.0, 30.0));
-    assert_eq!(e.score, Some((30.0 + 15.5 + 7.0, 30.0 + 15.5 + 7.0)));
+    // The rest: commercialisation 13–18, growth 3–4 twice: 30 + 19 = 49 to 30 + 26 = 56.
+    assert_eq!(e.score, Some((49.0, 56.0)));
 }
 
 #[test]

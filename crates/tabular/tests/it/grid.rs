@@ -13,7 +13,10 @@ fn options(limits: GridLimits) -> SurveyReadOptions {
         encoding: Encoding::Detect,
         sheet: None,
         mapping: Default::default(),
-        context: ParseContext { max_year: 2026 },
+        context: ParseContext {
+            max_year: 2026,
+            jump_factor: None,
+        },
         limits,
     }
 }

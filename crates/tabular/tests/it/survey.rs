@@ -14,7 +14,10 @@ fn options() -> SurveyReadOptions {
         encoding: Encoding::Detect,
         sheet: None,
         mapping: HashMap::new(),
-        context: ParseContext { max_year: 2026 },
+        context: ParseContext {
+            max_year: 2026,
+            jump_factor: None,
+        },
         limits: kechuang_tabular::survey::GridLimits::default(),
     }
 }
