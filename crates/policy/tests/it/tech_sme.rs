@@ -281,3 +281,36 @@ fn missing_data_is_not_zero_and_gaps_name_the_change() {
     let covered: f64 = e.gaps.iter().filter_map(|g| g.points).sum();
     assert!(covered >= 4.0, "{:?}", e.gaps);
 }
+
+/// A must-score item at zero fails the scheme whatever the total; the gap says what gives it its
+/// first points (issue 14): 49 technology staff of 500 is 9.8%, one more makes 10% and 4 points.
+/// R&D 600 / revenue 10,000 = 6% (50) and an invention patent (30) carry the total past 60.
+#[test]
+fn a_must_score_item_at_zero_has_its_gap() {
+    let r = full(&[
+        (Employees, 500.0),
+        (TechStaff, 49.0),
+        (InventionPatentsValid, 1.0),
+    ]);
+    let e = eval("tech_sme", &r, &[]);
+    assert_eq!(points(&e, "tech_staff"), (0.0, 0.0));
+    assert_eq!(e.outcome, Outcome::DoesNotQualify);
+    let gap = e
+        .gaps
+        .iter()
+        .find(|g| g.criterion == "tech_staff")
+        .unwrap_or_else(|| {
+            panic!(
+                "no tech_staff gap: {:?} {:?}",
+                e.gaps,
+                e.criteria
+                    .iter()
+                    .map(|c| (c.id, c.passed, c.points))
+                    .collect::<Vec<_>>()
+            )
+        });
+    assert_eq!(gap.field, "tech_staff");
+    assert_eq!(gap.current, 49.0);
+    assert!((50.0..51.0).contains(&gap.needed), "{gap:?}");
+    assert_eq!(gap.points, Some(4.0));
+}
