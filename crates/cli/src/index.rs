@@ -348,6 +348,9 @@ pub fn summarise(build: &Build, wrote: &str) {
     let fw = &build.framework;
     // Panel rows are unit-years: say so, with how many units and years they are.
     let rows = match &build.units.times {
+        Some(t) if t.iter().all(|y| Some(y) == t.first()) => {
+            format!("{} units in {}", build.rows.len(), t[0])
+        }
         Some(t) => {
             let years: std::collections::BTreeSet<i32> = t.iter().copied().collect();
             let units: std::collections::HashSet<&str> =

@@ -146,6 +146,56 @@ fn bad_cell_is_located_and_nothing_is_written() {
     );
 }
 
+/// A file as R or pandas writes it (issue 14): `Country` for the name, years as `2018.0`, a text
+/// column the framework does not use; the output an existing empty directory.
+#[test]
+fn files_from_r_and_pandas_build_into_an_empty_directory() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let csv = std::fs::read_to_string(asem().join("iData.csv")).expect("data");
+    let mut lines = csv.lines();
+    let header = lines
+        .next()
+        .expect("header")
+        .replacen("\"uName\"", "\"Country\"", 1);
+    let mut out_csv = format!("{header},\"Region\"\n");
+    for (k, line) in lines.enumerate() {
+        let line = line.replacen(",2018,", ",2018.0,", 1);
+        out_csv.push_str(&format!("{line},\"zone, \"\"{k}\"\"\"\n"));
+    }
+    let data = tmp.path().join("from-r.csv");
+    std::fs::write(&data, out_csv).expect("write");
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).expect("empty dir");
+    let fw = asem_pipeline();
+    let o = kechuang(
+        &[
+            "index",
+            "build",
+            "--data",
+            data.to_str().expect("utf8"),
+            "--framework",
+            fw.to_str().expect("utf8"),
+            "--out",
+            out.to_str().expect("utf8"),
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let notes = text(&o.stderr);
+    assert!(
+        notes.contains("'Region'") && notes.contains("ignored"),
+        "{notes}"
+    );
+    let shown = text(&o.stdout);
+    assert!(shown.contains("51 units in 2018"), "{shown}");
+    let results = read_csv(&out.join("results.csv"));
+    assert_eq!(results.len(), 51);
+    assert!(
+        results.iter().any(|r| r["uName"] == "Austria"),
+        "names read from Country"
+    );
+}
+
 #[test]
 fn invalid_framework_and_foreign_output_directory() {
     let tmp = tempfile::tempdir().expect("tmp");
