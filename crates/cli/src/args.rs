@@ -325,6 +325,13 @@ pub struct TargetArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// Time `index build --data` as a user runs it: a generated COINr-ASEM-shaped file on disk
+    /// (the 51 units resampled with noise), parsed, built and every stage written, in a process of
+    /// its own, with its peak memory.
+    #[command(
+        after_help = "Example:\n  cargo run --release -- bench build --units 10000,100000,1000000"
+    )]
+    Build(BenchBuildArgs),
     /// Time indexing a synthetic matchmaking catalogue, and searches and matches over it.
     #[command(after_help = "Example:\n  cargo run --release -- bench match --docs 200000")]
     Match(BenchMatchArgs),
@@ -494,6 +501,25 @@ pub struct CheckArgs {
     /// Extra group columns.
     #[arg(long = "group", value_name = "COLUMN")]
     pub groups: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchBuildArgs {
+    /// Units of each generated file (comma-separated: one timed build each).
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
+    pub units: Vec<usize>,
+    /// COINr's ASEM iData and iMeta (the reference set in the repository).
+    #[arg(long, default_value = "conformance/coinr-asem")]
+    pub asem: PathBuf,
+    /// Where the generated files and outputs go (kept, so repeated runs reuse the files).
+    #[arg(long, default_value = "target/bench-build")]
+    pub dir: PathBuf,
+    /// Timed runs per size (the best and the median are reported).
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Extra arguments for `index build` (e.g. --format parquet).
+    #[arg(long, allow_hyphen_values = true)]
+    pub build_args: Vec<String>,
 }
 
 #[derive(Debug, Args)]

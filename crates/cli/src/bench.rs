@@ -9,7 +9,7 @@ use kechuang_synthetic::{Shape, dataset, framework};
 use crate::args::BenchArgs;
 
 /// Peak resident memory of this process (Linux `VmHWM`), in bytes.
-fn peak_rss() -> Option<u64> {
+pub fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -285,5 +285,138 @@ pub fn uncertainty(args: &crate::args::BenchUncertaintyArgs) -> Result<()> {
         rayon::current_num_threads(),
         r.mean_abs_shift
     );
+    Ok(())
+}
+
+/// The environment variable in which `bench build` asks the process it times to leave its peak
+/// memory (written by `main` on the way out).
+pub const PEAK_RSS_FILE: &str = "KECHUANG_PEAK_RSS_FILE";
+
+/// `kechuang bench build`: the whole `index build --data` process on generated files of growing
+/// size, with wall time and peak memory, and the ratio to COINr's compute time on the same data
+/// (5.56 s at 20,000 units, measured by the issue's reporter; scaled linearly).
+pub fn build(args: &crate::args::BenchBuildArgs) -> Result<()> {
+    use std::process::Command;
+    std::fs::create_dir_all(&args.dir)?;
+    let imeta = args.asem.join("iMeta.csv");
+    let idata = args.asem.join("iData.csv");
+    let exe = std::env::current_exe()?;
+    println!(
+        "index build --data, whole process ({} cores): units, input, best and median wall time, peak RSS, output",
+        rayon::current_num_threads()
+    );
+    for &units in &args.units {
+        let file = args.dir.join(format!("asem-{units}.csv"));
+        if !file.exists() {
+            generate_asem(&idata, units, &file)?;
+        }
+        let input = std::fs::metadata(&file)?.len();
+        let mut times = Vec::new();
+        let mut peak = 0;
+        let mut written = 0;
+        for run in 0..args.runs.max(1) {
+            let out = args.dir.join(format!("out-{units}"));
+            let _ = std::fs::remove_dir_all(&out);
+            let rss_file = args.dir.join("peak-rss");
+            let t = Instant::now();
+            let status = Command::new(&exe)
+                .args(["index", "build", "--data"])
+                .arg(&file)
+                .arg("--framework")
+                .arg(&imeta)
+                .arg("--out")
+                .arg(&out)
+                .args(&args.build_args)
+                .env(PEAK_RSS_FILE, &rss_file)
+                .stdout(std::process::Stdio::null())
+                .status()?;
+            let secs = t.elapsed().as_secs_f64();
+            anyhow::ensure!(status.success(), "index build failed on {}", file.display());
+            times.push(secs);
+            peak = peak.max(std::fs::read_to_string(&rss_file)?.trim().parse::<u64>()?);
+            written = dir_size(&out)?;
+            if run + 1 == args.runs.max(1) {
+                let _ = std::fs::remove_dir_all(&out);
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        let best = times[0];
+        let median = times[times.len() / 2];
+        // The input held as f64: units × 49 indicators × 8 bytes.
+        let as_f64 = (units * 49 * 8) as f64;
+        let coinr = 5.56 * units as f64 / 20_000.0;
+        println!(
+            "  {units:>9}  {:>7.1} MB  best {best:>7.2} s  median {median:>7.2} s  peak RSS {:>6.2} GB ({:.1}× the input as f64)  wrote {:>7.1} MB  COINr ~{coinr:.1} s: {:.0}× faster",
+            input as f64 / 1e6,
+            peak as f64 / 1e9,
+            peak as f64 / as_f64,
+            written as f64 / 1e6,
+            coinr / best,
+        );
+    }
+    Ok(())
+}
+
+fn dir_size(dir: &std::path::Path) -> Result<u64> {
+    let mut total = 0;
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        let m = e.metadata()?;
+        total += if m.is_dir() {
+            dir_size(&e.path())?
+        } else {
+            m.len()
+        };
+    }
+    Ok(total)
+}
+
+/// COINr's ASEM units resampled with noise (each value times a factor in [0.9, 1.1], missing
+/// values kept missing) to `units` rows, written as an iData CSV with the same columns.
+fn generate_asem(idata: &std::path::Path, units: usize, out: &std::path::Path) -> Result<()> {
+    use rand::{Rng, SeedableRng};
+    use std::io::Write;
+    let mut reader = csv::Reader::from_path(idata)?;
+    let headers = reader.headers()?.clone();
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>()?;
+    anyhow::ensure!(!rows.is_empty(), "{} has no rows", idata.display());
+    let code_col = headers.iter().position(|h| h == "uCode");
+    let name_col = headers.iter().position(|h| h == "uName");
+    let mut rng = rand::rngs::SmallRng::seed_from_u64(2026);
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(out)?);
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    writeln!(
+        w,
+        "{}",
+        headers.iter().map(quote).collect::<Vec<_>>().join(",")
+    )?;
+    let mut line = String::new();
+    for u in 0..units {
+        let base = &rows[u % rows.len()];
+        line.clear();
+        for (c, cell) in base.iter().enumerate() {
+            if c > 0 {
+                line.push(',');
+            }
+            if Some(c) == code_col {
+                line.push_str(&format!("\"U{u:07}\""));
+            } else if Some(c) == name_col {
+                line.push_str(&format!("\"Unit {u}\""));
+            } else if let Ok(v) = cell.parse::<f64>() {
+                if headers.get(c) == Some("Time") {
+                    line.push_str(cell);
+                } else {
+                    let noisy = v * rng.random_range(0.9..1.1);
+                    line.push_str(&noisy.to_string());
+                }
+            } else if cell.is_empty() || cell == "NA" {
+                line.push_str("NA");
+            } else {
+                line.push_str(&quote(cell));
+            }
+        }
+        writeln!(w, "{line}")?;
+    }
+    w.flush()?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `kechuang index build` and `kechuang index check`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
@@ -9,9 +9,10 @@ use kechuang_engine::{Build, BuildOptions, Dataset, Framework};
 use kechuang_enterprise::stored::{Error as StoredError, build_from_store};
 use kechuang_store::Store;
 use kechuang_tabular::{
-    LoadedFramework, ReadOptions, build_tables, load_framework, read_dataset_noting, write_csv,
-    write_xlsx,
+    LoadedFramework, ReadOptions, build_tables, load_framework, read_dataset_noting, result_tables,
+    write_csv, write_stage_csv, write_xlsx,
 };
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::args::{BuildArgs, CheckArgs};
@@ -178,17 +179,40 @@ fn write_outputs(
     xlsx: bool,
     mut manifest: Manifest<'_>,
 ) -> Result<()> {
-    let tables = build_tables(build);
     let out = OutputDir::create(out_path)?;
-    let mut outputs = Vec::new();
-    for t in &tables {
-        let path = out.path().join(format!("{}.csv", t.name));
-        write_csv(t, &path)?;
-        outputs.push(path);
-    }
+    // Every file is written in parallel: the stages straight from their columns (never held as
+    // cells), the other tables from their cells.
+    let tables = result_tables(build);
+    let stage_paths: Vec<PathBuf> = build
+        .stages
+        .iter()
+        .map(|s| out.path().join(format!("{}.csv", s.name)))
+        .collect();
+    let table_paths: Vec<PathBuf> = tables
+        .iter()
+        .map(|t| out.path().join(format!("{}.csv", t.name)))
+        .collect();
+    let (stages_written, tables_written) = rayon::join(
+        || {
+            build
+                .stages
+                .par_iter()
+                .zip(&stage_paths)
+                .try_for_each(|(s, p)| write_stage_csv(s, p))
+        },
+        || {
+            tables
+                .par_iter()
+                .zip(&table_paths)
+                .try_for_each(|(t, p)| write_csv(t, p))
+        },
+    );
+    stages_written?;
+    tables_written?;
+    let mut outputs: Vec<PathBuf> = stage_paths.into_iter().chain(table_paths).collect();
     if xlsx {
         let path = out.path().join("index.xlsx");
-        write_xlsx(&tables, &path)?;
+        write_xlsx(&build_tables(build), &path)?;
         outputs.push(path);
     }
     // Copies of the framework files, so that the output directory alone can rebuild the scores.
@@ -218,8 +242,9 @@ fn write_outputs(
             std::fs::write(framework_dir.join(format!("{name}.toml")), text)?;
         }
     }
+    // Fingerprints of the outputs, files in parallel (in file order in the manifest).
     manifest.outputs = outputs
-        .iter()
+        .par_iter()
         .map(|p| {
             Ok(FileDigest {
                 path: p

@@ -27,7 +27,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    match run(cli) {
+    let outcome = run(cli);
+    // `bench build` times this process from outside and asks for its peak memory here.
+    if let Ok(path) = std::env::var(bench::PEAK_RSS_FILE) {
+        let _ = std::fs::write(path, bench::peak_rss().unwrap_or(0).to_string());
+    }
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -80,6 +85,7 @@ fn run(cli: args::Cli) -> anyhow::Result<()> {
             args::BenchCommand::Uncertainty(a) => bench::uncertainty(&a),
             args::BenchCommand::Engine(a) => bench::engine(&a),
             args::BenchCommand::Import(a) => bench::import(&a),
+            args::BenchCommand::Build(a) => bench::build(&a),
         },
         args::Command::Match { command } => match command {
             args::MatchCommand::Check(a) => matching::check(&a),

@@ -996,13 +996,22 @@ pub(crate) fn rank_within(scores: &[f64], keys: &[Option<u64>]) -> Vec<Option<u3
     } else {
         keys.to_vec()
     };
-    let mut idx: Vec<u32> = (0..n as u32)
-        .filter(|&r| keys[r as usize].is_some() && !scores[r as usize].is_nan())
+    // Sorted as packed (key, descending score, row) triples held side by side: comparing through
+    // the row indices into `keys` and `scores` was a sixth of a whole build's time.
+    let descending = |s: f64| {
+        // The bits of `total_cmp`'s order, then reversed.
+        let b = s.to_bits() as i64;
+        let ordered = (b ^ ((((b >> 63) as u64) >> 1) as i64)) as u64 ^ (1 << 63);
+        !ordered
+    };
+    let mut items: Vec<(u64, u64, u32)> = (0..n)
+        .filter_map(|r| {
+            let k = keys[r]?;
+            (!scores[r].is_nan()).then(|| (k, descending(scores[r]), r as u32))
+        })
         .collect();
-    idx.par_sort_unstable_by(|&a, &b| {
-        let (a, b) = (a as usize, b as usize);
-        keys[a].cmp(&keys[b]).then(scores[b].total_cmp(&scores[a]))
-    });
+    items.par_sort_unstable();
+    let idx: Vec<u32> = items.into_iter().map(|(_, _, r)| r).collect();
     let mut ranks = vec![None; n];
     let mut rank = 0u32;
     let mut pos_in_key = 0u32;

@@ -32,6 +32,6 @@ pub use framework_file::{LoadedFramework, load_framework};
 pub use parquet_export::write_records_parquet;
 pub use read::{ReadOptions, read_dataset, read_dataset_noting, read_imeta};
 pub use report_html::{bar_chart, report_page, table_html};
-pub use tables::{Cell, Table, build_tables, dataset_table};
+pub use tables::{Cell, Table, build_tables, dataset_table, result_tables};
 pub use template::write_template;
-pub use write::{write_csv, write_csv_table, write_xlsx};
+pub use write::{push_number, write_csv, write_csv_table, write_stage_csv, write_xlsx};

@@ -368,7 +368,14 @@ fn trends_table(build: &Build) -> Table {
 /// `treatment`, `screening`, `imputation`, `weights` and `warnings`.
 pub fn build_tables(build: &Build) -> Vec<Table> {
     let mut out: Vec<Table> = build.stages.iter().map(stage_table).collect();
-    out.push(results_table(build));
+    out.extend(result_tables(build));
+    out
+}
+
+/// The tables of [`build_tables`] after the stages (which `write_stage_csv` writes straight from
+/// their columns).
+pub fn result_tables(build: &Build) -> Vec<Table> {
+    let mut out = vec![results_table(build)];
     out.push(profiles_table(build));
     if build.units.times.is_some() {
         out.push(trends_table(build));
