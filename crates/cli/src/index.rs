@@ -86,6 +86,29 @@ fn read_data(loaded: &LoadedFramework, path: &Path, extra_groups: &[String]) -> 
     Ok(data)
 }
 
+/// With `KECHUANG_TIMINGS=1`, the time of each phase of a command on standard error (for the
+/// benchmarks; a user sees nothing).
+struct Phases(Option<std::cell::Cell<std::time::Instant>>);
+
+impl Phases {
+    fn from_env() -> Phases {
+        Phases(
+            std::env::var_os("KECHUANG_TIMINGS")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        )
+    }
+
+    fn done(&self, phase: &str) {
+        if let Some(start) = &self.0 {
+            eprintln!(
+                "timing: {phase}: {:.2} s",
+                start.get().elapsed().as_secs_f64()
+            );
+            start.set(std::time::Instant::now());
+        }
+    }
+}
+
 pub fn run_build(
     framework: &Framework,
     data: Dataset,
@@ -179,10 +202,12 @@ fn write_outputs(
     xlsx: bool,
     mut manifest: Manifest<'_>,
 ) -> Result<()> {
+    let phases = Phases::from_env();
     let out = OutputDir::create(out_path)?;
     // Every file is written in parallel: the stages straight from their columns (never held as
     // cells), the other tables from their cells.
     let tables = result_tables(build);
+    phases.done("  the result tables made");
     let stage_paths: Vec<PathBuf> = build
         .stages
         .iter()
@@ -209,6 +234,7 @@ fn write_outputs(
     );
     stages_written?;
     tables_written?;
+    phases.done("  stages and tables written");
     let mut outputs: Vec<PathBuf> = stage_paths.into_iter().chain(table_paths).collect();
     if xlsx {
         let path = out.path().join("index.xlsx");
@@ -242,6 +268,7 @@ fn write_outputs(
             std::fs::write(framework_dir.join(format!("{name}.toml")), text)?;
         }
     }
+    phases.done("  framework copied");
     // Fingerprints of the outputs, files in parallel (in file order in the manifest).
     manifest.outputs = outputs
         .par_iter()
@@ -255,11 +282,14 @@ fn write_outputs(
             })
         })
         .collect::<Result<_>>()?;
+    phases.done("  outputs fingerprinted");
     std::fs::write(
         out.path().join(MANIFEST),
         serde_json::to_string_pretty(&manifest)?,
     )?;
-    out.commit()
+    let committed = out.commit();
+    phases.done("  manifest written, directory committed");
+    committed
 }
 
 pub fn build(args: &BuildArgs) -> Result<()> {
@@ -270,18 +300,28 @@ pub fn build(args: &BuildArgs) -> Result<()> {
                 .out
                 .as_ref()
                 .ok_or_else(|| InvalidInput("--out is required with --data".into()))?;
+            let phases = Phases::from_env();
             let data = read_data(&loaded, data_path, &args.groups)?;
+            phases.done("read and validate the data");
             let input_rows = data.len();
             let years = data.years();
-            let build = run_build(
-                &loaded.framework,
-                data,
-                &data_path.display().to_string(),
-                true,
-            )?;
+            // The input's fingerprint is taken while the build runs.
+            let (build, input_digest) = rayon::join(
+                || {
+                    run_build(
+                        &loaded.framework,
+                        data,
+                        &data_path.display().to_string(),
+                        true,
+                    )
+                },
+                || sha256_file(data_path),
+            );
+            let build = build?;
+            phases.done("build (and fingerprint the input)");
             let digest = FileDigest {
                 path: data_path.display().to_string(),
-                sha256: sha256_file(data_path)?,
+                sha256: input_digest?,
             };
             let fw_name = loaded
                 .files
@@ -295,6 +335,7 @@ pub fn build(args: &BuildArgs) -> Result<()> {
             );
             let m = manifest(&build, &loaded, digest, input_rows, years, rebuild)?;
             write_outputs(out, &build, &loaded, args.xlsx, m)?;
+            phases.done("write every output");
             summarise(&build, &out.display().to_string());
             Ok(())
         }

@@ -375,12 +375,22 @@ pub fn build_tables(build: &Build) -> Vec<Table> {
 /// The tables of [`build_tables`] after the stages (which `write_stage_csv` writes straight from
 /// their columns).
 pub fn result_tables(build: &Build) -> Vec<Table> {
-    let mut out = vec![results_table(build)];
-    out.push(profiles_table(build));
-    if build.units.times.is_some() {
-        out.push(trends_table(build));
-    }
-    out.push(treatment_table(build));
-    out.extend(records_tables(build));
+    // Made at once: each is a pass over every unit.
+    let ((results, profiles), (trends, rest)) = rayon::join(
+        || rayon::join(|| results_table(build), || profiles_table(build)),
+        || {
+            rayon::join(
+                || build.units.times.is_some().then(|| trends_table(build)),
+                || {
+                    let mut rest = vec![treatment_table(build)];
+                    rest.extend(records_tables(build));
+                    rest
+                },
+            )
+        },
+    );
+    let mut out = vec![results, profiles];
+    out.extend(trends);
+    out.extend(rest);
     out
 }

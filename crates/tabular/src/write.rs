@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use rust_xlsxwriter::Workbook;
 
 use crate::error::{Error, Result};
@@ -122,19 +123,33 @@ pub fn write_stage_csv(stage: &kechuang_engine::Stage, path: &Path) -> Result<()
     }
     line.push(b'\n');
     w.write_all(&line).map_err(io(path))?;
-    for u in 0..stage.units.len() {
-        line.clear();
-        push_text(&mut line, &stage.units[u]);
-        if let Some(t) = &stage.times {
-            line.push(b',');
-            line.extend_from_slice(t[u].to_string().as_bytes());
+    // Rows are formatted in parallel, a block of rows per task, and written in order; a batch of
+    // blocks at a time bounds the memory the formatted text takes.
+    const ROWS: usize = 2048;
+    const BLOCKS: usize = 16;
+    let format_block = |start: usize| {
+        let end = (start + ROWS).min(stage.units.len());
+        let mut out: Vec<u8> = Vec::with_capacity((end - start) * (stage.columns.len() * 18 + 24));
+        for u in start..end {
+            push_text(&mut out, &stage.units[u]);
+            if let Some(t) = &stage.times {
+                out.push(b',');
+                out.extend_from_slice(t[u].to_string().as_bytes());
+            }
+            for col in &stage.columns {
+                out.push(b',');
+                push_number(&mut out, col[u]);
+            }
+            out.push(b'\n');
         }
-        for col in &stage.columns {
-            line.push(b',');
-            push_number(&mut line, col[u]);
+        out
+    };
+    let starts: Vec<usize> = (0..stage.units.len()).step_by(ROWS).collect();
+    for batch in starts.chunks(BLOCKS) {
+        let texts: Vec<Vec<u8>> = batch.par_iter().map(|&s| format_block(s)).collect();
+        for t in texts {
+            w.write_all(&t).map_err(io(path))?;
         }
-        line.push(b'\n');
-        w.write_all(&line).map_err(io(path))?;
     }
     w.flush().map_err(io(path))
 }
@@ -151,29 +166,58 @@ pub fn write_csv_table(table: &Table, path: &Path, bom: bool) -> Result<()> {
     if bom {
         std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF").map_err(io(path))?;
     }
-    let mut w = csv::Writer::from_writer(file);
-    let flush = |e: csv::Error| Error::Io {
-        path: path.to_path_buf(),
-        error: std::io::Error::other(e.to_string()),
-    };
-    w.write_record(&table.headers).map_err(flush)?;
-    let mut number: Vec<u8> = Vec::with_capacity(32);
-    for row in &table.rows {
-        for c in row {
-            match c {
-                Cell::Text(s) => w.write_field(s),
-                Cell::Number(v) => {
-                    number.clear();
-                    push_number(&mut number, *v);
-                    w.write_field(&number)
+    use std::io::Write;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    // The bytes the csv crate writes (fields quoted only when they must be), rows formatted in
+    // parallel blocks and written in order.
+    let mut header = Vec::new();
+    push_row(
+        &mut header,
+        table
+            .headers
+            .iter()
+            .map(|h| Cell::Text(h.clone()))
+            .collect::<Vec<_>>()
+            .iter(),
+    );
+    w.write_all(&header).map_err(io(path))?;
+    const ROWS: usize = 2048;
+    for batch in table.rows.chunks(ROWS * 16) {
+        let texts: Vec<Vec<u8>> = batch
+            .par_chunks(ROWS)
+            .map(|rows| {
+                let mut out = Vec::with_capacity(rows.len() * 256);
+                for row in rows {
+                    push_row(&mut out, row.iter());
                 }
-                Cell::Empty => w.write_field(b""),
-            }
-            .map_err(flush)?;
+                out
+            })
+            .collect();
+        for t in texts {
+            w.write_all(&t).map_err(io(path))?;
         }
-        w.write_record(None::<&[u8]>).map_err(flush)?;
     }
     w.flush().map_err(io(path))
+}
+
+/// One CSV record: cells separated by commas, a line feed at the end. A record of one empty
+/// field is written `""`, as the csv crate writes it (an empty line would read as no record).
+fn push_row<'a>(out: &mut Vec<u8>, cells: impl ExactSizeIterator<Item = &'a Cell>) {
+    let single = cells.len() == 1;
+    for (k, c) in cells.enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        match c {
+            Cell::Text(s) if single && s.is_empty() => out.extend_from_slice(b"\"\""),
+            Cell::Text(s) => push_text(out, s),
+            Cell::Number(v) if single && v.is_nan() => out.extend_from_slice(b"\"\""),
+            Cell::Number(v) => push_number(out, *v),
+            Cell::Empty if single => out.extend_from_slice(b"\"\""),
+            Cell::Empty => {}
+        }
+    }
+    out.push(b'\n');
 }
 
 /// Writes tables as the sheets of one workbook (sheet names cut to Excel's 31 characters).
