@@ -9,8 +9,8 @@ use kechuang_engine::{Build, BuildOptions, Dataset, Framework};
 use kechuang_enterprise::stored::{Error as StoredError, build_from_store};
 use kechuang_store::Store;
 use kechuang_tabular::{
-    LoadedFramework, ReadOptions, build_tables, load_framework, read_dataset_noting, result_tables,
-    write_csv, write_stage_csv, write_xlsx,
+    LoadedFramework, ReadOptions, build_tables, load_framework, other_tables, read_dataset_noting,
+    unit_tables, write_csv, write_row_table_csv, write_stage_csv, write_xlsx,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -206,18 +206,14 @@ fn write_outputs(
     let out = OutputDir::create(out_path)?;
     // Every file is written in parallel: the stages straight from their columns (never held as
     // cells), the other tables from their cells.
-    let tables = result_tables(build);
-    phases.done("  the result tables made");
-    let stage_paths: Vec<PathBuf> = build
-        .stages
-        .iter()
-        .map(|s| out.path().join(format!("{}.csv", s.name)))
-        .collect();
-    let table_paths: Vec<PathBuf> = tables
-        .iter()
-        .map(|t| out.path().join(format!("{}.csv", t.name)))
-        .collect();
-    let (stages_written, tables_written) = rayon::join(
+    // Tables of one row per unit are made as they are written; the small ones at once.
+    let (per_unit, tables) = rayon::join(|| unit_tables(build), || other_tables(build));
+    phases.done("  the result tables prepared");
+    let csv = |name: &str| out.path().join(format!("{name}.csv"));
+    let stage_paths: Vec<PathBuf> = build.stages.iter().map(|s| csv(s.name)).collect();
+    let unit_paths: Vec<PathBuf> = per_unit.iter().map(|t| csv(&t.name)).collect();
+    let table_paths: Vec<PathBuf> = tables.iter().map(|t| csv(&t.name)).collect();
+    let (stages_written, (units_written, tables_written)) = rayon::join(
         || {
             build
                 .stages
@@ -226,16 +222,31 @@ fn write_outputs(
                 .try_for_each(|(s, p)| write_stage_csv(s, p))
         },
         || {
-            tables
-                .par_iter()
-                .zip(&table_paths)
-                .try_for_each(|(t, p)| write_csv(t, p))
+            rayon::join(
+                || {
+                    per_unit
+                        .par_iter()
+                        .zip(&unit_paths)
+                        .try_for_each(|(t, p)| write_row_table_csv(t, p))
+                },
+                || {
+                    tables
+                        .par_iter()
+                        .zip(&table_paths)
+                        .try_for_each(|(t, p)| write_csv(t, p))
+                },
+            )
         },
     );
     stages_written?;
+    units_written?;
     tables_written?;
     phases.done("  stages and tables written");
-    let mut outputs: Vec<PathBuf> = stage_paths.into_iter().chain(table_paths).collect();
+    let mut outputs: Vec<PathBuf> = stage_paths
+        .into_iter()
+        .chain(unit_paths)
+        .chain(table_paths)
+        .collect();
     if xlsx {
         let path = out.path().join("index.xlsx");
         write_xlsx(&build_tables(build), &path)?;

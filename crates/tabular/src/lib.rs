@@ -32,6 +32,10 @@ pub use framework_file::{LoadedFramework, load_framework};
 pub use parquet_export::write_records_parquet;
 pub use read::{ReadOptions, read_dataset, read_dataset_noting, read_imeta};
 pub use report_html::{bar_chart, report_page, table_html};
-pub use tables::{Cell, Table, build_tables, dataset_table, result_tables};
+pub use tables::{
+    Cell, RowTable, Table, build_tables, dataset_table, other_tables, result_tables, unit_tables,
+};
 pub use template::write_template;
-pub use write::{push_number, write_csv, write_csv_table, write_stage_csv, write_xlsx};
+pub use write::{
+    push_number, write_csv, write_csv_table, write_row_table_csv, write_stage_csv, write_xlsx,
+};

@@ -126,7 +126,31 @@ fn stage_table(stage: &Stage) -> Table {
     }
 }
 
-fn results_table(build: &Build) -> Table {
+/// A table of one row per unit whose rows are made as they are written: a million units'
+/// results are never held as cells.
+pub struct RowTable<'a> {
+    /// File stem and sheet name.
+    pub name: String,
+    /// Column headers.
+    pub headers: Vec<String>,
+    /// Rows.
+    pub len: usize,
+    /// Row `u`.
+    pub row: Box<dyn Fn(usize) -> Vec<Cell> + Send + Sync + 'a>,
+}
+
+impl RowTable<'_> {
+    /// Every row made at once (for a workbook).
+    pub fn materialise(&self) -> Table {
+        Table {
+            name: self.name.clone(),
+            headers: self.headers.clone(),
+            rows: (0..self.len).map(|u| (self.row)(u)).collect(),
+        }
+    }
+}
+
+fn results_rows(build: &Build) -> RowTable<'_> {
     let fw = &build.framework;
     let units = &build.units;
     let mut headers = vec!["uCode".to_string(), "uName".to_string()];
@@ -164,8 +188,11 @@ fn results_table(build: &Build) -> Table {
             .iter()
             .map(|&i| format!("{}_unrounded", fw.nodes[i].code)),
     );
-    let rows = (0..build.rows.len())
-        .map(|u| {
+    RowTable {
+        name: "results".into(),
+        headers,
+        len: build.rows.len(),
+        row: Box::new(move |u| {
             let mut row: Vec<Cell> = vec![
                 units.codes[u].as_str().into(),
                 units.names[u].as_str().into(),
@@ -183,12 +210,7 @@ fn results_table(build: &Build) -> Table {
             row.extend(published.iter().map(|c| Cell::Number(c[u])));
             row.extend(rounded.iter().map(|&i| Cell::Number(build.scores[i][u])));
             row
-        })
-        .collect();
-    Table {
-        name: "results".into(),
-        headers,
-        rows,
+        }),
     }
 }
 
@@ -307,7 +329,7 @@ fn records_tables(build: &Build) -> Vec<Table> {
     out
 }
 
-fn profiles_table(build: &Build) -> Table {
+fn profiles_rows(build: &Build) -> RowTable<'_> {
     let profiles = build.strengths_weaknesses(3);
     let list = |v: &[(String, u32)]| -> Cell {
         v.iter()
@@ -321,10 +343,12 @@ fn profiles_table(build: &Build) -> Table {
         headers.push("Time".into());
     }
     headers.extend(["Strengths".to_string(), "Weaknesses".to_string()]);
-    let rows = profiles
-        .iter()
-        .enumerate()
-        .map(|(u, p)| {
+    RowTable {
+        name: "strengths".into(),
+        headers,
+        len: profiles.len(),
+        row: Box::new(move |u| {
+            let p = &profiles[u];
             let mut row: Vec<Cell> = vec![build.units.codes[u].as_str().into()];
             if let Some(t) = &build.units.times {
                 row.push(t[u].into());
@@ -332,12 +356,7 @@ fn profiles_table(build: &Build) -> Table {
             row.push(list(&p.strengths));
             row.push(list(&p.weaknesses));
             row
-        })
-        .collect();
-    Table {
-        name: "strengths".into(),
-        headers,
-        rows,
+        }),
     }
 }
 
@@ -372,25 +391,33 @@ pub fn build_tables(build: &Build) -> Vec<Table> {
     out
 }
 
-/// The tables of [`build_tables`] after the stages (which `write_stage_csv` writes straight from
-/// their columns).
+/// The tables of [`build_tables`] after the stages, every row made.
 pub fn result_tables(build: &Build) -> Vec<Table> {
-    // Made at once: each is a pass over every unit.
-    let ((results, profiles), (trends, rest)) = rayon::join(
-        || rayon::join(|| results_table(build), || profiles_table(build)),
+    let (per_unit, others) = rayon::join(|| unit_tables(build), || other_tables(build));
+    per_unit
+        .iter()
+        .map(RowTable::materialise)
+        .chain(others)
+        .collect()
+}
+
+/// `results` and `strengths`: one row per unit, made as they are written.
+pub fn unit_tables(build: &Build) -> Vec<RowTable<'_>> {
+    let (results, profiles) = rayon::join(|| results_rows(build), || profiles_rows(build));
+    vec![results, profiles]
+}
+
+/// `trends` (panel data), `treatment` and the records' tables.
+pub fn other_tables(build: &Build) -> Vec<Table> {
+    let (trends, rest) = rayon::join(
+        || build.units.times.is_some().then(|| trends_table(build)),
         || {
-            rayon::join(
-                || build.units.times.is_some().then(|| trends_table(build)),
-                || {
-                    let mut rest = vec![treatment_table(build)];
-                    rest.extend(records_tables(build));
-                    rest
-                },
-            )
+            let mut rest = vec![treatment_table(build)];
+            rest.extend(records_tables(build));
+            rest
         },
     );
-    let mut out = vec![results, profiles];
-    out.extend(trends);
+    let mut out: Vec<Table> = trends.into_iter().collect();
     out.extend(rest);
     out
 }
