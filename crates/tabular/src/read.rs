@@ -5,6 +5,8 @@ use std::path::Path;
 
 use kechuang_engine::{Column, Dataset, GroupColumn, MetaRow};
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 
 /// Which columns of a data file are not numeric.
@@ -120,7 +122,11 @@ pub fn read_dataset(path: &Path, options: &ReadOptions) -> Result<Dataset> {
 /// [`read_dataset`], with notes on what was recognised or ignored (a text column the framework
 /// does not use, a name column used as the unit code) for the user to read.
 pub fn read_dataset_noting(path: &Path, options: &ReadOptions) -> Result<(Dataset, Vec<String>)> {
-    let (mut reader, headers) = open(path)?;
+    let bytes = std::fs::read(path).map_err(|error| Error::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let (headers, data_start, records_from_line) = header_of(path, &bytes)?;
     let mut notes = Vec::new();
     let find = |names: &[&str]| {
         names
@@ -170,11 +176,6 @@ pub fn read_dataset_noting(path: &Path, options: &ReadOptions) -> Result<(Datase
         })
         .collect();
 
-    let mut codes = Vec::new();
-    let mut names = Vec::new();
-    let mut times = Vec::new();
-    let mut labels: Vec<Vec<String>> = vec![Vec::new(); group_cols.len()];
-    let mut values: Vec<Vec<f64>> = vec![Vec::new(); numeric_cols.len()];
     // A column found to hold text, with its first text cell (line, value); ignored at the end
     // when the framework does not use it.
     let used = |c: usize| {
@@ -183,68 +184,68 @@ pub fn read_dataset_noting(path: &Path, options: &ReadOptions) -> Result<(Datase
             .as_ref()
             .is_none_or(|u| u.iter().any(|x| x == &headers[c]))
     };
+    let layout = Layout {
+        path,
+        headers: &headers,
+        code_col,
+        name_col,
+        time_col,
+        group_cols: &group_cols,
+        numeric_cols: &numeric_cols,
+        used: &used,
+    };
+    // The rows are cut into pieces at record boundaries and parsed in parallel; the pieces are
+    // then joined in file order, so that errors and notes are those a reading from the top gives.
+    let pieces: Vec<Piece> = record_pieces(&bytes, data_start, records_from_line)
+        .into_par_iter()
+        .map(|(range, line)| layout.parse(&bytes[range], line))
+        .collect();
+    let mut codes = Vec::new();
+    let mut names = Vec::new();
+    let mut times = Vec::new();
+    let mut labels: Vec<Vec<String>> = vec![Vec::new(); group_cols.len()];
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); numeric_cols.len()];
     let mut text_cell: Vec<Option<(u64, String)>> = vec![None; numeric_cols.len()];
-    let mut first_line: HashMap<(String, i32), u64> = HashMap::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(path, &e)),
+    let mut lines: Vec<u64> = Vec::new();
+    let mut failure = None;
+    for piece in pieces {
+        codes.extend(piece.codes);
+        names.extend(piece.names);
+        times.extend(piece.times);
+        lines.extend(piece.lines);
+        for (all, mine) in labels.iter_mut().zip(piece.labels) {
+            all.extend(mine);
         }
-        let line = record.position().map_or(0, csv::Position::line);
-        let cell = |i: usize| record.get(i).unwrap_or("").trim();
-        let code = cell(code_col);
-        if code.is_empty() {
-            return Err(Error::Cell {
-                path: path.to_path_buf(),
-                line,
-                column: headers[code_col].clone(),
-                value: String::new(),
-                message: "is empty: every row needs a unit code".into(),
-            });
+        for (all, mine) in values.iter_mut().zip(piece.values) {
+            all.extend(mine);
         }
-        let time = match time_col {
-            None => 0,
-            Some(t) => whole_number(cell(t))
-                .and_then(|y| i32::try_from(y).ok())
-                .ok_or_else(|| Error::Cell {
-                    path: path.to_path_buf(),
-                    line,
-                    column: headers[t].clone(),
-                    value: cell(t).to_string(),
-                    message: "is not a year".into(),
-                })?,
-        };
-        if let Some(first) = first_line.insert((code.to_string(), time), line) {
+        for (first, mine) in text_cell.iter_mut().zip(piece.text_cell) {
+            if first.is_none() {
+                *first = mine;
+            }
+        }
+        // Rows after a piece's first error are not read, as a reading from the top stops there.
+        if piece.error.is_some() {
+            failure = piece.error;
+            break;
+        }
+    }
+    // A unit twice (in the same year) among the rows read comes before any later error.
+    let mut first_line: HashMap<(&str, i32), u64> = HashMap::with_capacity(codes.len());
+    for ((code, &time), &line) in codes.iter().zip(&times).zip(&lines) {
+        if let Some(first) = first_line.insert((code.as_str(), time), line) {
             return Err(Error::DuplicateUnit {
                 path: path.to_path_buf(),
                 line,
                 first_line: first,
-                code: code.to_string(),
+                code: code.clone(),
                 year: time_col.map(|_| format!(" in {time}")).unwrap_or_default(),
             });
         }
-        codes.push(code.to_string());
-        names.push(name_col.map_or_else(|| code.to_string(), |n| cell(n).to_string()));
-        times.push(time);
-        for (k, &g) in group_cols.iter().enumerate() {
-            labels[k].push(cell(g).to_string());
-        }
-        for (k, &c) in numeric_cols.iter().enumerate() {
-            if text_cell[k].is_some() {
-                values[k].push(f64::NAN);
-                continue;
-            }
-            match number(path, line, &headers[c], cell(c)) {
-                Ok(v) => values[k].push(v),
-                Err(_) if !used(c) => {
-                    text_cell[k] = Some((line, cell(c).to_string()));
-                    values[k].push(f64::NAN);
-                }
-                Err(e) => return Err(e),
-            }
-        }
+    }
+    drop(first_line);
+    if let Some(e) = failure {
+        return Err(e);
     }
     for (k, &c) in numeric_cols.iter().enumerate() {
         if let Some((line, value)) = &text_cell[k] {
@@ -276,6 +277,203 @@ pub fn read_dataset_noting(path: &Path, options: &ReadOptions) -> Result<(Datase
             .collect(),
     };
     Ok((data, notes))
+}
+
+/// The header of a data file: its cells (a byte-order mark removed, trimmed, none twice), the
+/// byte where the records start and the line of the first record.
+fn header_of(path: &Path, bytes: &[u8]) -> Result<(Vec<String>, usize, u64)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(path, &e))?
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            if i == 0 {
+                h.trim_start_matches('\u{feff}')
+            } else {
+                h
+            }
+            .trim()
+            .to_string()
+        })
+        .collect();
+    let mut seen = HashMap::new();
+    for h in &headers {
+        if seen.insert(h.as_str(), ()).is_some() {
+            return Err(Error::DuplicateColumn {
+                path: path.to_path_buf(),
+                column: h.clone(),
+            });
+        }
+    }
+    let at = reader.position();
+    Ok((headers, at.byte() as usize, at.line()))
+}
+
+/// The records from `start` cut into pieces of about a few megabytes, each ending at a line
+/// break outside quotes, with the line its first record starts on.
+fn record_pieces(
+    bytes: &[u8],
+    start: usize,
+    first_line: u64,
+) -> Vec<(std::ops::Range<usize>, u64)> {
+    let target = ((bytes.len() - start.min(bytes.len())) / (rayon::current_num_threads() * 8))
+        .clamp(1 << 20, 8 << 20);
+    let mut pieces = Vec::new();
+    let (mut from, mut line) = (start.min(bytes.len()), first_line);
+    let (mut quoted, mut lines_here) = (false, 0u64);
+    for (i, &b) in bytes.iter().enumerate().skip(from) {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' => {
+                lines_here += 1;
+                if !quoted && i + 1 - from >= target {
+                    pieces.push((from..i + 1, line));
+                    from = i + 1;
+                    line += lines_here;
+                    lines_here = 0;
+                }
+            }
+            _ => {}
+        }
+    }
+    if from < bytes.len() {
+        pieces.push((from..bytes.len(), line));
+    }
+    pieces
+}
+
+/// Where the columns of a data file are, for parsing its pieces.
+struct Layout<'a> {
+    path: &'a Path,
+    headers: &'a [String],
+    code_col: usize,
+    name_col: Option<usize>,
+    time_col: Option<usize>,
+    group_cols: &'a [usize],
+    numeric_cols: &'a [usize],
+    used: &'a (dyn Fn(usize) -> bool + Sync),
+}
+
+/// The rows of one piece, up to its first error.
+struct Piece {
+    codes: Vec<String>,
+    names: Vec<String>,
+    times: Vec<i32>,
+    lines: Vec<u64>,
+    labels: Vec<Vec<String>>,
+    values: Vec<Vec<f64>>,
+    text_cell: Vec<Option<(u64, String)>>,
+    error: Option<Error>,
+}
+
+impl Layout<'_> {
+    fn parse(&self, bytes: &[u8], first_line: u64) -> Piece {
+        let mut piece = Piece {
+            codes: Vec::new(),
+            names: Vec::new(),
+            times: Vec::new(),
+            lines: Vec::new(),
+            labels: vec![Vec::new(); self.group_cols.len()],
+            values: vec![Vec::new(); self.numeric_cols.len()],
+            text_cell: vec![None; self.numeric_cols.len()],
+            error: None,
+        };
+        if let Err(e) = self.parse_into(bytes, first_line, &mut piece) {
+            piece.error = Some(e);
+        }
+        piece
+    }
+
+    fn parse_into(&self, bytes: &[u8], first_line: u64, piece: &mut Piece) -> Result<()> {
+        let path = self.path;
+        let headers = self.headers;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(e) => {
+                    let line = e.position().map_or(1, csv::Position::line) + first_line - 1;
+                    return Err(Error::Csv {
+                        path: path.to_path_buf(),
+                        line,
+                        message: e.to_string(),
+                    });
+                }
+            }
+            let line = record.position().map_or(1, csv::Position::line) + first_line - 1;
+            if record.len() != headers.len() {
+                return Err(Error::Csv {
+                    path: path.to_path_buf(),
+                    line,
+                    message: format!(
+                        "found record with {} fields, but the header has {}",
+                        record.len(),
+                        headers.len()
+                    ),
+                });
+            }
+            let cell = |i: usize| record.get(i).unwrap_or("").trim();
+            let code = cell(self.code_col);
+            if code.is_empty() {
+                return Err(Error::Cell {
+                    path: path.to_path_buf(),
+                    line,
+                    column: headers[self.code_col].clone(),
+                    value: String::new(),
+                    message: "is empty: every row needs a unit code".into(),
+                });
+            }
+            let time = match self.time_col {
+                None => 0,
+                Some(t) => whole_number(cell(t))
+                    .and_then(|y| i32::try_from(y).ok())
+                    .ok_or_else(|| Error::Cell {
+                        path: path.to_path_buf(),
+                        line,
+                        column: headers[t].clone(),
+                        value: cell(t).to_string(),
+                        message: "is not a year".into(),
+                    })?,
+            };
+            let mut numbers = Vec::with_capacity(self.numeric_cols.len());
+            for (k, &c) in self.numeric_cols.iter().enumerate() {
+                if piece.text_cell[k].is_some() {
+                    numbers.push(f64::NAN);
+                    continue;
+                }
+                match number(path, line, &headers[c], cell(c)) {
+                    Ok(v) => numbers.push(v),
+                    Err(_) if !(self.used)(c) => {
+                        piece.text_cell[k] = Some((line, cell(c).to_string()));
+                        numbers.push(f64::NAN);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            piece.codes.push(code.to_string());
+            piece.names.push(
+                self.name_col
+                    .map_or_else(|| code.to_string(), |n| cell(n).to_string()),
+            );
+            piece.times.push(time);
+            piece.lines.push(line);
+            for (k, &g) in self.group_cols.iter().enumerate() {
+                piece.labels[k].push(cell(g).to_string());
+            }
+            for (column, v) in piece.values.iter_mut().zip(numbers) {
+                column.push(v);
+            }
+        }
+    }
 }
 
 /// Reads COINr's `iMeta` table.

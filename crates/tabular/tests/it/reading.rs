@@ -133,3 +133,42 @@ fn imeta_levels_written_as_floats() {
     );
     assert!(kechuang_tabular::read_imeta(&bad).is_err());
 }
+
+/// Large files are parsed in pieces in parallel (issue 13): records with quoted commas and line
+/// breaks cross the pieces' boundaries intact, rows keep their order, and of two problems the one
+/// nearer the top is reported, with its line.
+#[test]
+fn large_files_read_in_pieces_as_from_the_top() {
+    let rows = 60_000;
+    let file = |bad_at: Option<usize>, dup_at: Option<usize>| {
+        let mut text = String::from("uCode,uName,x\n");
+        for k in 1..=rows {
+            let code = if Some(k) == dup_at { 10 } else { k };
+            let x = if Some(k) == bad_at {
+                "1.2.3".to_string()
+            } else {
+                format!("{k}.5")
+            };
+            // Every name holds a comma, a quote and a line break: each record spans two lines.
+            text.push_str(&format!(
+                "U{code},\"name {k}, \"\"q\"\"\nsecond line\",{x}\n"
+            ));
+        }
+        temp_file("large.csv", &text)
+    };
+    let d = read_dataset(&file(None, None), &ReadOptions::default()).expect("reads");
+    assert_eq!(d.codes.len(), rows);
+    assert_eq!(d.codes[0], "U1");
+    assert_eq!(d.codes[rows - 1], format!("U{rows}"));
+    assert_eq!(d.names[30_000], "name 30001, \"q\"\nsecond line");
+    assert_eq!(d.column("x").expect("x").values[45_000], 45_001.5);
+    // Record k starts on line 2 + 2(k − 1).
+    let e = read_dataset(&file(Some(50_000), None), &ReadOptions::default()).expect_err("bad");
+    assert!(e.to_string().contains("line 100000,"), "{e}");
+    let e = read_dataset(&file(Some(50_000), Some(40_000)), &ReadOptions::default())
+        .expect_err("dup first");
+    assert!(
+        e.to_string().contains("'U10'"),
+        "the duplicate above the bad cell: {e}"
+    );
+}
