@@ -452,6 +452,22 @@ pub fn evaluate<'a>(
     ev
 }
 
+/// Each basis of an indicator that a survey field moves: its expression, the field and the
+/// bands it is scored on.
+fn levered_bases<'r>(
+    i: &'r crate::rules::IndicatorSpec,
+    bases: &'r [(Expr, Option<Num>)],
+) -> impl Iterator<Item = (&'r Expr, Num, &'r [Band])> {
+    bases.iter().enumerate().filter_map(move |(k, (e, lever))| {
+        let bands = if i.best_of.is_empty() {
+            &i.bands
+        } else {
+            &i.best_of[k].bands
+        };
+        lever.map(|l| (e, l, bands.as_slice()))
+    })
+}
+
 /// The value the lever field must take so that `holds(expr)`; searched outward from the current
 /// value (the quantity is assumed monotone in the lever, as every rule's is).
 fn solve(h: &History<'_>, lever: Num, holds: &dyn Fn(&History<'_>) -> bool) -> Option<(f64, f64)> {
@@ -569,13 +585,7 @@ fn gaps(rules: &RuleSet, h: &History<'_>, ev: &Evaluation<'_>, score_best: f64) 
         if !i.must_score || result.points.is_none_or(|p| p.1 > 0.0) {
             continue;
         }
-        for (k, (e, lever)) in bases.iter().enumerate() {
-            let Some(lever) = lever else { continue };
-            let bands = if i.best_of.is_empty() {
-                &i.bands
-            } else {
-                &i.best_of[k].bands
-            };
+        for (e, lever, bands) in levered_bases(i, bases) {
             let Some(first) = bands
                 .iter()
                 .rev()
@@ -587,14 +597,14 @@ fn gaps(rules: &RuleSet, h: &History<'_>, ev: &Evaluation<'_>, score_best: f64) 
                 let mut m = BTreeSet::new();
                 eval(e, t, &mut m).is_some_and(|v| first.admits(v))
             };
-            if let Some((current, needed)) = solve(h, *lever, &holds) {
+            if let Some((current, needed)) = solve(h, lever, &holds) {
                 out.push(Gap {
                     criterion: i.id.clone(),
                     field: lever.spec().key.into(),
                     current,
                     needed,
                     points: Some(first.points.bounds().0),
-                    message: describe(*lever, current, needed),
+                    message: describe(lever, current, needed),
                 });
                 break;
             }
@@ -619,13 +629,7 @@ fn gaps(rules: &RuleSet, h: &History<'_>, ev: &Evaluation<'_>, score_best: f64) 
             .filter(|c| c.kind == CriterionKind::Indicator),
     ) {
         let now = result.points.map_or(0.0, mid);
-        for (k, (e, lever)) in bases.iter().enumerate() {
-            let Some(lever) = lever else { continue };
-            let bands = if i.best_of.is_empty() {
-                &i.bands
-            } else {
-                &i.best_of[k].bands
-            };
+        for (e, lever, bands) in levered_bases(i, bases) {
             // The cheapest band that adds points: the lowest band scoring more than now.
             for b in bands.iter().rev() {
                 let gain = mid(b.points.bounds()) - now;
@@ -636,14 +640,14 @@ fn gaps(rules: &RuleSet, h: &History<'_>, ev: &Evaluation<'_>, score_best: f64) 
                     let mut m = BTreeSet::new();
                     eval(e, t, &mut m).is_some_and(|v| b.admits(v))
                 };
-                if let Some((current, needed)) = solve(h, *lever, &holds) {
+                if let Some((current, needed)) = solve(h, lever, &holds) {
                     candidates.push(Gap {
                         criterion: i.id.clone(),
                         field: lever.spec().key.into(),
                         current,
                         needed,
                         points: Some(gain),
-                        message: describe(*lever, current, needed),
+                        message: describe(lever, current, needed),
                     });
                 }
                 break;

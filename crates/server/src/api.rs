@@ -311,6 +311,19 @@ pub async fn guard_enterprise<'c>(
 ) -> ApiResult<&'c Principal> {
     let p = ctx.user()?;
     let allowed = may_read_code(state, p, code).await?;
+    audited_decision(state, ctx, p, action, code, allowed).await?;
+    Ok(p)
+}
+
+/// Audits a decision on reading one enterprise, and refuses it when it was not allowed.
+async fn audited_decision(
+    state: &Shared,
+    ctx: &Ctx,
+    p: &Principal,
+    action: &str,
+    code: &str,
+    allowed: bool,
+) -> ApiResult<()> {
     state
         .auditor
         .record(
@@ -321,10 +334,7 @@ pub async fn guard_enterprise<'c>(
             if allowed { "ok" } else { "denied" },
         )
         .await;
-    if !allowed {
-        return Err(refused());
-    }
-    Ok(p)
+    if allowed { Ok(()) } else { Err(refused()) }
 }
 
 /// The refusal of a read outside the reader's scope. The code is not echoed: a refusal names no
@@ -692,20 +702,15 @@ pub async fn portrait_of(
         asked.extend(a.similar.iter().map(|s| s.credit_code.as_str()));
     }
     let readable = readable_among(state, p, &asked).await?;
-    let allowed = readable.contains(code);
-    state
-        .auditor
-        .record(
-            &p.name,
-            "portrait.read",
-            code,
-            &ctx.remote,
-            if allowed { "ok" } else { "denied" },
-        )
-        .await;
-    if !allowed {
-        return Err(refused());
-    }
+    audited_decision(
+        state,
+        ctx,
+        p,
+        "portrait.read",
+        code,
+        readable.contains(code),
+    )
+    .await?;
     let assembled = assembled?;
     let mut portrait = Portrait::clone(&assembled);
     // Similar enterprises are named only where the reader may read them directly (and each one

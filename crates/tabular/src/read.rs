@@ -65,12 +65,16 @@ fn open(path: &Path) -> Result<(csv::Reader<std::fs::File>, Vec<String>)> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(file);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(path, &e))?
+    let headers = clean_headers(path, reader.headers().map_err(|e| csv_error(path, &e))?)?;
+    Ok((reader, headers))
+}
+
+/// A header row's cells trimmed, without the byte-order mark that clings to the first (Excel's
+/// "CSV UTF-8"), each name at most once.
+fn clean_headers(path: &Path, raw: &csv::StringRecord) -> Result<Vec<String>> {
+    let headers: Vec<String> = raw
         .iter()
         .enumerate()
-        // A UTF-8 byte-order mark (Excel's "CSV UTF-8") clings to the first header.
         .map(|(i, h)| {
             if i == 0 {
                 h.trim_start_matches('\u{feff}')
@@ -90,7 +94,7 @@ fn open(path: &Path) -> Result<(csv::Reader<std::fs::File>, Vec<String>)> {
             });
         }
     }
-    Ok((reader, headers))
+    Ok(headers)
 }
 
 fn is_missing(cell: &str) -> bool {
@@ -285,30 +289,7 @@ fn header_of(path: &Path, bytes: &[u8]) -> Result<(Vec<String>, usize, u64)> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(bytes);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(path, &e))?
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            if i == 0 {
-                h.trim_start_matches('\u{feff}')
-            } else {
-                h
-            }
-            .trim()
-            .to_string()
-        })
-        .collect();
-    let mut seen = HashMap::new();
-    for h in &headers {
-        if seen.insert(h.as_str(), ()).is_some() {
-            return Err(Error::DuplicateColumn {
-                path: path.to_path_buf(),
-                column: h.clone(),
-            });
-        }
-    }
+    let headers = clean_headers(path, reader.headers().map_err(|e| csv_error(path, &e))?)?;
     let at = reader.position();
     Ok((headers, at.byte() as usize, at.line()))
 }

@@ -3,7 +3,15 @@
 use crate::common::{asem, asem_pipeline, kechuang, read_csv, text};
 
 fn build_asem(out: &std::path::Path, extra: &[&str]) -> std::process::Output {
-    let data = asem().join("iData.csv");
+    build_data(&asem().join("iData.csv"), out, extra)
+}
+
+/// `index build` of `data` with the ASEM pipeline framework into `out`.
+fn build_data(
+    data: &std::path::Path,
+    out: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
     let fw = asem_pipeline();
     let mut args = vec![
         "index",
@@ -118,20 +126,7 @@ fn bad_cell_is_located_and_nothing_is_written() {
     let data = tmp.path().join("bad.csv");
     std::fs::write(&data, csv).expect("write");
     let out = tmp.path().join("out");
-    let fw = asem_pipeline();
-    let o = kechuang(
-        &[
-            "index",
-            "build",
-            "--data",
-            data.to_str().expect("utf8"),
-            "--framework",
-            fw.to_str().expect("utf8"),
-            "--out",
-            out.to_str().expect("utf8"),
-        ],
-        tmp.path(),
-    );
+    let o = build_data(&data, &out, &[]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let err = text(&o.stderr);
     assert!(
@@ -166,20 +161,7 @@ fn files_from_r_and_pandas_build_into_an_empty_directory() {
     std::fs::write(&data, out_csv).expect("write");
     let out = tmp.path().join("out");
     std::fs::create_dir(&out).expect("empty dir");
-    let fw = asem_pipeline();
-    let o = kechuang(
-        &[
-            "index",
-            "build",
-            "--data",
-            data.to_str().expect("utf8"),
-            "--framework",
-            fw.to_str().expect("utf8"),
-            "--out",
-            out.to_str().expect("utf8"),
-        ],
-        tmp.path(),
-    );
+    let o = build_data(&data, &out, &[]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let notes = text(&o.stderr);
     assert!(
