@@ -124,8 +124,7 @@ pub async fn open_session(state: &Shared, login: &Login, remote: &str) -> ApiRes
     let now = chrono::Utc::now();
     let (failures, last) = state
         .store
-        .count_audit_from(
-            "login.failed",
+        .failed_logins_from(
             &login.name,
             remote,
             &stamp(now - chrono::Duration::hours(24), true),

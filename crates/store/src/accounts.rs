@@ -540,12 +540,12 @@ impl Store {
         })
     }
 
-    /// How many audit lines of `action` on `target` were written since `since` (RFC 3339): failed
-    /// logins for throttling, counted across every server instance.
-    pub async fn count_audit_since(&self, action: &str, target: &str, since: &str) -> Result<i64> {
+    /// How many logins of account `target` failed since `since` (RFC 3339), counted across every
+    /// server instance. The action is written into the statement, so that the partial index of
+    /// failed logins serves it (a bound parameter would not prove the index's condition).
+    pub async fn failed_logins_since(&self, target: &str, since: &str) -> Result<i64> {
         with_pool!(self, pool => {
-            let row = sqlx::query("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND target = $2 AND at > $3")
-                .bind(action)
+            let row = sqlx::query("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failed' AND target = $1 AND at > $2")
                 .bind(target)
                 .bind(since)
                 .fetch_one(pool)
@@ -554,19 +554,16 @@ impl Store {
         })
     }
 
-    /// How many audit lines of `action` on `target` from `remote` were written since `since`
-    /// (RFC 3339), and when the last one was: failed logins of one account from one address, for
-    /// throttling with back-off, counted across every server instance.
-    pub async fn count_audit_from(
+    /// How many logins of account `target` from `remote` failed since `since` (RFC 3339), and
+    /// when the last one did: for throttling with back-off, across every server instance.
+    pub async fn failed_logins_from(
         &self,
-        action: &str,
         target: &str,
         remote: &str,
         since: &str,
     ) -> Result<(i64, Option<String>)> {
         with_pool!(self, pool => {
-            let row = sqlx::query("SELECT COUNT(*), MAX(at) FROM audit_log WHERE action = $1 AND target = $2 AND remote = $3 AND at > $4")
-                .bind(action)
+            let row = sqlx::query("SELECT COUNT(*), MAX(at) FROM audit_log WHERE action = 'login.failed' AND target = $1 AND remote = $2 AND at > $3")
                 .bind(target)
                 .bind(remote)
                 .bind(since)

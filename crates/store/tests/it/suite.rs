@@ -385,11 +385,23 @@ pub async fn consents_and_audit_log(store: &Store) {
         })
         .collect();
     store.append_audit(&entries).await.expect("append");
+    // Reads of the same target are not failed logins, and are not counted as such.
+    let reads: Vec<AuditEntry> = (0..5)
+        .map(|i| AuditEntry {
+            at: format!("2026-11-27T00:5{i}:30Z"),
+            user_name: "c".into(),
+            action: "portrait.read".into(),
+            target: "u0".into(),
+            remote: "127.0.0.1".into(),
+            outcome: "ok".into(),
+        })
+        .collect();
+    store.append_audit(&reads).await.expect("append reads");
     let (total, page) = store.audit_log(Some("b"), 10, 0).await.expect("log");
     assert_eq!((total, page.len()), (601, 10));
     assert_eq!(page[0], entries[1201], "newest first");
     let since = store
-        .count_audit_since("login.failed", "u0", "2026-11-27T00:50:00Z")
+        .failed_logins_since("u0", "2026-11-27T00:50:00Z")
         .await
         .expect("count");
     let expected = entries
