@@ -109,49 +109,23 @@ fn push_text(out: &mut Vec<u8>, s: &str) {
 /// column per code), the same bytes as [`write_csv`] of its table without building the table:
 /// a stage of a million units is written in a buffer of a few rows, not held as cells.
 pub fn write_stage_csv(stage: &kechuang_engine::Stage, path: &Path) -> Result<()> {
-    use std::io::Write;
-    let file = std::fs::File::create(path).map_err(io(path))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-    let mut line: Vec<u8> = Vec::with_capacity(4096);
-    push_text(&mut line, "uCode");
+    let mut headers = vec!["uCode"];
     if stage.times.is_some() {
-        line.extend_from_slice(b",Time");
+        headers.push("Time");
     }
-    for c in &stage.codes {
-        line.push(b',');
-        push_text(&mut line, c);
-    }
-    line.push(b'\n');
-    w.write_all(&line).map_err(io(path))?;
-    // Rows are formatted in parallel, a block of rows per task, and written in order; a batch of
-    // blocks at a time bounds the memory the formatted text takes.
-    const ROWS: usize = 2048;
-    const BLOCKS: usize = 16;
-    let format_block = |start: usize| {
-        let end = (start + ROWS).min(stage.units.len());
-        let mut out: Vec<u8> = Vec::with_capacity((end - start) * (stage.columns.len() * 18 + 24));
-        for u in start..end {
-            push_text(&mut out, &stage.units[u]);
-            if let Some(t) = &stage.times {
-                out.push(b',');
-                out.extend_from_slice(t[u].to_string().as_bytes());
-            }
-            for col in &stage.columns {
-                out.push(b',');
-                push_number(&mut out, col[u]);
-            }
-            out.push(b'\n');
+    headers.extend(stage.codes.iter().map(String::as_str));
+    write_rows(path, false, &headers, stage.units.len(), |out, u| {
+        push_text(out, &stage.units[u]);
+        if let Some(t) = &stage.times {
+            out.push(b',');
+            out.extend_from_slice(t[u].to_string().as_bytes());
         }
-        out
-    };
-    let starts: Vec<usize> = (0..stage.units.len()).step_by(ROWS).collect();
-    for batch in starts.chunks(BLOCKS) {
-        let texts: Vec<Vec<u8>> = batch.par_iter().map(|&s| format_block(s)).collect();
-        for t in texts {
-            w.write_all(&t).map_err(io(path))?;
+        for col in &stage.columns {
+            out.push(b',');
+            push_number(out, col[u]);
         }
-    }
-    w.flush().map_err(io(path))
+        out.push(b'\n');
+    })
 }
 
 /// Writes one table as CSV (UTF-8, numbers at full precision, missing as empty).
@@ -162,67 +136,51 @@ pub fn write_csv(table: &Table, path: &Path) -> Result<()> {
 /// Writes one table as CSV; `bom` prefixes a UTF-8 byte-order mark so that Excel on Chinese Windows
 /// opens Chinese text correctly.
 pub fn write_csv_table(table: &Table, path: &Path, bom: bool) -> Result<()> {
-    let mut file = std::fs::File::create(path).map_err(io(path))?;
-    if bom {
-        std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF").map_err(io(path))?;
-    }
-    use std::io::Write;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-    // The bytes the csv crate writes (fields quoted only when they must be), rows formatted in
-    // parallel blocks and written in order.
-    let mut header = Vec::new();
-    push_row(
-        &mut header,
-        table
-            .headers
-            .iter()
-            .map(|h| Cell::Text(h.clone()))
-            .collect::<Vec<_>>()
-            .iter(),
-    );
-    w.write_all(&header).map_err(io(path))?;
-    const ROWS: usize = 2048;
-    for batch in table.rows.chunks(ROWS * 16) {
-        let texts: Vec<Vec<u8>> = batch
-            .par_chunks(ROWS)
-            .map(|rows| {
-                let mut out = Vec::with_capacity(rows.len() * 256);
-                for row in rows {
-                    push_row(&mut out, row.iter());
-                }
-                out
-            })
-            .collect();
-        for t in texts {
-            w.write_all(&t).map_err(io(path))?;
-        }
-    }
-    w.flush().map_err(io(path))
+    let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
+    write_rows(path, bom, &headers, table.rows.len(), |out, u| {
+        push_row(out, table.rows[u].iter());
+    })
 }
 
 /// Writes a table of one row per unit, making its rows in parallel blocks as they are written:
 /// the same bytes as [`write_csv`] of the materialised table.
 pub fn write_row_table_csv(table: &crate::tables::RowTable<'_>, path: &Path) -> Result<()> {
+    let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
+    write_rows(path, false, &headers, table.len, |out, u| {
+        push_row(out, (table.row)(u).iter());
+    })
+}
+
+/// The one CSV writer: the header, then `rows` records appended by `row`, formatted in parallel
+/// blocks of rows and written in order (a batch of blocks at a time, which bounds the memory the
+/// text takes); the bytes the csv crate writes, fields quoted only where they must be.
+fn write_rows(
+    path: &Path,
+    bom: bool,
+    headers: &[&str],
+    rows: usize,
+    row: impl Fn(&mut Vec<u8>, usize) + Sync,
+) -> Result<()> {
     use std::io::Write;
+    const ROWS: usize = 2048;
+    const BLOCKS: usize = 16;
     let file = std::fs::File::create(path).map_err(io(path))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-    let mut header = Vec::new();
-    let headers: Vec<Cell> = table
-        .headers
-        .iter()
-        .map(|h| Cell::Text(h.clone()))
-        .collect();
-    push_row(&mut header, headers.iter());
-    w.write_all(&header).map_err(io(path))?;
-    const ROWS: usize = 2048;
-    let starts: Vec<usize> = (0..table.len).step_by(ROWS).collect();
-    for batch in starts.chunks(16) {
+    if bom {
+        w.write_all(b"\xEF\xBB\xBF").map_err(io(path))?;
+    }
+    let header: Vec<Cell> = headers.iter().map(|h| Cell::Text(h.to_string())).collect();
+    let mut text = Vec::new();
+    push_row(&mut text, header.iter());
+    w.write_all(&text).map_err(io(path))?;
+    let starts: Vec<usize> = (0..rows).step_by(ROWS).collect();
+    for batch in starts.chunks(BLOCKS) {
         let texts: Vec<Vec<u8>> = batch
             .par_iter()
             .map(|&start| {
                 let mut out = Vec::with_capacity(ROWS * 256);
-                for u in start..(start + ROWS).min(table.len) {
-                    push_row(&mut out, (table.row)(u).iter());
+                for u in start..(start + ROWS).min(rows) {
+                    row(&mut out, u);
                 }
                 out
             })
