@@ -9,6 +9,7 @@ use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::framework::{Framework, Step};
 use crate::methods::{Aggregation, Imputation, InvalidValues, PanelMode, Rescale, Weighting};
+use crate::rank::{rank_within, year_keys};
 use crate::steps::{aggregate, impute, normalise, treat, weight};
 
 /// Settings of one build that are not part of the framework.
@@ -185,6 +186,15 @@ impl Build {
     /// Runs the framework's pipeline on `data`, which it consumes so that steps can work in place.
     pub fn run(framework: &Framework, data: Dataset, options: BuildOptions<'_>) -> Result<Build> {
         data.validate()?;
+        Self::run_validated(framework, data, options)
+    }
+
+    /// [`Build::run`] on data already validated (a Monte Carlo replication's copy of it).
+    pub(crate) fn run_validated(
+        framework: &Framework,
+        data: Dataset,
+        options: BuildOptions<'_>,
+    ) -> Result<Build> {
         let mut state = initial_state(framework, data)?;
         let mut run = Run {
             framework,
@@ -967,81 +977,4 @@ fn concat_states(states: Vec<State>) -> State {
         }
     }
     acc
-}
-
-/// A sort key per row: the year (so ranks are within years) and optionally a group code; `None`
-/// for rows that are not ranked in this grouping (no group).
-fn year_keys(times: Option<&[i32]>, groups: Option<&[Option<u32>]>) -> Vec<Option<u64>> {
-    let n = times
-        .map(<[i32]>::len)
-        .or(groups.map(<[Option<u32>]>::len))
-        .unwrap_or(0);
-    (0..n)
-        .map(|r| {
-            let year = times.map_or(0, |t| (i64::from(t[r]) + (1 << 31)) as u64) << 32;
-            match groups {
-                None => Some(year),
-                Some(g) => g[r].map(|g| year | u64::from(g)),
-            }
-        })
-        .collect()
-}
-
-/// Ranks `scores` in descending order within each key; ties share the best rank; missing scores
-/// and rows without a key get no rank.
-pub(crate) fn rank_within(scores: &[f64], keys: &[Option<u64>]) -> Vec<Option<u32>> {
-    let n = scores.len();
-    let keys: Vec<Option<u64>> = if keys.is_empty() {
-        vec![Some(0); n]
-    } else {
-        keys.to_vec()
-    };
-    // Sorted as packed (key, descending score, row) triples held side by side: comparing through
-    // the row indices into `keys` and `scores` was a sixth of a whole build's time.
-    let descending = |s: f64| {
-        // The bits of `total_cmp`'s order, then reversed.
-        let b = s.to_bits() as i64;
-        let ordered = (b ^ ((((b >> 63) as u64) >> 1) as i64)) as u64 ^ (1 << 63);
-        !ordered
-    };
-    let mut items: Vec<(u64, u64, u32)> = (0..n)
-        .filter_map(|r| {
-            let k = keys[r]?;
-            (!scores[r].is_nan()).then(|| (k, descending(scores[r]), r as u32))
-        })
-        .collect();
-    items.par_sort_unstable();
-    let idx: Vec<u32> = items.into_iter().map(|(_, _, r)| r).collect();
-    let mut ranks = vec![None; n];
-    let mut rank = 0u32;
-    let mut pos_in_key = 0u32;
-    for (p, &r) in idx.iter().enumerate() {
-        let r = r as usize;
-        let new_key = p == 0 || keys[idx[p - 1] as usize] != keys[r];
-        if new_key {
-            pos_in_key = 0;
-        }
-        pos_in_key += 1;
-        if new_key || scores[idx[p - 1] as usize] != scores[r] {
-            rank = pos_in_key;
-        }
-        ranks[r] = Some(rank);
-    }
-    ranks
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ranks_share_the_best_rank_and_restart_per_key() {
-        let s = [5.0, 9.0, 5.0, f64::NAN, 1.0, 7.0];
-        let k = [Some(0), Some(0), Some(0), Some(0), Some(1), Some(1)];
-        let r = rank_within(&s, &k);
-        assert_eq!(r, vec![Some(2), Some(1), Some(2), None, Some(2), Some(1)]);
-        let none_keyed = rank_within(&s, &[Some(0), None, Some(0), Some(0), Some(0), Some(0)]);
-        assert_eq!(none_keyed[1], None);
-        assert_eq!(none_keyed[5], Some(1));
-    }
 }

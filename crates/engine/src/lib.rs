@@ -51,6 +51,7 @@ mod dataset;
 mod error;
 mod framework;
 mod methods;
+mod rank;
 mod results;
 pub mod sensitivity;
 mod spec;

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::build::{Build, rank_within};
+use crate::build::Build;
+use crate::rank::rank_within;
 
 /// A unit's best and worst indicators, by its rank among units (within its year).
 #[derive(Debug, Clone, PartialEq, Serialize)]
