@@ -308,6 +308,9 @@ pub static TEXT: &[TextSpec] = &[
 ];
 
 impl Text {
+    /// How many text fields there are (the last variant's index and one).
+    pub const COUNT: usize = Text::ConsentBank as usize + 1;
+
     /// The field's catalogue entry.
     pub fn spec(self) -> &'static TextSpec {
         TEXT.iter().find(|t| t.field == self).unwrap_or(&TEXT[0])
@@ -325,6 +328,18 @@ pub enum Field {
 }
 
 impl Field {
+    /// How many fields there are.
+    pub const COUNT: usize = Text::COUNT + Num::COUNT;
+
+    /// A dense index below [`Field::COUNT`]: text fields in declaration order, then numeric ones
+    /// (for readers that look cells up by field millions of times).
+    pub fn ordinal(self) -> usize {
+        match self {
+            Field::Text(t) => t as usize,
+            Field::Num(n) => Text::COUNT + n as usize,
+        }
+    }
+
     /// Every field in template order: identity and status fields, then the numeric ones.
     pub fn all() -> Vec<Field> {
         TEXT.iter()
@@ -387,6 +402,10 @@ mod tests {
     #[test]
     fn catalogue_is_consistent() {
         assert_eq!(NUMERIC.len(), Num::COUNT);
+        assert_eq!(TEXT.len(), Text::COUNT);
+        let mut ordinals: Vec<usize> = Field::all().into_iter().map(Field::ordinal).collect();
+        ordinals.sort_unstable();
+        assert_eq!(ordinals, (0..Field::COUNT).collect::<Vec<_>>());
         for (i, n) in Num::ALL.iter().enumerate() {
             assert_eq!(*n as usize, i);
         }

@@ -29,6 +29,6 @@ pub use codes::{CodeError, CreditCode, IndustryCode, Province, RegionCode, TechF
 pub use fields::{Field, FieldSpec, Kind, NUMERIC, Num, TEXT, Text, TextSpec};
 pub use markup::escape_html;
 pub use record::{
-    IncubationStage, Issue, ParseContext, RdInstitutionLevel, Severity, SizeClass, Stage,
+    Cells, IncubationStage, Issue, ParseContext, RdInstitutionLevel, Severity, SizeClass, Stage,
     SurveyRecord, Titles, cross_year, held_in, parse_record,
 };

@@ -347,19 +347,37 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 fn parse_number(s: &str) -> Option<f64> {
-    let t = s.trim().replace([',', '，'], "");
-    let t = t.strip_suffix('%').unwrap_or(&t);
+    let s = s.trim();
+    // Thousands separators are rare: copy only when there are some.
+    let without: std::borrow::Cow<'_, str> = if s.contains([',', '，']) {
+        s.replace([',', '，'], "").into()
+    } else {
+        s.into()
+    };
+    let t = without.strip_suffix('%').unwrap_or(&without);
     t.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// A row's cells by field, as a reader holds them; absent and blank are the same.
+pub trait Cells {
+    /// The text of `field`'s cell, when the row has that column.
+    fn text(&self, field: Field) -> Option<&str>;
+}
+
+impl<S: AsRef<str>, H: std::hash::BuildHasher> Cells for HashMap<Field, S, H> {
+    fn text(&self, field: Field) -> Option<&str> {
+        self.get(&field).map(AsRef::as_ref)
+    }
 }
 
 /// Parses and validates one row. `cells` maps each field to its text; absent and blank are the same.
 /// Returns the record when no error was found, and every issue.
-pub fn parse_record(
-    cells: &HashMap<Field, String>,
+pub fn parse_record<C: Cells + ?Sized>(
+    cells: &C,
     cx: &ParseContext,
 ) -> (Option<SurveyRecord>, Vec<Issue>) {
     let mut issues = Vec::new();
-    let cell = |f: Field| cells.get(&f).map(|s| s.trim()).unwrap_or("");
+    let cell = |f: Field| cells.text(f).map(str::trim).unwrap_or("");
     let required = |t: Text, issues: &mut Vec<Issue>| -> Option<String> {
         let v = cell(Field::Text(t));
         if v.is_empty() {

@@ -111,32 +111,59 @@ impl<'a> Rows<'a> {
 
     /// Appends a CSV record as row `row` (0-based), checked before it is copied.
     fn push(&mut self, row: usize, record: &csv::StringRecord) -> Result<()> {
-        if record.len() > self.limits.max_columns {
-            return Err(self.too_large(format!(
-                "row {}: {} columns, at most {}",
-                row + 1,
-                record.len(),
-                self.limits.max_columns
-            )));
-        }
-        let width = record.len().max(1);
-        self.charge(width, row, width - 1)?;
+        charge_record(self.limits, self.path, &mut self.cells, row, record.len())?;
         self.rows.push(record.iter().map(str::to_string).collect());
         Ok(())
     }
 
     fn charge(&mut self, added: usize, row: usize, column: usize) -> Result<()> {
-        self.cells = self.cells.saturating_add(added);
-        if self.cells > self.limits.max_cells {
-            return Err(self.too_large(format!(
+        charge(self.limits, self.path, &mut self.cells, added, row, column)
+    }
+}
+
+/// Counts a CSV record of `width` cells as row `row` (0-based) against the limits.
+pub(crate) fn charge_record(
+    limits: &GridLimits,
+    path: &Path,
+    cells: &mut usize,
+    row: usize,
+    width: usize,
+) -> Result<()> {
+    if width > limits.max_columns {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            message: format!(
+                "row {}: {width} columns, at most {}",
+                row + 1,
+                limits.max_columns
+            ),
+        });
+    }
+    let width = width.max(1);
+    charge(limits, path, cells, width, row, width - 1)
+}
+
+fn charge(
+    limits: &GridLimits,
+    path: &Path,
+    cells: &mut usize,
+    added: usize,
+    row: usize,
+    column: usize,
+) -> Result<()> {
+    *cells = cells.saturating_add(added);
+    if *cells > limits.max_cells {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            message: format!(
                 "row {}, column {}: the file spans more than {} cells",
                 row + 1,
                 column + 1,
-                self.limits.max_cells
-            )));
-        }
-        Ok(())
+                limits.max_cells
+            ),
+        });
     }
+    Ok(())
 }
 
 /// A CSV (encoding detected or as given) or a workbook's sheet (the first unless named) as rows of

@@ -19,6 +19,7 @@ mod parquet_export;
 mod read;
 mod report_html;
 pub mod survey;
+mod survey_csv;
 mod tables;
 mod template;
 mod write;

@@ -296,7 +296,7 @@ fn header_of(path: &Path, bytes: &[u8]) -> Result<(Vec<String>, usize, u64)> {
 
 /// The records from `start` cut into pieces of about a few megabytes, each ending at a line
 /// break outside quotes, with the line its first record starts on.
-fn record_pieces(
+pub(crate) fn record_pieces(
     bytes: &[u8],
     start: usize,
     first_line: u64,

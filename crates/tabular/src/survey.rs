@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::read::csv_error;
+use crate::survey_csv::{self, Parsed};
 use crate::tables::{Cell, Table};
 
 /// Text encodings accepted for CSV files.
@@ -180,23 +181,82 @@ pub fn read_mapping(path: &Path) -> Result<HashMap<String, Field>> {
 
 pub use crate::grid::{GridLimits, read_grid};
 
-/// A data row's number, its record (without errors) and its issues.
-type ParsedRow = (usize, Option<SurveyRecord>, Vec<kechuang_domain::Issue>);
-
 /// Reads and validates a survey file: every row is checked, every issue is located, and duplicate
 /// (credit code, year) pairs and implausible year-on-year jumps within the file are reported.
 pub fn read_survey(path: &Path, options: &SurveyReadOptions) -> Result<SurveyFile> {
-    let (sheet, grid) = read_grid(path, options)?;
-    let mut out = SurveyFile::default();
-    let Some((header, rows)) = grid.split_first() else {
-        return Err(Error::MissingColumn {
-            path: path.to_path_buf(),
-            column: "header row".into(),
-            expected: "a header row of field names".into(),
-        });
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods") {
+        let (sheet, grid) = read_grid(path, options)?;
+        let Some((header, rows)) = grid.split_first() else {
+            return Err(no_header(path));
+        };
+        let columns = field_columns(path, header, options)?;
+        let parsed: Vec<Parsed> = rows
+            .par_iter()
+            .map(|row| {
+                if row.iter().all(|c| c.trim().is_empty()) {
+                    return None;
+                }
+                let mut cells = HashMap::new();
+                for (c, f) in columns.iter().enumerate() {
+                    if let (Some(f), Some(v)) = (f, row.get(c)) {
+                        cells.insert(*f, v.as_str());
+                    }
+                }
+                Some(parse_record(&cells, &options.context))
+            })
+            .collect();
+        return validate_rows(path, sheet, header, &columns, parsed, options);
+    }
+    let bytes = std::fs::read(path).map_err(|error| Error::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let text = decode(&bytes, options.encoding);
+    drop(bytes);
+    let Some((header, start, line)) = survey_csv::header(path, &text)? else {
+        return Err(no_header(path));
     };
+    let columns = field_columns(path, &header, options)?;
+    let mut by_ordinal = vec![None; Field::COUNT];
+    for (c, f) in columns.iter().enumerate() {
+        if let Some(f) = f {
+            by_ordinal[f.ordinal()] = Some(c);
+        }
+    }
+    let parsed = survey_csv::rows(
+        path,
+        &text,
+        (start, line),
+        header.len(),
+        &by_ordinal,
+        &options.limits,
+        &options.context,
+    )?;
+    drop(text);
+    validate_rows(path, None, &header, &columns, parsed, options)
+}
+
+fn no_header(path: &Path) -> Error {
+    Error::MissingColumn {
+        path: path.to_path_buf(),
+        column: "header row".into(),
+        expected: "a header row of field names".into(),
+    }
+}
+
+/// The field of each header cell (by the mapping, else by name), every required field present and
+/// none twice.
+fn field_columns(
+    path: &Path,
+    header: &[String],
+    options: &SurveyReadOptions,
+) -> Result<Vec<Option<Field>>> {
     let mut columns: Vec<Option<Field>> = Vec::with_capacity(header.len());
-    let mut seen: HashMap<Field, String> = HashMap::new();
+    let mut seen: HashMap<Field, &str> = HashMap::new();
     for h in header {
         let f = options
             .mapping
@@ -204,7 +264,7 @@ pub fn read_survey(path: &Path, options: &SurveyReadOptions) -> Result<SurveyFil
             .copied()
             .or_else(|| Field::from_header(h));
         if let Some(f) = f
-            && let Some(first) = seen.insert(f, h.clone())
+            && let Some(first) = seen.insert(f, h)
         {
             return Err(Error::DuplicateColumn {
                 path: path.to_path_buf(),
@@ -222,28 +282,33 @@ pub fn read_survey(path: &Path, options: &SurveyReadOptions) -> Result<SurveyFil
             });
         }
     }
-    let header_of = |f: Field| seen.get(&f).cloned().unwrap_or_else(|| f.zh().to_string());
+    Ok(columns)
+}
+
+/// Locates every row's issues, then finds duplicate (credit code, year) pairs and implausible
+/// year-on-year jumps, in file order. `parsed[i]` is data row `i` (file row `i + 2`).
+fn validate_rows(
+    path: &Path,
+    sheet: Option<String>,
+    header: &[String],
+    columns: &[Option<Field>],
+    parsed: Vec<Parsed>,
+    options: &SurveyReadOptions,
+) -> Result<SurveyFile> {
+    let mut out = SurveyFile::default();
+    let header_of = |f: Field| {
+        columns
+            .iter()
+            .position(|c| *c == Some(f))
+            .map_or_else(|| f.zh().to_string(), |c| header[c].clone())
+    };
     let mut first_row: HashMap<(String, i32), usize> = HashMap::new();
     let mut by_code: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-    // Rows are parsed in parallel; duplicates and cross-year checks follow in file order.
-    let parsed: Vec<Option<ParsedRow>> = rows
-        .par_iter()
+    let parsed = parsed
+        .into_iter()
         .enumerate()
-        .map(|(i, row)| {
-            if row.iter().all(|c| c.trim().is_empty()) {
-                return None;
-            }
-            let mut cells = HashMap::new();
-            for (c, f) in columns.iter().enumerate() {
-                if let (Some(f), Some(v)) = (f, row.get(c)) {
-                    cells.insert(*f, v.clone());
-                }
-            }
-            let (record, issues) = parse_record(&cells, &options.context);
-            Some((i + 2, record, issues))
-        })
-        .collect();
-    for (row_no, record, issues) in parsed.into_iter().flatten() {
+        .filter_map(|(i, p)| p.map(|(record, issues)| (i + 2, record, issues)));
+    for (row_no, record, issues) in parsed {
         out.rows += 1;
         for issue in issues {
             out.issues.push(LocatedIssue {

@@ -271,3 +271,76 @@ fn parquet_export_reads_back() {
         "unanswered is null"
     );
 }
+
+/// A file large enough to be read in several pieces in parallel: quoted cells with line breaks,
+/// blank rows, a duplicate far from its first row and an error near the end are all found, on the
+/// rows a reader of the whole file would name, and the records equal those read from a workbook.
+#[test]
+fn a_large_csv_read_in_pieces_reports_rows_as_one_reader_would() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut text = format!("{HEADER_ZH}\n");
+    let n = 25_000u32;
+    for i in 1..=n {
+        match i {
+            // Row numbers count the header as row 1: data row i is file row i + 1.
+            100 => text.push_str(",,,,,,,,,\n"),
+            200 => text.push_str(&format!(
+                "{},\"天津第{i}\n科技有限公司\",滨海新区,C3911,2018-03-01,2024,100,20,5000,300\n",
+                code(i)
+            )),
+            9_000 => text.push_str(&row(5, 2024, "20")),
+            24_999 => text.push_str(&row(i, 2024, "many")),
+            _ => text.push_str(&row(i, 2024, "20")),
+        }
+        if i != 100 && i != 200 {
+            text.push('\n');
+        }
+    }
+    assert!(text.len() > 2 << 20, "several pieces");
+    let path = dir.path().join("large.csv");
+    std::fs::write(&path, &text).expect("write");
+    let f = read_survey(&path, &options()).expect("reads");
+    assert_eq!(f.rows, n as usize - 1, "the blank row is not a row");
+    let errors: Vec<(usize, &str)> = f
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .map(|i| (i.row, i.rule.as_str()))
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].0, 9_001, "{errors:?}");
+    assert_eq!(errors[0].1, "duplicate_record");
+    assert_eq!(errors[1].0, 25_000, "{errors:?}");
+    assert_eq!(f.records.len(), n as usize - 3);
+    assert_eq!(f.records[198].name, "天津第200\n科技有限公司");
+
+    let xlsx = dir.path().join("large.xlsx");
+    write_xlsx(&[records_table(&f.records)], &xlsx).expect("xlsx");
+    let again = read_survey(&xlsx, &options()).expect("xlsx reads");
+    assert_eq!(again.records, f.records);
+}
+
+#[test]
+fn a_csv_over_the_upload_limits_is_refused_at_the_row_that_crosses_them() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("wide.csv");
+    let body: String = (1..=50)
+        .map(|i| format!("{}\n", row(i, 2024, "20")))
+        .collect();
+    std::fs::write(&path, format!("{HEADER_ZH}\n{body}")).expect("write");
+    let mut o = options();
+    o.limits.max_cells = 10 * 20;
+    let e = read_survey(&path, &o).expect_err("too many cells");
+    assert!(
+        e.to_string()
+            .contains("row 21, column 10: the file spans more than 200 cells"),
+        "{e}"
+    );
+    let mut o = options();
+    o.limits.max_columns = 9;
+    let e = read_survey(&path, &o).expect_err("too wide");
+    assert!(
+        e.to_string().contains("row 1: 10 columns, at most 9"),
+        "{e}"
+    );
+}
