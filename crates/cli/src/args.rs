@@ -695,9 +695,13 @@ pub struct BenchImportArgs {
     /// Survey rows (enterprises in one year).
     #[arg(long, default_value_t = 1_000_000)]
     pub rows: usize,
-    /// Store to import into (default: a new SQLite file in a temporary directory).
+    /// Store to import into (default: a new SQLite file in the working directory).
     #[arg(long)]
     pub db: Option<String>,
+    /// Working directory for the generated file and the store, kept afterwards (default: a
+    /// temporary one, removed).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -65,13 +65,15 @@ pub fn engine(args: &BenchArgs) -> Result<()> {
 
 /// `kechuang bench import`: CSV → validated records → store, then a year back for the engine.
 pub fn import(args: &crate::args::BenchImportArgs) -> Result<()> {
-    use kechuang_store::{BatchMeta, Store};
+    use kechuang_store::Store;
     use kechuang_synthetic::region::{RegionSpec, region};
-    use kechuang_tabular::survey::{Encoding, SurveyReadOptions, read_survey, records_table};
+    use kechuang_tabular::survey::records_table;
 
-    let tmp = std::env::temp_dir().join(format!("kechuang-bench-{}", std::process::id()));
+    let tmp = args.dir.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("kechuang-bench-{}", std::process::id()))
+    });
     std::fs::create_dir_all(&tmp)?;
-    let csv = tmp.join("survey.csv");
+    let csv = tmp.join(format!("survey-{}.csv", args.rows));
     let t = Instant::now();
     let records = region(&RegionSpec {
         enterprises: args.rows,
@@ -87,58 +89,43 @@ pub fn import(args: &crate::args::BenchImportArgs) -> Result<()> {
         t.elapsed().as_secs_f64()
     );
 
-    let options = SurveyReadOptions {
-        encoding: Encoding::Detect,
-        sheet: None,
-        mapping: Default::default(),
-        context: kechuang_domain::ParseContext {
-            max_year: 2026,
-            jump_factor: None,
-        },
-        limits: kechuang_tabular::survey::GridLimits::default(),
-    };
+    let db = args.db.clone().unwrap_or_else(|| {
+        let file = tmp.join("bench.db");
+        for end in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{end}", file.display()));
+        }
+        file.display().to_string()
+    });
+    // The whole command, as a user runs it, in a process of its own.
+    let rss_file = tmp.join("peak-rss");
     let t = Instant::now();
-    let file = read_survey(&csv, &options)?;
-    let read_secs = t.elapsed().as_secs_f64();
-    println!(
-        "read and validated: {read_secs:.1} s ({} records, {} errors)",
-        file.records.len(),
-        file.errors()
+    let status = std::process::Command::new(std::env::current_exe()?)
+        .args(["survey", "import"])
+        .arg(&csv)
+        .args(["--db", &db, "--user", "bench", "--accept-warnings"])
+        .env(PEAK_RSS_FILE, &rss_file)
+        .env("KECHUANG_TIMINGS", "1")
+        .stdout(std::process::Stdio::null())
+        .status()?;
+    let secs = t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        status.success(),
+        "survey import failed on {}",
+        csv.display()
     );
-
-    let db = args
-        .db
-        .clone()
-        .unwrap_or_else(|| tmp.join("bench.db").display().to_string());
+    let peak: u64 = std::fs::read_to_string(&rss_file)?.trim().parse()?;
+    println!(
+        "kechuang survey import, whole process ({} rows into {}): {secs:.1} s, peak RSS {:.2} GB",
+        rows,
+        if db.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
+        peak as f64 / 1e9
+    );
     crate::runtime()?.block_on(async {
         let store = Store::open(&db).await?;
-        let meta = BatchMeta {
-            file_name: "survey.csv".into(),
-            sha256: String::new(),
-            user_name: "bench".into(),
-            warnings: 0,
-        };
-        let bar = indicatif::ProgressBar::new(file.records.len() as u64);
-        let t = Instant::now();
-        let s = store
-            .import(&meta, &file.records, &|done| {
-                bar.set_position(done as u64);
-                true
-            })
-            .await?;
-        bar.finish_and_clear();
-        let write_secs = t.elapsed().as_secs_f64();
-        println!(
-            "stored in {} ({}): {write_secs:.1} s ({} new, {} updated)",
-            db,
-            store.kind(),
-            s.inserted,
-            s.updated
-        );
-        println!(
-            "import total (read + validate + store): {:.1} s",
-            read_secs + write_secs
-        );
         let t = Instant::now();
         let loaded = store.load_year(2025).await?;
         let read = t.elapsed().as_secs_f64();
@@ -152,7 +139,9 @@ pub fn import(args: &crate::args::BenchImportArgs) -> Result<()> {
         store.close().await;
         anyhow::Ok(())
     })?;
-    let _ = std::fs::remove_dir_all(&tmp);
+    if args.dir.is_none() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
     Ok(())
 }
 

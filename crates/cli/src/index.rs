@@ -88,17 +88,17 @@ fn read_data(loaded: &LoadedFramework, path: &Path, extra_groups: &[String]) -> 
 
 /// With `KECHUANG_TIMINGS=1`, the time of each phase of a command on standard error (for the
 /// benchmarks; a user sees nothing).
-struct Phases(Option<std::cell::Cell<std::time::Instant>>);
+pub(crate) struct Phases(Option<std::cell::Cell<std::time::Instant>>);
 
 impl Phases {
-    fn from_env() -> Phases {
+    pub(crate) fn from_env() -> Phases {
         Phases(
             std::env::var_os("KECHUANG_TIMINGS")
                 .map(|_| std::cell::Cell::new(std::time::Instant::now())),
         )
     }
 
-    fn done(&self, phase: &str) {
+    pub(crate) fn done(&self, phase: &str) {
         if let Some(start) = &self.0 {
             eprintln!(
                 "timing: {phase}: {:.2} s",

@@ -71,13 +71,18 @@ pub async fn validate(
     files: &[PathBuf],
     options: &SurveyReadOptions,
 ) -> Result<Validated> {
-    kechuang_server::intake::validate(store, files, options)
-        .await
-        .map_err(|e| match e {
-            IntakeError::File(e) => invalid_tabular(e),
-            IntakeError::Store(e) => e.into(),
-            e @ IntakeError::Parser(_) => anyhow::anyhow!(e),
-        })
+    kechuang_server::intake::validate(
+        store,
+        files,
+        options,
+        kechuang_server::intake::Parsing::Foreground,
+    )
+    .await
+    .map_err(|e| match e {
+        IntakeError::File(e) => invalid_tabular(e),
+        IntakeError::Store(e) => e.into(),
+        e @ IntakeError::Parser(_) => anyhow::anyhow!(e),
+    })
 }
 
 /// Imports validated files, one batch and one transaction each, with a progress bar.
@@ -142,9 +147,12 @@ pub fn import(args: &ImportArgs) -> Result<()> {
         }
         options.context.jump_factor = Some(f);
     }
+    let phases = crate::index::Phases::from_env();
     runtime()?.block_on(async {
         let store = Store::open(&args.store.db).await.with_context(|| format!("opening the store {}", args.store.db))?;
+        phases.done("open the store");
         let v = validate(&store, &args.files, &options).await?;
+        phases.done("read and validate");
         let rows: usize = v.files.iter().map(|(_, f)| f.rows).sum();
         println!("{} file(s), {rows} rows: {} errors, {} warnings", v.files.len(), v.errors(), v.warnings());
         print_issues(&v.issues, 20);
@@ -165,6 +173,9 @@ pub fn import(args: &ImportArgs) -> Result<()> {
         for (path, s) in import_validated(&store, &v, &args.user).await? {
             println!("{}: batch {}: {} new, {} updated (previous versions kept), {} unchanged", path.display(), s.batch_id, s.inserted, s.updated, s.unchanged);
         }
+        phases.done("store");
+        store.close().await;
+        phases.done("close the store");
         Ok(())
     })
 }

@@ -339,6 +339,18 @@ pub const MIN_YEAR: i32 = 2000;
 
 fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
+    // ISO dates, nearly all of them, without a format parsed per cell.
+    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *s.as_bytes() {
+        let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+        if digits.iter().all(u8::is_ascii_digit) {
+            let n = |ds: &[u8]| ds.iter().fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
+            return NaiveDate::from_ymd_opt(
+                n(&digits[..4]) as i32,
+                n(&digits[4..6]),
+                n(&digits[6..]),
+            );
+        }
+    }
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(s, "%Y/%m/%d"))
         .or_else(|_| NaiveDate::parse_from_str(s, "%Y.%m.%d"))

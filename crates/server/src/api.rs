@@ -1129,7 +1129,7 @@ pub async fn upload_survey(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let result = async {
         let options = crate::intake::detected_options(state.config.max_upload_bytes);
-        let v = crate::intake::validate(&state.store, std::slice::from_ref(&upload.path), &options)
+        let v = crate::intake::validate(&state.store, std::slice::from_ref(&upload.path), &options, crate::intake::Parsing::Background)
             .await
             .map_err(|e| match e {
                 crate::intake::IntakeError::File(e) => {

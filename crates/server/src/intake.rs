@@ -129,28 +129,45 @@ impl Validated {
     }
 }
 
+/// Where files are parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parsing {
+    /// On the low-priority parse pool, so that a server goes on answering requests.
+    Background,
+    /// On every core: a command the user is waiting for.
+    Foreground,
+}
+
 /// Reads and validates every file, then checks each record against the same enterprise's stored
 /// previous year and for the same enterprise and year in two files.
 pub async fn validate(
     store: &Store,
     files: &[PathBuf],
     options: &SurveyReadOptions,
+    parsing: Parsing,
 ) -> Result<Validated, IntakeError> {
     let mut read = Vec::new();
     let mut issues = Vec::new();
     for f in files {
         let (path, opts) = (f.clone(), options.clone());
-        let file = parse_blocking(move || read_survey(&path, &opts)).await??;
+        let parse = move || read_survey(&path, &opts);
+        let file = match parsing {
+            Parsing::Background => parse_blocking(parse).await??,
+            Parsing::Foreground => tokio::task::spawn_blocking(parse)
+                .await
+                .map_err(|e| IntakeError::Parser(e.to_string()))??,
+        };
         issues.extend(file.issues.iter().cloned());
         read.push((f.clone(), file));
     }
-    let mut seen: HashMap<(String, i32), PathBuf> = HashMap::new();
+    // The first file of each (code, year), by its position in `read`.
+    let mut seen: foldhash::HashMap<(&str, i32), usize> = Default::default();
     let mut years: HashSet<i32> = HashSet::new();
-    for (path, file) in &read {
+    for (k, (path, file)) in read.iter().enumerate() {
         for r in &file.records {
             years.insert(r.year);
-            if let Some(first) = seen.insert((r.credit_code.to_string(), r.year), path.clone())
-                && first != *path
+            if let Some(first) = seen.insert((r.credit_code.as_str(), r.year), k)
+                && read[first].0 != *path
             {
                 issues.push(located(
                     path,
@@ -159,7 +176,7 @@ pub async fn validate(
                     Severity::Error,
                     format!(
                         "the same enterprise and year is also in {}",
-                        first.display()
+                        read[first].0.display()
                     ),
                 ));
             }

@@ -8,30 +8,35 @@ use kechuang_domain::{
     TechField, Titles,
 };
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 
 /// SHA-256 of the record's content, to tell a changed re-import from an identical one.
 pub fn content_hash(r: &SurveyRecord) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let json = serde_json::to_vec(r).unwrap_or_default();
-    Sha256::digest(&json)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut out = String::with_capacity(64);
+    for b in Sha256::digest(&json) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// The text columns of a record, in `schema::TEXT_COLUMNS` order (stable English keys, ISO dates).
-pub fn text_columns(r: &SurveyRecord) -> [Option<String>; 13] {
-    let d = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+pub fn text_columns(r: &SurveyRecord) -> [Option<Cow<'_, str>>; 13] {
+    // Borrowed where the record holds the text (a copy of each was a tenth of a large import).
+    let d = |d: Option<NaiveDate>| d.map(|d| Cow::Owned(d.to_string()));
     [
-        Some(r.name.clone()),
-        Some(r.region_code.to_string()),
-        r.park.clone(),
-        Some(r.industry_code.to_string()),
-        r.tech_field.map(|f| f.key().to_string()),
-        Some(r.founded_on.to_string()),
-        Some(r.rd_institution_level.key().to_string()),
-        r.incubation_stage.map(|s| s.key().to_string()),
+        Some(Cow::Borrowed(r.name.as_str())),
+        Some(Cow::Borrowed(r.region_code.as_str())),
+        r.park.as_deref().map(Cow::Borrowed),
+        Some(Cow::Borrowed(r.industry_code.as_str())),
+        r.tech_field.map(|f| Cow::Borrowed(f.key())),
+        Some(Cow::Owned(r.founded_on.to_string())),
+        Some(Cow::Borrowed(r.rd_institution_level.key())),
+        r.incubation_stage.map(|s| Cow::Borrowed(s.key())),
         d(r.titles.hnte),
         d(r.titles.tech_sme),
         d(r.titles.innovative_sme),
@@ -221,13 +226,68 @@ pub fn decode_blob(credit_code: &str, year: i32, blob: &[u8]) -> Result<SurveyRe
 
 /// Packs (credit code, record blob) pairs into one snapshot chunk: for each, a u32 length and the
 /// code, a u32 length and the blob.
-pub fn pack_chunk<'a>(items: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
-    let mut out = Vec::new();
+pub fn pack_chunk(items: &[(&str, &[u8])]) -> Vec<u8> {
+    let size = items.iter().map(|(c, b)| 8 + c.len() + b.len()).sum();
+    let mut out = Vec::with_capacity(size);
     for (code, blob) in items {
         out.extend_from_slice(&(code.len() as u32).to_le_bytes());
         out.extend_from_slice(code.as_bytes());
         out.extend_from_slice(&(blob.len() as u32).to_le_bytes());
         out.extend_from_slice(blob);
+    }
+    out
+}
+
+/// A snapshot entry: a credit code and its record's blob.
+pub type SnapshotEntry = (String, Vec<u8>);
+
+/// A packed snapshot chunk: how many records, and the bytes.
+pub type PackedChunk = (usize, Vec<u8>);
+
+/// A year's snapshot entries after an import: the stored entries with the fresh ones put in,
+/// a fresh entry replacing a stored one of the same code; in code order. Both inputs are in code
+/// order as written; should either not be, it is sorted first.
+pub fn merge_snapshot<'a>(
+    stored: &'a [(String, Vec<u8>)],
+    fresh: &'a [(&'a str, Vec<u8>)],
+) -> Vec<(&'a str, &'a [u8])> {
+    let mut old: Vec<(&str, &[u8])> = stored
+        .iter()
+        .map(|(c, b)| (c.as_str(), b.as_slice()))
+        .collect();
+    let mut new: Vec<(&str, &[u8])> = fresh.iter().map(|(c, b)| (*c, b.as_slice())).collect();
+    for list in [&mut old, &mut new] {
+        if !list.is_sorted_by(|a, b| a.0 < b.0) {
+            // Stable, so that of equal codes the last given is kept.
+            list.sort_by(|a, b| a.0.cmp(b.0));
+            list.reverse();
+            list.dedup_by(|a, b| a.0 == b.0);
+            list.reverse();
+        }
+    }
+    let mut out = Vec::with_capacity(old.len() + new.len());
+    let (mut i, mut j) = (0, 0);
+    while i < old.len() || j < new.len() {
+        match (old.get(i), new.get(j)) {
+            (Some(o), Some(n)) if o.0 < n.0 => {
+                out.push(*o);
+                i += 1;
+            }
+            (Some(o), Some(n)) if o.0 == n.0 => {
+                out.push(*n);
+                i += 1;
+                j += 1;
+            }
+            (_, Some(n)) => {
+                out.push(*n);
+                j += 1;
+            }
+            (Some(o), None) => {
+                out.push(*o);
+                i += 1;
+            }
+            (None, None) => break,
+        }
     }
     out
 }
@@ -258,4 +318,40 @@ pub fn unpack_chunk(year: i32, data: &[u8]) -> Result<Vec<(String, Vec<u8>)>> {
         out.push((code, blob));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(list: &[(&str, u8)]) -> Vec<(String, Vec<u8>)> {
+        list.iter()
+            .map(|(c, b)| (c.to_string(), vec![*b]))
+            .collect()
+    }
+
+    #[test]
+    fn fresh_entries_replace_stored_ones_and_the_result_stays_in_code_order() {
+        let stored = entries(&[("a", 1), ("c", 1), ("e", 1)]);
+        let fresh_owned = entries(&[("b", 2), ("c", 2), ("f", 2)]);
+        let fresh: Vec<(&str, Vec<u8>)> = fresh_owned
+            .iter()
+            .map(|(c, b)| (c.as_str(), b.clone()))
+            .collect();
+        let merged: Vec<(&str, u8)> = merge_snapshot(&stored, &fresh)
+            .into_iter()
+            .map(|(c, b)| (c, b[0]))
+            .collect();
+        assert_eq!(
+            merged,
+            vec![("a", 1), ("b", 2), ("c", 2), ("e", 1), ("f", 2)]
+        );
+        // Out of order (an older store), with a code twice: sorted, the last given kept.
+        let stored = entries(&[("e", 1), ("a", 1), ("e", 3)]);
+        let merged: Vec<(&str, u8)> = merge_snapshot(&stored, &[])
+            .into_iter()
+            .map(|(c, b)| (c, b[0]))
+            .collect();
+        assert_eq!(merged, vec![("a", 1), ("e", 3)]);
+    }
 }

@@ -151,6 +151,26 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> String {
     }
 }
 
+/// [`decode`] of bytes the caller no longer needs: UTF-8 is checked once and not copied.
+pub fn decode_owned(mut bytes: Vec<u8>, encoding: Encoding) -> String {
+    match encoding {
+        Encoding::Utf8 | Encoding::Detect => {
+            let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+            if bom {
+                bytes.drain(..3);
+            }
+            match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) if bom || encoding == Encoding::Utf8 => {
+                    String::from_utf8_lossy(e.as_bytes()).into_owned()
+                }
+                Err(e) => decode(e.as_bytes(), Encoding::Gb18030),
+            }
+        }
+        Encoding::Gbk | Encoding::Gb18030 => decode(&bytes, encoding),
+    }
+}
+
 /// Reads a column-mapping file: CSV with columns `column` (the header in the source file) and `field`
 /// (a field's English key or any accepted header).
 pub fn read_mapping(path: &Path) -> Result<HashMap<String, Field>> {
@@ -215,8 +235,7 @@ pub fn read_survey(path: &Path, options: &SurveyReadOptions) -> Result<SurveyFil
         path: path.to_path_buf(),
         error,
     })?;
-    let text = decode(&bytes, options.encoding);
-    drop(bytes);
+    let text = decode_owned(bytes, options.encoding);
     let Some((header, start, line)) = survey_csv::header(path, &text)? else {
         return Err(no_header(path));
     };
@@ -302,8 +321,8 @@ fn validate_rows(
             .position(|c| *c == Some(f))
             .map_or_else(|| f.zh().to_string(), |c| header[c].clone())
     };
-    let mut first_row: HashMap<(String, i32), usize> = HashMap::new();
-    let mut by_code: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    let mut first_row: foldhash::HashMap<(String, i32), usize> = Default::default();
+    let mut by_code: foldhash::HashMap<String, Vec<(usize, usize)>> = Default::default();
     let parsed = parsed
         .into_iter()
         .enumerate()

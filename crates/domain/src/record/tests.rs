@@ -238,3 +238,30 @@ fn every_not_above_pair_accepts_equal_and_refuses_more() {
         );
     }
 }
+
+proptest::proptest! {
+    /// The fast path for ISO dates agrees with chrono's parser on every ten-character string of
+    /// digits and separators, valid or not.
+    #[test]
+    fn iso_dates_parse_as_chrono_parses_them(s in "[0-9]{4}[-/.][0-9]{2}[-/.][0-9]{2}") {
+        let chrono = NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(&s, "%Y/%m/%d"))
+            .or_else(|_| NaiveDate::parse_from_str(&s, "%Y.%m.%d"))
+            .ok();
+        proptest::prop_assert_eq!(parse_date(&s), chrono);
+    }
+}
+
+#[test]
+fn dates_in_other_forms_still_parse() {
+    assert_eq!(
+        parse_date(" 2018-3-1 "),
+        NaiveDate::from_ymd_opt(2018, 3, 1)
+    );
+    assert_eq!(
+        parse_date("2018年03月01日"),
+        NaiveDate::from_ymd_opt(2018, 3, 1)
+    );
+    assert_eq!(parse_date("2018-02-30"), None);
+    assert_eq!(parse_date("2018-00-10"), None);
+}
