@@ -14,6 +14,7 @@
 //!   ([`Store::create_user`], [`Store::session`], [`Store::ranking`] …).
 #![warn(missing_docs)]
 
+mod bulk;
 mod error;
 mod records;
 pub mod schema;
@@ -377,28 +378,7 @@ impl Store {
             to_write.sort_unstable_by(|a, b| {
                 (a.0.credit_code.as_str(), a.0.year).cmp(&(b.0.credit_code.as_str(), b.0.year))
             });
-            let statement = |chunk: &[(&SurveyRecord, i32, i32)]| {
-                let mut q = sqlx::query(AssertSqlSafe(schema::upsert_enterprises(dialect, chunk.len())));
-                for (r, first, last) in chunk {
-                    q = q
-                        .bind(r.credit_code.as_str())
-                        .bind(r.name.as_str())
-                        .bind(r.region_code.as_str())
-                        .bind(r.industry_code.as_str())
-                        .bind(*first)
-                        .bind(*last);
-                }
-                q
-            };
-            let mut chunks = list.chunks(schema::ROWS_PER_STATEMENT * 4);
-            let mut pending = chunks.next().map(statement);
-            while let Some(q) = pending.take() {
-                // The next statement's values are bound while the database runs this one.
-                let next = chunks.next();
-                let (written, next) = tokio::join!(q.execute(&mut *tx), async { next.map(statement) });
-                written?;
-                pending = next;
-            }
+            bulk::BulkWrite::write_enterprises(&mut *tx, &list).await?;
 
             // The snapshot of every year this batch changes is rewritten from the stored one and
             // the new rows.
@@ -421,36 +401,12 @@ impl Store {
                 stored_snapshots.push((year, stored));
             }
 
-            // Each statement's rows are also encoded for the snapshot, while the database runs
-            // the statement before (encoding them afterwards was a tenth of the import).
-            let statement = |(k, chunk): (usize, &[(&SurveyRecord, i32, String)])| {
-                let mut q = sqlx::query(AssertSqlSafe(schema::upsert_records(dialect, chunk.len())));
-                for (r, version, hash) in chunk {
-                    q = records::bind!(q, r, *version, batch_id, hash.as_str());
-                }
-                let blobs: Vec<Vec<u8>> = chunk.par_iter().map(|(r, _, _)| records::encode_blob(r)).collect();
-                (q, k * schema::ROWS_PER_STATEMENT, blobs)
-            };
-            // The rows to write are in code order, so each year's are too.
+            let all_new = summary.updated == 0;
+            let blobs = bulk::BulkWrite::write_records(&mut *tx, &to_write, batch_id, all_new, progress).await?;
+            // The rows written are in code order, so each year's are too.
             let mut fresh: HashMap<i32, Vec<(&str, Vec<u8>)>> = HashMap::new();
-            let mut done = 0;
-            let mut chunks = to_write.chunks(schema::ROWS_PER_STATEMENT).enumerate();
-            let mut pending = chunks.next().map(statement);
-            while let Some((q, first, blobs)) = pending.take() {
-                // The next statement's values are bound while the database runs this one.
-                let next = chunks.next();
-                let (written, next) = tokio::join!(q.execute(&mut *tx), async { next.map(statement) });
-                written?;
-                done += blobs.len();
-                for (i, blob) in blobs.into_iter().enumerate() {
-                    let r = to_write[first + i].0;
-                    fresh.entry(r.year).or_default().push((r.credit_code.as_str(), blob));
-                }
-                if !progress(done) {
-                    // Dropping the transaction rolls it back.
-                    return Err(Error::Cancelled);
-                }
-                pending = next;
+            for ((r, _, _), blob) in to_write.iter().zip(blobs) {
+                fresh.entry(r.year).or_default().push((r.credit_code.as_str(), blob));
             }
             let snapshots: Vec<(i32, Vec<records::PackedChunk>)> = stored_snapshots
                 .iter()

@@ -76,16 +76,21 @@ pub(crate) fn placeholders(dialect: Dialect, rows: usize, per_row: usize) -> Str
 /// `INSERT … ON CONFLICT (credit_code, year) DO UPDATE` for `rows` records.
 pub fn upsert_records(dialect: Dialect, rows: usize) -> String {
     let cols = record_columns();
-    let updates: Vec<String> = cols[2..]
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
     format!(
         "INSERT INTO survey_records ({}) VALUES {} ON CONFLICT (credit_code, year) DO UPDATE SET {}",
         cols.join(", "),
         placeholders(dialect, rows, cols.len()),
-        updates.join(", ")
+        record_updates()
     )
+}
+
+/// `c = excluded.c` for every record column but the key.
+fn record_updates() -> String {
+    record_columns()[2..]
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `SELECT` of every record column.
@@ -95,16 +100,36 @@ pub static SELECT_RECORDS: LazyLock<String> =
 /// Upsert of enterprises: the identity of the latest year wins; the span of years grows.
 pub fn upsert_enterprises(dialect: Dialect, rows: usize) -> String {
     format!(
-        "INSERT INTO enterprises (credit_code, name, region_code, industry_code, first_year, last_year) VALUES {} \
-         ON CONFLICT (credit_code) DO UPDATE SET \
-         name = CASE WHEN excluded.last_year >= enterprises.last_year THEN excluded.name ELSE enterprises.name END, \
-         region_code = CASE WHEN excluded.last_year >= enterprises.last_year THEN excluded.region_code ELSE enterprises.region_code END, \
-         industry_code = CASE WHEN excluded.last_year >= enterprises.last_year THEN excluded.industry_code ELSE enterprises.industry_code END, \
-         first_year = CASE WHEN excluded.first_year < enterprises.first_year THEN excluded.first_year ELSE enterprises.first_year END, \
-         last_year = CASE WHEN excluded.last_year > enterprises.last_year THEN excluded.last_year ELSE enterprises.last_year END",
+        "INSERT INTO enterprises ({ENTERPRISE_COLUMNS}) VALUES {} {ENTERPRISE_CONFLICT}",
         placeholders(dialect, rows, 6)
     )
 }
+
+/// [`upsert_enterprises`] of every row of `table` (a temporary table of the same columns).
+pub fn upsert_enterprises_from(table: &'static str) -> String {
+    format!(
+        "INSERT INTO enterprises ({ENTERPRISE_COLUMNS}) SELECT {ENTERPRISE_COLUMNS} FROM {table} {ENTERPRISE_CONFLICT}"
+    )
+}
+
+/// [`upsert_records`] of every row of `table` (a temporary table of the same columns).
+pub fn upsert_records_from(table: &'static str) -> String {
+    let cols = record_columns().join(", ");
+    format!(
+        "INSERT INTO survey_records ({cols}) SELECT {cols} FROM {table} ON CONFLICT (credit_code, year) DO UPDATE SET {}",
+        record_updates()
+    )
+}
+
+const ENTERPRISE_COLUMNS: &str =
+    "credit_code, name, region_code, industry_code, first_year, last_year";
+
+const ENTERPRISE_CONFLICT: &str = "ON CONFLICT (credit_code) DO UPDATE SET \
+     name = CASE WHEN excluded.last_year >= enterprises.last_year THEN excluded.name ELSE enterprises.name END, \
+     region_code = CASE WHEN excluded.last_year >= enterprises.last_year THEN excluded.region_code ELSE enterprises.region_code END, \
+     industry_code = CASE WHEN excluded.last_year >= enterprises.last_year THEN excluded.industry_code ELSE enterprises.industry_code END, \
+     first_year = CASE WHEN excluded.first_year < enterprises.first_year THEN excluded.first_year ELSE enterprises.first_year END, \
+     last_year = CASE WHEN excluded.last_year > enterprises.last_year THEN excluded.last_year ELSE enterprises.last_year END";
 
 /// `SELECT … WHERE year = $1 AND credit_code IN ($2, …)` for `n` codes.
 pub fn select_records_in(dialect: Dialect, n: usize) -> String {

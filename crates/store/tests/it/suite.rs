@@ -43,11 +43,15 @@ fn meta(name: &str) -> BatchMeta {
 }
 
 pub async fn import_then_load_round_trips_every_field(store: &Store) {
-    let rows = vec![
+    let mut rows = vec![
         record("91120116MA05K1234", 2024, 8000.0),
         record("91120116MA05K1235", 2024, 500.0),
         record("91120116MA05K1234", 2025, 9000.0),
     ];
+    // Text that a bulk format could read as structure (PostgreSQL's COPY text: tab, line break,
+    // backslash; CSV: quotes and commas).
+    rows[1].name = "天津\t\"引号\", 'x' \\N 反斜杠\\\n换行\r科技".into();
+    rows[1].park = Some("\\".into());
     let s = store
         .import(&meta("a.csv"), &rows, &|_| true)
         .await
@@ -58,6 +62,13 @@ pub async fn import_then_load_round_trips_every_field(store: &Store) {
     let y2024 = store.load_year(2024).await.expect("load");
     assert_eq!(y2024.len(), 2);
     assert_eq!(y2024[0], rows[0], "every field survives the round trip");
+    assert_eq!(y2024[1], rows[1]);
+    let odd = store
+        .record(rows[1].credit_code.as_str(), 2024)
+        .await
+        .expect("query")
+        .expect("found");
+    assert_eq!(odd, rows[1], "the typed row too");
     let one = store
         .record(rows[2].credit_code.as_str(), 2025)
         .await
