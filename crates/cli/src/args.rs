@@ -185,7 +185,8 @@ pub enum IndexCommand {
         With --data, the output directory receives one CSV per stage (raw, denominated, imputed, screened,\n\
         treated, normalised, aggregated), results.csv, strengths.csv, treatment.csv, screening.csv,\n\
         imputation.csv, weights.csv, warnings.csv, trends.csv for panel data, a copy of the framework files,\n\
-        and manifest.json. Without --data, the survey records in the store are built and the results are\n\
+        and manifest.json (--format parquet: the same tables as .parquet files; --stages: only those\n\
+        stages). Without --data, the survey records in the store are built and the results are\n\
         stored with the build's manifest (and also written when --out is given). Nothing is written when\n\
         the build fails. --framework takes a file or the name of a shipped framework (survey-basic).")]
     Build(BuildArgs),
@@ -363,6 +364,15 @@ pub enum BenchCommand {
     Import(BenchImportArgs),
 }
 
+/// The file format of `index build`'s tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    /// One CSV file per table (UTF-8, numbers at full precision).
+    Csv,
+    /// One Parquet file per table (numbers as doubles, text as UTF-8, missing as null).
+    Parquet,
+}
+
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Data table (CSV, UTF-8): a unit code column (uCode or code), optional uName/name, Time/year and
@@ -378,6 +388,15 @@ pub struct BuildArgs {
     /// Also write all tables as the sheets of one workbook, index.xlsx.
     #[arg(long)]
     pub xlsx: bool,
+    /// File format of the written tables: csv, or parquet (every stage and table as Parquet, for
+    /// big runs: about a third of the time and size of CSV, read by column in pandas, R or DuckDB).
+    #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+    pub format: TableFormat,
+    /// The stages to write, comma-separated (raw, denominated, imputed, screened, treated,
+    /// normalised, aggregated, rescaled), or `none`. Default: every stage the framework runs.
+    /// Results and records are always written.
+    #[arg(long, value_delimiter = ',', value_name = "STAGE,…")]
+    pub stages: Option<Vec<String>>,
     /// Extra group columns (ranked within) beyond those whose header ends in _group.
     #[arg(long = "group", value_name = "COLUMN")]
     pub groups: Vec<String>,

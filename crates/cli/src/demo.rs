@@ -130,6 +130,8 @@ pub fn run(args: &DemoArgs) -> Result<()> {
             framework: PathBuf::from("kechuang-enterprise"),
             out: write_stages.then(|| dir.join("index")),
             xlsx: false,
+            format: crate::args::TableFormat::Csv,
+            stages: None,
             groups: Vec::new(),
             years: years.clone(),
             store: store_args.clone(),

@@ -5,17 +5,18 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use kechuang_engine::{Build, BuildOptions, Dataset, Framework};
+use kechuang_engine::{Build, BuildOptions, Dataset, Framework, STAGE_NAMES};
 use kechuang_enterprise::stored::{Error as StoredError, build_from_store};
 use kechuang_store::Store;
 use kechuang_tabular::{
     LoadedFramework, ReadOptions, build_tables, load_framework, other_tables, read_dataset_noting,
-    unit_tables, write_csv, write_row_table_csv, write_stage_csv, write_xlsx,
+    unit_tables, write_csv, write_row_table_csv, write_row_table_parquet, write_stage_csv,
+    write_stage_parquet, write_table_parquet, write_xlsx,
 };
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::args::{BuildArgs, CheckArgs};
+use crate::args::{BuildArgs, CheckArgs, TableFormat};
 use crate::output::{MANIFEST, OutputDir, sha256_file};
 use crate::runtime;
 
@@ -194,12 +195,82 @@ fn manifest<'a>(
     })
 }
 
+/// What `index build` writes besides the results: the file format and the stages.
+pub struct Written {
+    format: TableFormat,
+    /// The stages chosen by `--stages`; `None` for every stage.
+    stages: Option<Vec<String>>,
+}
+
+impl Written {
+    /// Checks `--stages` before anything is read or built.
+    pub fn from_args(args: &BuildArgs) -> Result<Written> {
+        let stages = match &args.stages {
+            None => None,
+            Some(names) => {
+                let mut chosen = Vec::new();
+                for name in names.iter().map(|n| n.trim()).filter(|n| *n != "none") {
+                    if !STAGE_NAMES.contains(&name) {
+                        return Err(InvalidInput(format!(
+                            "--stages: no stage is called '{name}' (the stages: {}, or none)",
+                            STAGE_NAMES.join(", ")
+                        ))
+                        .into());
+                    }
+                    chosen.push(name.to_string());
+                }
+                Some(chosen)
+            }
+        };
+        Ok(Written {
+            format: args.format,
+            stages,
+        })
+    }
+
+    /// Whether the build must keep a copy of the data after each step.
+    fn keeps_stages(&self) -> bool {
+        self.stages.as_ref().is_none_or(|s| !s.is_empty())
+    }
+
+    fn writes(&self, stage: &str) -> bool {
+        self.stages
+            .as_ref()
+            .is_none_or(|s| s.iter().any(|n| n == stage))
+    }
+
+    fn extension(&self) -> &'static str {
+        match self.format {
+            TableFormat::Csv => "csv",
+            TableFormat::Parquet => "parquet",
+        }
+    }
+
+    /// The options naming this choice, for the manifest's rebuild command.
+    fn as_args(&self) -> String {
+        let mut args = String::new();
+        if self.format == TableFormat::Parquet {
+            args.push_str(" --format parquet");
+        }
+        if let Some(stages) = &self.stages {
+            let list = if stages.is_empty() {
+                "none".to_string()
+            } else {
+                stages.join(",")
+            };
+            args.push_str(&format!(" --stages {list}"));
+        }
+        args
+    }
+}
+
 /// Writes every table, the framework files and the manifest into `out`, all at once.
 fn write_outputs(
     out_path: &Path,
     build: &Build,
     loaded: &LoadedFramework,
     xlsx: bool,
+    written: &Written,
     mut manifest: Manifest<'_>,
 ) -> Result<()> {
     let phases = Phases::from_env();
@@ -209,31 +280,45 @@ fn write_outputs(
     // Tables of one row per unit are made as they are written; the small ones at once.
     let (per_unit, tables) = rayon::join(|| unit_tables(build), || other_tables(build));
     phases.done("  the result tables prepared");
-    let csv = |name: &str| out.path().join(format!("{name}.csv"));
-    let stage_paths: Vec<PathBuf> = build.stages.iter().map(|s| csv(s.name)).collect();
-    let unit_paths: Vec<PathBuf> = per_unit.iter().map(|t| csv(&t.name)).collect();
-    let table_paths: Vec<PathBuf> = tables.iter().map(|t| csv(&t.name)).collect();
+    let file = |name: &str| out.path().join(format!("{name}.{}", written.extension()));
+    let stages: Vec<&kechuang_engine::Stage> = build
+        .stages
+        .iter()
+        .filter(|s| written.writes(s.name))
+        .collect();
+    let stage_paths: Vec<PathBuf> = stages.iter().map(|s| file(s.name)).collect();
+    let unit_paths: Vec<PathBuf> = per_unit.iter().map(|t| file(&t.name)).collect();
+    let table_paths: Vec<PathBuf> = tables.iter().map(|t| file(&t.name)).collect();
+    let parquet = written.format == TableFormat::Parquet;
     let (stages_written, (units_written, tables_written)) = rayon::join(
         || {
-            build
-                .stages
-                .par_iter()
-                .zip(&stage_paths)
-                .try_for_each(|(s, p)| write_stage_csv(s, p))
+            stages.par_iter().zip(&stage_paths).try_for_each(|(s, p)| {
+                if parquet {
+                    write_stage_parquet(s, p)
+                } else {
+                    write_stage_csv(s, p)
+                }
+            })
         },
         || {
             rayon::join(
                 || {
-                    per_unit
-                        .par_iter()
-                        .zip(&unit_paths)
-                        .try_for_each(|(t, p)| write_row_table_csv(t, p))
+                    per_unit.par_iter().zip(&unit_paths).try_for_each(|(t, p)| {
+                        if parquet {
+                            write_row_table_parquet(t, p)
+                        } else {
+                            write_row_table_csv(t, p)
+                        }
+                    })
                 },
                 || {
-                    tables
-                        .par_iter()
-                        .zip(&table_paths)
-                        .try_for_each(|(t, p)| write_csv(t, p))
+                    tables.par_iter().zip(&table_paths).try_for_each(|(t, p)| {
+                        if parquet {
+                            write_table_parquet(t, p)
+                        } else {
+                            write_csv(t, p)
+                        }
+                    })
                 },
             )
         },
@@ -311,6 +396,7 @@ pub fn build(args: &BuildArgs) -> Result<()> {
                 .out
                 .as_ref()
                 .ok_or_else(|| InvalidInput("--out is required with --data".into()))?;
+            let written = Written::from_args(args)?;
             let phases = Phases::from_env();
             let data = read_data(&loaded, data_path, &args.groups)?;
             phases.done("read and validate the data");
@@ -323,7 +409,7 @@ pub fn build(args: &BuildArgs) -> Result<()> {
                         &loaded.framework,
                         data,
                         &data_path.display().to_string(),
-                        true,
+                        written.keeps_stages(),
                     )
                 },
                 || sha256_file(data_path),
@@ -341,11 +427,12 @@ pub fn build(args: &BuildArgs) -> Result<()> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let rebuild = format!(
-                "kechuang index build --data {} --framework framework/{fw_name} --out OUT",
-                data_path.display()
+                "kechuang index build --data {} --framework framework/{fw_name}{} --out OUT",
+                data_path.display(),
+                written.as_args()
             );
             let m = manifest(&build, &loaded, digest, input_rows, years, rebuild)?;
-            write_outputs(out, &build, &loaded, args.xlsx, m)?;
+            write_outputs(out, &build, &loaded, args.xlsx, &written, m)?;
             phases.done("write every output");
             summarise(&build, &out.display().to_string());
             Ok(())
@@ -357,6 +444,7 @@ pub fn build(args: &BuildArgs) -> Result<()> {
 /// Builds the stored survey records of the chosen years, stores the results, and writes the files
 /// when `--out` is given.
 pub async fn build_stored(args: &BuildArgs, loaded: &LoadedFramework) -> Result<()> {
+    let written = Written::from_args(args)?;
     let store = Store::open(&args.store.db)
         .await
         .with_context(|| format!("opening the store {}", args.store.db))?;
@@ -364,7 +452,7 @@ pub async fn build_stored(args: &BuildArgs, loaded: &LoadedFramework) -> Result<
     spinner.set_message("loading and building …");
     spinner.enable_steady_tick(Duration::from_millis(120));
     let options = BuildOptions {
-        keep_stages: args.out.is_some(),
+        keep_stages: args.out.is_some() && written.keeps_stages(),
         rank_aggregates: true,
         progress: None,
     };
@@ -386,8 +474,9 @@ pub async fn build_stored(args: &BuildArgs, loaded: &LoadedFramework) -> Result<
             .map(|y| format!(" --year {y}"))
             .collect();
         let rebuild = format!(
-            "kechuang index build --framework {}{years_arg}",
-            args.framework.display()
+            "kechuang index build --framework {}{years_arg}{} --out OUT",
+            args.framework.display(),
+            written.as_args()
         );
         let m = manifest(
             &stored.build,
@@ -397,7 +486,7 @@ pub async fn build_stored(args: &BuildArgs, loaded: &LoadedFramework) -> Result<
             stored.years.clone(),
             rebuild,
         )?;
-        write_outputs(out, &stored.build, loaded, args.xlsx, m)?;
+        write_outputs(out, &stored.build, loaded, args.xlsx, &written, m)?;
     }
     summarise(
         &stored.build,

@@ -23,10 +23,23 @@ pub struct BuildOptions<'a> {
     pub progress: Option<&'a (dyn Fn(&str) + Sync)>,
 }
 
+/// The names a [`Stage`] can have, in the order a build can produce them (`rescaled`: the
+/// aggregated scores after a framework's rescaling).
+pub const STAGE_NAMES: [&str; 8] = [
+    "raw",
+    "denominated",
+    "imputed",
+    "screened",
+    "treated",
+    "normalised",
+    "aggregated",
+    "rescaled",
+];
+
 /// The data as it stood after one step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stage {
-    /// `raw`, `denominated`, `imputed`, `screened`, `treated`, `normalised` or `aggregated`.
+    /// One of [`STAGE_NAMES`].
     pub name: &'static str,
     /// Input row of each unit in this stage.
     pub rows: Vec<usize>,

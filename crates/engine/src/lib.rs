@@ -60,8 +60,8 @@ pub mod steps;
 pub mod uncertainty;
 
 pub use build::{
-    Build, BuildOptions, Imputed, Records, ScreenedOut, Stage, Treated, TreatedPoint, WeightUsed,
-    round_published,
+    Build, BuildOptions, Imputed, Records, STAGE_NAMES, ScreenedOut, Stage, Treated, TreatedPoint,
+    WeightUsed, round_published,
 };
 pub use dataset::{Column, Dataset, GroupColumn};
 pub use error::{Error, Result};

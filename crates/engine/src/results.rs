@@ -58,8 +58,17 @@ impl Build {
                     .enumerate()
                     .filter_map(|(i, r)| r[u].map(|r| (r, i)))
                     .collect();
-                mine.sort_unstable();
                 let named = |&(r, i): &(u32, usize)| (indicators[i].code.clone(), r);
+                // Only the n best and n worst are wanted: selected, then those few sorted.
+                let k = mine.len();
+                if k > 2 * n {
+                    mine.select_nth_unstable(n);
+                    mine[n..].select_nth_unstable(k - 2 * n - 1);
+                    mine[..n].sort_unstable();
+                    mine[k - n..].sort_unstable();
+                } else {
+                    mine.sort_unstable();
+                }
                 StrengthsWeaknesses {
                     strengths: mine.iter().take(n).map(named).collect(),
                     weaknesses: mine.iter().rev().take(n).map(named).collect(),

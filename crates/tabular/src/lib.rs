@@ -30,7 +30,9 @@ pub use audit_report::{
 };
 pub use error::{Error, Result};
 pub use framework_file::{LoadedFramework, load_framework};
-pub use parquet_export::write_records_parquet;
+pub use parquet_export::{
+    write_records_parquet, write_row_table_parquet, write_stage_parquet, write_table_parquet,
+};
 pub use read::{ReadOptions, read_dataset, read_dataset_noting, read_imeta};
 pub use report_html::{bar_chart, report_page, table_html};
 pub use tables::{

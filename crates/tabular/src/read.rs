@@ -204,38 +204,51 @@ pub fn read_dataset_noting(path: &Path, options: &ReadOptions) -> Result<(Datase
         .into_par_iter()
         .map(|(range, line)| layout.parse(&bytes[range], line))
         .collect();
-    let mut codes = Vec::new();
-    let mut names = Vec::new();
-    let mut times = Vec::new();
-    let mut labels: Vec<Vec<String>> = vec![Vec::new(); group_cols.len()];
-    let mut values: Vec<Vec<f64>> = vec![Vec::new(); numeric_cols.len()];
-    let mut text_cell: Vec<Option<(u64, String)>> = vec![None; numeric_cols.len()];
-    let mut lines: Vec<u64> = Vec::new();
-    let mut failure = None;
-    for piece in pieces {
-        codes.extend(piece.codes);
-        names.extend(piece.names);
-        times.extend(piece.times);
-        lines.extend(piece.lines);
-        for (all, mine) in labels.iter_mut().zip(piece.labels) {
-            all.extend(mine);
-        }
-        for (all, mine) in values.iter_mut().zip(piece.values) {
-            all.extend(mine);
-        }
-        for (first, mine) in text_cell.iter_mut().zip(piece.text_cell) {
-            if first.is_none() {
-                *first = mine;
+    // Rows after a piece's first error are not read, as a reading from the top stops there.
+    let read = pieces
+        .iter()
+        .position(|p| p.error.is_some())
+        .map_or(pieces.len(), |k| k + 1);
+    let mut pieces = pieces;
+    let failure = pieces
+        .get_mut(..read)
+        .and_then(|p| p.last_mut()?.error.take());
+    let pieces = &mut pieces[..read];
+    let rows: usize = pieces.iter().map(|p| p.codes.len()).sum();
+    // The numbers, most of the data, joined a column per task into vectors of their final size.
+    let values: Vec<Vec<f64>> = (0..numeric_cols.len())
+        .into_par_iter()
+        .map(|k| {
+            let mut all = Vec::with_capacity(rows);
+            for p in pieces.iter() {
+                all.extend_from_slice(&p.values[k]);
             }
+            all
+        })
+        .collect();
+    let mut codes = Vec::with_capacity(rows);
+    let mut names = Vec::with_capacity(rows);
+    let mut times = Vec::with_capacity(rows);
+    let mut lines: Vec<u64> = Vec::with_capacity(rows);
+    let mut labels: Vec<Vec<String>> = vec![Vec::with_capacity(rows); group_cols.len()];
+    let mut text_cell: Vec<Option<(u64, String)>> = vec![None; numeric_cols.len()];
+    for piece in pieces.iter_mut() {
+        codes.append(&mut piece.codes);
+        names.append(&mut piece.names);
+        times.append(&mut piece.times);
+        lines.append(&mut piece.lines);
+        for (all, mine) in labels.iter_mut().zip(&mut piece.labels) {
+            all.append(mine);
         }
-        // Rows after a piece's first error are not read, as a reading from the top stops there.
-        if piece.error.is_some() {
-            failure = piece.error;
-            break;
+        for (first, mine) in text_cell.iter_mut().zip(&mut piece.text_cell) {
+            if first.is_none() {
+                *first = mine.take();
+            }
         }
     }
     // A unit twice (in the same year) among the rows read comes before any later error.
-    let mut first_line: HashMap<(&str, i32), u64> = HashMap::with_capacity(codes.len());
+    let mut first_line: foldhash::HashMap<(&str, i32), u64> =
+        foldhash::HashMap::with_capacity_and_hasher(codes.len(), Default::default());
     for ((code, &time), &line) in codes.iter().zip(&times).zip(&lines) {
         if let Some(first) = first_line.insert((code.as_str(), time), line) {
             return Err(Error::DuplicateUnit {
@@ -306,8 +319,10 @@ pub(crate) fn record_pieces(
     let mut pieces = Vec::new();
     let (mut from, mut line) = (start.min(bytes.len()), first_line);
     let (mut quoted, mut lines_here) = (false, 0u64);
-    for (i, &b) in bytes.iter().enumerate().skip(from) {
-        match b {
+    // Only quotes and line breaks matter: found by memchr, not by looking at every byte.
+    let begin = from;
+    for i in memchr::memchr2_iter(b'"', b'\n', &bytes[begin..]).map(|i| i + begin) {
+        match bytes[i] {
             b'"' => quoted = !quoted,
             b'\n' => {
                 lines_here += 1;
@@ -377,6 +392,7 @@ impl Layout<'_> {
             .flexible(true)
             .from_reader(bytes);
         let mut record = csv::StringRecord::new();
+        let mut numbers = Vec::with_capacity(self.numeric_cols.len());
         loop {
             match reader.read_record(&mut record) {
                 Ok(true) => {}
@@ -425,7 +441,7 @@ impl Layout<'_> {
                         message: "is not a year".into(),
                     })?,
             };
-            let mut numbers = Vec::with_capacity(self.numeric_cols.len());
+            numbers.clear();
             for (k, &c) in self.numeric_cols.iter().enumerate() {
                 if piece.text_cell[k].is_some() {
                     numbers.push(f64::NAN);
@@ -450,7 +466,7 @@ impl Layout<'_> {
             for (k, &g) in self.group_cols.iter().enumerate() {
                 piece.labels[k].push(cell(g).to_string());
             }
-            for (column, v) in piece.values.iter_mut().zip(numbers) {
+            for (column, &v) in piece.values.iter_mut().zip(&numbers) {
                 column.push(v);
             }
         }

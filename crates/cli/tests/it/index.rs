@@ -118,6 +118,149 @@ fn the_output_directory_alone_rebuilds_identical_scores() {
     assert!(build_asem(&first, &[]).status.success());
 }
 
+/// Every file an output directory holds, by name (the manifest left out: it records the time).
+fn output_files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_file() && !p.ends_with("manifest.json"))
+        .map(|p| {
+            let name = p.file_name().expect("name").to_string_lossy().into_owned();
+            (name, std::fs::read(&p).expect("read"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn two_csv_builds_of_the_same_data_are_byte_identical() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (first, second) = (tmp.path().join("first"), tmp.path().join("second"));
+    assert!(build_asem(&first, &[]).status.success());
+    assert!(build_asem(&second, &[]).status.success());
+    let (a, b) = (output_files(&first), output_files(&second));
+    assert!(a.len() >= 12, "{} files", a.len());
+    assert_eq!(
+        a.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        b.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{name} differs between two builds");
+    }
+}
+
+/// The cells of a Parquet file as the CSV writer shows them: numbers in shortest round-trip
+/// form, null as empty.
+fn parquet_cells(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+    let reader =
+        SerializedFileReader::new(std::fs::File::open(path).expect("open")).expect("parquet");
+    let headers = reader
+        .metadata()
+        .file_metadata()
+        .schema_descr()
+        .columns()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect();
+    let rows = reader
+        .get_row_iter(None)
+        .expect("rows")
+        .map(|row| {
+            row.expect("row")
+                .get_column_iter()
+                .map(|(_, field)| match field {
+                    Field::Null => String::new(),
+                    Field::Double(v) => v.to_string(),
+                    Field::Int(v) => v.to_string(),
+                    Field::Str(s) => s.clone(),
+                    other => panic!("{}: unexpected {other:?}", path.display()),
+                })
+                .collect()
+        })
+        .collect();
+    (headers, rows)
+}
+
+#[test]
+fn parquet_outputs_hold_the_values_of_the_csv_outputs() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (csv_out, pq_out) = (tmp.path().join("csv"), tmp.path().join("parquet"));
+    assert!(build_asem(&csv_out, &[]).status.success());
+    let o = build_asem(&pq_out, &["--format", "parquet"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let csvs: Vec<String> = output_files(&csv_out)
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| n.ends_with(".csv"))
+        .collect();
+    assert!(csvs.len() >= 12, "{csvs:?}");
+    for name in &csvs {
+        let stem = name.trim_end_matches(".csv");
+        let pq = pq_out.join(format!("{stem}.parquet"));
+        assert!(pq.is_file(), "{stem}.parquet missing");
+        assert!(!pq_out.join(name).exists(), "{name} written as CSV too");
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_path(csv_out.join(name))
+            .expect("csv");
+        let headers: Vec<String> = reader
+            .headers()
+            .expect("h")
+            .iter()
+            .map(String::from)
+            .collect();
+        let rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.expect("record").iter().map(String::from).collect())
+            .collect();
+        let (pq_headers, pq_rows) = parquet_cells(&pq);
+        assert_eq!(headers, pq_headers, "{stem}");
+        assert_eq!(rows.len(), pq_rows.len(), "{stem}");
+        for (k, (a, b)) in rows.iter().zip(&pq_rows).enumerate() {
+            assert_eq!(a, b, "{stem}, row {}", k + 1);
+        }
+    }
+    let manifest = std::fs::read_to_string(pq_out.join("manifest.json")).expect("manifest");
+    assert!(manifest.contains("--format parquet"), "{manifest}");
+    assert!(manifest.contains("results.parquet"), "{manifest}");
+}
+
+#[test]
+fn stages_chooses_the_stages_written() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("some");
+    let o = build_asem(&out, &["--stages", "raw,aggregated"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(out.join("raw.csv").is_file() && out.join("aggregated.csv").is_file());
+    for gone in ["denominated", "imputed", "treated", "normalised"] {
+        assert!(
+            !out.join(format!("{gone}.csv")).exists(),
+            "{gone}.csv written"
+        );
+    }
+    assert!(out.join("results.csv").is_file());
+    let none = tmp.path().join("none");
+    assert!(build_asem(&none, &["--stages", "none"]).status.success());
+    assert!(!none.join("raw.csv").exists() && none.join("results.csv").is_file());
+    // The results do not depend on which stages are kept.
+    assert_eq!(
+        std::fs::read(none.join("results.csv")).expect("a"),
+        std::fs::read(out.join("results.csv")).expect("b")
+    );
+    let bad = tmp.path().join("bad");
+    let o = build_asem(&bad, &["--stages", "raw,normalized"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("no stage is called 'normalized'"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!bad.exists());
+}
+
 #[test]
 fn bad_cell_is_located_and_nothing_is_written() {
     let tmp = tempfile::tempdir().expect("tmp");

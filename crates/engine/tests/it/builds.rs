@@ -149,6 +149,64 @@ fn group_ranks_strengths_and_weaknesses() {
     assert_eq!(sw[0].weaknesses, vec![("a".to_string(), 4)]);
 }
 
+#[test]
+fn strengths_and_weaknesses_are_the_best_and_worst_ranks_among_many_indicators() {
+    // Nine indicators over seven units, values from a fixed pseudo-random sequence (ties
+    // included), against ranks counted by hand: 1 + units with a strictly higher score.
+    let codes: Vec<String> = (0..9).map(|i| format!("i{i}")).collect();
+    let mut toml = String::new();
+    for c in &codes {
+        toml.push_str(&format!(
+            "[[indicator]]\ncode = \"{c}\"\nparent = \"Index\"\n"
+        ));
+    }
+    toml.push_str("[[aggregate]]\ncode = \"Index\"\n");
+    let mut x = 7u64;
+    let columns: Vec<Vec<f64>> = (0..9)
+        .map(|_| {
+            (0..7)
+                .map(|_| {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((x >> 33) % 5) as f64
+                })
+                .collect()
+        })
+        .collect();
+    let named: Vec<(&str, &[f64])> = codes
+        .iter()
+        .map(String::as_str)
+        .zip(columns.iter().map(Vec::as_slice))
+        .collect();
+    let b = run(
+        &framework(&toml),
+        data(&["A", "B", "C", "D", "E", "F", "G"], None, None, &named),
+    );
+    let sw = b.strengths_weaknesses(3);
+    for (u, profile) in sw.iter().enumerate() {
+        let mut mine: Vec<(u32, usize)> = (0..9)
+            .map(|i| {
+                let s = b.score(&codes[i]).expect("score");
+                (1 + s.iter().filter(|&&v| v > s[u]).count() as u32, i)
+            })
+            .collect();
+        mine.sort();
+        let best: Vec<(String, u32)> = mine[..3]
+            .iter()
+            .map(|&(r, i)| (codes[i].clone(), r))
+            .collect();
+        let worst: Vec<(String, u32)> = mine
+            .iter()
+            .rev()
+            .take(3)
+            .map(|&(r, i)| (codes[i].clone(), r))
+            .collect();
+        assert_eq!(profile.strengths, best, "unit {u}");
+        assert_eq!(profile.weaknesses, worst, "unit {u}");
+    }
+}
+
 const THREE_LEVELS: &str = r#"
 [[indicator]]
 code = "a"
