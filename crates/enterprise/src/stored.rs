@@ -2,7 +2,8 @@
 //! the results with a manifest from which the build can be repeated.
 
 use kechuang_engine::{Build, BuildOptions, Framework};
-use kechuang_store::{NewBuild, ResultRow, Store};
+use kechuang_store::{NewBuild, ResultRow, ResultRowText, Store};
+use rayon::prelude::*;
 
 use crate::dataset;
 
@@ -105,7 +106,16 @@ pub async fn build_from_store(
         user_name: user.to_string(),
         manifest,
     };
-    let id = store.save_build(&new, &result_rows(&build)).await?;
+    let rows = ResultRows::new(&build);
+    let id = store
+        .save_build_rows(&new, build.rows.len(), |range| {
+            range
+                .into_par_iter()
+                .map(|u| ResultRowText::from(&rows.row(u)))
+                .collect()
+        })
+        .await?;
+    drop(rows);
     Ok(StoredBuild {
         build,
         id,
@@ -115,54 +125,79 @@ pub async fn build_from_store(
 }
 
 /// A build's results as stored rows: the index score and rank within the year, every node's score, and
-/// (when the build kept its stages) each indicator's value after denominate and impute.
+/// (when the build kept its stages) each indicator's value after denominate and impute. Made a row
+/// at a time, as they are stored.
+pub struct ResultRows<'a> {
+    build: &'a Build,
+    times: Vec<i32>,
+    facts: Vec<kechuang_portrait::facts::Facts>,
+    before_treatment: Option<&'a kechuang_engine::Stage>,
+    position: std::collections::HashMap<usize, usize>,
+}
+
+impl<'a> ResultRows<'a> {
+    /// Computes what the rows share (the facts need the whole year).
+    pub fn new(build: &'a Build) -> ResultRows<'a> {
+        let times = build
+            .units
+            .times
+            .clone()
+            .unwrap_or_else(|| vec![0; build.rows.len()]);
+        let facts = kechuang_portrait::facts::compute(build);
+        let before_treatment = ["imputed", "denominated", "raw"]
+            .iter()
+            .find_map(|name| build.stages.iter().find(|s| s.name == *name));
+        let position = before_treatment
+            .map(|s| s.rows.iter().enumerate().map(|(p, &r)| (r, p)).collect())
+            .unwrap_or_default();
+        ResultRows {
+            build,
+            times,
+            facts,
+            before_treatment,
+            position,
+        }
+    }
+
+    /// The row of unit `u`.
+    pub fn row(&self, u: usize) -> ResultRow {
+        let build = self.build;
+        let scores: serde_json::Map<String, serde_json::Value> = build
+            .framework
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !build.scores[*i][u].is_nan())
+            .map(|(i, n)| (n.code.clone(), serde_json::json!(build.scores[i][u])))
+            .collect();
+        let score = build.scores[build.framework.root()][u];
+        let values: serde_json::Map<String, serde_json::Value> =
+            match (self.before_treatment, self.position.get(&build.rows[u])) {
+                (Some(stage), Some(&p)) => stage
+                    .codes
+                    .iter()
+                    .zip(&stage.columns)
+                    .filter(|(_, c)| !c[p].is_nan())
+                    .map(|(code, c)| (code.clone(), serde_json::json!(c[p])))
+                    .collect(),
+                _ => serde_json::Map::new(),
+            };
+        ResultRow {
+            credit_code: build.units.codes[u].clone(),
+            year: self.times[u],
+            score: (!score.is_nan()).then_some(score),
+            rank: build.ranks[u].map(i64::from),
+            scores: serde_json::Value::Object(scores),
+            values: serde_json::Value::Object(values),
+            facts: serde_json::to_value(&self.facts[u]).unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
+/// Every result row at once (for tests and small builds; the store writes them a chunk at a time).
 pub fn result_rows(build: &Build) -> Vec<ResultRow> {
-    let root = build.framework.root();
-    let times = build
-        .units
-        .times
-        .clone()
-        .unwrap_or_else(|| vec![0; build.rows.len()]);
-    let facts = kechuang_portrait::facts::compute(build);
-    let before_treatment = ["imputed", "denominated", "raw"]
-        .iter()
-        .find_map(|name| build.stages.iter().find(|s| s.name == *name));
-    let position: std::collections::HashMap<usize, usize> = before_treatment
-        .map(|s| s.rows.iter().enumerate().map(|(p, &r)| (r, p)).collect())
-        .unwrap_or_default();
-    (0..build.rows.len())
-        .map(|u| {
-            let scores: serde_json::Map<String, serde_json::Value> = build
-                .framework
-                .nodes
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !build.scores[*i][u].is_nan())
-                .map(|(i, n)| (n.code.clone(), serde_json::json!(build.scores[i][u])))
-                .collect();
-            let score = build.scores[root][u];
-            let values: serde_json::Map<String, serde_json::Value> =
-                match (before_treatment, position.get(&build.rows[u])) {
-                    (Some(stage), Some(&p)) => stage
-                        .codes
-                        .iter()
-                        .zip(&stage.columns)
-                        .filter(|(_, c)| !c[p].is_nan())
-                        .map(|(code, c)| (code.clone(), serde_json::json!(c[p])))
-                        .collect(),
-                    _ => serde_json::Map::new(),
-                };
-            ResultRow {
-                credit_code: build.units.codes[u].clone(),
-                year: times[u],
-                score: (!score.is_nan()).then_some(score),
-                rank: build.ranks[u].map(i64::from),
-                scores: serde_json::Value::Object(scores),
-                values: serde_json::Value::Object(values),
-                facts: serde_json::to_value(&facts[u]).unwrap_or(serde_json::Value::Null),
-            }
-        })
-        .collect()
+    let rows = ResultRows::new(build);
+    (0..build.rows.len()).map(|u| rows.row(u)).collect()
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! pillar medians and percentiles in the industry, indicator percentiles, similar units, the year's
 //! distribution — computed once at build time and stored with the results.
 
-use std::collections::HashMap;
+// foldhash: millions of lookups keyed by small tuples, where SipHash was much of the time.
+use foldhash::HashMap;
 
 use kechuang_engine::Build;
 use rayon::prelude::*;
@@ -62,6 +63,8 @@ pub struct Facts {
     pub distribution: Vec<u32>,
 }
 
+/// The reference [`lower_shares`] is tested against.
+#[cfg(test)]
 fn lower_share(sorted: &[f64], v: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -81,12 +84,56 @@ pub const MIN_OTHER_PEERS: usize = 3;
 
 /// The industry median and the share of peers scoring lower than `v`, when the group (sorted,
 /// the enterprise included) has at least [`MIN_OTHER_PEERS`] other members.
+#[cfg(test)]
 fn peer_standing(peers: &[f64], v: f64) -> (Option<f64>, Option<f64>) {
+    peer_standing_with(peers, v, || lower_share(peers, v))
+}
+
+/// [`peer_standing`] with the share scoring lower given (computed for every unit at once).
+fn peer_standing_with(
+    peers: &[f64],
+    v: f64,
+    share: impl FnOnce() -> f64,
+) -> (Option<f64>, Option<f64>) {
     let others = peers.len().saturating_sub(usize::from(!v.is_nan()));
     if others < MIN_OTHER_PEERS {
         return (None, None);
     }
-    (median(peers), (!v.is_nan()).then(|| lower_share(peers, v)))
+    (median(peers), (!v.is_nan()).then(share))
+}
+
+/// `v`'s bits in an order that sorts as `f64::total_cmp`.
+fn ordered_bits(v: f64) -> u64 {
+    let b = v.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+/// For every unit, [`lower_share`] among the units of the same key (NaN without a score): one sort
+/// per column instead of a binary search per unit, which at a million units were cache misses
+/// taking most of the facts' time.
+fn lower_shares(values: &[f64], keys: &[u32]) -> Vec<f64> {
+    let mut items: Vec<(u32, u64, u32)> = (0..values.len())
+        .filter(|&u| !values[u].is_nan())
+        .map(|u| (keys[u], ordered_bits(values[u]), u as u32))
+        .collect();
+    items.sort_unstable();
+    let mut out = vec![f64::NAN; values.len()];
+    let mut start = 0;
+    while start < items.len() {
+        let key = items[start].0;
+        let group = &items[start..start + items[start..].partition_point(|it| it.0 == key)];
+        let len = group.len() as f64;
+        let mut first = 0;
+        for (p, &(_, _, u)) in group.iter().enumerate() {
+            // Equal scores share the count below them (-0 and 0 are equal, as `<` has it).
+            if p > 0 && values[group[p - 1].2 as usize] != values[u as usize] {
+                first = p;
+            }
+            out[u as usize] = first as f64 / len * 100.0;
+        }
+        start += group.len();
+    }
+    out
 }
 
 /// How many units on each side (in index order) are compared for similarity.
@@ -113,9 +160,8 @@ pub fn compute(build: &Build) -> Vec<Facts> {
     let pillars: Vec<usize> = fw.nodes[root].children.clone();
     let index = &build.scores[root];
 
-    // Sorted values per (year, industry, pillar) and per (year, indicator); group sizes.
-    let mut by_industry: HashMap<(i32, &str, usize), Vec<f64>> = HashMap::new();
-    let mut by_year: HashMap<(i32, usize), Vec<f64>> = HashMap::new();
+    // Sorted values per (year, industry, pillar), for the peer medians; group sizes.
+    let mut by_industry: HashMap<(i32, &str, usize), Vec<f64>> = HashMap::default();
     for u in 0..n {
         for &p in &pillars {
             let v = build.scores[p][u];
@@ -126,30 +172,44 @@ pub fn compute(build: &Build) -> Vec<Facts> {
                     .push(v);
             }
         }
-        for i in 0..fw.indicator_count {
-            let v = build.scores[i][u];
-            if !v.is_nan() {
-                by_year.entry((years[u], i)).or_default().push(v);
-            }
-        }
     }
-    by_industry
-        .values_mut()
-        .chain(by_year.values_mut())
-        .for_each(|v| v.sort_by(f64::total_cmp));
-    let mut sizes: HashMap<(&str, i32, String), u32> = HashMap::new();
+    let mut lists: Vec<&mut Vec<f64>> = by_industry.values_mut().collect();
+    lists
+        .par_iter_mut()
+        .for_each(|v| v.sort_unstable_by(f64::total_cmp));
+    // Shares scoring lower: each indicator among the year, each pillar among the year's industry.
+    let year_keys: Vec<u32> = years
+        .iter()
+        .map(|&y| (i64::from(y) + (1 << 31)) as u32)
+        .collect();
+    let mut industry_ids: HashMap<(i32, &str), u32> = HashMap::default();
+    let industry_keys: Vec<u32> = (0..n)
+        .map(|u| {
+            let next = industry_ids.len() as u32;
+            *industry_ids
+                .entry((years[u], industry[u].as_str()))
+                .or_insert(next)
+        })
+        .collect();
+    let indicator_shares: Vec<Vec<f64>> = (0..fw.indicator_count)
+        .into_par_iter()
+        .map(|i| lower_shares(&build.scores[i], &year_keys))
+        .collect();
+    let pillar_shares: Vec<Vec<f64>> = pillars
+        .par_iter()
+        .map(|&p| lower_shares(&build.scores[p], &industry_keys))
+        .collect();
+    let mut sizes: HashMap<(&str, i32, &str), u32> = HashMap::default();
     let ranked = |r: &[Option<u32>], u: usize| r[u].is_some();
     for u in (0..n).filter(|&u| ranked(&build.ranks, u)) {
-        *sizes
-            .entry(("overall", years[u], String::new()))
-            .or_default() += 1;
+        *sizes.entry(("overall", years[u], "")).or_default() += 1;
         for (name, labels) in [
             ("industry", Some(&industry)),
             ("district", district.as_ref()),
             ("stage", stage.as_ref()),
         ] {
             if let Some(l) = labels {
-                *sizes.entry((name, years[u], l[u].clone())).or_default() += 1;
+                *sizes.entry((name, years[u], l[u].as_str())).or_default() += 1;
             }
         }
     }
@@ -161,8 +221,8 @@ pub fn compute(build: &Build) -> Vec<Facts> {
             .map(|(_, r)| r)
     };
     // Index order per year for the similarity window, and the distributions.
-    let mut order: HashMap<i32, Vec<usize>> = HashMap::new();
-    let mut histograms: HashMap<i32, Vec<u32>> = HashMap::new();
+    let mut order: HashMap<i32, Vec<usize>> = HashMap::default();
+    let mut histograms: HashMap<i32, Vec<u32>> = HashMap::default();
     for u in (0..n).filter(|&u| !index[u].is_nan()) {
         order.entry(years[u]).or_default().push(u);
         let h = histograms.entry(years[u]).or_insert_with(|| vec![0; 20]);
@@ -175,6 +235,19 @@ pub fn compute(build: &Build) -> Vec<Facts> {
             position[u] = k;
         }
     }
+    // Each year's units in pillar space, in index order: a window is then a run of memory, not
+    // scattered reads from every pillar's column (which made this a minute at a million units).
+    let width = pillars.len();
+    let points: HashMap<i32, Vec<f64>> = order
+        .iter()
+        .map(|(&y, list)| {
+            let flat = list
+                .iter()
+                .flat_map(|&u| pillars.iter().map(move |&p| build.scores[p][u]))
+                .collect();
+            (y, flat)
+        })
+        .collect();
     (0..n)
         .into_par_iter()
         .map(|u| {
@@ -185,7 +258,7 @@ pub fn compute(build: &Build) -> Vec<Facts> {
                     group: "overall".into(),
                     label: String::new(),
                     rank: r,
-                    of: sizes[&("overall", y, String::new())],
+                    of: sizes[&("overall", y, "")],
                 });
                 for (name, col, labels) in [
                     ("industry", "industry_group", Some(&industry)),
@@ -199,19 +272,21 @@ pub fn compute(build: &Build) -> Vec<Facts> {
                             group: name.into(),
                             label: l[u].clone(),
                             rank: r,
-                            of: sizes.get(&(name, y, l[u].clone())).copied().unwrap_or(0),
+                            of: sizes.get(&(name, y, l[u].as_str())).copied().unwrap_or(0),
                         });
                     }
                 }
             }
             let pillar_facts = pillars
                 .iter()
-                .map(|&p| {
+                .enumerate()
+                .map(|(k, &p)| {
                     let v = build.scores[p][u];
                     let peers = by_industry
                         .get(&(y, industry[u].as_str(), p))
                         .map_or(&[][..], Vec::as_slice);
-                    let (peer_median, percentile) = peer_standing(peers, v);
+                    let (peer_median, percentile) =
+                        peer_standing_with(peers, v, || pillar_shares[k][u]);
                     PillarFact {
                         code: fw.nodes[p].code.clone(),
                         score: (!v.is_nan()).then_some(v),
@@ -222,15 +297,7 @@ pub fn compute(build: &Build) -> Vec<Facts> {
                 .collect();
             let mut indicators: Vec<(String, f64)> = (0..fw.indicator_count)
                 .filter(|&i| !build.scores[i][u].is_nan())
-                .map(|i| {
-                    (
-                        fw.nodes[i].code.clone(),
-                        lower_share(
-                            by_year.get(&(y, i)).map_or(&[][..], Vec::as_slice),
-                            build.scores[i][u],
-                        ),
-                    )
-                })
+                .map(|i| (fw.nodes[i].code.clone(), indicator_shares[i][u]))
                 .collect();
             indicators.sort_by(|a, b| b.1.total_cmp(&a.1));
             let mut similar = Vec::new();
@@ -240,26 +307,34 @@ pub fn compute(build: &Build) -> Vec<Facts> {
                     position[u].saturating_sub(WINDOW),
                     (position[u] + WINDOW + 1).min(list.len()),
                 );
-                let me: Vec<f64> = pillars.iter().map(|&p| build.scores[p][u]).collect();
-                similar = list[lo..hi]
-                    .iter()
-                    .filter(|&&v| v != u)
-                    .filter_map(|&v| {
-                        let d2: f64 = pillars
-                            .iter()
-                            .zip(&me)
-                            .map(|(&p, m)| (build.scores[p][v] - m).powi(2))
-                            .sum();
-                        (!d2.is_nan()).then(|| SimilarFact {
-                            code: build.units.codes[v].clone(),
-                            name: build.units.names[v].clone(),
-                            index: Some(index[v]),
-                            distance: d2.sqrt(),
-                        })
+                let space = &points[&y];
+                let at = |k: usize| &space[k * width..(k + 1) * width];
+                let me = at(position[u]);
+                let mut near: Vec<(f64, usize)> = (lo..hi)
+                    .filter(|&k| k != position[u])
+                    .filter_map(|k| {
+                        let d2: f64 = at(k).iter().zip(me).map(|(a, m)| (a - m).powi(2)).sum();
+                        (!d2.is_nan()).then(|| (d2.sqrt(), list[k]))
                     })
-                    .collect::<Vec<_>>();
-                similar.sort_by(|a, b| a.distance.total_cmp(&b.distance).then(a.code.cmp(&b.code)));
-                similar.truncate(5);
+                    .collect();
+                let closer = |a: &(f64, usize), b: &(f64, usize)| {
+                    a.0.total_cmp(&b.0)
+                        .then_with(|| build.units.codes[a.1].cmp(&build.units.codes[b.1]))
+                };
+                if near.len() > 5 {
+                    near.select_nth_unstable_by(5, closer);
+                    near.truncate(5);
+                }
+                near.sort_by(closer);
+                similar = near
+                    .into_iter()
+                    .map(|(distance, v)| SimilarFact {
+                        code: build.units.codes[v].clone(),
+                        name: build.units.names[v].clone(),
+                        index: Some(index[v]),
+                        distance,
+                    })
+                    .collect();
             }
             Facts {
                 ranks,
@@ -275,6 +350,30 @@ pub fn compute(build: &Build) -> Vec<Facts> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shares_for_every_unit_match_one_search_per_unit() {
+        let values = [3.0, f64::NAN, 1.0, 3.0, -0.0, 0.0, 7.5, 1.0, 2.0, 3.0];
+        let keys = [0, 0, 1, 0, 1, 1, 0, 1, 0, 1];
+        let shares = lower_shares(&values, &keys);
+        for u in 0..values.len() {
+            let mut peers: Vec<f64> = (0..values.len())
+                .filter(|&v| keys[v] == keys[u] && !values[v].is_nan())
+                .map(|v| values[v])
+                .collect();
+            peers.sort_by(f64::total_cmp);
+            let expected = if values[u].is_nan() {
+                f64::NAN
+            } else {
+                lower_share(&peers, values[u])
+            };
+            assert!(
+                shares[u] == expected || (shares[u].is_nan() && expected.is_nan()),
+                "unit {u}: {} vs {expected}",
+                shares[u]
+            );
+        }
+    }
 
     #[test]
     fn peer_figures_need_three_other_enterprises() {

@@ -194,6 +194,40 @@ pub struct ResultRow {
     pub facts: Value,
 }
 
+/// A [`ResultRow`] as it is written: its JSON columns already text, so that a large build
+/// serialises them in parallel while the database writes the chunk before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultRowText {
+    /// Enterprise.
+    pub credit_code: String,
+    /// Year.
+    pub year: i32,
+    /// Index score.
+    pub score: Option<f64>,
+    /// Rank by the index within the year.
+    pub rank: Option<i64>,
+    /// [`ResultRow::scores`] as JSON.
+    pub scores: String,
+    /// [`ResultRow::values`] as JSON.
+    pub values: String,
+    /// [`ResultRow::facts`] as JSON.
+    pub facts: String,
+}
+
+impl From<&ResultRow> for ResultRowText {
+    fn from(r: &ResultRow) -> Self {
+        ResultRowText {
+            credit_code: r.credit_code.clone(),
+            year: r.year,
+            score: r.score,
+            rank: r.rank,
+            scores: r.scores.to_string(),
+            values: r.values.to_string(),
+            facts: r.facts.to_string(),
+        }
+    }
+}
+
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
@@ -587,6 +621,22 @@ impl Store {
 
     /// Stores an index build and its results in one transaction; returns the build's id.
     pub async fn save_build(&self, build: &NewBuild, rows: &[ResultRow]) -> Result<i64> {
+        self.save_build_rows(build, rows.len(), |range| {
+            rows[range].iter().map(ResultRowText::from).collect()
+        })
+        .await
+    }
+
+    /// [`save_build`](Self::save_build) of `units` rows made a chunk at a time by
+    /// `rows(range)`: a build of a million enterprises never holds every row (with its JSON
+    /// maps) at once.
+    pub async fn save_build_rows(
+        &self,
+        build: &NewBuild,
+        units: usize,
+        rows: impl Fn(std::ops::Range<usize>) -> Vec<ResultRowText> + Send + Sync,
+    ) -> Result<i64> {
+        const CHUNK: usize = 2000;
         let years = build
             .years
             .iter()
@@ -601,20 +651,21 @@ impl Store {
             .bind(&build.framework_id)
             .bind(&build.framework_version)
             .bind(&years)
-            .bind(rows.len() as i64)
+            .bind(units as i64)
             .bind(now())
             .bind(&build.user_name)
             .bind(build.manifest.to_string())
             .fetch_one(&mut *tx)
             .await?
             .try_get(0)?;
-            for chunk in rows.chunks(2000) {
+            for start in (0..units).step_by(CHUNK) {
+                let chunk = rows(start..(start + CHUNK).min(units));
                 let sql = schema::insert_results(self.dialect(), chunk.len());
                 let mut q = sqlx::query(AssertSqlSafe(sql));
-                for r in chunk {
-                    q = q.bind(id).bind(r.credit_code.as_str()).bind(r.year).bind(r.score).bind(r.rank.map(|v| v as i32)).bind(r.scores.to_string())
-                        .bind(r.values.to_string())
-                        .bind(r.facts.to_string());
+                for r in &chunk {
+                    q = q.bind(id).bind(r.credit_code.as_str()).bind(r.year).bind(r.score).bind(r.rank.map(|v| v as i32)).bind(r.scores.as_str())
+                        .bind(r.values.as_str())
+                        .bind(r.facts.as_str());
                 }
                 q.execute(&mut *tx).await?;
             }
