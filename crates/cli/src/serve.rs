@@ -120,7 +120,7 @@ pub fn add_user(args: &UserAddArgs) -> Result<()> {
         store
             .append_audit(&[kechuang_server::audit::entry(
                 "cli",
-                "user.create",
+                kechuang_store::AuditAction::UserCreate,
                 &format!("{} ({})", args.name, args.role),
                 "local",
                 "ok",

@@ -141,7 +141,7 @@ pub async fn open_session(state: &Shared, login: &Login, remote: &str) -> ApiRes
             .store
             .append_audit(&[crate::audit::entry(
                 "-",
-                "login.throttled",
+                kechuang_store::AuditAction::LoginThrottled,
                 &login.name,
                 remote,
                 "denied",
@@ -163,7 +163,7 @@ pub async fn open_session(state: &Shared, login: &Login, remote: &str) -> ApiRes
             .store
             .append_audit(&[crate::audit::entry(
                 "-",
-                "login.failed",
+                kechuang_store::AuditAction::LoginFailed,
                 &login.name,
                 remote,
                 "denied",
@@ -183,7 +183,13 @@ pub async fn open_session(state: &Shared, login: &Login, remote: &str) -> ApiRes
         .await?;
     state
         .auditor
-        .record(&user.name, "login", &user.name, remote, "ok")
+        .record(
+            &user.name,
+            kechuang_store::AuditAction::Login,
+            &user.name,
+            remote,
+            "ok",
+        )
         .await;
     Ok(NewSession { user, secret, csrf })
 }
@@ -265,7 +271,13 @@ pub async fn close_session(state: &Shared, ctx: &Ctx, headers: &HeaderMap) -> Ap
         if let Some(p) = &ctx.principal {
             state
                 .auditor
-                .record(&p.name, "logout", &p.name, &ctx.remote, "ok")
+                .record(
+                    &p.name,
+                    kechuang_store::AuditAction::Logout,
+                    &p.name,
+                    &ctx.remote,
+                    "ok",
+                )
                 .await;
         }
     }
@@ -306,7 +318,7 @@ pub async fn guard_enterprise<'c>(
     state: &Shared,
     ctx: &'c Ctx,
     code: &str,
-    action: &str,
+    action: kechuang_store::AuditAction,
 ) -> ApiResult<&'c Principal> {
     let p = ctx.user()?;
     let allowed = may_read_code(state, p, code).await?;
@@ -319,7 +331,7 @@ async fn audited_decision(
     state: &Shared,
     ctx: &Ctx,
     p: &Principal,
-    action: &str,
+    action: kechuang_store::AuditAction,
     code: &str,
     allowed: bool,
 ) -> ApiResult<()> {
@@ -546,7 +558,7 @@ async fn ranking_up_to(
         .auditor
         .record(
             &p.name,
-            "enterprises.list",
+            kechuang_store::AuditAction::EnterprisesList,
             &format!("build {} year {year} page {page}", build.id),
             &ctx.remote,
             "ok",
@@ -659,7 +671,7 @@ async fn enterprise_record(
     Query(params): Query<YearParam>,
 ) -> ApiResult<Json<Value>> {
     let code = code.trim().to_ascii_uppercase();
-    let p = guard_enterprise(&state, &ctx, &code, "record.read").await?;
+    let p = guard_enterprise(&state, &ctx, &code, kechuang_store::AuditAction::RecordRead).await?;
     if !p.may_read_survey_record() {
         return Err(ApiError::Forbidden(
             "the survey record as filed is not covered by a bank's consent: read the portrait"
@@ -705,7 +717,7 @@ pub async fn portrait_of(
         state,
         ctx,
         p,
-        "portrait.read",
+        kechuang_store::AuditAction::PortraitRead,
         code,
         readable.contains(code),
     )
@@ -720,7 +732,7 @@ pub async fn portrait_of(
             .auditor
             .record(
                 &p.name,
-                "portrait.similar",
+                kechuang_store::AuditAction::PortraitSimilar,
                 &s.credit_code,
                 &ctx.remote,
                 "ok",
@@ -901,7 +913,7 @@ pub async fn target_page(
         .auditor
         .record(
             &p.name,
-            "targets.list",
+            kechuang_store::AuditAction::TargetsList,
             &format!("{scheme} {} page {page}", list.year),
             &ctx.remote,
             "ok",
@@ -1204,7 +1216,13 @@ pub async fn upload_survey(
     };
     state
         .auditor
-        .record(&p.name, "survey.upload", file_name, &ctx.remote, outcome)
+        .record(
+            &p.name,
+            kechuang_store::AuditAction::SurveyUpload,
+            file_name,
+            &ctx.remote,
+            outcome,
+        )
         .await;
     result
 }
@@ -1320,7 +1338,13 @@ pub async fn start_rebuild(state: &Shared, ctx: &Ctx) -> ApiResult<()> {
         };
         state2
             .auditor
-            .record(&user, "index.build", &framework.id, &remote, &outcome)
+            .record(
+                &user,
+                kechuang_store::AuditAction::IndexBuild,
+                &framework.id,
+                &remote,
+                &outcome,
+            )
             .await;
     });
     Ok(())
@@ -1387,9 +1411,9 @@ pub async fn change_consent(
         .record(
             &p.name,
             if grant {
-                "consent.grant"
+                kechuang_store::AuditAction::ConsentGrant
             } else {
-                "consent.revoke"
+                kechuang_store::AuditAction::ConsentRevoke
             },
             &format!("{code} → {bank}"),
             &ctx.remote,
@@ -1508,7 +1532,7 @@ pub async fn new_token(state: &Shared, ctx: &Ctx, body: &TokenBody) -> ApiResult
         .auditor
         .record(
             &p.name,
-            "token.create",
+            kechuang_store::AuditAction::TokenCreate,
             &format!("{id} {}", names.join(",")),
             &ctx.remote,
             "ok",
@@ -1555,7 +1579,13 @@ async fn revoke_token(
     }
     state
         .auditor
-        .record(&p.name, "token.revoke", &id.to_string(), &ctx.remote, "ok")
+        .record(
+            &p.name,
+            kechuang_store::AuditAction::TokenRevoke,
+            &id.to_string(),
+            &ctx.remote,
+            "ok",
+        )
         .await;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -1665,7 +1695,7 @@ async fn create_user(
         .auditor
         .record(
             &p.name,
-            "user.create",
+            kechuang_store::AuditAction::UserCreate,
             &format!("{} ({})", body.name, body.role),
             &ctx.remote,
             "ok",
@@ -1724,7 +1754,13 @@ async fn update_user(
     }
     state
         .auditor
-        .record(&p.name, "user.update", &name, &ctx.remote, "ok")
+        .record(
+            &p.name,
+            kechuang_store::AuditAction::UserUpdate,
+            &name,
+            &ctx.remote,
+            "ok",
+        )
         .await;
     Ok(Json(json!({"status": "updated"})))
 }
@@ -1750,7 +1786,7 @@ pub async fn audit_page(state: &Shared, ctx: &Ctx, params: &AuditParams) -> ApiR
         .auditor
         .record(
             &p.name,
-            "audit.read",
+            kechuang_store::AuditAction::AuditRead,
             params.user.as_deref().unwrap_or("*"),
             &ctx.remote,
             "ok",

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use kechuang_store::{AuditEntry, Store};
+use kechuang_store::{AuditAction, AuditEntry, Store};
 use tokio::sync::mpsc;
 
 /// Sends entries to the writer task.
@@ -37,24 +37,34 @@ impl Auditor {
     pub async fn record(
         &self,
         user: &str,
-        action: &str,
+        action: AuditAction,
         target: &str,
         remote: &str,
         outcome: &str,
     ) {
         let entry = entry(user, action, target, remote, outcome);
         if self.sender.send(entry).await.is_err() {
-            tracing::error!(action, target, "audit log writer has stopped");
+            tracing::error!(
+                action = action.as_str(),
+                target,
+                "audit log writer has stopped"
+            );
         }
     }
 }
 
 /// An entry stamped now.
-pub fn entry(user: &str, action: &str, target: &str, remote: &str, outcome: &str) -> AuditEntry {
+pub fn entry(
+    user: &str,
+    action: AuditAction,
+    target: &str,
+    remote: &str,
+    outcome: &str,
+) -> AuditEntry {
     AuditEntry {
         at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         user_name: user.into(),
-        action: action.into(),
+        action: action.as_str().into(),
         target: target.into(),
         remote: remote.into(),
         outcome: outcome.into(),

@@ -207,7 +207,13 @@ pub async fn guard(State(state): State<Shared>, mut request: Request, next: Next
             if !sent.is_some_and(|s| auth::same(&s, csrf)) {
                 state
                     .auditor
-                    .record(&p.name, "csrf.rejected", &path, &remote, "denied")
+                    .record(
+                        &p.name,
+                        kechuang_store::AuditAction::CsrfRejected,
+                        &path,
+                        &remote,
+                        "denied",
+                    )
                     .await;
                 return with_security_headers(ApiError::Csrf.into_response());
             }

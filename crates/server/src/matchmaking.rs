@@ -470,7 +470,7 @@ pub async fn import_rows(
                 .auditor
                 .record(
                     &p.name,
-                    "catalogue.import",
+                    kechuang_store::AuditAction::CatalogueImport,
                     kind.key(),
                     &ctx.remote,
                     "rejected",
@@ -502,7 +502,7 @@ pub async fn import_rows(
         .auditor
         .record(
             &p.name,
-            "catalogue.import",
+            kechuang_store::AuditAction::CatalogueImport,
             &format!("{} ×{}", kind.key(), rows.len()),
             &ctx.remote,
             "ok",
@@ -633,7 +633,7 @@ pub async fn start_deal(state: &Shared, ctx: &Ctx, body: &DealBody) -> ApiResult
         .auditor
         .record(
             &p.name,
-            "deal.open",
+            kechuang_store::AuditAction::DealOpen,
             &format!(
                 "{id} {} → {} {}",
                 body.demand_id, body.supply_kind, body.supply_id
@@ -729,7 +729,7 @@ pub async fn step_deal(state: &Shared, ctx: &Ctx, id: i64, body: &MoveBody) -> A
         .auditor
         .record(
             &p.name,
-            "deal.move",
+            kechuang_store::AuditAction::DealMove,
             &format!("{id} {} → {}", deal.status, body.status),
             &ctx.remote,
             "ok",

@@ -642,7 +642,7 @@ async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> PageResult 
         .auditor
         .record(
             &p.name,
-            "overview.read",
+            kechuang_store::AuditAction::OverviewRead,
             &o.year.to_string(),
             &ctx.remote,
             "ok",
@@ -1649,7 +1649,7 @@ async fn admin_add_user(
         .auditor
         .record(
             &p.name,
-            "user.create",
+            kechuang_store::AuditAction::UserCreate,
             &format!("{} ({})", u.name, u.role),
             &ctx.remote,
             "ok",
@@ -1693,9 +1693,9 @@ async fn admin_toggle_user(
         .record(
             &p.name,
             if f.disabled {
-                "user.disable"
+                kechuang_store::AuditAction::UserDisable
             } else {
-                "user.enable"
+                kechuang_store::AuditAction::UserEnable
             },
             &name,
             &ctx.remote,
@@ -2291,9 +2291,14 @@ async fn talent_page(
     let pool = crate::talent::pool(&state, &ctx).await.or_page(&ctx)?;
     let (total, rows) = crate::talent::search_in(&pool, &q);
     let page_no = q.page.unwrap_or(1).max(1);
-    crate::talent::audit(&state, &ctx, "talent.list", &format!("page {page_no}"))
-        .await
-        .or_page(&ctx)?;
+    crate::talent::audit(
+        &state,
+        &ctx,
+        kechuang_store::AuditAction::TalentList,
+        &format!("page {page_no}"),
+    )
+    .await
+    .or_page(&ctx)?;
     let _ = write!(
         body,
         "<p id=\"talent-total\">{} {total}</p><table id=\"talent\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
@@ -2360,9 +2365,14 @@ async fn talent_page(
         body.push_str("</table>");
     }
     let pairs = crate::talent::pairs_in(&pool);
-    crate::talent::audit(&state, &ctx, "talent.duplicates", "")
-        .await
-        .or_page(&ctx)?;
+    crate::talent::audit(
+        &state,
+        &ctx,
+        kechuang_store::AuditAction::TalentDuplicates,
+        "",
+    )
+    .await
+    .or_page(&ctx)?;
     let _ = write!(
         body,
         "<h2>{} ({})</h2><table id=\"talent-duplicates\"><tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",

@@ -140,7 +140,12 @@ pub fn search_in(pool: &[(Person, Evaluation)], q: &TalentParams) -> (usize, Vec
 }
 
 /// Records a read of the pool in the audit log.
-pub async fn audit(state: &Shared, ctx: &Ctx, action: &str, target: &str) -> ApiResult<()> {
+pub async fn audit(
+    state: &Shared,
+    ctx: &Ctx,
+    action: kechuang_store::AuditAction,
+    target: &str,
+) -> ApiResult<()> {
     state
         .auditor
         .record(&ctx.user()?.name, action, target, &ctx.remote, "ok")
@@ -157,7 +162,7 @@ async fn list(
     audit(
         &state,
         &ctx,
-        "talent.list",
+        kechuang_store::AuditAction::TalentList,
         &format!("page {}", q.page.unwrap_or(1).max(1)),
     )
     .await?;
@@ -199,7 +204,13 @@ async fn duplicates(
     ctx: Allowed<can::Talent>,
 ) -> ApiResult<Json<Value>> {
     let pairs = pairs_in(&pool(&state, &ctx).await?);
-    audit(&state, &ctx, "talent.duplicates", "").await?;
+    audit(
+        &state,
+        &ctx,
+        kechuang_store::AuditAction::TalentDuplicates,
+        "",
+    )
+    .await?;
     Ok(Json(json!({"pairs": pairs})))
 }
 
@@ -215,7 +226,13 @@ async fn person(
         .ok_or_else(|| ApiError::NotFound(format!("no person '{id}'")))?;
     state
         .auditor
-        .record(&ctx.user()?.name, "talent.read", &id, &ctx.remote, "ok")
+        .record(
+            &ctx.user()?.name,
+            kechuang_store::AuditAction::TalentRead,
+            &id,
+            &ctx.remote,
+            "ok",
+        )
         .await;
     Ok(Json(json!({"person": found.0, "evaluation": found.1})))
 }
@@ -253,7 +270,7 @@ pub async fn import_register(state: &Shared, ctx: &Ctx, bytes: &[u8]) -> ApiResu
         .auditor
         .record(
             &p.name,
-            "talent.import",
+            kechuang_store::AuditAction::TalentImport,
             &format!("{} people", rows.len()),
             &ctx.remote,
             "ok",
@@ -321,7 +338,7 @@ pub async fn merge_records(state: &Shared, ctx: &Ctx, body: &MergeBody) -> ApiRe
         .auditor
         .record(
             &p.name,
-            "talent.merge",
+            kechuang_store::AuditAction::TalentMerge,
             &format!("{} ← {}", body.kept, body.merged),
             &ctx.remote,
             "ok",

@@ -82,6 +82,169 @@ pub struct Consent {
     pub revoked_at: Option<String>,
 }
 
+/// The action name of a failed login, which the statements counting failed logins and the
+/// partial index serving them (migration 0005) spell out: one definition for both.
+macro_rules! login_failed {
+    () => {
+        "login.failed"
+    };
+}
+
+/// What an audit log line records (审计动作). Stored as its dotted name (`portrait.read`); every
+/// writer names one of these, so that no two places can spell an action differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    /// A successful login.
+    Login,
+    /// A logout.
+    Logout,
+    /// A login with a wrong name or password.
+    LoginFailed,
+    /// A login refused because of earlier failures.
+    LoginThrottled,
+    /// A form or API call without a valid CSRF token.
+    CsrfRejected,
+    /// The overview page (regional figures).
+    OverviewRead,
+    /// A list or ranking of enterprises.
+    EnterprisesList,
+    /// One enterprise's survey record.
+    RecordRead,
+    /// One enterprise's portrait.
+    PortraitRead,
+    /// The similar enterprises shown on a portrait.
+    PortraitSimilar,
+    /// The list of enterprises a support scheme targets.
+    TargetsList,
+    /// A survey file uploaded for import.
+    SurveyUpload,
+    /// An index build started.
+    IndexBuild,
+    /// A bank's consent to read an enterprise granted.
+    ConsentGrant,
+    /// A bank's consent revoked.
+    ConsentRevoke,
+    /// An API token created.
+    TokenCreate,
+    /// An API token revoked.
+    TokenRevoke,
+    /// An account created.
+    UserCreate,
+    /// An account's role or scope changed.
+    UserUpdate,
+    /// An account enabled.
+    UserEnable,
+    /// An account disabled.
+    UserDisable,
+    /// The audit log read.
+    AuditRead,
+    /// A matchmaking catalogue file imported.
+    CatalogueImport,
+    /// A matchmaking deal opened.
+    DealOpen,
+    /// A deal moved to another stage.
+    DealMove,
+    /// The talent pool listed.
+    TalentList,
+    /// Possible duplicate people in the talent pool listed.
+    TalentDuplicates,
+    /// One person's record in the talent pool.
+    TalentRead,
+    /// A talent file imported.
+    TalentImport,
+    /// Two talent records merged.
+    TalentMerge,
+}
+
+impl AuditAction {
+    /// Every action, for the tests and the audit page's filter.
+    pub const ALL: [AuditAction; 30] = [
+        AuditAction::Login,
+        AuditAction::Logout,
+        AuditAction::LoginFailed,
+        AuditAction::LoginThrottled,
+        AuditAction::CsrfRejected,
+        AuditAction::OverviewRead,
+        AuditAction::EnterprisesList,
+        AuditAction::RecordRead,
+        AuditAction::PortraitRead,
+        AuditAction::PortraitSimilar,
+        AuditAction::TargetsList,
+        AuditAction::SurveyUpload,
+        AuditAction::IndexBuild,
+        AuditAction::ConsentGrant,
+        AuditAction::ConsentRevoke,
+        AuditAction::TokenCreate,
+        AuditAction::TokenRevoke,
+        AuditAction::UserCreate,
+        AuditAction::UserUpdate,
+        AuditAction::UserEnable,
+        AuditAction::UserDisable,
+        AuditAction::AuditRead,
+        AuditAction::CatalogueImport,
+        AuditAction::DealOpen,
+        AuditAction::DealMove,
+        AuditAction::TalentList,
+        AuditAction::TalentDuplicates,
+        AuditAction::TalentRead,
+        AuditAction::TalentImport,
+        AuditAction::TalentMerge,
+    ];
+
+    /// The name stored in the log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Login => "login",
+            AuditAction::Logout => "logout",
+            AuditAction::LoginFailed => login_failed!(),
+            AuditAction::LoginThrottled => "login.throttled",
+            AuditAction::CsrfRejected => "csrf.rejected",
+            AuditAction::OverviewRead => "overview.read",
+            AuditAction::EnterprisesList => "enterprises.list",
+            AuditAction::RecordRead => "record.read",
+            AuditAction::PortraitRead => "portrait.read",
+            AuditAction::PortraitSimilar => "portrait.similar",
+            AuditAction::TargetsList => "targets.list",
+            AuditAction::SurveyUpload => "survey.upload",
+            AuditAction::IndexBuild => "index.build",
+            AuditAction::ConsentGrant => "consent.grant",
+            AuditAction::ConsentRevoke => "consent.revoke",
+            AuditAction::TokenCreate => "token.create",
+            AuditAction::TokenRevoke => "token.revoke",
+            AuditAction::UserCreate => "user.create",
+            AuditAction::UserUpdate => "user.update",
+            AuditAction::UserEnable => "user.enable",
+            AuditAction::UserDisable => "user.disable",
+            AuditAction::AuditRead => "audit.read",
+            AuditAction::CatalogueImport => "catalogue.import",
+            AuditAction::DealOpen => "deal.open",
+            AuditAction::DealMove => "deal.move",
+            AuditAction::TalentList => "talent.list",
+            AuditAction::TalentDuplicates => "talent.duplicates",
+            AuditAction::TalentRead => "talent.read",
+            AuditAction::TalentImport => "talent.import",
+            AuditAction::TalentMerge => "talent.merge",
+        }
+    }
+}
+
+impl std::fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AuditAction {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        AuditAction::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| format!("no audit action is called '{s}'"))
+    }
+}
+
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -89,7 +252,8 @@ pub struct AuditEntry {
     pub at: String,
     /// Who (a login name, or `-` before login).
     pub user_name: String,
-    /// What, e.g. `portrait.read`, `survey.import`, `login.failed`.
+    /// What: an [`AuditAction`]'s name (kept as text, so that lines written by an older version
+    /// with an action since renamed still read).
     pub action: String,
     /// On what, e.g. a credit code.
     pub target: String,
@@ -545,7 +709,7 @@ impl Store {
     /// failed logins serves it (a bound parameter would not prove the index's condition).
     pub async fn failed_logins_since(&self, target: &str, since: &str) -> Result<i64> {
         with_pool!(self, pool => {
-            let row = sqlx::query("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failed' AND target = $1 AND at > $2")
+            let row = sqlx::query(concat!("SELECT COUNT(*) FROM audit_log WHERE action = '", login_failed!(), "' AND target = $1 AND at > $2"))
                 .bind(target)
                 .bind(since)
                 .fetch_one(pool)
@@ -563,7 +727,7 @@ impl Store {
         since: &str,
     ) -> Result<(i64, Option<String>)> {
         with_pool!(self, pool => {
-            let row = sqlx::query("SELECT COUNT(*), MAX(at) FROM audit_log WHERE action = 'login.failed' AND target = $1 AND remote = $2 AND at > $3")
+            let row = sqlx::query(concat!("SELECT COUNT(*), MAX(at) FROM audit_log WHERE action = '", login_failed!(), "' AND target = $1 AND remote = $2 AND at > $3"))
                 .bind(target)
                 .bind(remote)
                 .bind(since)
@@ -773,7 +937,25 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::placeholders;
+    use super::{AuditAction, placeholders};
+
+    #[test]
+    fn audit_actions_have_distinct_names_that_read_back() {
+        let mut names: Vec<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        for a in AuditAction::ALL {
+            assert_eq!(a.as_str().parse::<AuditAction>(), Ok(a));
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), AuditAction::ALL.len());
+        // The partial index of failed logins names the same action as the enum.
+        for migration in [
+            include_str!("../migrations/sqlite/0005_audit_index.sql"),
+            include_str!("../migrations/postgres/0005_audit_index.sql"),
+        ] {
+            assert!(migration.contains(&format!("'{}'", AuditAction::LoginFailed)));
+        }
+    }
 
     #[test]
     fn placeholders_are_numbered_from_first() {

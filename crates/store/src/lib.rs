@@ -72,7 +72,9 @@ macro_rules! result_row {
 
 mod accounts;
 mod catalogue;
-pub use accounts::{AuditEntry, Consent, NewUser, RankingQuery, RankingRow, Token, User};
+pub use accounts::{
+    AuditAction, AuditEntry, Consent, NewUser, RankingQuery, RankingRow, Token, User,
+};
 pub use catalogue::{CatalogueEntry, Deal, MergeEntry, Message, Publisher};
 
 /// Who imported a file, and what it was.
