@@ -44,6 +44,7 @@ pub fn invalid_view(e: kechuang_server::views::ViewError) -> anyhow::Error {
     match e {
         kechuang_server::views::ViewError::Missing(m) => InvalidInput(m).into(),
         kechuang_server::views::ViewError::Store(e) => anyhow::Error::new(e),
+        kechuang_server::views::ViewError::Stored(e) => anyhow::Error::new(e),
     }
 }
 

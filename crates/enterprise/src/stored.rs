@@ -19,6 +19,38 @@ pub enum Error {
     /// There is nothing to build.
     #[error("the store holds no survey records for {0}")]
     NoData(String),
+    /// A stored result row does not decode (written by another version, or damaged).
+    #[error(
+        "the stored {column} of {credit_code} in {year} cannot be read ({message}); rebuild the index"
+    )]
+    Undecodable {
+        /// The enterprise.
+        credit_code: String,
+        /// The year.
+        year: i32,
+        /// `values` or `facts`.
+        column: &'static str,
+        /// The decoder's message.
+        message: String,
+    },
+}
+
+/// Reads a stored result row back into what a portrait uses: the counterpart of
+/// [`ResultRows::row`]. A row that does not decode is an error naming it, never empty facts.
+pub fn decode_result(row: &ResultRow) -> Result<kechuang_portrait::StoredResult, Error> {
+    let undecodable = |column: &'static str| {
+        move |e: serde_json::Error| Error::Undecodable {
+            credit_code: row.credit_code.clone(),
+            year: row.year,
+            column,
+            message: e.to_string(),
+        }
+    };
+    Ok(kechuang_portrait::StoredResult {
+        score: row.score,
+        values: serde_json::from_value(row.values.clone()).map_err(undecodable("values"))?,
+        facts: serde_json::from_value(row.facts.clone()).map_err(undecodable("facts"))?,
+    })
 }
 
 /// A finished, stored build.
@@ -189,6 +221,7 @@ impl<'a> ResultRows<'a> {
             rank: build.ranks[u].map(i64::from),
             scores: serde_json::Value::Object(scores),
             values: serde_json::Value::Object(values),
+            // Facts are plain data (strings, numbers, lists): serialising them cannot fail.
             facts: serde_json::to_value(&self.facts[u]).unwrap_or(serde_json::Value::Null),
         }
     }
@@ -261,6 +294,52 @@ mod tests {
                 rows[0].scores["input"].as_f64(),
                 Some(b.build.score("input").expect("pillar")[best])
             );
+            // Every stored row reads back as the facts and values the build computed.
+            let facts = kechuang_portrait::facts::compute(&b.build);
+            for row in &rows {
+                let u = b
+                    .build
+                    .units
+                    .codes
+                    .iter()
+                    .position(|c| *c == row.credit_code)
+                    .expect("unit");
+                let decoded = decode_result(row).expect("decodes");
+                assert_eq!(decoded.facts, facts[u], "{}", row.credit_code);
+                assert_eq!(decoded.score, row.score);
+                assert!(!decoded.values.is_empty());
+                assert!(!decoded.facts.ranks.is_empty());
+            }
         });
+    }
+
+    #[test]
+    fn a_stored_row_that_does_not_decode_is_an_error_naming_it() {
+        let row = ResultRow {
+            credit_code: "91120116MA05A00011".into(),
+            year: 2025,
+            score: Some(50.0),
+            rank: Some(1),
+            scores: serde_json::json!({}),
+            values: serde_json::json!({"rd_intensity": 0.05}),
+            facts: serde_json::json!({"ranks": "first"}),
+        };
+        let e = decode_result(&row).expect_err("facts of another shape");
+        let text = e.to_string();
+        assert!(
+            text.contains("facts of 91120116MA05A00011 in 2025") && text.contains("rebuild"),
+            "{text}"
+        );
+        let row = ResultRow {
+            values: serde_json::json!({"rd_intensity": "high"}),
+            ..row
+        };
+        assert!(matches!(
+            decode_result(&row),
+            Err(Error::Undecodable {
+                column: "values",
+                ..
+            })
+        ));
     }
 }

@@ -12,15 +12,28 @@ pub mod html;
 use kechuang_domain::{SurveyRecord, held_in};
 use kechuang_engine::Framework;
 use kechuang_policy::{Evaluation, Outcome};
-use kechuang_store::ResultRow;
 use serde::Serialize;
+
+/// An enterprise's stored index result for one year, decoded: what a portrait reads of a build.
+/// Pure data; the crate that stores results (`kechuang-enterprise`) decodes a stored row into it
+/// and refuses a row that does not decode (it never becomes an empty portrait).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StoredResult {
+    /// The index score.
+    pub score: Option<f64>,
+    /// Each indicator's value as it entered treatment and normalisation: code → value.
+    pub values: std::collections::BTreeMap<String, f64>,
+    /// The facts computed with the build ([`facts::compute`]).
+    pub facts: facts::Facts,
+}
 
 /// Everything a portrait is made from.
 pub struct PortraitInput<'a> {
     /// The enterprise's record for the year.
     pub record: &'a SurveyRecord,
-    /// Its row of the build's results for the year (with the precomputed facts).
-    pub result: Option<&'a ResultRow>,
+    /// Its result in the build for the year (with the precomputed facts); `None` when the
+    /// build did not rank it.
+    pub result: Option<&'a StoredResult>,
     /// The enterprise's index over the build's years: (year, score).
     pub trend: Vec<(i32, Option<f64>)>,
     /// The framework the build used (names of pillars and indicators).
@@ -201,9 +214,8 @@ pub fn assemble(input: &PortraitInput<'_>) -> Portrait {
     let fw = input.framework;
     let mine = input.result;
     let index = mine.and_then(|m| m.score);
-    let facts: facts::Facts = mine
-        .and_then(|m| serde_json::from_value(m.facts.clone()).ok())
-        .unwrap_or_default();
+    let no_facts = facts::Facts::default();
+    let facts = mine.map_or(&no_facts, |m| &m.facts);
     let name_of = |code: &str| {
         fw.node_index(code)
             .map_or(code.to_string(), |i| fw.nodes[i].name.clone())
@@ -248,9 +260,7 @@ pub fn assemble(input: &PortraitInput<'_>) -> Portrait {
         .collect();
     let standing = |(code, pct): &(String, f64)| IndicatorStanding {
         name: name_of(code),
-        value: mine
-            .and_then(|m| m.values.get(code))
-            .and_then(serde_json::Value::as_f64),
+        value: mine.and_then(|m| m.values.get(code)).copied(),
         code: code.clone(),
         percentile: *pct,
     };

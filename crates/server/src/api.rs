@@ -59,6 +59,10 @@ fn view_error(e: ViewError) -> ApiError {
     match e {
         ViewError::Missing(m) => ApiError::NotFound(m),
         ViewError::Store(e) => e.into(),
+        ViewError::Stored(e) => {
+            tracing::error!(error = %e, "a stored index result does not decode");
+            ApiError::Internal(e.to_string())
+        }
     }
 }
 

@@ -19,6 +19,9 @@ pub enum ViewError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] kechuang_store::Error),
+    /// A stored result does not decode.
+    #[error(transparent)]
+    Stored(#[from] kechuang_enterprise::stored::Error),
 }
 
 fn framework_by_id(id: &str) -> Option<&'static Framework> {
@@ -97,9 +100,14 @@ pub async fn gather_from(
         }
         now = p;
     }
+    let result = mine
+        .iter()
+        .find(|r| r.year == year)
+        .map(kechuang_enterprise::stored::decode_result)
+        .transpose()?;
     Ok(assemble(&PortraitInput {
         record: &record,
-        result: mine.iter().find(|r| r.year == year),
+        result: result.as_ref(),
         trend,
         framework,
         evaluations,
