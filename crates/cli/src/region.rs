@@ -147,13 +147,13 @@ pub fn run(args: &RegionArgs) -> Result<()> {
         for &y in &years {
             let records = store.load_year(y).await?;
             // Each year's scores come from the latest build covering it.
-            let scores: HashMap<String, f64> = match builds.iter().find(|b| b.years.split(',').any(|v| v == y.to_string())) {
+            let scores: HashMap<String, f64> = match builds.iter().find(|b| b.years.contains(&y)) {
                 Some(b) => store.results(b.id, y).await?.into_iter().filter_map(|r| r.score.map(|s| (r.credit_code, s))).collect(),
                 None => HashMap::new(),
             };
             let districts = one_way(&entries(&records, &scores), Dimension::District, &rules);
             by_year.push(row(&y.to_string(), &districts.total, districts.total.enterprises < rules.min_count));
-            if latest_build.is_some_and(|b| b.years.split(',').any(|v| v == y.to_string())) {
+            if latest_build.is_some_and(|b| b.years.contains(&y)) {
                 index_years.push((y, districts.clone()));
             }
             if y == year {

@@ -504,17 +504,14 @@ pub async fn build_and_year(
         .into_iter()
         .next()
         .ok_or_else(|| ApiError::NotFound("no index build is stored yet".into()))?;
-    let years: Vec<i32> = build
-        .years
-        .split(',')
-        .filter_map(|y| y.parse().ok())
-        .collect();
+    let years = &build.years;
     let year = match year {
         Some(y) if years.contains(&y) => y,
         Some(y) => {
             return Err(ApiError::NotFound(format!(
                 "build {} covers {}, not {y}",
-                build.id, build.years
+                build.id,
+                crate::views::year_list(years)
             )));
         }
         None => *years
@@ -1010,7 +1007,7 @@ pub async fn region_tables(
         .builds()
         .await?
         .into_iter()
-        .find(|b| b.years.split(',').any(|y| y == year.to_string()));
+        .find(|b| b.years.contains(&year));
     let batch = state.store.latest_batch().await?;
     let key = format!("regions/{year}/{batch}/{:?}", build.as_ref().map(|b| b.id));
     let store = state.store.clone();

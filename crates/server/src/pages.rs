@@ -398,7 +398,7 @@ async fn compute_overview(state: &Shared, p: &Principal) -> ApiResult<Overview> 
         .collect();
     let codes: HashSet<&str> = records.iter().map(|r| r.credit_code.as_str()).collect();
     let mut by_year: BTreeMap<i32, HashMap<String, f64>> = BTreeMap::new();
-    for y in build.years.split(',').filter_map(|y| y.parse::<i32>().ok()) {
+    for &y in &build.years {
         let scores = state.store.scores(build.id, y).await?;
         by_year.insert(
             y,
@@ -1309,7 +1309,14 @@ async fn builds(State(state): State<Shared>, ctx: PageAllowed<can::BuildIndex>) 
             b["id"],
             esc(b["framework"].as_str().unwrap_or("")),
             esc(b["framework_version"].as_str().unwrap_or("")),
-            esc(b["years"].as_str().unwrap_or("")),
+            esc(&b["years"]
+                .as_array()
+                .map(|ys| ys
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "))
+                .unwrap_or_default()),
             b["units"],
             esc(b["created_at"].as_str().unwrap_or("")),
             esc(b["user"].as_str().unwrap_or(""))

@@ -24,6 +24,15 @@ pub enum ViewError {
     Stored(#[from] kechuang_enterprise::stored::Error),
 }
 
+/// Years as a reader writes them: `2024, 2025`.
+pub fn year_list(years: &[i32]) -> String {
+    years
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn framework_by_id(id: &str) -> Option<&'static Framework> {
     kechuang_enterprise::shipped_framework_by_id(id)
 }
@@ -48,18 +57,15 @@ pub async fn gather_from(
     rules: &[RuleSet],
 ) -> Result<Portrait, ViewError> {
     let build = build.ok_or_else(|| ViewError::Missing("no index build is stored: run `kechuang index build --framework kechuang-enterprise` first".into()))?;
-    let years: Vec<i32> = build
-        .years
-        .split(',')
-        .filter_map(|y| y.parse().ok())
-        .collect();
+    let years = &build.years;
     let year = year
         .or(years.iter().max().copied())
         .ok_or_else(|| ViewError::Missing("the build has no years".into()))?;
     if !years.contains(&year) {
         return Err(ViewError::Missing(format!(
             "build {} covers {}, not {year}",
-            build.id, build.years
+            build.id,
+            year_list(years)
         )));
     }
     let framework = framework_by_id(&build.framework_id).ok_or_else(|| {

@@ -165,8 +165,8 @@ pub struct BuildInfo {
     pub framework_id: String,
     /// Framework version.
     pub framework_version: String,
-    /// Years, comma-separated.
-    pub years: String,
+    /// The years built, ascending.
+    pub years: Vec<i32>,
     /// Units scored.
     pub units: i64,
     /// When (RFC 3339).
@@ -228,6 +228,25 @@ impl From<&ResultRow> for ResultRowText {
             facts: r.facts.to_string(),
         }
     }
+}
+
+/// A build's years as stored (comma-separated, written by [`Store::save_build_rows`]); anything
+/// else is an error rather than a build that seems to cover no year.
+fn build_years(id: i64, text: &str) -> Result<Vec<i32>> {
+    let mut years = text
+        .split(',')
+        .filter(|y| !y.is_empty())
+        .map(|y| {
+            y.trim().parse::<i32>().map_err(|e| Error::Corrupt {
+                credit_code: format!("(build {id})"),
+                year: 0,
+                column: "index_builds.years",
+                message: format!("'{text}': {e}"),
+            })
+        })
+        .collect::<Result<Vec<i32>>>()?;
+    years.sort_unstable();
+    Ok(years)
 }
 
 fn now() -> String {
@@ -684,11 +703,13 @@ impl Store {
                 .await?;
             rows.iter()
                 .map(|r| {
+                    let id: i64 = r.try_get(0)?;
+                    let years: String = r.try_get(3)?;
                     Ok(BuildInfo {
-                        id: r.try_get(0)?,
+                        id,
                         framework_id: r.try_get(1)?,
                         framework_version: r.try_get(2)?,
-                        years: r.try_get(3)?,
+                        years: build_years(id, &years)?,
                         units: r.try_get::<i32, _>(4)?.into(),
                         created_at: r.try_get(5)?,
                         user_name: r.try_get(6)?,
@@ -729,5 +750,23 @@ impl Store {
             .await?;
             rows.iter().map(|r| result_row!(r)).collect()
         })
+    }
+}
+
+#[cfg(test)]
+mod build_year_tests {
+    use super::build_years;
+
+    #[test]
+    fn build_years_are_read_sorted_and_a_bad_one_is_an_error() {
+        assert_eq!(
+            build_years(1, "2025,2024").expect("years"),
+            vec![2024, 2025]
+        );
+        assert_eq!(build_years(1, "").expect("none"), Vec::<i32>::new());
+        let e = build_years(7, "2024,20x5")
+            .expect_err("bad year")
+            .to_string();
+        assert!(e.contains("build 7") && e.contains("20x5"), "{e}");
     }
 }
