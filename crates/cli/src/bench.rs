@@ -216,7 +216,7 @@ pub fn portrait(args: &crate::args::BenchPortraitArgs) -> Result<()> {
         for k in 0..args.portraits {
             let code = in_2025[(k * 7919) % in_2025.len()];
             let t = Instant::now();
-            let p = kechuang_server::views::gather(&store, code, Some(2025), &rules).await?;
+            let p = kechuang_app::views::gather(&store, code, Some(2025), &rules).await?;
             let _ = kechuang_portrait::html::render(&p, kechuang_portrait::html::Lang::Zh);
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }

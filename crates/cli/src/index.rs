@@ -40,11 +40,11 @@ pub fn invalid_tabular(e: kechuang_tabular::Error) -> anyhow::Error {
 }
 
 /// A view that could not be gathered: missing data is the user's to fix (exit code 1).
-pub fn invalid_view(e: kechuang_server::views::ViewError) -> anyhow::Error {
+pub fn invalid_view(e: kechuang_app::views::ViewError) -> anyhow::Error {
     match e {
-        kechuang_server::views::ViewError::Missing(m) => InvalidInput(m).into(),
-        kechuang_server::views::ViewError::Store(e) => anyhow::Error::new(e),
-        kechuang_server::views::ViewError::Stored(e) => anyhow::Error::new(e),
+        kechuang_app::views::ViewError::Missing(m) => InvalidInput(m).into(),
+        kechuang_app::views::ViewError::Store(e) => anyhow::Error::new(e),
+        kechuang_app::views::ViewError::Stored(e) => anyhow::Error::new(e),
     }
 }
 

@@ -12,7 +12,7 @@ use kechuang_policy::{
 use kechuang_store::Store;
 use kechuang_tabular::{Cell, Table, write_csv_table, write_xlsx};
 
-use kechuang_server::views::TargetRow;
+use kechuang_app::views::TargetRow;
 
 use crate::args::{EvaluateArgs, TargetArgs};
 use crate::index::InvalidInput;
@@ -48,9 +48,9 @@ pub fn list() -> Result<()> {
     Ok(())
 }
 
-/// The year's records plus three earlier years (see [`kechuang_server::views::panel`]).
+/// The year's records plus three earlier years (see [`kechuang_app::views::panel`]).
 async fn panel(store: &Store, year: Option<i32>) -> Result<(i32, Vec<SurveyRecord>)> {
-    kechuang_server::views::panel(store, year)
+    kechuang_app::views::panel(store, year)
         .await
         .map_err(crate::index::invalid_view)
 }
@@ -233,7 +233,7 @@ pub fn target(args: &TargetArgs) -> Result<()> {
     runtime()?.block_on(async {
         let store = Store::open(&args.store.db).await.with_context(|| format!("opening the store {}", args.store.db))?;
         let (year, records) = panel(&store, args.year).await?;
-        let list = kechuang_server::views::target_list(rules, year, &records);
+        let list = kechuang_app::views::target_list(rules, year, &records);
         let keep = |r: &TargetRow| {
             district.as_ref().is_none_or(|d| r.region_code == d.as_str())
                 && args.industry.as_deref().is_none_or(|i| r.industry_code.starts_with(&i.to_ascii_uppercase()))

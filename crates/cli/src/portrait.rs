@@ -1,9 +1,9 @@
 //! `kechuang portrait`: gathers an enterprise's data from the store and renders its portrait.
 
 use anyhow::{Context, Result};
+use kechuang_app::views::gather;
 use kechuang_policy::{SHIPPED, shipped};
 use kechuang_portrait::html::{Lang, render};
-use kechuang_server::views::gather;
 use kechuang_store::Store;
 
 use crate::args::PortraitArgs;

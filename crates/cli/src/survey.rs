@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use kechuang_app::intake::{IntakeError, Validated};
 use kechuang_domain::ParseContext;
-use kechuang_server::intake::{IntakeError, Validated};
 use kechuang_store::{BatchMeta, ImportSummary, Store};
 use kechuang_tabular::survey::{
     Encoding, LocatedIssue, SurveyReadOptions, current_year, read_mapping, records_table,
@@ -64,18 +64,18 @@ pub fn write_report(issues: &[LocatedIssue], path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Reads and validates the files (see [`kechuang_server::intake::validate`]); a file that cannot be
+/// Reads and validates the files (see [`kechuang_app::intake::validate`]); a file that cannot be
 /// read is the user's to fix (exit code 1).
 pub async fn validate(
     store: &Store,
     files: &[PathBuf],
     options: &SurveyReadOptions,
 ) -> Result<Validated> {
-    kechuang_server::intake::validate(
+    kechuang_app::intake::validate(
         store,
         files,
         options,
-        kechuang_server::intake::Parsing::Foreground,
+        kechuang_app::intake::Parsing::Foreground,
     )
     .await
     .map_err(|e| match e {

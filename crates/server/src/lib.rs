@@ -8,6 +8,8 @@
 //! of its own beyond caches keyed by the data they were computed from, so several instances can
 //! share one PostgreSQL database.
 
+// The use cases live in the application crate; re-exported under their old paths for the handlers.
+pub use kechuang_app::{intake, views};
 pub mod access;
 pub mod api;
 pub mod audit;
@@ -16,13 +18,11 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod i18n;
-pub mod intake;
 pub mod matchmaking;
 pub mod memo;
 pub mod openapi;
 pub mod pages;
 pub mod talent;
-pub mod views;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -82,6 +82,55 @@ fn the_engine_knows_nothing_of_io_frameworks_or_other_crates() {
 }
 
 #[test]
+fn the_application_layer_knows_no_http_and_nothing_below_it_knows_the_layers_above() {
+    let manifest = |krate: &str| {
+        std::fs::read_to_string(workspace().join(format!("crates/{krate}/Cargo.toml")))
+            .expect("manifest")
+    };
+    let app = manifest("app");
+    for web in [
+        "axum",
+        "hyper",
+        "http =",
+        "reqwest",
+        "kechuang-server",
+        "kechuang-cli",
+    ] {
+        assert!(
+            !app.contains(web),
+            "the application crate must not depend on {web}"
+        );
+    }
+    let mut files = Vec::new();
+    rust_files(&workspace().join("crates/app/src"), &mut files);
+    assert!(!files.is_empty());
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("utf8");
+        for web in ["axum::", "StatusCode", "<html", "<div"] {
+            assert!(
+                !text.contains(web),
+                "{} names {web}: the application layer knows no HTTP or HTML",
+                f.display()
+            );
+        }
+    }
+    for lower in [
+        "engine",
+        "domain",
+        "policy",
+        "portrait",
+        "store",
+        "tabular",
+        "enterprise",
+    ] {
+        let deps = manifest(lower);
+        for upper in ["kechuang-app", "kechuang-server", "kechuang-cli"] {
+            assert!(!deps.contains(upper), "{lower} must not depend on {upper}");
+        }
+    }
+}
+
+#[test]
 fn toml_examples_in_the_docs_are_valid_frameworks() {
     let doc = std::fs::read_to_string(workspace().join("docs/framework-format.md")).expect("doc");
     let blocks: Vec<&str> = doc

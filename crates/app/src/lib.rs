@@ -1,0 +1,14 @@
+//! The application layer (应用层): the use cases that the command line and the web service share,
+//! each taking plain values and returning typed results. Below it are the pure crates (engine,
+//! domain, policy, portrait) and the store; above it the CLI and the HTTP service. It knows no
+//! HTTP: no request, response, status code or HTML is named here (a tidy test in the server
+//! checks it).
+//!
+//! - [`intake`]: a survey file validated against the rules and the stored history (the import
+//!   use case), parsing on a low-priority pool for the server or on every core for the CLI.
+//! - [`views`]: what the pages, the API and the CLI show of one enterprise (its portrait), of a
+//!   scheme (its target list) and of a year (the policy panel).
+#![warn(missing_docs)]
+
+pub mod intake;
+pub mod views;
