@@ -167,24 +167,10 @@ fn prepare(
     prefix.steps.push(Step::Normalise {
         normaliser: Normaliser::None,
     });
-    prefix.steps.push(Step::Aggregate {
-        aggregation: Aggregation::Arithmetic,
-        min_share: 0.0,
-        invalid: crate::methods::InvalidValues::Error,
-    });
     for n in prefix.nodes.iter_mut() {
         n.normalise = None;
-        n.aggregation = None;
     }
-    prefix.levels.clear();
-    prefix.weights_by = None;
-    prefix.rescale = None;
-    let options = BuildOptions {
-        keep_stages: true,
-        rank_aggregates: false,
-        progress: None,
-    };
-    let b = Build::run(&prefix, data.clone(), options)?;
+    let b = run_with_plain_mean(prefix, data)?;
     let stage = b
         .stages
         .iter()
@@ -297,23 +283,7 @@ fn normalise(
     // Normalise, then a plain arithmetic mean that cannot fail, keeping the normalised stage.
     let mut prefix = fw.clone();
     prefix.steps.retain(|s| matches!(s, Step::Normalise { .. }));
-    prefix.steps.push(Step::Aggregate {
-        aggregation: Aggregation::Arithmetic,
-        min_share: 0.0,
-        invalid: crate::methods::InvalidValues::Error,
-    });
-    for n in prefix.nodes.iter_mut() {
-        n.aggregation = None;
-    }
-    prefix.levels.clear();
-    prefix.weights_by = None;
-    prefix.rescale = None;
-    let options = BuildOptions {
-        keep_stages: true,
-        rank_aggregates: false,
-        progress: None,
-    };
-    let b = Build::run(&prefix, data.clone(), options)?;
+    let b = run_with_plain_mean(prefix, data)?;
     let Some(stage) = b.stages.iter().find(|s| s.name == "normalised") else {
         // No normalise step: the data goes to aggregation as it is.
         return Ok((data.clone(), fw));
@@ -528,4 +498,27 @@ fn summarise(nominal: &Build, ranks: &[Vec<u32>]) -> UncertaintyResult {
         units,
         mean_abs_shift,
     }
+}
+
+/// Runs `prefix`'s steps followed by a plain arithmetic mean that cannot fail (no per-node or
+/// per-level aggregation, weights by profile or rescaling), keeping the stages: how the analyses
+/// get the data as it stands before the steps they vary.
+fn run_with_plain_mean(mut prefix: Framework, data: &Dataset) -> Result<Build> {
+    prefix.steps.push(Step::Aggregate {
+        aggregation: Aggregation::Arithmetic,
+        min_share: 0.0,
+        invalid: crate::methods::InvalidValues::Error,
+    });
+    for n in prefix.nodes.iter_mut() {
+        n.aggregation = None;
+    }
+    prefix.levels.clear();
+    prefix.weights_by = None;
+    prefix.rescale = None;
+    let options = BuildOptions {
+        keep_stages: true,
+        rank_aggregates: false,
+        progress: None,
+    };
+    Build::run(&prefix, data.clone(), options)
 }
