@@ -4,11 +4,15 @@
 //! HTTP: no request, response, status code or HTML is named here (a tidy test in the server
 //! checks it).
 //!
+//! - [`access`]: who may do and read what (roles, capabilities, scopes); pure.
+//! - [`accounts`]: accounts checked and created, passwords hashed.
 //! - [`intake`]: a survey file validated against the rules and the stored history (the import
 //!   use case), parsing on a low-priority pool for the server or on every core for the CLI.
 //! - [`views`]: what the pages, the API and the CLI show of one enterprise (its portrait), of a
 //!   scheme (its target list) and of a year (the policy panel).
 #![warn(missing_docs)]
 
+pub mod access;
+pub mod accounts;
 pub mod intake;
 pub mod views;

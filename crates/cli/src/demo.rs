@@ -270,9 +270,9 @@ async fn demo_accounts(
     let mut out = Vec::new();
     for (name, role, scope, display) in accounts {
         let password = format!("demo-{name}-2026");
-        kechuang_server::api::add_user(
+        kechuang_app::accounts::add_user(
             store,
-            &kechuang_server::api::UserBody {
+            &kechuang_app::accounts::NewAccount {
                 name: name.into(),
                 display_name: Some(display.into()),
                 password: password.clone(),

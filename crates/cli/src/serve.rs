@@ -4,9 +4,8 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use kechuang_app::accounts::{AccountError, NewAccount, add_user as create};
 use kechuang_server::Config;
-use kechuang_server::api::{UserBody, add_user as create};
-use kechuang_server::error::ApiError;
 use kechuang_store::Store;
 
 use crate::args::{ServeArgs, StoreArgs, UserAddArgs};
@@ -92,10 +91,13 @@ fn password() -> Result<String> {
 }
 
 /// Maps the service's refusal of an account to a user error (exit 1).
-pub fn account_error(e: ApiError) -> anyhow::Error {
+pub fn account_error(e: AccountError) -> anyhow::Error {
     match e {
-        ApiError::BadRequest(m) | ApiError::Conflict(m) => InvalidInput(m).into(),
-        other => anyhow::anyhow!("{other}"),
+        AccountError::Invalid(m) => InvalidInput(m).into(),
+        AccountError::Store(kechuang_store::Error::Exists(what)) => {
+            InvalidInput(format!("{what} exists already")).into()
+        }
+        other => anyhow::Error::new(other),
     }
 }
 
@@ -107,7 +109,7 @@ pub fn add_user(args: &UserAddArgs) -> Result<()> {
             .with_context(|| format!("opening the store {}", args.store.db))?;
         let id = create(
             &store,
-            &UserBody {
+            &NewAccount {
                 name: args.name.clone(),
                 display_name: args.display_name.clone(),
                 password,

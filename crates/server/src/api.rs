@@ -13,7 +13,7 @@ use axum::routing::{delete, get, post};
 use axum::{Json, extract::rejection::JsonRejection};
 use kechuang_domain::Severity;
 use kechuang_portrait::Portrait;
-use kechuang_store::{BatchMeta, NewUser, RankingQuery, RankingRow};
+use kechuang_store::{BatchMeta, RankingQuery, RankingRow};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -1593,77 +1593,16 @@ async fn revoke_token(
 
 // --- administration -------------------------------------------------------------------------------
 
-/// An account to create.
-#[derive(Debug, Deserialize)]
-pub struct UserBody {
-    /// Login name.
-    pub name: String,
-    /// Shown name (the login name by default).
-    pub display_name: Option<String>,
-    /// Password (at least 10 characters).
-    pub password: String,
-    /// Role name.
-    pub role: String,
-    /// Districts and parks, a credit code, or a bank, comma-separated.
-    #[serde(default)]
-    pub scope: String,
-}
+/// An account to create (the admin API's and page's body).
+pub type UserBody = kechuang_app::accounts::NewAccount;
 
-/// Checks and creates an account (also used by `kechuang user add`, with no request).
+/// Checks and creates an account.
 pub async fn add_user(store: &kechuang_store::Store, body: &UserBody) -> ApiResult<i64> {
-    let name = body.name.trim();
-    if name.is_empty() || name.len() > 64 || name.contains(char::is_whitespace) {
-        return Err(ApiError::BadRequest(
-            "a login name has 1–64 characters and no spaces".into(),
-        ));
-    }
-    if body.password.chars().count() < 10 {
-        return Err(ApiError::BadRequest(
-            "a password has at least 10 characters".into(),
-        ));
-    }
-    let (role, scope) = role_and_scope(&body.role, &body.scope)?;
-    let hash = auth::hash_password(&body.password)?;
-    Ok(store
-        .create_user(&NewUser {
-            name: name.to_string(),
-            display_name: body
-                .display_name
-                .clone()
-                .unwrap_or_else(|| name.to_string()),
-            password_hash: hash,
-            role: role.as_str().to_string(),
-            scope,
-        })
-        .await?)
+    Ok(kechuang_app::accounts::add_user(store, body).await?)
 }
 
-/// A role and its scope, checked: the role exists, a scoped role has a scope, an enterprise
-/// user's scope is a valid credit code. The scope comes back normalised (comma-separated).
 fn role_and_scope(role: &str, scope: &str) -> ApiResult<(Role, String)> {
-    let role = Role::parse(role).ok_or_else(|| {
-        ApiError::BadRequest(format!(
-            "unknown role '{role}': use {}",
-            Role::ALL.map(Role::as_str).join(", ")
-        ))
-    })?;
-    let scope: Vec<String> = scope
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect();
-    if role.needs_scope() && scope.is_empty() {
-        return Err(ApiError::BadRequest(format!(
-            "the role {} needs a scope (districts or parks, a credit code, or a bank)",
-            role.as_str()
-        )));
-    }
-    if role == Role::Enterprise {
-        kechuang_domain::CreditCode::parse(&scope[0])
-            .map_err(|e| ApiError::BadRequest(format!("scope: {e}")))?;
-    }
-    Ok((role, scope.join(",")))
+    Ok(kechuang_app::accounts::role_and_scope(role, scope)?)
 }
 
 async fn users(

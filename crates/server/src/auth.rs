@@ -1,9 +1,6 @@
 //! Passwords (argon2id), session and token secrets (random, stored as SHA-256), and turning a
 //! request's cookie or bearer token into a [`Principal`].
 
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use axum::http::HeaderMap;
 use kechuang_store::{Store, User};
 use sha2::{Digest, Sha256};
@@ -22,20 +19,10 @@ pub const TOKEN_PREFIX: &str = "kct_";
 
 /// Hashes a password as an argon2id PHC string.
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| ApiError::Internal(format!("hashing a password: {e}")))
+    Ok(kechuang_app::accounts::hash_password(password)?)
 }
 
-/// Whether the password matches the PHC string (false for a malformed one).
-pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
+pub use kechuang_app::accounts::verify_password;
 
 /// A 256-bit random secret, hex.
 pub fn secret() -> Result<String, ApiError> {

@@ -94,6 +94,17 @@ impl From<kechuang_store::Error> for ApiError {
     }
 }
 
+impl From<kechuang_app::accounts::AccountError> for ApiError {
+    fn from(e: kechuang_app::accounts::AccountError) -> Self {
+        use kechuang_app::accounts::AccountError;
+        match e {
+            AccountError::Invalid(m) => ApiError::BadRequest(m),
+            AccountError::Hash(m) => ApiError::Internal(format!("hashing a password: {m}")),
+            AccountError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let ApiError::Internal(cause) = &self {

@@ -9,8 +9,7 @@
 //! share one PostgreSQL database.
 
 // The use cases live in the application crate; re-exported under their old paths for the handlers.
-pub use kechuang_app::{intake, views};
-pub mod access;
+pub use kechuang_app::{access, intake, views};
 pub mod api;
 pub mod audit;
 pub mod auth;
