@@ -6,6 +6,7 @@
 //!
 //! - [`access`]: who may do and read what (roles, capabilities, scopes); pure.
 //! - [`accounts`]: accounts checked and created, passwords hashed.
+//! - [`catalogue`]: the matchmaking catalogue as stored rows.
 //! - [`intake`]: a survey file validated against the rules and the stored history (the import
 //!   use case), parsing on a low-priority pool for the server or on every core for the CLI.
 //! - [`views`]: what the pages, the API and the CLI show of one enterprise (its portrait), of a
@@ -14,5 +15,6 @@
 
 pub mod access;
 pub mod accounts;
+pub mod catalogue;
 pub mod intake;
 pub mod views;

@@ -193,7 +193,7 @@ pub fn run(args: &DemoArgs) -> Result<()> {
             .take(3)
             .map(|d| d.id.clone())
             .collect();
-        let rows = kechuang_server::matchmaking::stored_entries(&generated.catalogue, |d| {
+        let rows = kechuang_app::catalogue::stored_entries(&generated.catalogue, |d| {
             if d.kind == kechuang_matching::Kind::Demand && mine.contains(&d.id) {
                 "enterprise".into()
             } else {

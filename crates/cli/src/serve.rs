@@ -120,7 +120,7 @@ pub fn add_user(args: &UserAddArgs) -> Result<()> {
         .await
         .map_err(account_error)?;
         store
-            .append_audit(&[kechuang_server::audit::entry(
+            .append_audit(&[kechuang_store::AuditEntry::now(
                 "cli",
                 kechuang_store::AuditAction::UserCreate,
                 &format!("{} ({})", args.name, args.role),

@@ -61,12 +61,5 @@ pub fn entry(
     remote: &str,
     outcome: &str,
 ) -> AuditEntry {
-    AuditEntry {
-        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        user_name: user.into(),
-        action: action.as_str().into(),
-        target: target.into(),
-        remote: remote.into(),
-        outcome: outcome.into(),
-    }
+    AuditEntry::now(user, action, target, remote, outcome)
 }

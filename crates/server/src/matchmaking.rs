@@ -14,7 +14,7 @@ use axum::{Json, extract::rejection::JsonRejection};
 use kechuang_matching::import::{Entries, Issue, extend, read_rows};
 use kechuang_matching::matching::{Match, for_demand, for_supply};
 use kechuang_matching::{Catalogue, Doc, Filters, Kind, Province, SearchIndex};
-use kechuang_store::{CatalogueEntry, Deal};
+use kechuang_store::Deal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -519,32 +519,7 @@ fn publisher(p: &crate::access::Principal) -> kechuang_store::Publisher {
     }
 }
 
-/// A catalogue as stored rows, each with its owner.
-pub fn stored_entries(c: &Catalogue, owner: impl Fn(&Doc) -> String) -> Vec<CatalogueEntry> {
-    c.docs()
-        .iter()
-        .zip(entry_json(c))
-        .map(|(d, json)| CatalogueEntry {
-            kind: d.kind.key().to_string(),
-            id: d.id.clone(),
-            json,
-            owner: owner(d),
-        })
-        .collect()
-}
-
-/// Each entry's JSON, in [`Catalogue::docs`] order.
-fn entry_json(c: &Catalogue) -> Vec<String> {
-    let mut out = Vec::with_capacity(c.len());
-    let j = |v: serde_json::Result<String>| v.unwrap_or_default();
-    out.extend(c.demands.iter().map(|e| j(serde_json::to_string(e))));
-    out.extend(c.achievements.iter().map(|e| j(serde_json::to_string(e))));
-    out.extend(c.patents.iter().map(|e| j(serde_json::to_string(e))));
-    out.extend(c.experts.iter().map(|e| j(serde_json::to_string(e))));
-    out.extend(c.equipment.iter().map(|e| j(serde_json::to_string(e))));
-    out.extend(c.services.iter().map(|e| j(serde_json::to_string(e))));
-    out
-}
+pub use kechuang_app::catalogue::stored_entries;
 
 async fn import(
     State(state): State<Shared>,

@@ -263,6 +263,20 @@ pub struct AuditEntry {
     pub outcome: String,
 }
 
+impl AuditEntry {
+    /// A line stamped now (milliseconds, UTC).
+    pub fn now(user: &str, action: AuditAction, target: &str, remote: &str, outcome: &str) -> Self {
+        AuditEntry {
+            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            user_name: user.into(),
+            action: action.as_str().into(),
+            target: target.into(),
+            remote: remote.into(),
+            outcome: outcome.into(),
+        }
+    }
+}
+
 /// Filters, order and page of the ranking table.
 #[derive(Debug, Clone, Default)]
 pub struct RankingQuery {
