@@ -1,0 +1,345 @@
+//! The overview page: the year's figures, the district and industry tables, the index trend and the movers.
+
+use super::*;
+
+/// The figures of the overview dashboard for one scope.
+pub(super) struct Overview {
+    year: i32,
+    enterprises: usize,
+    scored: usize,
+    mean: Option<f64>,
+    histogram: Vec<(String, f64)>,
+    by_district: OneWay,
+    by_industry: OneWay,
+    trend: Vec<(i32, f64, usize)>,
+    movers: Vec<(String, String, f64, f64)>,
+    certified: [(usize, &'static str, &'static str); 3],
+}
+
+pub(super) async fn compute_overview(state: &Shared, p: &Principal) -> ApiResult<Overview> {
+    let (build, year) = api::build_and_year(state, None).await?;
+    let records = state.store.load_year(year).await?;
+    let records: Vec<_> = records
+        .into_iter()
+        .filter(|r| {
+            p.may_read(&EnterpriseFacts {
+                credit_code: r.credit_code.as_str(),
+                area: Some((r.region_code.as_str(), r.park.as_deref())),
+                bank_consent: false,
+            })
+        })
+        .collect();
+    let codes: HashSet<&str> = records.iter().map(|r| r.credit_code.as_str()).collect();
+    let mut by_year: BTreeMap<i32, HashMap<String, f64>> = BTreeMap::new();
+    for &y in &build.years {
+        let scores = state.store.scores(build.id, y).await?;
+        by_year.insert(
+            y,
+            scores
+                .into_iter()
+                .filter_map(|(c, s)| s.map(|s| (c, s)))
+                .filter(|(c, _)| codes.contains(c.as_str()))
+                .collect(),
+        );
+    }
+    let now = by_year.get(&year).cloned().unwrap_or_default();
+    let values: Vec<f64> = now.values().copied().collect();
+    let mean = (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
+    let mut histogram = Vec::new();
+    if !values.is_empty() {
+        let (lo, hi) = values
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+        let width = ((hi - lo) / 10.0).max(1e-9);
+        let mut counts = [0usize; 10];
+        for v in &values {
+            counts[(((v - lo) / width) as usize).min(9)] += 1;
+        }
+        for (i, c) in counts.iter().enumerate() {
+            let a = lo + width * i as f64;
+            histogram.push((format!("{a:.0}–{:.0}", a + width), *c as f64));
+        }
+    }
+    let entries: Vec<Entry<'_>> = records
+        .iter()
+        .map(|r| Entry {
+            record: r,
+            index: now.get(r.credit_code.as_str()).copied(),
+        })
+        .collect();
+    // The dashboard is for roles that read the enterprise-level data behind it: nothing to
+    // suppress. Published tables (/tables, /api/v1/regions) keep disclosure control.
+    let rules = kechuang_region::disclosure::Rules {
+        min_count: 1,
+        dominance: 1.0,
+    };
+    let trend = by_year
+        .iter()
+        .filter(|(_, s)| !s.is_empty())
+        .map(|(y, s)| (*y, s.values().sum::<f64>() / s.len() as f64, s.len()))
+        .collect();
+    let names: HashMap<&str, &str> = records
+        .iter()
+        .map(|r| (r.credit_code.as_str(), r.name.as_str()))
+        .collect();
+    let mut movers: Vec<(String, String, f64, f64)> = match by_year.get(&(year - 1)) {
+        Some(before) => now
+            .iter()
+            .filter_map(|(c, s)| {
+                before.get(c).map(|b| {
+                    (
+                        c.clone(),
+                        names.get(c.as_str()).copied().unwrap_or("").to_string(),
+                        *b,
+                        *s,
+                    )
+                })
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    movers.sort_by(|a, b| (b.3 - b.2).total_cmp(&(a.3 - a.2)).then(a.0.cmp(&b.0)));
+    movers.truncate(10);
+    let count =
+        |f: fn(&kechuang_domain::SurveyRecord) -> bool| records.iter().filter(|r| f(r)).count();
+    let certified = [
+        (
+            count(|r| held_in(r.titles.hnte, r.year)),
+            "高新技术企业",
+            "High-tech enterprises",
+        ),
+        (
+            count(|r| held_in(r.titles.tech_sme, r.year)),
+            "科技型中小企业",
+            "Tech-based SMEs",
+        ),
+        (
+            count(|r| {
+                held_in(r.titles.specialised_sme, r.year) || held_in(r.titles.little_giant, r.year)
+            }),
+            "专精特新",
+            "Specialised SMEs",
+        ),
+    ];
+    Ok(Overview {
+        year,
+        enterprises: records.len(),
+        scored: values.len(),
+        mean,
+        histogram,
+        by_district: one_way(&entries, Dimension::District, &rules),
+        by_industry: one_way(&entries, Dimension::Industry, &rules),
+        trend,
+        movers,
+        certified,
+    })
+}
+
+pub(super) fn one_way_html(t: &OneWay, l: Lang, id: &str) -> String {
+    let mut s = format!(
+        "<table id=\"{id}\"><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr>",
+        esc(l.pick(
+            t.dimension.zh(),
+            match t.dimension {
+                Dimension::District => "District",
+                Dimension::Park => "Park",
+                Dimension::Industry => "Industry section",
+                Dimension::Field => "High-tech field",
+                Dimension::Stage => "Stage",
+            }
+        )),
+        l.pick("企业数", "Enterprises"),
+        l.pick("研发强度(%)", "R&D intensity (%)"),
+        l.pick("高企占比(%)", "HNTE share (%)"),
+        l.pick("指数均值", "Mean index")
+    );
+    for (label, figures) in t.published() {
+        match figures {
+            None => {
+                let _ = write!(
+                    s,
+                    "<tr><td>{}</td><td class=\"num\">x</td><td class=\"num\">x</td><td class=\"num\">x</td><td class=\"num\">x</td></tr>",
+                    esc(label)
+                );
+            }
+            Some(f) => {
+                let _ = write!(
+                    s,
+                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td><td class=\"num\">{:.1}</td><td class=\"num\">{}</td></tr>",
+                    esc(label),
+                    f.enterprises,
+                    f.rd_intensity,
+                    f.hnte_share,
+                    fmt(f.index_mean, 1)
+                );
+            }
+        }
+    }
+    let _ = write!(
+        s,
+        "<tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{:.2}</th><th class=\"num\">{:.1}</th><th class=\"num\">{}</th></tr></table>",
+        l.pick("合计", "Total"),
+        t.total.enterprises,
+        t.total.rd_intensity,
+        t.total.hnte_share,
+        fmt(t.total.index_mean, 1)
+    );
+    s
+}
+
+/// A line of mean index by year.
+pub(super) fn trend_chart(points: &[(i32, f64, usize)], title: &str) -> String {
+    if points.is_empty() {
+        return String::new();
+    }
+    let (w, h, pad) = (420.0, 180.0, 36.0);
+    let lo = points.iter().map(|p| p.1).fold(f64::MAX, f64::min) - 1.0;
+    let hi = points.iter().map(|p| p.1).fold(f64::MIN, f64::max) + 1.0;
+    let x = |i: usize| pad + (w - 2.0 * pad) * i as f64 / (points.len().max(2) - 1) as f64;
+    let y = |v: f64| h - pad - (h - 2.0 * pad) * (v - lo) / (hi - lo);
+    let mut s = format!(
+        "<svg class=\"trend\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\"><text x=\"0\" y=\"14\" font-weight=\"bold\">{}</text>",
+        esc(title)
+    );
+    let path: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.1)))
+        .collect();
+    let _ = write!(
+        s,
+        "<polyline fill=\"none\" stroke=\"#b71c1c\" stroke-width=\"2\" points=\"{}\"/>",
+        path.join(" ")
+    );
+    for (i, p) in points.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#b71c1c\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{:.1}</text><text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            x(i),
+            y(p.1),
+            x(i),
+            y(p.1) - 7.0,
+            p.1,
+            x(i),
+            h - 12.0,
+            p.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+pub(super) async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> PageResult {
+    let p = ctx.user().or_page(&ctx)?;
+    // Roles without the dashboard land on what they may see.
+    if !p.may(Capability::Targets) {
+        let to = match (p.role, p.scope.first()) {
+            (Role::Enterprise, Some(code)) => format!("/enterprises/{code}"),
+            (Role::Bank, _) => "/ranking".into(),
+            _ => "/tables".into(),
+        };
+        return Ok(Redirect::to(&to).into_response());
+    }
+    let l = ctx.lang;
+    let built = api::build_and_year(&state, None).await;
+    if let Err(ApiError::NotFound(_)) = built {
+        let body = format!(
+            "<p>{}</p>",
+            l.pick(
+                "尚无指数构建。请先上报调查数据并构建指数。",
+                "No index has been built yet: upload survey data and build the index first."
+            )
+        );
+        return Ok(page(&ctx, p, l.pick("概览", "Overview"), &body));
+    }
+    let (build, _) = built.or_page(&ctx)?;
+    let batch = state
+        .store
+        .latest_batch()
+        .await
+        .map_err(ApiError::from)
+        .or_page(&ctx)?;
+    let key = format!(
+        "overview/{}/{batch}/{:?}/{}",
+        build.id,
+        p.role,
+        p.scope.join(",")
+    );
+    let state2 = state.clone();
+    let p2 = p.clone();
+    let o: Arc<Overview> = state
+        .cached(key, || async move { compute_overview(&state2, &p2).await })
+        .await
+        .or_page(&ctx)?;
+    state
+        .auditor
+        .record(
+            &p.name,
+            kechuang_store::AuditAction::OverviewRead,
+            &o.year.to_string(),
+            &ctx.remote,
+            "ok",
+        )
+        .await;
+    let mut body = format!(
+        "<p class=\"muted\">{} {} · {} {}</p><div class=\"cards\" id=\"cards\">\
+         <div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div>",
+        l.pick("年度", "Year"),
+        o.year,
+        l.pick("指数构建", "index build"),
+        build.id,
+        o.enterprises,
+        l.pick("企业", "enterprises"),
+        o.scored,
+        l.pick("已评分", "scored"),
+        fmt(o.mean, 1),
+        l.pick("平均创新指数", "mean innovation index"),
+    );
+    for (n, zh, en) in &o.certified {
+        let _ = write!(
+            body,
+            "<div class=\"card\"><b>{n}</b>{}</div>",
+            l.pick(zh, en)
+        );
+    }
+    body.push_str("</div><div class=\"charts\">");
+    body += &kechuang_tabular::bar_chart(
+        l.pick("创新指数分布", "Distribution of the index"),
+        &o.histogram,
+        "",
+    );
+    body += &trend_chart(&o.trend, l.pick("年度平均指数", "Mean index by year"));
+    body.push_str("</div>");
+    let _ = write!(
+        body,
+        "<h2>{}</h2>{}<h2>{}</h2>{}",
+        l.pick("按区", "By district"),
+        one_way_html(&o.by_district, l, "by-district"),
+        l.pick("按行业", "By industry"),
+        one_way_html(&o.by_industry, l, "by-industry")
+    );
+    if !o.movers.is_empty() {
+        let _ = write!(
+            body,
+            "<h2>{}</h2><table id=\"movers\"><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">Δ</th></tr>",
+            l.pick("进步最快", "Top movers"),
+            l.pick("企业", "Enterprise"),
+            l.pick("信用代码", "Credit code"),
+            o.year - 1,
+            o.year
+        );
+        for (code, name, before, now) in &o.movers {
+            let _ = write!(
+                body,
+                "<tr><td><a href=\"/enterprises/{c}\">{}</a></td><td>{c}</td><td class=\"num\">{before:.1}</td><td class=\"num\">{now:.1}</td><td class=\"num\">{:+.1}</td></tr>",
+                esc(name),
+                now - before,
+                c = esc(code)
+            );
+        }
+        body.push_str("</table>");
+    }
+    Ok(page(&ctx, p, l.pick("概览", "Overview"), &body))
+}
+
+// --- ranking --------------------------------------------------------------------------------------
