@@ -107,10 +107,10 @@ mod tests {
         out
     }
 
-    /// The routes as written in `api.rs`: `.route("PATH", get(..).post(..))`.
+    /// The routes as written in `api/mod.rs`: `.route("PATH", get(..).post(..))`.
     fn routed() -> BTreeSet<(String, String)> {
         let source = [
-            include_str!("api.rs"),
+            include_str!("api/mod.rs"),
             include_str!("matchmaking.rs"),
             include_str!("talent.rs"),
         ]
