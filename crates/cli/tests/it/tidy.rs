@@ -131,6 +131,19 @@ fn the_application_layer_knows_no_http_and_nothing_below_it_knows_the_layers_abo
 }
 
 #[test]
+fn no_source_file_is_over_a_thousand_lines() {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(workspace().join("crates")).expect("crates") {
+        rust_files(&entry.expect("crate").path().join("src"), &mut files);
+    }
+    assert!(files.len() > 50);
+    for f in files {
+        let lines = std::fs::read_to_string(&f).expect("utf8").lines().count();
+        assert!(lines <= 1000, "{} has {lines} lines: split it", f.display());
+    }
+}
+
+#[test]
 fn toml_examples_in_the_docs_are_valid_frameworks() {
     let doc = std::fs::read_to_string(workspace().join("docs/framework-format.md")).expect("doc");
     let blocks: Vec<&str> = doc
