@@ -290,36 +290,39 @@ fn write_outputs(
     let stage_paths: Vec<PathBuf> = stages.iter().map(|s| file(s.name)).collect();
     let unit_paths: Vec<PathBuf> = per_unit.iter().map(|t| file(&t.name)).collect();
     let table_paths: Vec<PathBuf> = tables.iter().map(|t| file(&t.name)).collect();
-    let parquet = written.format == TableFormat::Parquet;
+    type Writer<T> = fn(&T, &Path) -> kechuang_tabular::Result<()>;
+    let (stage_writer, unit_writer, table_writer): (
+        Writer<kechuang_engine::Stage>,
+        Writer<kechuang_tabular::RowTable<'_>>,
+        Writer<kechuang_tabular::Table>,
+    ) = match written.format {
+        TableFormat::Csv => (write_stage_csv, write_row_table_csv, write_csv),
+        TableFormat::Parquet => (
+            write_stage_parquet,
+            write_row_table_parquet,
+            write_table_parquet,
+        ),
+    };
     let (stages_written, (units_written, tables_written)) = rayon::join(
         || {
-            stages.par_iter().zip(&stage_paths).try_for_each(|(s, p)| {
-                if parquet {
-                    write_stage_parquet(s, p)
-                } else {
-                    write_stage_csv(s, p)
-                }
-            })
+            stages
+                .par_iter()
+                .zip(&stage_paths)
+                .try_for_each(|(s, p)| stage_writer(s, p))
         },
         || {
             rayon::join(
                 || {
-                    per_unit.par_iter().zip(&unit_paths).try_for_each(|(t, p)| {
-                        if parquet {
-                            write_row_table_parquet(t, p)
-                        } else {
-                            write_row_table_csv(t, p)
-                        }
-                    })
+                    per_unit
+                        .par_iter()
+                        .zip(&unit_paths)
+                        .try_for_each(|(t, p)| unit_writer(t, p))
                 },
                 || {
-                    tables.par_iter().zip(&table_paths).try_for_each(|(t, p)| {
-                        if parquet {
-                            write_table_parquet(t, p)
-                        } else {
-                            write_csv(t, p)
-                        }
-                    })
+                    tables
+                        .par_iter()
+                        .zip(&table_paths)
+                        .try_for_each(|(t, p)| table_writer(t, p))
                 },
             )
         },

@@ -46,10 +46,13 @@ pub fn decode_result(row: &ResultRow) -> Result<kechuang_portrait::StoredResult,
             message: e.to_string(),
         }
     };
+    use serde::Deserialize;
     Ok(kechuang_portrait::StoredResult {
         score: row.score,
-        values: serde_json::from_value(row.values.clone()).map_err(undecodable("values"))?,
-        facts: serde_json::from_value(row.facts.clone()).map_err(undecodable("facts"))?,
+        values: std::collections::BTreeMap::deserialize(&row.values)
+            .map_err(undecodable("values"))?,
+        facts: kechuang_portrait::facts::Facts::deserialize(&row.facts)
+            .map_err(undecodable("facts"))?,
     })
 }
 

@@ -42,7 +42,7 @@ impl Auditor {
         remote: &str,
         outcome: &str,
     ) {
-        let entry = entry(user, action, target, remote, outcome);
+        let entry = AuditEntry::now(user, action, target, remote, outcome);
         if self.sender.send(entry).await.is_err() {
             tracing::error!(
                 action = action.as_str(),
@@ -51,15 +51,4 @@ impl Auditor {
             );
         }
     }
-}
-
-/// An entry stamped now.
-pub fn entry(
-    user: &str,
-    action: AuditAction,
-    target: &str,
-    remote: &str,
-    outcome: &str,
-) -> AuditEntry {
-    AuditEntry::now(user, action, target, remote, outcome)
 }

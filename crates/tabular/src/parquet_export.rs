@@ -24,10 +24,7 @@ const ROW_GROUP: usize = 100_000;
 
 /// Writes records as a Parquet file.
 pub fn write_records_parquet(records: &[SurveyRecord], path: &Path) -> Result<()> {
-    let pq = |e: parquet::errors::ParquetError| Error::Xlsx {
-        path: path.to_path_buf(),
-        message: format!("parquet: {e}"),
-    };
+    let pq = parquet_error(path);
     let fields = Field::all();
     let columns: Vec<String> = fields
         .iter()
@@ -37,7 +34,7 @@ pub fn write_records_parquet(records: &[SurveyRecord], path: &Path) -> Result<()
         })
         .collect();
     let schema = Arc::new(
-        parse_message_type(&format!("message survey {{ {} }}", columns.join(" "))).map_err(pq)?,
+        parse_message_type(&format!("message survey {{ {} }}", columns.join(" "))).map_err(&pq)?,
     );
     let file = std::fs::File::create(path).map_err(|error| Error::Io {
         path: path.to_path_buf(),
@@ -45,11 +42,11 @@ pub fn write_records_parquet(records: &[SurveyRecord], path: &Path) -> Result<()
     })?;
     let mut writer =
         SerializedFileWriter::new(file, schema, Arc::new(WriterProperties::builder().build()))
-            .map_err(pq)?;
+            .map_err(&pq)?;
     for group in records.chunks(ROW_GROUP) {
-        let mut rg = writer.next_row_group().map_err(pq)?;
+        let mut rg = writer.next_row_group().map_err(&pq)?;
         let mut k = 0;
-        while let Some(mut col) = rg.next_column().map_err(pq)? {
+        while let Some(mut col) = rg.next_column().map_err(&pq)? {
             match fields[k] {
                 Field::Text(t) => {
                     let texts: Vec<String> = group.iter().map(|r| r.text(t)).collect();
@@ -61,7 +58,7 @@ pub fn write_records_parquet(records: &[SurveyRecord], path: &Path) -> Result<()
                         .collect();
                     col.typed::<ByteArrayType>()
                         .write_batch(&values, Some(&defs), None)
-                        .map_err(pq)?;
+                        .map_err(&pq)?;
                 }
                 Field::Num(n) => {
                     let defs: Vec<i16> = group
@@ -71,15 +68,15 @@ pub fn write_records_parquet(records: &[SurveyRecord], path: &Path) -> Result<()
                     let values: Vec<f64> = group.iter().filter_map(|r| r.get(n)).collect();
                     col.typed::<DoubleType>()
                         .write_batch(&values, Some(&defs), None)
-                        .map_err(pq)?;
+                        .map_err(&pq)?;
                 }
             }
-            col.close().map_err(pq)?;
+            col.close().map_err(&pq)?;
             k += 1;
         }
-        rg.close().map_err(pq)?;
+        rg.close().map_err(&pq)?;
     }
-    writer.close().map_err(pq)?;
+    writer.close().map_err(&pq)?;
     Ok(())
 }
 

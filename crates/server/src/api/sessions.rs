@@ -55,7 +55,7 @@ pub async fn open_session(state: &Shared, login: &Login, remote: &str) -> ApiRes
     ) {
         state
             .store
-            .append_audit(&[crate::audit::entry(
+            .append_audit(&[kechuang_store::AuditEntry::now(
                 "-",
                 kechuang_store::AuditAction::LoginThrottled,
                 &login.name,
@@ -77,7 +77,7 @@ pub async fn open_session(state: &Shared, login: &Login, remote: &str) -> ApiRes
     let Some(user) = user.filter(|_| ok) else {
         state
             .store
-            .append_audit(&[crate::audit::entry(
+            .append_audit(&[kechuang_store::AuditEntry::now(
                 "-",
                 kechuang_store::AuditAction::LoginFailed,
                 &login.name,
