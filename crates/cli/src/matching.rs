@@ -123,13 +123,18 @@ pub fn check(args: &CatalogueArgs) -> Result<()> {
 }
 
 /// `<b>` marks as terminal bold.
-fn marks(html: &str) -> String {
-    html.replace("<b>", "\x1b[1m")
-        .replace("</b>", "\x1b[0m")
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
+/// Matched words in bold for the terminal.
+fn marks(h: &kechuang_matching::Highlighted) -> String {
+    h.segments()
+        .into_iter()
+        .map(|(piece, matched)| {
+            if matched {
+                format!("\x1b[1m{piece}\x1b[0m")
+            } else {
+                piece.to_string()
+            }
+        })
+        .collect()
 }
 
 pub fn search(args: &MatchSearchArgs) -> Result<()> {
@@ -159,7 +164,7 @@ pub fn search(args: &MatchSearchArgs) -> Result<()> {
             .iter()
             .map(|h| {
                 let d = &idx.docs()[h.doc];
-                serde_json::json!({"kind": d.kind, "id": d.id, "score": h.score, "title_html": h.title_html, "snippet_html": h.snippet_html, "region": d.region, "fields": d.fields})
+                serde_json::json!({"kind": d.kind, "id": d.id, "score": h.score, "title_html": h.title.to_html(), "snippet_html": h.snippet.to_html(), "region": d.region, "fields": d.fields})
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&out)?);
@@ -179,8 +184,8 @@ pub fn search(args: &MatchSearchArgs) -> Result<()> {
             d.kind.zh(),
             d.id,
             d.region.abbr(),
-            marks(&h.title_html),
-            marks(&h.snippet_html)
+            marks(&h.title),
+            marks(&h.snippet)
         );
     }
     Ok(())

@@ -10,6 +10,6 @@ pub mod matching;
 pub mod search;
 
 pub use catalogue::{Catalogue, Doc, Kind, Province};
-pub use search::{Filters, Hit, SearchIndex};
+pub use search::{Filters, Highlighted, Hit, SearchIndex};
 
 pub use kechuang_domain::escape_html as escape;

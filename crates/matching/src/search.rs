@@ -79,10 +79,89 @@ pub struct Hit {
     pub doc: usize,
     /// BM25 score.
     pub score: f32,
-    /// The title with matched words in `<b>`.
-    pub title_html: String,
-    /// A fragment of the text with matched words in `<b>`.
-    pub snippet_html: String,
+    /// The title with the words that matched.
+    pub title: Highlighted,
+    /// A fragment of the text with the words that matched.
+    pub snippet: Highlighted,
+}
+
+/// Text with the byte ranges that matched a query: typed, so that each front end marks them its
+/// own way (a page in `<b>` through its templates, the terminal in bold) and none parses HTML.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Highlighted {
+    /// The text.
+    pub text: String,
+    /// Matched byte ranges: sorted, not overlapping, on character boundaries.
+    pub marks: Vec<(usize, usize)>,
+}
+
+impl Highlighted {
+    /// Text with nothing marked.
+    pub fn plain(text: &str) -> Highlighted {
+        Highlighted {
+            text: text.to_string(),
+            marks: Vec::new(),
+        }
+    }
+
+    /// Text with marks, which are sorted, merged where they overlap and dropped where they do
+    /// not fall on character boundaries of the text.
+    pub fn new(
+        text: &str,
+        ranges: impl IntoIterator<Item = std::ops::Range<usize>>,
+    ) -> Highlighted {
+        let mut ranges: Vec<(usize, usize)> = ranges
+            .into_iter()
+            .filter(|r| {
+                r.start < r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
+            })
+            .map(|r| (r.start, r.end))
+            .collect();
+        ranges.sort_unstable();
+        let mut marks: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+        for (a, b) in ranges {
+            match marks.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => marks.push((a, b)),
+            }
+        }
+        Highlighted {
+            text: text.to_string(),
+            marks,
+        }
+    }
+
+    /// The text in pieces, each with whether it matched.
+    pub fn segments(&self) -> Vec<(&str, bool)> {
+        let mut out = Vec::with_capacity(self.marks.len() * 2 + 1);
+        let mut at = 0;
+        for &(a, b) in &self.marks {
+            if a > at {
+                out.push((&self.text[at..a], false));
+            }
+            out.push((&self.text[a..b], true));
+            at = b;
+        }
+        if at < self.text.len() {
+            out.push((&self.text[at..], false));
+        }
+        out
+    }
+
+    /// HTML with the matched pieces in `<b>` and everything escaped (for the API's clients).
+    pub fn to_html(&self) -> String {
+        self.segments()
+            .into_iter()
+            .map(|(piece, matched)| {
+                let piece = crate::escape(piece);
+                if matched {
+                    format!("<b>{piece}</b>")
+                } else {
+                    piece
+                }
+            })
+            .collect()
+    }
 }
 
 struct Fields {
@@ -426,23 +505,27 @@ impl SearchIndex {
             let Some(d) = self.docs.get(ord) else {
                 continue;
             };
-            let (title_html, snippet_html) = match &generators {
+            let (title, snippet) = match &generators {
                 Some((t, b)) => {
                     let title = t.snippet(&d.title);
                     let title = if title.is_empty() {
-                        crate::escape(&d.title)
+                        Highlighted::plain(&d.title)
                     } else {
-                        title.to_html()
+                        Highlighted::new(title.fragment(), title.highlighted().iter().cloned())
                     };
-                    (title, b.snippet(&d.body).to_html())
+                    let body = b.snippet(&d.body);
+                    (
+                        title,
+                        Highlighted::new(body.fragment(), body.highlighted().iter().cloned()),
+                    )
                 }
-                None => (String::new(), String::new()),
+                None => (Highlighted::default(), Highlighted::default()),
             };
             hits.push(Hit {
                 doc: ord,
                 score,
-                title_html,
-                snippet_html,
+                title,
+                snippet,
             });
         }
         Ok(hits)
@@ -461,5 +544,28 @@ impl SearchIndex {
     /// The index itself (for its statistics).
     pub fn index(&self) -> &Index {
         &self.index
+    }
+}
+
+#[cfg(test)]
+mod highlight_tests {
+    use super::Highlighted;
+
+    #[test]
+    fn marks_are_merged_escaped_and_kept_on_character_boundaries() {
+        let h = Highlighted::new("智能<传感>器 & 视觉", [3..6, 0..6, 10..13, 1..2]);
+        // 0..6 and 3..6 merge; 1..2 is inside a character and is dropped.
+        assert_eq!(h.marks, vec![(0, 6), (10, 13)]);
+        assert_eq!(
+            h.segments(),
+            vec![
+                ("智能", true),
+                ("<传", false),
+                ("感", true),
+                (">器 & 视觉", false)
+            ]
+        );
+        assert_eq!(h.to_html(), "<b>智能</b>&lt;传<b>感</b>&gt;器 &amp; 视觉");
+        assert_eq!(Highlighted::plain("a<b").to_html(), "a&lt;b");
     }
 }

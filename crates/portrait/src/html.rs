@@ -1,6 +1,8 @@
-//! The portrait as a standalone, printable HTML page with inline SVG charts (no scripts, no network).
+//! The portrait as HTML with inline SVG charts (no scripts, no network): a standalone, printable
+//! page ([`render`]) and the same content for a site's page frame ([`content`] with [`STYLE`]).
+//! Written as typed templates (maud): every value is escaped by construction.
 
-use std::fmt::Write;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::Portrait;
 
@@ -24,11 +26,19 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// The `lang` attribute.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
 fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     if lang == Lang::Zh { zh } else { en }
 }
-
-pub use kechuang_domain::escape_html as escape;
 
 /// The part of a bilingual name (`中文 / English`) for the language.
 fn part(name: &str, lang: Lang) -> String {
@@ -43,331 +53,218 @@ fn num(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{v:.1}"))
 }
 
+/// Points of an SVG polyline or polygon.
+fn points(pts: impl Iterator<Item = (f64, f64)>) -> String {
+    pts.map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Radar of pillar scores (enterprise filled, industry median dashed), 0–100.
-fn radar(p: &Portrait, lang: Lang) -> String {
+fn radar(p: &Portrait, lang: Lang) -> Markup {
     let n = p.pillars.len().max(3);
     let (cx, cy, r) = (170.0, 150.0, 105.0);
     let point = |i: usize, v: f64| {
         let a = std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
         (cx + r * v / 100.0 * a.cos(), cy + r * v / 100.0 * a.sin())
     };
-    let mut svg = String::from(
-        r#"<svg class="chart" viewBox="0 0 340 300" role="img" xmlns="http://www.w3.org/2000/svg">"#,
-    );
-    for ring in [25.0, 50.0, 75.0, 100.0] {
-        let pts: Vec<String> = (0..n)
-            .map(|i| point(i, ring))
-            .map(|(x, y)| format!("{x:.1},{y:.1}"))
-            .collect();
-        let _ = write!(
-            svg,
-            r##"<polygon points="{}" fill="none" stroke="#ddd"/>"##,
-            pts.join(" ")
-        );
-    }
-    for (i, pl) in p.pillars.iter().enumerate() {
-        let (x, y) = point(i, 118.0);
-        let _ = write!(
-            svg,
-            r##"<text x="{x:.1}" y="{y:.1}" font-size="11" text-anchor="middle" fill="#333">{}</text>"##,
-            escape(&part(&pl.name, lang))
-        );
-    }
-    let poly = |vals: Vec<f64>, style: &str| {
-        let pts: Vec<String> = vals
-            .iter()
-            .enumerate()
-            .map(|(i, v)| point(i, *v))
-            .map(|(x, y)| format!("{x:.1},{y:.1}"))
-            .collect();
-        format!(r#"<polygon points="{}" {style}/>"#, pts.join(" "))
-    };
     // The industry outline only where every pillar's median may be shown (enough peers).
-    if let Some(medians) = p.pillars.iter().map(|x| x.peer_median).collect() {
-        svg.push_str(&poly(
-            medians,
-            r##"fill="none" stroke="#888" stroke-dasharray="4 3""##,
-        ));
+    let medians: Option<Vec<f64>> = p.pillars.iter().map(|x| x.peer_median).collect();
+    html! {
+        svg.chart viewBox="0 0 340 300" role="img" xmlns="http://www.w3.org/2000/svg" {
+            @for ring in [25.0, 50.0, 75.0, 100.0] {
+                polygon points=(points((0..n).map(|i| point(i, ring)))) fill="none" stroke="#ddd" {}
+            }
+            @for (i, pl) in p.pillars.iter().enumerate() {
+                @let (x, y) = point(i, 118.0);
+                text x=(format!("{x:.1}")) y=(format!("{y:.1}")) font-size="11" text-anchor="middle" fill="#333" {
+                    (part(&pl.name, lang))
+                }
+            }
+            @if let Some(medians) = medians {
+                polygon points=(points(medians.iter().enumerate().map(|(i, v)| point(i, *v))))
+                    fill="none" stroke="#888" stroke-dasharray="4 3" {}
+            }
+            polygon points=(points(p.pillars.iter().enumerate().map(|(i, x)| point(i, x.score.unwrap_or(0.0)))))
+                fill="rgba(200,40,40,0.25)" stroke="#c82828" stroke-width="2" {}
+            text x="10" y="292" font-size="10" fill="#666" {
+                (t(lang, "红: 本企业  虚线: 行业中位数", "red: this enterprise  dashed: industry median"))
+            }
+        }
     }
-    svg.push_str(&poly(
-        p.pillars.iter().map(|x| x.score.unwrap_or(0.0)).collect(),
-        r##"fill="rgba(200,40,40,0.25)" stroke="#c82828" stroke-width="2""##,
-    ));
-    let _ = write!(
-        svg,
-        r##"<text x="10" y="292" font-size="10" fill="#666">{}</text></svg>"##,
-        t(
-            lang,
-            "红: 本企业  虚线: 行业中位数",
-            "red: this enterprise  dashed: industry median"
-        )
-    );
-    svg
 }
 
 /// Index by year.
-fn trend(p: &Portrait, lang: Lang) -> String {
+fn trend(p: &Portrait, lang: Lang) -> Markup {
     let pts: Vec<(i32, f64)> = p
         .trend
         .iter()
         .filter_map(|(y, v)| v.map(|v| (*y, v)))
         .collect();
-    let mut svg = String::from(
-        r#"<svg class="chart" viewBox="0 0 340 200" role="img" xmlns="http://www.w3.org/2000/svg">"#,
-    );
-    if pts.is_empty() {
-        let _ = write!(
-            svg,
-            r#"<text x="20" y="100">{}</text></svg>"#,
-            t(lang, "无历年数据", "no yearly data")
-        );
-        return svg;
-    }
-    let (y0, y1) = (pts[0].0, pts[pts.len() - 1].0.max(pts[0].0 + 1));
+    let (Some(first), Some(last)) = (pts.first(), pts.last()) else {
+        return html! {
+            svg.chart viewBox="0 0 340 200" role="img" xmlns="http://www.w3.org/2000/svg" {
+                text x="20" y="100" { (t(lang, "无历年数据", "no yearly data")) }
+            }
+        };
+    };
+    let (y0, y1) = (first.0, last.0.max(first.0 + 1));
     let x = |y: i32| 40.0 + 270.0 * f64::from(y - y0) / f64::from(y1 - y0);
     let yv = |v: f64| 170.0 - 150.0 * v / 100.0;
-    let _ = write!(
-        svg,
-        r##"<line x1="40" y1="170" x2="310" y2="170" stroke="#999"/><line x1="40" y1="20" x2="40" y2="170" stroke="#999"/>"##
-    );
-    let line: Vec<String> = pts
-        .iter()
-        .map(|(y, v)| format!("{:.1},{:.1}", x(*y), yv(*v)))
-        .collect();
-    let _ = write!(
-        svg,
-        r##"<polyline points="{}" fill="none" stroke="#c82828" stroke-width="2"/>"##,
-        line.join(" ")
-    );
-    for (y, v) in &pts {
-        let _ = write!(
-            svg,
-            r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#c82828"/><text x="{:.1}" y="188" font-size="10" text-anchor="middle">{y}</text><text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle">{v:.1}</text>"##,
-            x(*y),
-            yv(*v),
-            x(*y),
-            x(*y),
-            yv(*v) - 6.0
-        );
+    html! {
+        svg.chart viewBox="0 0 340 200" role="img" xmlns="http://www.w3.org/2000/svg" {
+            line x1="40" y1="170" x2="310" y2="170" stroke="#999" {}
+            line x1="40" y1="20" x2="40" y2="170" stroke="#999" {}
+            polyline points=(points(pts.iter().map(|(y, v)| (x(*y), yv(*v))))) fill="none" stroke="#c82828" stroke-width="2" {}
+            @for (y, v) in &pts {
+                circle cx=(format!("{:.1}", x(*y))) cy=(format!("{:.1}", yv(*v))) r="3" fill="#c82828" {}
+                text x=(format!("{:.1}", x(*y))) y="188" font-size="10" text-anchor="middle" { (y) }
+                text x=(format!("{:.1}", x(*y))) y=(format!("{:.1}", yv(*v) - 6.0)) font-size="10" text-anchor="middle" {
+                    (format!("{v:.1}"))
+                }
+            }
+        }
     }
-    svg.push_str("</svg>");
-    svg
 }
 
 /// Histogram of the year's index with the enterprise marked.
-fn distribution(p: &Portrait, lang: Lang) -> String {
+fn distribution(p: &Portrait, lang: Lang) -> Markup {
     let bins = &p.distribution;
     let max = f64::from(bins.iter().copied().max().unwrap_or(1).max(1));
-    let mut svg = String::from(
-        r#"<svg class="chart" viewBox="0 0 340 200" role="img" xmlns="http://www.w3.org/2000/svg">"#,
-    );
-    for (i, b) in bins.iter().enumerate() {
-        let h = 150.0 * f64::from(*b) / max;
-        let _ = write!(
-            svg,
-            r##"<rect x="{:.1}" y="{:.1}" width="12.5" height="{h:.1}" fill="#9bb"/>"##,
-            20.0 + i as f64 * 15.0,
-            170.0 - h
-        );
+    html! {
+        svg.chart viewBox="0 0 340 200" role="img" xmlns="http://www.w3.org/2000/svg" {
+            @for (i, b) in bins.iter().enumerate() {
+                @let h = 150.0 * f64::from(*b) / max;
+                rect x=(format!("{:.1}", 20.0 + i as f64 * 15.0)) y=(format!("{:.1}", 170.0 - h))
+                    width="12.5" height=(format!("{h:.1}")) fill="#9bb" {}
+            }
+            @if let Some(v) = p.index {
+                @let xm = format!("{:.1}", 20.0 + v / 100.0 * 300.0);
+                line x1=(xm) y1="15" x2=(xm) y2="172" stroke="#c82828" stroke-width="2" {}
+                text x=(xm) y="12" font-size="10" text-anchor="middle" fill="#c82828" { (format!("{v:.1}")) }
+            }
+            text x="20" y="190" font-size="10" { "0" }
+            text x="310" y="190" font-size="10" text-anchor="end" { "100" }
+            text x="165" y="190" font-size="10" text-anchor="middle" {
+                (t(lang, "全市指数分布", "index distribution, all enterprises"))
+            }
+        }
     }
-    if let Some(v) = p.index {
-        let xm = 20.0 + v / 100.0 * 300.0;
-        let _ = write!(
-            svg,
-            r##"<line x1="{xm:.1}" y1="15" x2="{xm:.1}" y2="172" stroke="#c82828" stroke-width="2"/><text x="{xm:.1}" y="12" font-size="10" text-anchor="middle" fill="#c82828">{v:.1}</text>"##
-        );
-    }
-    let _ = write!(
-        svg,
-        r#"<text x="20" y="190" font-size="10">0</text><text x="310" y="190" font-size="10" text-anchor="end">100</text><text x="165" y="190" font-size="10" text-anchor="middle">{}</text></svg>"#,
-        t(lang, "全市指数分布", "index distribution, all enterprises")
-    );
-    svg
 }
 
-/// Renders the portrait as a standalone HTML page.
-pub fn render(p: &Portrait, lang: Lang) -> String {
-    let mut h = String::new();
-    let title = format!(
+/// The portrait's style sheet, every rule scoped to `.portrait` so that a site's frame can hold it.
+pub const STYLE: &str = ".portrait{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;color:#222;max-width:1000px}\
+.portrait h1{font-size:22px;margin-bottom:4px} .portrait h2{font-size:16px;border-bottom:2px solid #c82828;padding-bottom:2px;margin-top:22px}\
+.portrait table{border-collapse:collapse;width:100%;font-size:13px} .portrait td,.portrait th{border:1px solid #ddd;padding:4px 6px;text-align:left}\
+.portrait .tags span{display:inline-block;background:#fbeaea;color:#a01818;border-radius:10px;padding:2px 9px;margin:2px;font-size:12px}\
+.portrait .charts{display:flex;flex-wrap:wrap;gap:12px} .portrait .chart{width:320px;height:auto;border:1px solid #eee}\
+.portrait .big{font-size:34px;color:#c82828;font-weight:bold} .portrait .muted{color:#777;font-size:12px}";
+
+/// The title of the portrait's page.
+pub fn title(p: &Portrait, lang: Lang) -> String {
+    format!(
         "{} — {} {}",
-        escape(&p.name),
+        p.name,
         t(lang, "企业画像", "enterprise portrait"),
         p.year
-    );
-    let _ = write!(
-        h,
-        r#"<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8"><title>{title}</title><style>
-body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222;max-width:1000px}}
-h1{{font-size:22px;margin-bottom:4px}} h2{{font-size:16px;border-bottom:2px solid #c82828;padding-bottom:2px;margin-top:22px}}
-table{{border-collapse:collapse;width:100%;font-size:13px}} td,th{{border:1px solid #ddd;padding:4px 6px;text-align:left}}
-.tags span{{display:inline-block;background:#fbeaea;color:#a01818;border-radius:10px;padding:2px 9px;margin:2px;font-size:12px}}
-.charts{{display:flex;flex-wrap:wrap;gap:12px}} .chart{{width:320px;height:auto;border:1px solid #eee}}
-.big{{font-size:34px;color:#c82828;font-weight:bold}} .muted{{color:#777;font-size:12px}}
-@media print{{body{{margin:0}}}}
-</style></head><body>"#,
-        if lang == Lang::Zh { "zh-CN" } else { "en" }
-    );
-    let _ = write!(
-        h,
-        "<h1>{}</h1><div class=\"muted\">{} · {} · {} · {} · {} · {} {} · {}</div>",
-        escape(&p.name),
-        p.credit_code,
-        escape(&p.district),
-        escape(&p.industry),
-        escape(p.tech_field.as_deref().unwrap_or("—")),
-        escape(&p.stage),
-        p.age,
-        t(lang, "年", "years"),
-        escape(&p.size_class)
-    );
-    let _ = write!(
-        h,
-        "<p><span class=\"big\">{}</span> <span class=\"muted\">{} ({}) · {}</span></p>",
-        num(p.index),
-        t(lang, "科技企业创新指数", "innovation index"),
-        p.year,
-        escape(&p.framework)
-    );
-    h.push_str("<div class=\"tags\">");
-    for tag in &p.tags {
-        let _ = write!(h, "<span>{}</span>", escape(tag));
-    }
-    h.push_str("</div>");
-    let _ = write!(
-        h,
-        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
-        t(lang, "排名", "Ranks"),
-        t(lang, "范围", "Within"),
-        t(lang, "名次", "Rank"),
-        t(lang, "企业数", "Of")
-    );
-    for r in &p.ranks {
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&r.label),
-            r.rank,
-            r.of
-        );
-    }
-    h.push_str("</table>");
-    let _ = write!(
-        h,
-        "<h2>{}</h2><div class=\"charts\">{}{}{}</div>",
-        t(lang, "图表", "Charts"),
-        radar(p, lang),
-        trend(p, lang),
-        distribution(p, lang)
-    );
-    let _ = write!(
-        h,
-        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        t(
-            lang,
-            "分项得分 (与行业比较)",
-            "Pillars against industry peers"
-        ),
-        t(lang, "维度", "Pillar"),
-        t(lang, "得分", "Score"),
-        t(lang, "行业中位数", "Industry median"),
-        t(lang, "行业百分位", "Industry percentile")
-    );
-    for pl in &p.pillars {
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&part(&pl.name, lang)),
-            num(pl.score),
-            num(pl.peer_median),
-            num(pl.percentile)
-        );
-    }
-    h.push_str("</table>");
-    for (label, list) in [
-        (t(lang, "优势指标", "Strengths"), &p.strengths),
-        (t(lang, "短板指标", "Weaknesses"), &p.weaknesses),
-    ] {
-        let _ = write!(h, "<h2>{label}</h2><table>");
-        for s in list {
-            let _ = write!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{} {:.0}</td></tr>",
-                escape(&part(&s.name, lang)),
-                num(s.value),
-                t(lang, "百分位", "percentile"),
-                s.percentile
-            );
+    )
+}
+
+/// The portrait's content, `<div class="portrait">`, for a page that includes [`STYLE`].
+/// `after_header` goes below the name and headline figures (a site adds its year links there).
+pub fn content(p: &Portrait, lang: Lang, after_header: Markup, after: Markup) -> Markup {
+    let outcome = |s: &crate::SchemeView| match lang {
+        Lang::Zh => s.outcome.zh().to_string(),
+        Lang::En => format!("{:?}", s.outcome),
+    };
+    html! {
+        div.portrait {
+            h1 { (p.name) }
+            div.muted {
+                (p.credit_code) " · " (p.district) " · " (p.industry) " · "
+                (p.tech_field.as_deref().unwrap_or("—")) " · " (p.stage) " · "
+                (p.age) " " (t(lang, "年", "years")) " · " (p.size_class)
+            }
+            (after_header)
+            p {
+                span.big { (num(p.index)) } " "
+                span.muted { (t(lang, "科技企业创新指数", "innovation index")) " (" (p.year) ") · " (p.framework) }
+            }
+            div.tags { @for tag in &p.tags { span { (tag) } } }
+            h2 { (t(lang, "排名", "Ranks")) }
+            table {
+                tr { th { (t(lang, "范围", "Within")) } th { (t(lang, "名次", "Rank")) } th { (t(lang, "企业数", "Of")) } }
+                @for r in &p.ranks { tr { td { (r.label) } td { (r.rank) } td { (r.of) } } }
+            }
+            h2 { (t(lang, "图表", "Charts")) }
+            div.charts { (radar(p, lang)) (trend(p, lang)) (distribution(p, lang)) }
+            h2 { (t(lang, "分项得分 (与行业比较)", "Pillars against industry peers")) }
+            table {
+                tr {
+                    th { (t(lang, "维度", "Pillar")) } th { (t(lang, "得分", "Score")) }
+                    th { (t(lang, "行业中位数", "Industry median")) } th { (t(lang, "行业百分位", "Industry percentile")) }
+                }
+                @for pl in &p.pillars {
+                    tr { td { (part(&pl.name, lang)) } td { (num(pl.score)) } td { (num(pl.peer_median)) } td { (num(pl.percentile)) } }
+                }
+            }
+            @for (label, list) in [(t(lang, "优势指标", "Strengths"), &p.strengths), (t(lang, "短板指标", "Weaknesses"), &p.weaknesses)] {
+                h2 { (label) }
+                table {
+                    @for s in list {
+                        tr {
+                            td { (part(&s.name, lang)) } td { (num(s.value)) }
+                            td { (t(lang, "百分位", "percentile")) " " (format!("{:.0}", s.percentile)) }
+                        }
+                    }
+                }
+            }
+            h2 { (t(lang, "政策评价", "Support schemes")) }
+            table {
+                tr {
+                    th { (t(lang, "政策", "Scheme")) } th { (t(lang, "结论", "Outcome")) }
+                    th { (t(lang, "得分", "Score")) } th { (t(lang, "差距", "To qualify")) }
+                }
+                @for s in &p.schemes {
+                    tr { td { (crate::scheme_name(&s.id)) } td { (outcome(s)) } td { (num(s.score)) } td { (s.gaps.join("; ")) } }
+                }
+            }
+            h2 { (t(lang, "相似企业", "Similar enterprises")) }
+            table {
+                @for s in &p.similar { tr { td { (s.credit_code) } td { (s.name) } td { (num(s.index)) } } }
+            }
+            @if let Some(w) = &p.similar_withheld {
+                p.muted #similar-withheld {
+                    (w.count)
+                    (t(lang, "家相似企业未列出名称（超出您的查看范围）", "similar enterprises not named (outside what you may read)"))
+                    @if let Some(m) = w.median_index {
+                        (t(lang, "，指数中位数", "; median index")) " " (num(Some(m)))
+                    }
+                }
+            }
+            h2 { (t(lang, "建议", "Suggestions")) }
+            ul { @for s in &p.suggestions { li { (s) } } }
+            (after)
+            p.muted {
+                (t(lang, "本报告由 kechuang 生成, 数据来自企业创新调查; 仅供内部使用。",
+                    "Generated by kechuang from the enterprise innovation survey; for internal use."))
+            }
         }
-        h.push_str("</table>");
     }
-    let _ = write!(
-        h,
-        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        t(lang, "政策评价", "Support schemes"),
-        t(lang, "政策", "Scheme"),
-        t(lang, "结论", "Outcome"),
-        t(lang, "得分", "Score"),
-        t(lang, "差距", "To qualify")
-    );
-    for s in &p.schemes {
-        let outcome = match lang {
-            Lang::Zh => s.outcome.zh().to_string(),
-            Lang::En => format!("{:?}", s.outcome),
-        };
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(crate::scheme_name(&s.id)),
-            escape(&outcome),
-            num(s.score),
-            escape(&s.gaps.join("; "))
-        );
+}
+
+/// Renders the portrait as a standalone, printable HTML page.
+pub fn render(p: &Portrait, lang: Lang) -> String {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) {
+            head {
+                meta charset="utf-8";
+                title { (title(p, lang)) }
+                style { (PreEscaped(STYLE)) "body{margin:24px} @media print{body{margin:0}}" }
+            }
+            body { (content(p, lang, html! {}, html! {})) }
+        }
     }
-    h.push_str("</table>");
-    let _ = write!(
-        h,
-        "<h2>{}</h2><table>",
-        t(lang, "相似企业", "Similar enterprises")
-    );
-    for s in &p.similar {
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&s.credit_code),
-            escape(&s.name),
-            num(s.index)
-        );
-    }
-    h.push_str("</table>");
-    if let Some(w) = &p.similar_withheld {
-        let _ = write!(
-            h,
-            "<p class=\"muted\" id=\"similar-withheld\">{} {}{}</p>",
-            w.count,
-            t(
-                lang,
-                "家相似企业未列出名称（超出您的查看范围）",
-                "similar enterprises not named (outside what you may read)"
-            ),
-            w.median_index.map_or_else(String::new, |m| format!(
-                "{} {}",
-                t(lang, "，指数中位数", "; median index"),
-                num(Some(m))
-            ))
-        );
-    }
-    let _ = write!(h, "<h2>{}</h2><ul>", t(lang, "建议", "Suggestions"));
-    for s in &p.suggestions {
-        let _ = write!(h, "<li>{}</li>", escape(s));
-    }
-    let _ = write!(
-        h,
-        "</ul><p class=\"muted\">{}</p></body></html>",
-        t(
-            lang,
-            "本报告由 kechuang 生成, 数据来自企业创新调查; 仅供内部使用。",
-            "Generated by kechuang from the enterprise innovation survey; for internal use."
-        )
-    );
-    h
+    .into_string()
 }

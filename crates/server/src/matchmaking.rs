@@ -253,6 +253,12 @@ pub struct HitView {
     pub title_html: String,
     /// Snippet with matched words in `<b>`.
     pub snippet_html: String,
+    /// The title with the matched words marked (for the pages' templates).
+    #[serde(skip)]
+    pub title_marked: kechuang_matching::Highlighted,
+    /// The snippet with the matched words marked.
+    #[serde(skip)]
+    pub snippet_marked: kechuang_matching::Highlighted,
     /// Province.
     pub region: Province,
     /// Fields.
@@ -300,8 +306,10 @@ pub async fn run_search(state: &Shared, ctx: &Ctx, p: &SearchParams) -> ApiResul
                 kind: d.kind,
                 id: d.id.clone(),
                 title: d.title.clone(),
-                title_html: h.title_html,
-                snippet_html: h.snippet_html,
+                title_html: h.title.to_html(),
+                snippet_html: h.snippet.to_html(),
+                title_marked: h.title,
+                snippet_marked: h.snippet,
                 region: d.region,
                 fields: d.fields.clone(),
                 trl: d.trl,

@@ -2,10 +2,9 @@
 //! renders it, served by the binary itself: no CDN, no script.
 
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde_json::Value;
-
-use crate::pages::esc;
 
 /// The document.
 pub const DOCUMENT: &str = include_str!("openapi.json");
@@ -20,74 +19,70 @@ pub async fn document() -> Response {
 }
 
 /// `GET /api/docs`: every operation with its parameters, body and responses.
-pub async fn page() -> Html<String> {
-    Html(render())
+pub async fn page() -> Markup {
+    render()
 }
 
-fn render() -> String {
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}\
+.op{border-top:1px solid #ddd;padding:.4em 0} h2{font-size:1.05em} table{border-collapse:collapse}\
+td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left} .m{padding:0 .4em;border-radius:3px;color:#fff;background:#555}\
+.get{background:#2b6cb0} .post{background:#2f855a} .delete{background:#c53030}";
+
+fn render() -> Markup {
     let doc: Value = serde_json::from_str(DOCUMENT).unwrap_or(Value::Null);
-    let mut body = String::new();
+    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
     let info = &doc["info"];
-    body += &format!(
-        "<h1>{} {}</h1><p>{}</p><p><a href=\"/api/v1/openapi.json\">openapi.json</a></p>",
-        esc(info["title"].as_str().unwrap_or("")),
-        esc(info["version"].as_str().unwrap_or("")),
-        esc(info["description"].as_str().unwrap_or(""))
-    );
-    if let Some(paths) = doc["paths"].as_object() {
-        for (path, ops) in paths {
-            let Some(ops) = ops.as_object() else { continue };
-            for (method, op) in ops {
-                body += &format!(
-                    "<section class=\"op\"><h2><code class=\"m {m}\">{M}</code> <code>{p}</code> — {s}</h2><p>{d}</p>",
-                    m = esc(method),
-                    M = esc(&method.to_uppercase()),
-                    p = esc(path),
-                    s = esc(op["summary"].as_str().unwrap_or("")),
-                    d = esc(op["description"].as_str().unwrap_or(""))
-                );
-                if let Some(params) = op["parameters"].as_array().filter(|p| !p.is_empty()) {
-                    body += "<table><tr><th>parameter</th><th>in</th><th>type</th><th>required</th></tr>";
-                    for p in params {
-                        body += &format!(
-                            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                            esc(p["name"].as_str().unwrap_or("")),
-                            esc(p["in"].as_str().unwrap_or("")),
-                            esc(p["schema"]["type"].as_str().unwrap_or("")),
-                            if p["required"].as_bool() == Some(true) {
-                                "yes"
-                            } else {
-                                ""
-                            }
-                        );
-                    }
-                    body += "</table>";
-                }
-                if let Some(content) = op["requestBody"]["content"].as_object() {
-                    for (kind, c) in content {
-                        body += &format!("<p>body: <code>{}</code>", esc(kind));
-                        if let Some(props) = c["schema"]["properties"].as_object() {
-                            let names: Vec<String> = props.keys().map(|k| esc(k)).collect();
-                            body += &format!(" {{ {} }}", names.join(", "));
+    let operations: Vec<(&String, &String, &Value)> = doc["paths"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(path, ops)| ops.as_object().map(|ops| (path, ops)))
+        .flat_map(|(path, ops)| ops.iter().map(move |(method, op)| (path, method, op)))
+        .collect();
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head { meta charset="utf-8"; title { "kechuang API" } style { (PreEscaped(STYLE)) } }
+            body {
+                h1 { (text(&info["title"])) " " (text(&info["version"])) }
+                p { (text(&info["description"])) }
+                p { a href="/api/v1/openapi.json" { "openapi.json" } }
+                @for (path, method, op) in operations {
+                    section.op {
+                        h2 {
+                            code class={ "m " (method) } { (method.to_uppercase()) } " " code { (path) }
+                            " — " (text(&op["summary"]))
                         }
-                        body += "</p>";
+                        p { (text(&op["description"])) }
+                        @if let Some(params) = op["parameters"].as_array().filter(|p| !p.is_empty()) {
+                            table {
+                                tr { th { "parameter" } th { "in" } th { "type" } th { "required" } }
+                                @for p in params {
+                                    tr {
+                                        td { code { (text(&p["name"])) } }
+                                        td { (text(&p["in"])) }
+                                        td { (text(&p["schema"]["type"])) }
+                                        td { @if p["required"].as_bool() == Some(true) { "yes" } }
+                                    }
+                                }
+                            }
+                        }
+                        @for (kind, c) in op["requestBody"]["content"].as_object().into_iter().flatten() {
+                            p {
+                                "body: " code { (kind) }
+                                @if let Some(props) = c["schema"]["properties"].as_object() {
+                                    " { " (props.keys().map(String::as_str).collect::<Vec<_>>().join(", ")) " }"
+                                }
+                            }
+                        }
+                        @if let Some(responses) = op["responses"].as_object() {
+                            p { "responses: " (responses.keys().map(String::as_str).collect::<Vec<_>>().join(" · ")) }
+                        }
                     }
                 }
-                if let Some(responses) = op["responses"].as_object() {
-                    let codes: Vec<String> = responses.keys().map(|k| esc(k)).collect();
-                    body += &format!("<p>responses: {}</p>", codes.join(" · "));
-                }
-                body += "</section>";
             }
         }
     }
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>kechuang API</title><style>\
-         body{{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}}\
-         .op{{border-top:1px solid #ddd;padding:.4em 0}} h2{{font-size:1.05em}} table{{border-collapse:collapse}}\
-         td,th{{border:1px solid #ddd;padding:.2em .5em;text-align:left}} .m{{padding:0 .4em;border-radius:3px;color:#fff;background:#555}}\
-         .get{{background:#2b6cb0}} .post{{background:#2f855a}} .delete{{background:#c53030}}</style></head><body>{body}</body></html>"
-    )
 }
 
 #[cfg(test)]
@@ -145,7 +140,7 @@ mod tests {
 
     #[test]
     fn the_page_lists_every_operation() {
-        let html = render();
+        let html = render().into_string();
         assert_eq!(
             html.matches("<section class=\"op\">").count(),
             documented().len()

@@ -186,17 +186,43 @@ async fn stats(
 
 /// Pairs of records of `pool` that are one person, with the evidence. The pairs name people:
 /// callers audit them as a read of personal data.
-pub fn pairs_in(pool: &[(Person, Evaluation)]) -> Vec<Value> {
+pub fn pairs_in(pool: &[(Person, Evaluation)]) -> Vec<Pair> {
     let people: Vec<Person> = pool.iter().map(|(p, _)| p.clone()).collect();
+    let record = |p: &Person| RecordRef {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        source: p.source.clone(),
+    };
     find_duplicates(&people)
         .into_iter()
-        .map(|d| {
-            let (a, b) = (&people[d.a], &people[d.b]);
-            json!({"a": {"id": a.id, "name": a.name, "source": a.source},
-                   "b": {"id": b.id, "name": b.name, "source": b.source},
-                   "evidence": d.evidence})
+        .map(|d| Pair {
+            a: record(&people[d.a]),
+            b: record(&people[d.b]),
+            evidence: d.evidence,
         })
         .collect()
+}
+
+/// A record of the register, as a pair names it.
+#[derive(Debug, Serialize)]
+pub struct RecordRef {
+    /// Record id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// The register it came from.
+    pub source: String,
+}
+
+/// Two records that are likely one person, with what matched.
+#[derive(Debug, Serialize)]
+pub struct Pair {
+    /// First record.
+    pub a: RecordRef,
+    /// Second record.
+    pub b: RecordRef,
+    /// What matched.
+    pub evidence: Vec<kechuang_talent::Evidence>,
 }
 
 async fn duplicates(

@@ -1,14 +1,14 @@
 //! Building blocks for standalone HTML reports: tables and horizontal bar charts as inline SVG.
 //! No scripts and nothing fetched, so a report opens on an intranet machine and prints to PDF.
 
-use std::fmt::Write;
+use maud::{Markup, html};
 
-use crate::audit_report::{esc, page_head};
+use crate::audit_report::page_head;
 use crate::{Cell, Table};
 
 fn cell_text(c: &Cell) -> String {
     match c {
-        Cell::Text(t) => esc(t),
+        Cell::Text(t) => t.clone(),
         Cell::Number(v) if v.is_nan() => String::new(),
         Cell::Number(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.0}"),
         Cell::Number(v) => format!("{v:.2}"),
@@ -18,29 +18,29 @@ fn cell_text(c: &Cell) -> String {
 
 /// A table with its name as caption; numbers right-aligned.
 pub fn table_html(t: &Table) -> String {
-    let mut h = format!("<h2>{}</h2><table><tr>", esc(&t.name));
-    for head in &t.headers {
-        let _ = write!(h, "<th>{}</th>", esc(head));
-    }
-    h.push_str("</tr>");
-    for row in &t.rows {
-        h.push_str("<tr>");
-        for c in row {
-            let align = if matches!(c, Cell::Number(_)) {
-                " style=\"text-align:right\""
-            } else {
-                ""
-            };
-            let _ = write!(h, "<td{align}>{}</td>", cell_text(c));
+    html! {
+        h2 { (t.name) }
+        table {
+            tr { @for head in &t.headers { th { (head) } } }
+            @for row in &t.rows {
+                tr {
+                    @for c in row {
+                        td style=[matches!(c, Cell::Number(_)).then_some("text-align:right")] { (cell_text(c)) }
+                    }
+                }
+            }
         }
-        h.push_str("</tr>");
     }
-    h.push_str("</table>");
-    h
+    .into_string()
 }
 
 /// A horizontal bar chart of labelled non-negative values, longest bar = the largest value.
 pub fn bar_chart(title: &str, bars: &[(String, f64)], unit: &str) -> String {
+    bar_chart_markup(title, bars, unit).into_string()
+}
+
+/// [`bar_chart`] as a typed template, for pages that embed it.
+pub fn bar_chart_markup(title: &str, bars: &[(String, f64)], unit: &str) -> Markup {
     let (left, right, top, row) = (170.0, 80.0, 28.0, 18.0);
     let width = 640.0;
     let height = top + row * bars.len() as f64 + 8.0;
@@ -49,37 +49,20 @@ pub fn bar_chart(title: &str, bars: &[(String, f64)], unit: &str) -> String {
         .map(|(_, v)| *v)
         .filter(|v| v.is_finite())
         .fold(0.0_f64, f64::max);
-    let mut s = format!(
-        r##"<svg class="bar-chart" viewBox="0 0 {width} {height:.0}" width="{width}" xmlns="http://www.w3.org/2000/svg" font-size="11"><text x="0" y="14" font-weight="bold">{}</text>"##,
-        esc(title)
-    );
-    for (i, (label, v)) in bars.iter().enumerate() {
-        let y = top + row * i as f64;
-        let len = if max > 0.0 && v.is_finite() {
-            (v.max(0.0) / max) * (width - left - right)
-        } else {
-            0.0
-        };
-        let shown = if v.fract() == 0.0 {
-            format!("{v:.0}")
-        } else {
-            format!("{v:.2}")
-        };
-        let _ = write!(
-            s,
-            r##"<text x="{:.0}" y="{:.1}" text-anchor="end" dominant-baseline="middle">{}</text><rect x="{left}" y="{:.1}" width="{len:.1}" height="{:.1}" fill="#2a5caa"/><text x="{:.1}" y="{:.1}" dominant-baseline="middle">{shown}{}</text>"##,
-            left - 6.0,
-            y + row / 2.0,
-            esc(label),
-            y + 3.0,
-            row - 6.0,
-            left + len + 4.0,
-            y + row / 2.0,
-            esc(unit)
-        );
+    let f1 = |v: f64| format!("{v:.1}");
+    html! {
+        svg.bar-chart viewBox=(format!("0 0 {width} {height:.0}")) width=(width) xmlns="http://www.w3.org/2000/svg" font-size="11" {
+            text x="0" y="14" font-weight="bold" { (title) }
+            @for (i, (label, v)) in bars.iter().enumerate() {
+                @let y = top + row * i as f64;
+                @let len = if max > 0.0 && v.is_finite() { (v.max(0.0) / max) * (width - left - right) } else { 0.0 };
+                @let shown = if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") };
+                text x=(format!("{:.0}", left - 6.0)) y=(f1(y + row / 2.0)) text-anchor="end" dominant-baseline="middle" { (label) }
+                rect x=(left) y=(f1(y + 3.0)) width=(f1(len)) height=(f1(row - 6.0)) fill="#2a5caa" {}
+                text x=(f1(left + len + 4.0)) y=(f1(y + row / 2.0)) dominant-baseline="middle" { (shown) (unit) }
+            }
+        }
     }
-    s.push_str("</svg>");
-    s
 }
 
 /// A standalone page: heading, subtitle, then the body's HTML.

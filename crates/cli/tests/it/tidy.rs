@@ -183,3 +183,101 @@ fn the_policy_guide_example_is_a_valid_rule_set() {
         panic!("docs/policy-rules.md example does not load: {e}");
     }
 }
+
+/// The string literals of Rust source, outside its `#[cfg(test)]` tail (roughly: raw strings,
+/// escapes and char literals are handled; enough for our own sources).
+fn string_literals(source: &str) -> Vec<String> {
+    let code = source.split("#[cfg(test)]").next().unwrap_or(source);
+    let b = code.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'\'' => {
+                // A char literal ('x', '\n', '"') or a lifetime ('a): skip past it.
+                if b.get(i + 2) == Some(&b'\'') {
+                    i += 3;
+                } else if b.get(i + 1) == Some(&b'\\') {
+                    i += b[i + 2..].iter().position(|&c| c == b'\'').map_or(1, |p| p + 3);
+                } else {
+                    i += 1;
+                }
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'"' | b'#'))
+                && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) =>
+            {
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                let start = i + 1 + hashes + 1;
+                let close = format!("\"{}", "#".repeat(hashes));
+                let end = code[start..].find(&close).map_or(b.len(), |p| start + p);
+                out.push(code[start..end].to_string());
+                i = end + close.len();
+            }
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                out.push(code[start..j.min(b.len())].to_string());
+                i = j + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+#[test]
+fn no_page_is_assembled_by_hand() {
+    let tag = |s: &str| {
+        s.as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'/' | b'!')))
+    };
+    assert!(tag("<b>x</b>") && tag("a</td>") && !tag("a < b") && !tag("<= 3"));
+    assert_eq!(
+        string_literals("let a = \"<p>\"; let c = '\"'; // \"<x>\"\nlet b = r#\"<svg \"x\">\"#;"),
+        vec!["<p>".to_string(), "<svg \"x\">".to_string()]
+    );
+    // Where the pages are made: every element comes from a typed template (maud), which escapes
+    // every value; raw HTML is allowed for the style sheets alone.
+    let mut files = Vec::new();
+    for krate in ["server", "portrait"] {
+        rust_files(&workspace().join("crates").join(krate).join("src"), &mut files);
+    }
+    assert!(files.len() > 20);
+    let mut raw = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("utf8");
+        for lit in string_literals(&text) {
+            assert!(
+                !tag(&lit),
+                "{} writes HTML in a string ({lit:?}): use a template (maud's html!)",
+                f.display()
+            );
+        }
+        let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
+        for (at, _) in code.match_indices("PreEscaped(") {
+            let arg = &code[at + "PreEscaped(".len()..];
+            let arg = &arg[..arg.find(')').unwrap_or(0)];
+            assert!(
+                arg == "STYLE" || arg == "s",
+                "{}: PreEscaped({arg}) — raw HTML only for style sheets",
+                f.display()
+            );
+            raw += 1;
+        }
+        assert!(
+            !code.contains("Html(") && !code.contains("escape_html") && !code.contains("esc("),
+            "{}: pages are made by templates, not by hand-escaped strings",
+            f.display()
+        );
+    }
+    assert!(raw >= 3, "the frame's style sheets are found ({raw})");
+}

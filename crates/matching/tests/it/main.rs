@@ -241,11 +241,13 @@ fn matched_words_are_highlighted() {
     let hits = idx
         .search("人工智能 机器视觉", &Filters::default(), 1)
         .expect("search");
-    assert!(hits[0].title_html.contains("<b>"), "{}", hits[0].title_html);
+    let (title, snippet) = (hits[0].title.to_html(), hits[0].snippet.to_html());
+    assert!(title.contains("<b>"), "{title}");
+    assert!(snippet.contains("<b>机器视觉</b>"), "{snippet}");
     assert!(
-        hits[0].snippet_html.contains("<b>机器视觉</b>"),
-        "{}",
-        hits[0].snippet_html
+        hits[0].snippet.segments().contains(&("机器视觉", true)),
+        "{:?}",
+        hits[0].snippet
     );
 }
 

@@ -125,8 +125,38 @@ pub struct AuditParams {
     pub per_page: Option<i64>,
 }
 
+/// A line of the audit log as the API and the administration page show it.
+#[derive(Debug, Serialize)]
+pub struct AuditLine {
+    /// When (UTC, RFC 3339).
+    pub at: String,
+    /// Who.
+    pub user: String,
+    /// What (the action's code).
+    pub action: String,
+    /// On what.
+    pub target: String,
+    /// From where.
+    pub remote: String,
+    /// How it ended.
+    pub outcome: String,
+}
+
+/// A page of the audit log.
+#[derive(Debug, Serialize)]
+pub struct AuditPage {
+    /// Lines in the whole (filtered) log.
+    pub total: i64,
+    /// This page's number, from 1.
+    pub page: i64,
+    /// Lines per page.
+    pub per_page: i64,
+    /// The lines, newest first.
+    pub items: Vec<AuditLine>,
+}
+
 /// A page of the audit log (administrators).
-pub async fn audit_page(state: &Shared, ctx: &Ctx, params: &AuditParams) -> ApiResult<Value> {
+pub async fn audit_page(state: &Shared, ctx: &Ctx, params: &AuditParams) -> ApiResult<AuditPage> {
     let p = ctx.require(Capability::Administer)?;
     let per_page = params.per_page.unwrap_or(100).clamp(1, 500);
     let page = page_number(params.page)?;
@@ -149,17 +179,29 @@ pub async fn audit_page(state: &Shared, ctx: &Ctx, params: &AuditParams) -> ApiR
             (page - 1) * per_page,
         )
         .await?;
-    let items: Vec<Value> = entries
+    let items = entries
         .into_iter()
-        .map(|e| json!({"at": e.at, "user": e.user_name, "action": e.action, "target": e.target, "remote": e.remote, "outcome": e.outcome}))
+        .map(|e| AuditLine {
+            at: e.at,
+            user: e.user_name,
+            action: e.action,
+            target: e.target,
+            remote: e.remote,
+            outcome: e.outcome,
+        })
         .collect();
-    Ok(json!({"total": total, "page": page, "per_page": per_page, "items": items}))
+    Ok(AuditPage {
+        total,
+        page,
+        per_page,
+        items,
+    })
 }
 
 pub(super) async fn audit_log(
     State(state): State<Shared>,
     ctx: Allowed<can::Administer>,
     Query(params): Query<AuditParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AuditPage>> {
     Ok(Json(audit_page(&state, &ctx, &params).await?))
 }

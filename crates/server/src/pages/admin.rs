@@ -13,57 +13,43 @@ pub(super) async fn consents(State(state): State<Shared>, ctx: PageSignedIn) -> 
     let p = ctx.user().or_page(&ctx)?;
     let l = ctx.lang;
     let list = api::visible_consents(&state, &ctx).await.or_page(&ctx)?;
-    let mut body = String::new();
-    if p.may(Capability::ManageConsents) {
-        let code_field = if p.role == Role::Enterprise {
-            String::new()
-        } else {
-            format!(
-                "<label>{}<input name=\"credit_code\" required></label>",
-                l.pick("信用代码", "Credit code")
-            )
-        };
-        let _ = write!(
-            body,
-            "<form class=\"filters\" method=\"post\" action=\"{}\" id=\"grant\">{code_field}<label>{}<input name=\"bank\" id=\"bank\" required></label><button>{}</button></form>",
-            action("/consents", p),
-            l.pick("银行", "Bank"),
-            l.pick("授权", "Grant")
-        );
-    }
-    let _ = write!(
-        body,
-        "<table id=\"consents\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
-        l.pick("企业", "Enterprise"),
-        l.pick("银行", "Bank"),
-        l.pick("授权", "Granted"),
-        l.pick("撤销", "Revoked"),
-    );
-    for c in &list {
-        let revoke = if c.revoked_at.is_none() && p.may(Capability::ManageConsents) {
-            format!(
-                "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"bank\" value=\"{}\"><input type=\"hidden\" name=\"credit_code\" value=\"{}\"><input type=\"hidden\" name=\"revoke\" value=\"1\"><button>{}</button></form>",
-                action("/consents", p),
-                esc(&c.bank),
-                esc(&c.credit_code),
-                l.pick("撤销", "Revoke")
-            )
-        } else {
-            String::new()
-        };
-        let _ = write!(
-            body,
-            "<tr><td>{}</td><td>{}</td><td>{} {}</td><td>{} {}</td><td>{revoke}</td></tr>",
-            esc(&c.credit_code),
-            esc(&c.bank),
-            esc(&c.granted_at),
-            esc(&c.granted_by),
-            esc(c.revoked_at.as_deref().unwrap_or("")),
-            esc(c.revoked_by.as_deref().unwrap_or(""))
-        );
-    }
-    body.push_str("</table>");
-    Ok(page(&ctx, p, l.pick("征信授权", "Consents"), &body))
+    let manages = p.may(Capability::ManageConsents);
+    let body = html! {
+        @if manages {
+            form.filters method="post" action=(action("/consents", p)) #grant {
+                @if p.role != Role::Enterprise {
+                    label { (l.pick("信用代码", "Credit code")) input name="credit_code" required; }
+                }
+                label { (l.pick("银行", "Bank")) input name="bank" #bank required; }
+                button { (l.pick("授权", "Grant")) }
+            }
+        }
+        table #consents {
+            tr {
+                th { (l.pick("企业", "Enterprise")) } th { (l.pick("银行", "Bank")) }
+                th { (l.pick("授权", "Granted")) } th { (l.pick("撤销", "Revoked")) } th {}
+            }
+            @for c in &list {
+                tr {
+                    td { (c.credit_code) }
+                    td { (c.bank) }
+                    td { (c.granted_at) " " (c.granted_by) }
+                    td { (c.revoked_at.as_deref().unwrap_or("")) " " (c.revoked_by.as_deref().unwrap_or("")) }
+                    td {
+                        @if c.revoked_at.is_none() && manages {
+                            form method="post" action=(action("/consents", p)) {
+                                input type="hidden" name="bank" value=(c.bank);
+                                input type="hidden" name="credit_code" value=(c.credit_code);
+                                input type="hidden" name="revoke" value="1";
+                                button { (l.pick("撤销", "Revoke")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&ctx, p, l.pick("征信授权", "Consents"), body))
 }
 
 pub(super) async fn consent_change(
@@ -104,12 +90,18 @@ pub(super) async fn admin(
     admin_page(&state, &ctx, p, &q, None).await
 }
 
+/// A notice above the administration page: a newly created token, shown this once.
+pub(super) struct NewToken {
+    id: i64,
+    secret: String,
+}
+
 pub(super) async fn admin_page(
     state: &Shared,
     ctx: &Ctx,
     p: &Principal,
     q: &AdminQuery,
-    notice: Option<String>,
+    notice: Option<NewToken>,
 ) -> PageResult {
     let l = ctx.lang;
     let users = state
@@ -118,9 +110,6 @@ pub(super) async fn admin_page(
         .await
         .map_err(ApiError::from)
         .or_page(ctx)?;
-    let mut body = notice.map_or_else(String::new, |n| {
-        format!("<p class=\"ok\" id=\"notice\">{n}</p>")
-    });
     let roles: Vec<(String, String)> = Role::ALL
         .iter()
         .map(|r| {
@@ -130,51 +119,6 @@ pub(super) async fn admin_page(
             )
         })
         .collect();
-    let _ = write!(
-        body,
-        "<h2>{}</h2><form class=\"filters\" method=\"post\" action=\"{}\" id=\"add-user\"><label>{}<input name=\"name\" required></label><label>{}<input name=\"display_name\"></label>\
-         <label>{}<input name=\"password\" type=\"password\" minlength=\"10\" required></label>{}<label>{}<input name=\"scope\" placeholder=\"120116, 天津滨海高新技术产业开发区 / 9112…/ 银行\"></label><button>{}</button></form>\
-         <table id=\"users\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
-        l.pick("用户", "Users"),
-        action("/admin", p),
-        l.pick("用户名", "Name"),
-        l.pick("显示名", "Shown as"),
-        l.pick("密码", "Password"),
-        select("role", l.pick("角色", "Role"), None, &roles),
-        l.pick("范围", "Scope"),
-        l.pick("新增用户", "Add user"),
-        l.pick("用户名", "Name"),
-        l.pick("显示名", "Shown as"),
-        l.pick("角色", "Role"),
-        l.pick("范围", "Scope"),
-        l.pick("状态", "Status"),
-    );
-    for u in &users {
-        let role = Role::parse(&u.role).map_or(u.role.as_str(), |r| l.pick(r.zh(), r.as_str()));
-        let _ = write!(
-            body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&u.name),
-            esc(&u.display_name),
-            esc(role),
-            esc(&u.scope),
-            if u.disabled {
-                l.pick("已停用", "disabled")
-            } else {
-                l.pick("正常", "active")
-            }
-        );
-    }
-    body.push_str("</table>");
-    let _ = write!(
-        body,
-        "<h2>{}</h2><form class=\"filters\" method=\"post\" action=\"{}\" id=\"add-token\"><label>{}<input name=\"label\" required></label><label>{}<input name=\"scopes\" value=\"read\"></label><button>{}</button></form>",
-        l.pick("API 令牌", "API tokens"),
-        action("/tokens", p),
-        l.pick("用途", "Label"),
-        l.pick("权限 (read,write,admin)", "Scopes (read,write,admin)"),
-        l.pick("创建令牌", "Create token")
-    );
     let audit = api::audit_page(
         state,
         ctx,
@@ -186,57 +130,68 @@ pub(super) async fn admin_page(
     )
     .await
     .or_page(ctx)?;
-    let _ = write!(
-        body,
-        "<h2>{}</h2><p class=\"muted\">{} {}</p><table id=\"audit\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        l.pick("审计日志", "Audit log"),
-        l.pick("共", "entries:"),
-        audit["total"],
-        l.pick("时间", "When"),
-        l.pick("用户", "Who"),
-        l.pick("操作", "Action"),
-        l.pick("对象", "Target"),
-        l.pick("来源", "From"),
-        l.pick("结果", "Outcome"),
-    );
-    for e in audit["items"].as_array().into_iter().flatten() {
-        let s = |k: &str| esc(e[k].as_str().unwrap_or(""));
-        let _ = write!(
-            body,
-            "<tr><td>{}</td><td><a href=\"/admin?user={}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            s("at"),
-            percent_encode(e["user"].as_str().unwrap_or("")),
-            s("user"),
-            s("action"),
-            s("target"),
-            s("remote"),
-            s("outcome")
-        );
-    }
-    body.push_str("</table>");
-    let page_no = audit["page"].as_i64().unwrap_or(1);
-    let total = audit["total"].as_i64().unwrap_or(0);
     let user_q = q
         .user
         .as_deref()
         .map_or_else(String::new, |u| format!("&user={}", percent_encode(u)));
-    body.push_str("<p class=\"pager\">");
-    if page_no > 1 {
-        let _ = write!(
-            body,
-            "<a href=\"/admin?page={}{user_q}\">‹</a>",
-            page_no - 1
-        );
-    }
-    if page_no * 100 < total {
-        let _ = write!(
-            body,
-            "<a href=\"/admin?page={}{user_q}\">›</a>",
-            page_no + 1
-        );
-    }
-    body.push_str("</p>");
-    Ok(page(ctx, p, l.pick("系统管理", "Administration"), &body))
+    let body = html! {
+        @if let Some(t) = &notice {
+            p.ok #notice {
+                (l.pick("新令牌", "New token")) " #" (t.id) ": " code #new-token { (t.secret) } " — "
+                (l.pick("只显示这一次，请妥善保存。", "shown this once only; keep it safe."))
+            }
+        }
+        h2 { (l.pick("用户", "Users")) }
+        form.filters method="post" action=(action("/admin", p)) #add-user {
+            label { (l.pick("用户名", "Name")) input name="name" required; }
+            label { (l.pick("显示名", "Shown as")) input name="display_name"; }
+            label { (l.pick("密码", "Password")) input name="password" type="password" minlength="10" required; }
+            (select("role", l.pick("角色", "Role"), None, &roles))
+            label { (l.pick("范围", "Scope")) input name="scope" placeholder="120116, 天津滨海高新技术产业开发区 / 9112…/ 银行"; }
+            button { (l.pick("新增用户", "Add user")) }
+        }
+        table #users {
+            tr {
+                th { (l.pick("用户名", "Name")) } th { (l.pick("显示名", "Shown as")) } th { (l.pick("角色", "Role")) }
+                th { (l.pick("范围", "Scope")) } th { (l.pick("状态", "Status")) } th {}
+            }
+            @for u in &users {
+                tr {
+                    td { (u.name) }
+                    td { (u.display_name) }
+                    td { (Role::parse(&u.role).map_or(u.role.as_str(), |r| l.pick(r.zh(), r.as_str()))) }
+                    td { (u.scope) }
+                    td { (if u.disabled { l.pick("已停用", "disabled") } else { l.pick("正常", "active") }) }
+                }
+            }
+        }
+        h2 { (l.pick("API 令牌", "API tokens")) }
+        form.filters method="post" action=(action("/tokens", p)) #add-token {
+            label { (l.pick("用途", "Label")) input name="label" required; }
+            label { (l.pick("权限 (read,write,admin)", "Scopes (read,write,admin)")) input name="scopes" value="read"; }
+            button { (l.pick("创建令牌", "Create token")) }
+        }
+        h2 { (l.pick("审计日志", "Audit log")) }
+        p.muted { (l.pick("共", "entries:")) " " (audit.total) }
+        table #audit {
+            tr {
+                th { (l.pick("时间", "When")) } th { (l.pick("用户", "Who")) } th { (l.pick("操作", "Action")) }
+                th { (l.pick("对象", "Target")) } th { (l.pick("来源", "From")) } th { (l.pick("结果", "Outcome")) }
+            }
+            @for e in &audit.items {
+                tr {
+                    td { (e.at) }
+                    td { a href={ "/admin?user=" (percent_encode(&e.user)) } { (e.user) } }
+                    td { (e.action) } td { (e.target) } td { (e.remote) } td { (e.outcome) }
+                }
+            }
+        }
+        p.pager {
+            @if audit.page > 1 { a href={ "/admin?page=" (audit.page - 1) (user_q) } { "‹" } }
+            @if audit.page * audit.per_page < audit.total { a href={ "/admin?page=" (audit.page + 1) (user_q) } { "›" } }
+        }
+    };
+    Ok(page(ctx, p, l.pick("系统管理", "Administration"), body))
 }
 
 pub(super) async fn admin_add_user(
@@ -326,15 +281,7 @@ pub(super) async fn token_create(
     )
     .await
     .or_page(&ctx)?;
-    let notice = format!(
-        "{} #{id}: <code id=\"new-token\">{}</code> — {}",
-        ctx.lang.pick("新令牌", "New token"),
-        esc(&secret),
-        ctx.lang.pick(
-            "只显示这一次，请妥善保存。",
-            "shown this once only; keep it safe."
-        )
-    );
+    let notice = NewToken { id, secret };
     admin_page(
         &state,
         &ctx,

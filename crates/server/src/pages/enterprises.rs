@@ -34,33 +34,6 @@ pub(super) fn query_string(
     parts.join("&")
 }
 
-pub(super) fn select(
-    name: &str,
-    label: &str,
-    current: Option<&str>,
-    options: &[(String, String)],
-) -> String {
-    let mut s = format!(
-        "<label>{}<select name=\"{name}\" id=\"f-{name}\"><option value=\"\">—</option>",
-        esc(label)
-    );
-    for (v, text) in options {
-        let _ = write!(
-            s,
-            "<option value=\"{}\"{}>{}</option>",
-            esc(v),
-            if current == Some(v.as_str()) {
-                " selected"
-            } else {
-                ""
-            },
-            esc(text)
-        );
-    }
-    s.push_str("</select></label>");
-    s
-}
-
 pub(super) fn district_options(p: &Principal) -> Vec<(String, String)> {
     TIANJIN_DISTRICTS
         .iter()
@@ -87,7 +60,7 @@ pub(super) async fn ranking(
                 &ctx,
                 p,
                 l.pick("企业排名", "Ranking"),
-                &format!("<p>{}</p>", esc(&m)),
+                html! { p { (m) } },
             ));
         }
         Err(e) => return Err(PageError(e, l)),
@@ -99,45 +72,6 @@ pub(super) async fn ranking(
             .zip(["众创空间", "孵化器", "加速器", "产业园区"])
             .map(|(k, z)| (k.to_string(), z.to_string()))
             .collect();
-    let mut body = format!(
-        "<form class=\"filters\" method=\"get\" action=\"/ranking\" id=\"filters\">{}<label>{}<input name=\"industry\" value=\"{}\" size=\"6\"></label>{}{}<label>{}<input name=\"q\" id=\"f-q\" value=\"{}\"></label><button>{}</button>\
-         <a href=\"/api/v1/enterprises/export?{}\" id=\"export\">{}</a></form>",
-        select(
-            "district",
-            l.pick("区", "District"),
-            params.district.as_deref(),
-            &district_options(p)
-        ),
-        l.pick("行业代码", "Industry code"),
-        esc(params.industry.as_deref().unwrap_or("")),
-        select(
-            "field",
-            l.pick("技术领域", "Field"),
-            params.field.as_deref(),
-            &fields
-        ),
-        select(
-            "stage",
-            l.pick("发展阶段", "Stage"),
-            params.stage.as_deref(),
-            &stages
-        ),
-        l.pick("名称或代码", "Name or code"),
-        esc(params.q.as_deref().unwrap_or("")),
-        l.pick("筛选", "Filter"),
-        query_string(&params, None, None),
-        l.pick("导出 CSV", "Export CSV")
-    );
-    let _ = write!(
-        body,
-        "<p class=\"muted\" id=\"total\">{} {} · {} {} · {} {}</p>",
-        l.pick("年度", "Year"),
-        list.year,
-        l.pick("共", "matching:"),
-        list.total,
-        l.pick("第", "page"),
-        list.page
-    );
     let order_for = |col: &str| {
         if params.sort.as_deref().unwrap_or("rank") == col
             && params.order.as_deref() != Some("desc")
@@ -147,59 +81,60 @@ pub(super) async fn ranking(
             "asc"
         }
     };
-    let _ = write!(
-        body,
-        "<table id=\"ranking\"><tr><th><a href=\"/ranking?{}\">{}</a></th><th><a href=\"/ranking?{}\">{}</a></th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\"><a href=\"/ranking?{}\">{}</a></th></tr>",
-        query_string(&params, None, Some(("rank", order_for("rank")))),
-        l.pick("排名", "Rank"),
-        query_string(&params, None, Some(("name", order_for("name")))),
-        l.pick("企业", "Enterprise"),
-        l.pick("信用代码", "Credit code"),
-        l.pick("区", "District"),
-        l.pick("行业", "Industry"),
-        l.pick("技术领域", "Field"),
-        query_string(&params, None, Some(("score", order_for("score")))),
-        l.pick("创新指数", "Index"),
-    );
-    for r in &list.items {
-        let field = r
-            .tech_field
-            .as_deref()
-            .and_then(|k| TechField::parse(k).ok())
-            .map_or("—", |f| f.zh());
-        let _ = write!(
-            body,
-            "<tr><td class=\"num\">{}</td><td><a href=\"/enterprises/{c}\">{}</a></td><td>{c}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-            r.rank.map_or("—".into(), |v| v.to_string()),
-            esc(&r.name),
-            esc(&district_name(&r.region_code)),
-            esc(&r.industry_code),
-            esc(field),
-            fmt(r.score, 1),
-            c = esc(&r.credit_code)
-        );
-    }
-    body.push_str("</table><p class=\"pager\">");
+    let sorted = |col: &str| {
+        format!(
+            "/ranking?{}",
+            query_string(&params, None, Some((col, order_for(col))))
+        )
+    };
     let pages = (list.total + list.per_page - 1) / list.per_page;
-    if list.page > 1 {
-        let _ = write!(
-            body,
-            "<a href=\"/ranking?{}\" id=\"prev\">‹ {}</a>",
-            query_string(&params, Some(list.page - 1), None),
-            l.pick("上一页", "previous")
-        );
-    }
-    let _ = write!(body, " {} / {} ", list.page, pages.max(1));
-    if list.page < pages {
-        let _ = write!(
-            body,
-            "<a href=\"/ranking?{}\" id=\"next\">{} ›</a>",
-            query_string(&params, Some(list.page + 1), None),
-            l.pick("下一页", "next")
-        );
-    }
-    body.push_str("</p>");
-    Ok(page(&ctx, p, l.pick("企业排名", "Ranking"), &body))
+    let body = html! {
+        form.filters method="get" action="/ranking" #filters {
+            (select("district", l.pick("区", "District"), params.district.as_deref(), &district_options(p)))
+            (text_input(l.pick("行业代码", "Industry code"), "industry", params.industry.as_deref(), Some(6)))
+            (select("field", l.pick("技术领域", "Field"), params.field.as_deref(), &fields))
+            (select("stage", l.pick("发展阶段", "Stage"), params.stage.as_deref(), &stages))
+            label { (l.pick("名称或代码", "Name or code")) input name="q" #f-q value=(params.q.as_deref().unwrap_or("")); }
+            button { (l.pick("筛选", "Filter")) }
+            a href={ "/api/v1/enterprises/export?" (query_string(&params, None, None)) } #export { (l.pick("导出 CSV", "Export CSV")) }
+        }
+        p.muted #total {
+            (l.pick("年度", "Year")) " " (list.year) " · " (l.pick("共", "matching:")) " " (list.total)
+            " · " (l.pick("第", "page")) " " (list.page)
+        }
+        table #ranking {
+            tr {
+                th { a href=(sorted("rank")) { (l.pick("排名", "Rank")) } }
+                th { a href=(sorted("name")) { (l.pick("企业", "Enterprise")) } }
+                th { (l.pick("信用代码", "Credit code")) }
+                th { (l.pick("区", "District")) }
+                th { (l.pick("行业", "Industry")) }
+                th { (l.pick("技术领域", "Field")) }
+                th.num { a href=(sorted("score")) { (l.pick("创新指数", "Index")) } }
+            }
+            @for r in &list.items {
+                tr {
+                    td.num { (r.rank.map_or("—".into(), |v| v.to_string())) }
+                    td { a href={ "/enterprises/" (percent_encode(&r.credit_code)) } { (r.name) } }
+                    td { (r.credit_code) }
+                    td { (district_name(&r.region_code)) }
+                    td { (r.industry_code) }
+                    td { (r.tech_field.as_deref().and_then(|k| TechField::parse(k).ok()).map_or("—", |f| f.zh())) }
+                    td.num { (fmt(r.score, 1)) }
+                }
+            }
+        }
+        p.pager {
+            @if list.page > 1 {
+                a href={ "/ranking?" (query_string(&params, Some(list.page - 1), None)) } #prev { "‹ " (l.pick("上一页", "previous")) }
+            }
+            " " (list.page) " / " (pages.max(1)) " "
+            @if list.page < pages {
+                a href={ "/ranking?" (query_string(&params, Some(list.page + 1), None)) } #next { (l.pick("下一页", "next")) " ›" }
+            }
+        }
+    };
+    Ok(page(&ctx, p, l.pick("企业排名", "Ranking"), body))
 }
 
 // --- portrait -------------------------------------------------------------------------------------
@@ -215,81 +150,53 @@ pub(super) async fn portrait(
     let portrait = api::portrait_of(&state, &ctx, &code, y.year)
         .await
         .or_page(&ctx)?;
-    let html = kechuang_portrait::html::render(&portrait, ctx.lang);
-    // The portrait is a standalone report: the site's header goes in front of it.
-    let header = format!(
-        "<style>{}</style><header class=\"site\"><a href=\"/\"><b>科创 kechuang</b></a>{}</header>",
-        STYLE
-            .split('}')
-            .filter(|r| r.trim_start().starts_with("header"))
-            .map(|r| format!("{r}}}"))
-            .collect::<String>()
-            .replace("header{", "header.site{margin:-24px -24px 16px;")
-            .replace("header ", "header.site "),
-        nav(&ctx, p)
-    );
-    // The years of the build, to move through the portrait's history; similar enterprises link on.
-    let mut years = format!(
-        "<p class=\"years\" id=\"years\">{} ",
-        ctx.lang.pick("年度：", "Year:")
-    );
-    for (y, score) in &portrait.trend {
-        if score.is_none() {
-            continue;
-        }
-        if *y == portrait.year {
-            let _ = write!(years, "<b>{y}</b> ");
-        } else {
-            let _ = write!(
-                years,
-                "<a href=\"/enterprises/{}?year={y}\">{y}</a> ",
-                percent_encode(&code)
-            );
-        }
-    }
-    years.push_str("</p>");
-    let header = format!("{header}{years}");
-    // Matchmaking suggestions for the weakest pillars, when there is a catalogue to draw on.
-    let mut advice = String::new();
-    if p.may(Capability::ListEnterprises)
-        && let Ok(found) = crate::matchmaking::suggestions_from(&state, &portrait).await
-        && found.iter().any(|(_, m)| !m.is_empty())
-    {
-        let _ = write!(
-            advice,
-            "<h2>{}</h2><table id=\"suggestions\"><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
-            ctx.lang.pick(
-                "对接建议（针对薄弱维度）",
-                "Matchmaking suggestions for the weakest pillars"
-            ),
-            ctx.lang.pick("维度", "Pillar"),
-            ctx.lang.pick("资源", "Supply"),
-            ctx.lang.pick("理由", "Why"),
-        );
-        for (pillar, matches) in &found {
-            for m in matches {
-                let _ = write!(
-                    advice,
-                    "<tr><td>{}</td><td><a href=\"/match/{}/{}\">{}</a></td><td>{}</td></tr>",
-                    esc(pillar),
-                    m.kind.key(),
-                    percent_encode(&m.id),
-                    esc(&m.title),
-                    esc(&m.explanation.summary_zh)
-                );
+    let l = ctx.lang;
+    // The years of the build, to move through the portrait's history.
+    let years = html! {
+        p.years #years {
+            (l.pick("年度：", "Year:")) " "
+            @for (y, _) in portrait.trend.iter().filter(|(_, score)| score.is_some()) {
+                @if *y == portrait.year { b { (y) } } @else {
+                    a href={ "/enterprises/" (percent_encode(&code)) "?year=" (y) } { (y) }
+                }
+                " "
             }
         }
-        advice.push_str("</table>");
-    }
-    let html = match html.find("<body>") {
-        Some(i) => format!("{}{header}{}", &html[..i + 6], &html[i + 6..]),
-        None => html,
     };
-    let html = match html.rfind("</body>") {
-        Some(i) => format!("{}{advice}{}", &html[..i], &html[i..]),
-        None => html,
+    // Matchmaking suggestions for the weakest pillars, when there is a catalogue to draw on.
+    let found = if p.may(Capability::ListEnterprises) {
+        crate::matchmaking::suggestions_from(&state, &portrait)
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
     };
-    Ok(Html(html).into_response())
+    let advice = html! {
+        @if found.iter().any(|(_, m)| !m.is_empty()) {
+            h2 { (l.pick("对接建议（针对薄弱维度）", "Matchmaking suggestions for the weakest pillars")) }
+            table #suggestions {
+                tr { th { (l.pick("维度", "Pillar")) } th { (l.pick("资源", "Supply")) } th { (l.pick("理由", "Why")) } }
+                @for (pillar, matches) in &found {
+                    @for m in matches {
+                        tr {
+                            td { (pillar) }
+                            td { a href={ "/match/" (m.kind.key()) "/" (percent_encode(&m.id)) } { (m.title) } }
+                            td { (m.explanation.summary_zh) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let title = kechuang_portrait::html::title(&portrait, l);
+    Ok(frame(
+        l,
+        &title,
+        Some(nav(&ctx, p)),
+        Some(kechuang_portrait::html::STYLE),
+        kechuang_portrait::html::content(&portrait, l, years, advice),
+    )
+    .into_response())
 }
 
 // --- targets --------------------------------------------------------------------------------------
@@ -342,101 +249,78 @@ pub(super) async fn targets(
             l.pick("接近符合", "near miss").to_string(),
         ),
     ];
-    let mut body = format!(
-        "<form class=\"filters\" method=\"get\" action=\"/targets\" id=\"filters\">{}{}{}<label>{}<input name=\"industry\" value=\"{}\" size=\"6\"></label><button>{}</button></form>",
-        select("scheme", l.pick("政策", "Scheme"), Some(&scheme), &options),
-        select(
-            "outcome",
-            l.pick("结论", "Outcome"),
-            q.params.outcome.as_deref(),
-            &outcomes
-        ),
-        select(
-            "district",
-            l.pick("区", "District"),
-            q.params.district.as_deref(),
-            &district_options(p)
-        ),
-        l.pick("行业代码", "Industry code"),
-        esc(q.params.industry.as_deref().unwrap_or("")),
-        l.pick("筛选", "Filter")
-    );
+    let filters = html! {
+        form.filters method="get" action="/targets" #filters {
+            (select("scheme", l.pick("政策", "Scheme"), Some(&scheme), &options))
+            (select("outcome", l.pick("结论", "Outcome"), q.params.outcome.as_deref(), &outcomes))
+            (select("district", l.pick("区", "District"), q.params.district.as_deref(), &district_options(p)))
+            (text_input(l.pick("行业代码", "Industry code"), "industry", q.params.industry.as_deref(), Some(6)))
+            button { (l.pick("筛选", "Filter")) }
+        }
+    };
+    let title = l.pick("政策靶向", "Scheme targeting");
     let t = match api::target_page(&state, &ctx, &scheme, &q.params).await {
         Ok(t) => t,
         Err(ApiError::NotFound(m)) => {
-            body += &format!("<p>{}</p>", esc(&m));
-            return Ok(page(&ctx, p, l.pick("政策靶向", "Scheme targeting"), &body));
+            return Ok(page(&ctx, p, title, html! { (filters) p { (m) } }));
         }
         Err(e) => return Err(PageError(e, l)),
     };
-    let _ = write!(
-        body,
-        "<p id=\"summary\">{} {} · {} {} · {} <b>{}</b> · {} <b>{}</b> · {} <b>{}</b></p>\
-         <table id=\"targets\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr>",
-        esc(&t.name),
-        esc(&t.version),
-        l.pick("年度", "year"),
-        t.year,
-        l.pick("符合", "qualify"),
-        t.qualifies,
-        l.pick("待专家评审", "awaiting expert review"),
-        t.needs_expert,
-        l.pick("接近符合", "near misses"),
-        t.near_miss,
-        l.pick("结论", "Outcome"),
-        l.pick("企业", "Enterprise"),
-        l.pick("区", "District"),
-        l.pick("行业", "Industry"),
-        l.pick("得分", "Score"),
-        l.pick("差距与未满足条件", "Gaps and unmet criteria"),
-    );
-    for r in &t.items {
-        let mut why: Vec<String> = r.gaps.clone();
-        why.extend(r.failed.iter().map(|f| format!("✗ {f}")));
-        let _ = write!(
-            body,
-            "<tr><td>{}</td><td><a href=\"/enterprises/{c}\">{}</a><br><span class=\"muted\">{c}</span></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            match r.outcome {
-                "qualifies" => l.pick("符合", "qualifies"),
-                "needs_expert" => l.pick("待专家评审", "awaits expert review"),
-                _ => l.pick("接近", "near miss"),
-            },
-            esc(&r.name),
-            esc(&r.district),
-            esc(&r.industry_code),
-            fmt(r.score, 1),
-            esc(&why.join("；")),
-            c = esc(&r.credit_code)
-        );
-    }
-    body.push_str("</table>");
     let pages = (t.total as i64 + 49) / 50;
-    let mut filters = String::new();
+    let mut filter_query = String::new();
     for (k, v) in [
         ("outcome", &q.params.outcome),
         ("district", &q.params.district),
         ("industry", &q.params.industry),
     ] {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-            let _ = write!(filters, "&{k}={}", percent_encode(v));
+            filter_query.push_str(&format!("&{k}={}", percent_encode(v)));
         }
     }
-    let qs = format!("scheme={}{filters}", percent_encode(&scheme));
-    let _ = write!(
-        body,
-        "<p><a id=\"export\" href=\"/api/v1/schemes/{}/targets/export?{}\">{}</a></p>",
-        percent_encode(&scheme),
-        filters.trim_start_matches('&'),
-        l.pick("导出 CSV", "Export CSV")
-    );
-    body.push_str("<p class=\"pager\">");
-    if t.page > 1 {
-        let _ = write!(body, "<a href=\"/targets?{qs}&page={}\">‹</a>", t.page - 1);
-    }
-    let _ = write!(body, " {} / {} ", t.page, pages.max(1));
-    if t.page < pages {
-        let _ = write!(body, "<a href=\"/targets?{qs}&page={}\">›</a>", t.page + 1);
-    }
-    body.push_str("</p>");
-    Ok(page(&ctx, p, l.pick("政策靶向", "Scheme targeting"), &body))
+    let qs = format!("scheme={}{filter_query}", percent_encode(&scheme));
+    let body = html! {
+        (filters)
+        p #summary {
+            (t.name) " " (t.version) " · " (l.pick("年度", "year")) " " (t.year)
+            " · " (l.pick("符合", "qualify")) " " b { (t.qualifies) }
+            " · " (l.pick("待专家评审", "awaiting expert review")) " " b { (t.needs_expert) }
+            " · " (l.pick("接近符合", "near misses")) " " b { (t.near_miss) }
+        }
+        table #targets {
+            tr {
+                th { (l.pick("结论", "Outcome")) } th { (l.pick("企业", "Enterprise")) }
+                th { (l.pick("区", "District")) } th { (l.pick("行业", "Industry")) }
+                th.num { (l.pick("得分", "Score")) } th { (l.pick("差距与未满足条件", "Gaps and unmet criteria")) }
+            }
+            @for r in &t.items {
+                @let why: Vec<String> = r.gaps.iter().cloned().chain(r.failed.iter().map(|f| format!("✗ {f}"))).collect();
+                tr {
+                    td { (match r.outcome {
+                        "qualifies" => l.pick("符合", "qualifies"),
+                        "needs_expert" => l.pick("待专家评审", "awaits expert review"),
+                        _ => l.pick("接近", "near miss"),
+                    }) }
+                    td {
+                        a href={ "/enterprises/" (percent_encode(&r.credit_code)) } { (r.name) }
+                        br; span.muted { (r.credit_code) }
+                    }
+                    td { (r.district) }
+                    td { (r.industry_code) }
+                    td.num { (fmt(r.score, 1)) }
+                    td { (why.join("；")) }
+                }
+            }
+        }
+        p {
+            a #export href={ "/api/v1/schemes/" (percent_encode(&scheme)) "/targets/export?" (filter_query.trim_start_matches('&')) } {
+                (l.pick("导出 CSV", "Export CSV"))
+            }
+        }
+        p.pager {
+            @if t.page > 1 { a href={ "/targets?" (qs) "&page=" (t.page - 1) } { "‹" } }
+            " " (t.page) " / " (pages.max(1)) " "
+            @if t.page < pages { a href={ "/targets?" (qs) "&page=" (t.page + 1) } { "›" } }
+        }
+    };
+    Ok(page(&ctx, p, title, body))
 }

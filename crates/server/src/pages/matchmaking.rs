@@ -27,92 +27,74 @@ pub(super) async fn match_search(
         .collect();
     let regions = region_options();
     let fields = field_options();
-    let mut body = format!(
-        "<form class=\"filters\" method=\"get\" action=\"/match\" id=\"match-search\"><label>{}<input name=\"q\" id=\"q\" value=\"{}\" size=\"30\"></label>{}{}{}\
-         <label>{}<input name=\"trl_min\" value=\"{}\" size=\"3\"></label><label><span><input type=\"checkbox\" name=\"available\" value=\"true\"{}> {}</span></label><button>{}</button></form>",
-        l.pick("关键词", "Words"),
-        esc(q.q.as_deref().unwrap_or("")),
-        select("kind", l.pick("类型", "Kind"), q.kind.as_deref(), &kinds),
-        select(
-            "field",
-            l.pick("技术领域", "Field"),
-            q.field.as_deref(),
-            &fields
-        ),
-        select(
-            "region",
-            l.pick("地区", "Region"),
-            q.region.as_deref(),
-            &regions
-        ),
-        l.pick("最低成熟度", "TRL at least"),
-        q.trl_min.map(|t| t.to_string()).unwrap_or_default(),
-        if q.available { " checked" } else { "" },
-        l.pick("仅可用", "available only"),
-        l.pick("搜索", "Search"),
-    );
-    if matches!(p.role, Role::Admin | Role::Analyst | Role::Enterprise) {
-        let _ = write!(
-            body,
-            "<p><a href=\"/match/new-demand\" id=\"new-demand\">{}</a></p>",
-            l.pick("＋ 发布一条技术需求", "+ Publish a technology demand")
-        );
-        body += &catalogue_form(l, p);
-    }
     let hits = crate::matchmaking::run_search(&state, &ctx, &q)
         .await
         .or_page(&ctx)?;
-    let _ = write!(
-        body,
-        "<p class=\"muted\" id=\"hits-count\">{} {}</p><ol id=\"hits\">",
-        hits.len(),
-        l.pick("条结果", "hits")
-    );
-    for h in &hits {
-        let _ = write!(
-            body,
-            "<li><a href=\"/match/{}/{}\">{}</a> <span class=\"muted\">{} · {} · {}</span><br><span class=\"snippet\">{}</span></li>",
-            h.kind.key(),
-            percent_encode(&h.id),
-            h.title_html,
-            kind_name(l, h.kind),
-            esc(&h.id),
-            h.region.abbr(),
-            h.snippet_html
-        );
-    }
-    body.push_str("</ol>");
-    Ok(page(&ctx, p, l.pick("产学研对接", "Matchmaking"), &body))
+    let body = html! {
+        form.filters method="get" action="/match" #match-search {
+            label { (l.pick("关键词", "Words")) input name="q" #q value=(q.q.as_deref().unwrap_or("")) size="30"; }
+            (select("kind", l.pick("类型", "Kind"), q.kind.as_deref(), &kinds))
+            (select("field", l.pick("技术领域", "Field"), q.field.as_deref(), &fields))
+            (select("region", l.pick("地区", "Region"), q.region.as_deref(), &regions))
+            (text_input(l.pick("最低成熟度", "TRL at least"), "trl_min", q.trl_min.map(|t| t.to_string()).as_deref(), Some(3)))
+            label { span { input type="checkbox" name="available" value="true" checked[q.available]; " " (l.pick("仅可用", "available only")) } }
+            button { (l.pick("搜索", "Search")) }
+        }
+        @if matches!(p.role, Role::Admin | Role::Analyst | Role::Enterprise) {
+            p { a href="/match/new-demand" #new-demand { (l.pick("＋ 发布一条技术需求", "+ Publish a technology demand")) } }
+            (catalogue_form(l, p))
+        }
+        p.muted #hits-count { (hits.len()) " " (l.pick("条结果", "hits")) }
+        ol #hits {
+            @for h in &hits {
+                li {
+                    a href={ "/match/" (h.kind.key()) "/" (percent_encode(&h.id)) } { (marked(&h.title_marked)) }
+                    " " span.muted { (kind_name(l, h.kind)) " · " (h.id) " · " (h.region.abbr()) }
+                    br; span.snippet { (marked(&h.snippet_marked)) }
+                }
+            }
+        }
+    };
+    Ok(page(&ctx, p, l.pick("产学研对接", "Matchmaking"), body))
 }
 
-pub(super) fn catalogue_form(l: Lang, p: &Principal) -> String {
+/// Text with the words that matched a search in bold.
+fn marked(h: &kechuang_matching::Highlighted) -> Markup {
+    html! {
+        @for (piece, matched) in h.segments() {
+            @if matched { b { (piece) } } @else { (piece) }
+        }
+    }
+}
+
+pub(super) fn catalogue_form(l: Lang, p: &Principal) -> Markup {
     let kinds: Vec<(String, String)> = kechuang_matching::Kind::ALL
         .iter()
         .filter(|k| p.role != Role::Enterprise || **k == kechuang_matching::Kind::Demand)
         .map(|k| (k.key().to_string(), kind_name(l, *k).to_string()))
         .collect();
-    format!(
-        "<details><summary>{}</summary><form class=\"filters\" method=\"post\" enctype=\"multipart/form-data\" action=\"{}\" id=\"catalogue-import\">{}\
-         <label>{}<input type=\"file\" name=\"file\" accept=\".csv,.xlsx\" required></label><button>{}</button></form>\
-         <p class=\"muted\">{}</p></details>",
-        l.pick("发布资源（CSV 或 XLSX）", "Publish entries (CSV or XLSX)"),
-        action("/match/import", p),
-        select("kind", l.pick("类型", "Kind"), Some("demand"), &kinds),
-        l.pick("文件", "File"),
-        l.pick("上传", "Upload"),
-        l.pick(
-            "每一行都会校验；有任何问题时整个文件不导入。列名见 docs/matching.md。",
-            "Every row is validated; a file with any problem is not imported at all. Columns: docs/matching.md."
-        )
-    )
+    html! {
+        details {
+            summary { (l.pick("发布资源（CSV 或 XLSX）", "Publish entries (CSV or XLSX)")) }
+            form.filters method="post" enctype="multipart/form-data" action=(action("/match/import", p)) #catalogue-import {
+                (select("kind", l.pick("类型", "Kind"), Some("demand"), &kinds))
+                label { (l.pick("文件", "File")) input type="file" name="file" accept=".csv,.xlsx" required; }
+                button { (l.pick("上传", "Upload")) }
+            }
+            p.muted { (l.pick(
+                "每一行都会校验；有任何问题时整个文件不导入。列名见 docs/matching.md。",
+                "Every row is validated; a file with any problem is not imported at all. Columns: docs/matching.md."
+            )) }
+        }
+    }
 }
 
 pub(super) fn demand_form_html(
     l: Lang,
     p: &Principal,
     values: &std::collections::HashMap<String, String>,
-) -> String {
-    let v = |k: &str| esc(values.get(k).map_or("", String::as_str));
+) -> Markup {
+    let v = |k: &str| values.get(k).map_or("", String::as_str);
     let fields = field_options();
     let regions = region_options();
     let modes: Vec<(String, String)> = [
@@ -125,59 +107,26 @@ pub(super) fn demand_form_html(
     .iter()
     .map(|(k, z)| (k.to_string(), l.pick(z, k).to_string()))
     .collect();
-    let enterprise = if p.role == Role::Enterprise {
-        String::new()
-    } else {
-        format!(
-            "<label>{}<input name=\"enterprise\" value=\"{}\" required></label>",
-            l.pick("企业信用代码", "Enterprise credit code"),
-            v("enterprise")
-        )
-    };
-    format!(
-        "<form method=\"post\" action=\"{}\" id=\"demand-form\">{enterprise}\
-         <label>{}<input name=\"title\" value=\"{}\" size=\"60\" required></label>\
-         <label>{}<textarea name=\"problem\" rows=\"3\" cols=\"60\" required>{}</textarea></label>\
-         <label>{}<input name=\"indicators\" value=\"{}\" size=\"60\"></label>\
-         <label>{}<input name=\"basis\" value=\"{}\" size=\"60\"></label>\
-         <div class=\"filters\">{}{}{}<label>{}<input name=\"budget\" value=\"{}\" size=\"6\"></label>\
-         <label>{}<input name=\"min_trl\" value=\"{}\" size=\"3\"></label><label>{}<input name=\"deadline\" value=\"{}\" placeholder=\"2027-06-30\" size=\"10\"></label></div>\
-         <p><button id=\"demand-submit\">{}</button></p></form>",
-        action("/match/new-demand", p),
-        l.pick("需求名称", "Title"),
-        v("title"),
-        l.pick("需要解决的问题", "The problem"),
-        v("problem"),
-        l.pick("技术指标", "Technical indicators"),
-        v("indicators"),
-        l.pick("现有基础", "Existing basis"),
-        v("basis"),
-        select(
-            "field",
-            l.pick("技术领域", "Field"),
-            values.get("field").map(String::as_str),
-            &fields
-        ),
-        select(
-            "region",
-            l.pick("地区", "Region"),
-            Some(values.get("region").map_or("津", String::as_str)),
-            &regions
-        ),
-        select(
-            "cooperation",
-            l.pick("合作方式", "Cooperation"),
-            values.get("cooperation").map(String::as_str),
-            &modes
-        ),
-        l.pick("预算（万元）", "Budget (¥10k)"),
-        v("budget"),
-        l.pick("最低成熟度 TRL", "Least TRL"),
-        v("min_trl"),
-        l.pick("截止日期", "Deadline"),
-        v("deadline"),
-        l.pick("发布需求", "Publish the demand"),
-    )
+    html! {
+        form method="post" action=(action("/match/new-demand", p)) #demand-form {
+            @if p.role != Role::Enterprise {
+                label { (l.pick("企业信用代码", "Enterprise credit code")) input name="enterprise" value=(v("enterprise")) required; }
+            }
+            label { (l.pick("需求名称", "Title")) input name="title" value=(v("title")) size="60" required; }
+            label { (l.pick("需要解决的问题", "The problem")) textarea name="problem" rows="3" cols="60" required { (v("problem")) } }
+            (text_input(l.pick("技术指标", "Technical indicators"), "indicators", Some(v("indicators")), Some(60)))
+            (text_input(l.pick("现有基础", "Existing basis"), "basis", Some(v("basis")), Some(60)))
+            div.filters {
+                (select("field", l.pick("技术领域", "Field"), values.get("field").map(String::as_str), &fields))
+                (select("region", l.pick("地区", "Region"), Some(values.get("region").map_or("津", String::as_str)), &regions))
+                (select("cooperation", l.pick("合作方式", "Cooperation"), values.get("cooperation").map(String::as_str), &modes))
+                (text_input(l.pick("预算（万元）", "Budget (¥10k)"), "budget", Some(v("budget")), Some(6)))
+                (text_input(l.pick("最低成熟度 TRL", "Least TRL"), "min_trl", Some(v("min_trl")), Some(3)))
+                label { (l.pick("截止日期", "Deadline")) input name="deadline" value=(v("deadline")) placeholder="2027-06-30" size="10"; }
+            }
+            p { button #demand-submit { (l.pick("发布需求", "Publish the demand")) } }
+        }
+    }
 }
 
 pub(super) async fn demand_form(ctx: PageAllowed<can::ListEnterprises>) -> PageResult {
@@ -193,7 +142,7 @@ pub(super) async fn demand_form(ctx: PageAllowed<can::ListEnterprises>) -> PageR
         &ctx,
         p,
         l.pick("发布技术需求", "Publish a technology demand"),
-        &demand_form_html(l, p, &Default::default()),
+        demand_form_html(l, p, &Default::default()),
     ))
 }
 
@@ -238,26 +187,16 @@ pub(super) async fn demand_submit(
     {
         Ok(_) => Ok(Redirect::to(&format!("/match/demand/{id}")).into_response()),
         Err(issues) => {
-            let mut body = format!(
-                "<p class=\"error\" id=\"verdict\">{}</p><ul id=\"report\">",
-                l.pick("请更正以下问题：", "Please correct:")
-            );
-            for i in &issues {
-                let _ = write!(
-                    body,
-                    "<li>{}: '{}' {}</li>",
-                    esc(&i.column),
-                    esc(&i.value),
-                    esc(&i.message)
-                );
-            }
-            body.push_str("</ul>");
-            body += &demand_form_html(l, p, &values);
+            let body = html! {
+                p.error #verdict { (l.pick("请更正以下问题：", "Please correct:")) }
+                ul #report { @for i in &issues { li { (i.column) ": '" (i.value) "' " (i.message) } } }
+                (demand_form_html(l, p, &values))
+            };
             Ok(page(
                 &ctx,
                 p,
                 l.pick("发布技术需求", "Publish a technology demand"),
-                &body,
+                body,
             ))
         }
     }
@@ -279,46 +218,25 @@ pub(super) async fn match_import(
     let (name, bytes) = file
         .ok_or_else(|| ApiError::BadRequest("choose a file".into()))
         .or_page(&ctx)?;
-    let mut body = String::new();
-    match crate::matchmaking::run_import(&state, &ctx, &kind, &name, &bytes)
+    let outcome = crate::matchmaking::run_import(&state, &ctx, &kind, &name, &bytes)
         .await
-        .or_page(&ctx)?
-    {
-        Ok(n) => {
-            let _ = write!(
-                body,
-                "<p class=\"ok\" id=\"verdict\">{} {n}</p>",
-                l.pick("已导入：", "Imported:")
-            );
-        }
-        Err(issues) => {
-            let _ = write!(
-                body,
-                "<p class=\"error\" id=\"verdict\">{}</p><table id=\"report\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-                l.pick(
-                    "文件有问题，未导入任何数据。",
-                    "The file has problems; nothing was imported."
-                ),
-                l.pick("行", "Row"),
-                l.pick("列", "Column"),
-                l.pick("值", "Value"),
-                l.pick("说明", "Message"),
-            );
-            for i in &issues {
-                let _ = write!(
-                    body,
-                    "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    i.row,
-                    esc(&i.column),
-                    esc(&i.value),
-                    esc(&i.message)
-                );
+        .or_page(&ctx)?;
+    let body = html! {
+        @match &outcome {
+            Ok(n) => { p.ok #verdict { (l.pick("已导入：", "Imported:")) " " (n) } }
+            Err(issues) => {
+                p.error #verdict { (l.pick("文件有问题，未导入任何数据。", "The file has problems; nothing was imported.")) }
+                table #report {
+                    tr { th { (l.pick("行", "Row")) } th { (l.pick("列", "Column")) } th { (l.pick("值", "Value")) } th { (l.pick("说明", "Message")) } }
+                    @for i in issues {
+                        tr { td.num { (i.row) } td { (i.column) } td { (i.value) } td { (i.message) } }
+                    }
+                }
             }
-            body.push_str("</table>");
         }
-    }
-    body += &catalogue_form(l, p);
-    Ok(page(&ctx, p, l.pick("发布资源", "Publish entries"), &body))
+        (catalogue_form(l, p))
+    };
+    Ok(page(&ctx, p, l.pick("发布资源", "Publish entries"), body))
 }
 
 pub(super) async fn match_entry(
@@ -340,104 +258,82 @@ pub(super) async fn match_entry(
     } else {
         None
     };
-    let mut body = format!(
-        "<p class=\"muted\">{} · {} · {} · {}{}</p><p>{}</p><h2>{}</h2><table id=\"matches\"><tr><th>#</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th></th></tr>",
-        kind_name(l, doc.kind),
-        esc(&doc.id),
-        doc.region.abbr(),
-        esc(&doc
-            .fields
-            .iter()
-            .filter_map(|f| TechField::parse(f).ok())
-            .map(|f| f.zh())
-            .collect::<Vec<_>>()
-            .join("、")),
-        doc.trl.map(|t| format!(" · TRL {t}")).unwrap_or_default(),
-        esc(&doc.body),
-        if is_demand {
-            l.pick(
-                "可对接的成果、专家、专利、仪器与服务",
-                "Supply that could meet it",
-            )
+    let fields = doc
+        .fields
+        .iter()
+        .filter_map(|f| TechField::parse(f).ok())
+        .map(|f| f.zh())
+        .collect::<Vec<_>>()
+        .join("、");
+    let body = html! {
+        p.muted {
+            (kind_name(l, doc.kind)) " · " (doc.id) " · " (doc.region.abbr()) " · " (fields)
+            @if let Some(t) = doc.trl { " · TRL " (t) }
+        }
+        p { (doc.body) }
+        h2 { (if is_demand {
+            l.pick("可对接的成果、专家、专利、仪器与服务", "Supply that could meet it")
         } else {
             l.pick("可服务的技术需求", "Demands it could serve")
-        },
-        l.pick("类型", "Kind"),
-        l.pick("名称", "Title"),
-        l.pick("匹配度", "Score"),
-        l.pick("匹配理由", "Why"),
-    );
-    for (i, m) in found.iter().enumerate() {
-        let button = if is_demand && follow.is_some() {
-            format!(
-                "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"demand_id\" value=\"{}\"><input type=\"hidden\" name=\"supply_kind\" value=\"{}\"><input type=\"hidden\" name=\"supply_id\" value=\"{}\"><button class=\"open-deal\">{}</button></form>",
-                action("/match/deals", p),
-                esc(&doc.id),
-                m.kind.key(),
-                esc(&m.id),
-                l.pick("发起对接", "Open a deal")
-            )
-        } else {
-            String::new()
-        };
-        let _ = write!(
-            body,
-            "<tr><td>{}</td><td>{}</td><td><a href=\"/match/{}/{}\">{}</a></td><td class=\"num\">{:.3}</td><td>{}</td><td>{button}</td></tr>",
-            i + 1,
-            kind_name(l, m.kind),
-            m.kind.key(),
-            percent_encode(&m.id),
-            esc(&m.title),
-            m.score,
-            esc(&m.explanation.summary_zh)
-        );
-    }
-    body.push_str("</table>");
-    if let Some(deals) = follow {
-        let _ = write!(
-            body,
-            "<h2>{}</h2><table id=\"deals\"><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
-            l.pick("对接跟踪", "Deals"),
-            l.pick("对象", "With"),
-            l.pick("状态", "Status"),
-            l.pick("备注", "Note"),
-            l.pick("更新", "Updated"),
-        );
-        for d in &deals {
-            let next = crate::matchmaking::DEAL_STATUSES
-                .iter()
-                .position(|s| *s == d.status)
-                .and_then(|i| crate::matchmaking::DEAL_STATUSES.get(i + 1));
-            let mut buttons = String::new();
-            for to in next
-                .into_iter()
-                .chain((d.status != "closed" && next != Some(&"closed")).then_some(&"closed"))
-            {
-                let _ = write!(
-                    buttons,
-                    "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"status\" value=\"{to}\"><input name=\"note\" placeholder=\"{}\" size=\"12\"><button class=\"move-deal\">→ {}</button></form>",
-                    action(&format!("/match/deals/{}", d.id), p),
-                    l.pick("备注", "note"),
-                    deal_status(l, to)
-                );
+        }) }
+        table #matches {
+            tr {
+                th { "#" } th { (l.pick("类型", "Kind")) } th { (l.pick("名称", "Title")) }
+                th.num { (l.pick("匹配度", "Score")) } th { (l.pick("匹配理由", "Why")) } th {}
             }
-            let _ = write!(
-                body,
-                "<tr><td>{}</td><td><a href=\"/match/{}/{}\">{} {}</a></td><td class=\"status\">{}</td><td>{}</td><td>{} {}</td><td>{buttons}</td></tr>",
-                d.id,
-                esc(&d.supply_kind),
-                percent_encode(&d.supply_id),
-                esc(&d.supply_kind),
-                esc(&d.supply_id),
-                deal_status(l, &d.status),
-                esc(&d.note),
-                esc(&d.updated_at),
-                esc(&d.updated_by)
-            );
+            @for (i, m) in found.iter().enumerate() {
+                tr {
+                    td { (i + 1) }
+                    td { (kind_name(l, m.kind)) }
+                    td { a href={ "/match/" (m.kind.key()) "/" (percent_encode(&m.id)) } { (m.title) } }
+                    td.num { (format!("{:.3}", m.score)) }
+                    td { (m.explanation.summary_zh) }
+                    td {
+                        @if is_demand && follow.is_some() {
+                            form method="post" action=(action("/match/deals", p)) {
+                                input type="hidden" name="demand_id" value=(doc.id);
+                                input type="hidden" name="supply_kind" value=(m.kind.key());
+                                input type="hidden" name="supply_id" value=(m.id);
+                                button.open-deal { (l.pick("发起对接", "Open a deal")) }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        body.push_str("</table>");
-    }
-    Ok(page(&ctx, p, &doc.title, &body))
+        @if let Some(deals) = &follow {
+            h2 { (l.pick("对接跟踪", "Deals")) }
+            table #deals {
+                tr {
+                    th { "#" } th { (l.pick("对象", "With")) } th { (l.pick("状态", "Status")) }
+                    th { (l.pick("备注", "Note")) } th { (l.pick("更新", "Updated")) } th {}
+                }
+                @for d in deals {
+                    @let next = crate::matchmaking::DEAL_STATUSES
+                        .iter()
+                        .position(|s| *s == d.status)
+                        .and_then(|i| crate::matchmaking::DEAL_STATUSES.get(i + 1));
+                    tr {
+                        td { (d.id) }
+                        td { a href={ "/match/" (d.supply_kind) "/" (percent_encode(&d.supply_id)) } { (d.supply_kind) " " (d.supply_id) } }
+                        td.status { (deal_status(l, &d.status)) }
+                        td { (d.note) }
+                        td { (d.updated_at) " " (d.updated_by) }
+                        td {
+                            @for to in next.into_iter().chain((d.status != "closed" && next != Some(&"closed")).then_some(&"closed")) {
+                                form method="post" action=(action(&format!("/match/deals/{}", d.id), p)) {
+                                    input type="hidden" name="status" value=(to);
+                                    input name="note" placeholder=(l.pick("备注", "note")) size="12";
+                                    button.move-deal { "→ " (deal_status(l, to)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&ctx, p, &doc.title, body))
 }
 
 pub(super) fn deal_status(l: Lang, s: &str) -> &'static str {
@@ -483,26 +379,21 @@ pub(super) async fn inbox_page(State(state): State<Shared>, ctx: PageSignedIn) -
         .await
         .map_err(ApiError::from)
         .or_page(&ctx)?;
-    let mut body = String::from("<table id=\"inbox\">");
-    for m in &messages {
-        let _ = write!(
-            body,
-            "<tr{}><td>{}</td><td><a href=\"{}\">{}</a></td></tr>",
-            if m.read_at.is_none() {
-                " class=\"unread\" style=\"font-weight:bold\""
-            } else {
-                ""
-            },
-            esc(&m.at),
-            esc(&m.link),
-            esc(&m.message)
-        );
-    }
-    body.push_str("</table>");
-    if messages.is_empty() {
-        body = format!("<p>{}</p>", l.pick("没有消息。", "No messages."));
-    }
-    Ok(page(&ctx, p, l.pick("消息", "Inbox"), &body))
+    let body = html! {
+        @if messages.is_empty() {
+            p { (l.pick("没有消息。", "No messages.")) }
+        } @else {
+            table #inbox {
+                @for m in &messages {
+                    tr.unread[m.read_at.is_none()] {
+                        td { (m.at) }
+                        td { a href=(m.link) { (m.message) } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&ctx, p, l.pick("消息", "Inbox"), body))
 }
 
 // --- talent pool ----------------------------------------------------------------------------------

@@ -1,21 +1,21 @@
 //! The web pages: server-rendered HTML (zh-CN by default, English by the `lang` cookie), SVG charts
-//! drawn here, no script and nothing fetched from elsewhere. Every page goes through the same
+//! drawn here, no script and nothing fetched from elsewhere. Every page is a typed template (maud):
+//! values are escaped by construction, and every page goes through one frame ([`frame`]). Every page goes through the same
 //! operations as the API (see [`crate::api`]), so access and auditing are decided once.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use kechuang_domain::codes::TIANJIN_DISTRICTS;
 use kechuang_domain::{TechField, held_in};
 use kechuang_region::tables::{Dimension, Entry, OneWay, one_way};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::access::{Capability, EnterpriseFacts, Principal, Role};
 use crate::api::{self, ListParams, TargetParams};
@@ -25,8 +25,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Anyone, PageAllowed, PageRefusal as PageError, PageSignedIn, can};
 use crate::i18n::{Lang, Pick, percent_encode};
 use crate::{Ctx, Shared, auth};
-
-pub use kechuang_tabular::esc_text as esc;
 
 /// The pages that take files.
 pub fn upload_routes() -> Router<Shared> {
@@ -76,12 +74,12 @@ pub fn page_error(e: ApiError, lang: Lang) -> Response {
         StatusCode::NOT_FOUND => lang.pick("未找到", "Not found"),
         _ => lang.pick("出错了", "Something went wrong"),
     };
-    let body = format!(
-        "<h1>{title}</h1><p class=\"error\" id=\"error\">{}</p><p><a href=\"/\">{}</a></p>",
-        esc(&e.message()),
-        lang.pick("返回首页", "Back to the start")
-    );
-    (e.status(), Html(bare_page(lang, title, &body))).into_response()
+    let body = html! {
+        h1 { (title) }
+        p.error #error { (e.message()) }
+        p { a href="/" { (lang.pick("返回首页", "Back to the start")) } }
+    };
+    (e.status(), bare_page(lang, title, body)).into_response()
 }
 
 type PageResult = Result<Response, PageError>;
@@ -105,14 +103,39 @@ table{border-collapse:collapse;font-size:.9em;margin:.5em 0} td,th{border:1px so
 th a{color:inherit} .num{text-align:right} .cards{display:flex;gap:1em;flex-wrap:wrap} .card{border:1px solid #ddd;border-radius:4px;padding:.6em 1em;min-width:140px}\
 .card b{display:block;font-size:1.6em;color:#b71c1c} .error{color:#b71c1c} .ok{color:#2f855a} .muted{color:#777;font-size:.85em}\
 form.filters{display:flex;gap:.5em;flex-wrap:wrap;align-items:end} label{display:flex;flex-direction:column;font-size:.85em}\
-.pager a{margin:0 .3em} .charts{display:flex;gap:1em;flex-wrap:wrap} svg{max-width:100%}";
+.pager a{margin:0 .3em} .charts{display:flex;gap:1em;flex-wrap:wrap} svg{max-width:100%} tr.unread{font-weight:bold}";
 
-fn bare_page(lang: Lang, title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{} · 科创</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>",
-        lang.tag(),
-        esc(title)
-    )
+/// The page frame: the document, the site's style (and a page's own, when it has one), the site's
+/// header for a signed-in principal, and the content. Every page goes through here.
+fn frame(
+    lang: Lang,
+    title: &str,
+    header: Option<Markup>,
+    extra_style: Option<&'static str>,
+    content: Markup,
+) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width";
+                title { (title) " · 科创" }
+                style { (PreEscaped(STYLE)) @if let Some(s) = extra_style { (PreEscaped(s)) } }
+            }
+            body {
+                @if let Some(h) = header {
+                    header { a href="/" { b { "科创 kechuang" } } (h) }
+                }
+                main { (content) }
+            }
+        }
+    }
+}
+
+/// A page without the site's header (sign-in, errors).
+fn bare_page(lang: Lang, title: &str, body: Markup) -> Markup {
+    frame(lang, title, None, None, body)
 }
 
 fn csrf_of(p: &Principal) -> &str {
@@ -122,8 +145,16 @@ fn csrf_of(p: &Principal) -> &str {
     }
 }
 
+/// The other language: its code and its name in itself.
+fn other_language(l: Lang) -> (&'static str, &'static str) {
+    match l {
+        Lang::Zh => ("en", "English"),
+        Lang::En => ("zh", "中文"),
+    }
+}
+
 /// The navigation bar for a principal.
-fn nav(ctx: &Ctx, p: &Principal) -> String {
+fn nav(ctx: &Ctx, p: &Principal) -> Markup {
     let l = ctx.lang;
     let mut links: Vec<(String, &str)> = Vec::new();
     if p.may(Capability::Targets) {
@@ -166,42 +197,30 @@ fn nav(ctx: &Ctx, p: &Principal) -> String {
     if p.may(Capability::Administer) {
         links.push(("/admin".into(), l.pick("系统管理", "Administration")));
     }
-    let mut s = String::from("<nav>");
-    for (href, text) in links {
-        let _ = write!(s, "<a href=\"{href}\">{}</a>", esc(text));
+    let (code, name) = other_language(l);
+    html! {
+        nav { @for (href, text) in &links { a href=(href) { (text) } } }
+        span.who #who { (p.display_name) " · " (l.pick(p.role.zh(), p.role.as_str())) }
+        a #lang-switch href={ "/lang/" (code) } { (name) }
+        form method="post" action=(action("/logout", p)) {
+            button #logout { (l.pick("退出", "Log out")) }
+        }
     }
-    s.push_str("</nav>");
-    let other = match l {
-        Lang::Zh => ("en", "English"),
-        Lang::En => ("zh", "中文"),
-    };
-    let _ = write!(
-        s,
-        "<span class=\"who\" id=\"who\">{} · {}</span><a id=\"lang-switch\" href=\"/lang/{}\">{}</a>\
-         <form method=\"post\" action=\"/logout?{}={}\"><button id=\"logout\">{}</button></form>",
-        esc(&p.display_name),
-        esc(l.pick(p.role.zh(), p.role.as_str())),
-        other.0,
-        other.1,
-        auth::CSRF_FIELD,
-        esc(csrf_of(p)),
-        l.pick("退出", "Log out")
-    );
-    s
 }
 
-fn page(ctx: &Ctx, p: &Principal, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{} · 科创</title><style>{STYLE}</style></head>\
-         <body><header><a href=\"/\"><b>科创 kechuang</b></a>{}</header><main><h1>{}</h1>{body}</main></body></html>",
-        ctx.lang.tag(),
-        esc(title),
-        nav(ctx, p),
-        esc(title)
-    );
-    Html(html).into_response()
+/// A page for a signed-in principal: the frame with the site's header and the title as heading.
+fn page(ctx: &Ctx, p: &Principal, title: &str, body: Markup) -> Response {
+    frame(
+        ctx.lang,
+        title,
+        Some(nav(ctx, p)),
+        None,
+        html! { h1 { (title) } (body) },
+    )
+    .into_response()
 }
 
+/// A form's action with the session's CSRF token in its query.
 fn action(path: &str, p: &Principal) -> String {
     let sep = if path.contains('?') { '&' } else { '?' };
     format!(
@@ -240,6 +259,26 @@ fn region_options() -> Vec<(String, String)> {
         .collect()
 }
 
+/// A labelled select with an empty first option; `current` is selected.
+fn select(name: &str, label: &str, current: Option<&str>, options: &[(String, String)]) -> Markup {
+    html! {
+        label {
+            (label)
+            select name=(name) id={ "f-" (name) } {
+                option value="" { "—" }
+                @for (v, text) in options {
+                    option value=(v) selected[current == Some(v.as_str())] { (text) }
+                }
+            }
+        }
+    }
+}
+
+/// A labelled text input.
+fn text_input(label: &str, name: &str, value: Option<&str>, size: Option<u32>) -> Markup {
+    html! { label { (label) input name=(name) value=(value.unwrap_or("")) size=[size]; } }
+}
+
 // --- login, logout, language ----------------------------------------------------------------------
 
 #[derive(Debug, Deserialize, Default)]
@@ -260,24 +299,18 @@ async fn login_form(ctx: Anyone, Query(q): Query<LoginQuery>) -> Response {
         Some(_) => l.pick("用户名或密码错误。", "Wrong name or password."),
         None => "",
     };
-    let other = match l {
-        Lang::Zh => ("en", "English"),
-        Lang::En => ("zh", "中文"),
+    let (code, name) = other_language(l);
+    let body = html! {
+        h1 { (l.pick("科创平台 登录", "kechuang — log in")) }
+        p.error #login-error { (error) }
+        form method="post" action="/login" #login {
+            label { (l.pick("用户名", "Name")) input name="name" #name autocomplete="username" required; }
+            label { (l.pick("密码", "Password")) input name="password" #password type="password" autocomplete="current-password" required; }
+            p { button type="submit" #submit { (l.pick("登录", "Log in")) } }
+        }
+        p { a #lang-switch href={ "/lang/" (code) } { (name) } }
     };
-    let body = format!(
-        "<h1>{}</h1><p class=\"error\" id=\"login-error\">{}</p>\
-         <form method=\"post\" action=\"/login\" id=\"login\"><label>{}<input name=\"name\" id=\"name\" autocomplete=\"username\" required></label>\
-         <label>{}<input name=\"password\" id=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\
-         <p><button type=\"submit\" id=\"submit\">{}</button></p></form><p><a id=\"lang-switch\" href=\"/lang/{}\">{}</a></p>",
-        l.pick("科创平台 登录", "kechuang — log in"),
-        esc(error),
-        l.pick("用户名", "Name"),
-        l.pick("密码", "Password"),
-        l.pick("登录", "Log in"),
-        other.0,
-        other.1
-    );
-    Html(bare_page(l, l.pick("登录", "Log in"), &body)).into_response()
+    bare_page(l, l.pick("登录", "Log in"), body).into_response()
 }
 
 /// Refuses a cross-site login form post (login CSRF): when the browser names an origin, it must
@@ -408,7 +441,7 @@ mod tests {
                 Some(kechuang_region::disclosure::Reason::Secondary),
             ],
         };
-        let html = one_way_html(&t, Lang::Zh, "t");
+        let html = one_way_html(&t, Lang::Zh, "t").into_string();
         for row in html.split("<tr>").filter(|r| r.contains("区</td>")) {
             let cells: Vec<&str> = row.split("<td").skip(2).collect();
             assert!(cells.iter().all(|c| c.contains(">x</td>")), "{row}");
@@ -454,9 +487,10 @@ mod tests {
 
     #[test]
     fn the_trend_chart_has_a_point_per_year() {
-        let svg = trend_chart(&[(2023, 40.0, 10), (2024, 42.5, 11), (2025, 41.0, 12)], "t");
+        let svg =
+            trend_chart(&[(2023, 40.0, 10), (2024, 42.5, 11), (2025, 41.0, 12)], "t").into_string();
         assert_eq!(svg.matches("<circle").count(), 3);
         assert!(svg.contains(">2024<") && svg.contains(">42.5<"));
-        assert_eq!(trend_chart(&[], "t"), "");
+        assert_eq!(trend_chart(&[], "t").into_string(), "");
     }
 }

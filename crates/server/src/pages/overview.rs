@@ -135,98 +135,79 @@ pub(super) async fn compute_overview(state: &Shared, p: &Principal) -> ApiResult
     })
 }
 
-pub(super) fn one_way_html(t: &OneWay, l: Lang, id: &str) -> String {
-    let mut s = format!(
-        "<table id=\"{id}\"><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr>",
-        esc(l.pick(
-            t.dimension.zh(),
-            match t.dimension {
-                Dimension::District => "District",
-                Dimension::Park => "Park",
-                Dimension::Industry => "Industry section",
-                Dimension::Field => "High-tech field",
-                Dimension::Stage => "Stage",
-            }
-        )),
-        l.pick("企业数", "Enterprises"),
-        l.pick("研发强度(%)", "R&D intensity (%)"),
-        l.pick("高企占比(%)", "HNTE share (%)"),
-        l.pick("指数均值", "Mean index")
+/// A one-way table of the regional figures; a suppressed row shows `x` in every cell.
+pub(super) fn one_way_html(t: &OneWay, l: Lang, id: &str) -> Markup {
+    let dimension = l.pick(
+        t.dimension.zh(),
+        match t.dimension {
+            Dimension::District => "District",
+            Dimension::Park => "Park",
+            Dimension::Industry => "Industry section",
+            Dimension::Field => "High-tech field",
+            Dimension::Stage => "Stage",
+        },
     );
-    for (label, figures) in t.published() {
-        match figures {
-            None => {
-                let _ = write!(
-                    s,
-                    "<tr><td>{}</td><td class=\"num\">x</td><td class=\"num\">x</td><td class=\"num\">x</td><td class=\"num\">x</td></tr>",
-                    esc(label)
-                );
+    html! {
+        table id=(id) {
+            tr {
+                th { (dimension) }
+                th.num { (l.pick("企业数", "Enterprises")) }
+                th.num { (l.pick("研发强度(%)", "R&D intensity (%)")) }
+                th.num { (l.pick("高企占比(%)", "HNTE share (%)")) }
+                th.num { (l.pick("指数均值", "Mean index")) }
             }
-            Some(f) => {
-                let _ = write!(
-                    s,
-                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td><td class=\"num\">{:.1}</td><td class=\"num\">{}</td></tr>",
-                    esc(label),
-                    f.enterprises,
-                    f.rd_intensity,
-                    f.hnte_share,
-                    fmt(f.index_mean, 1)
-                );
+            @for (label, figures) in t.published() {
+                tr {
+                    td { (label) }
+                    @match figures {
+                        None => { td.num { "x" } td.num { "x" } td.num { "x" } td.num { "x" } }
+                        Some(f) => {
+                            td.num { (f.enterprises) }
+                            td.num { (format!("{:.2}", f.rd_intensity)) }
+                            td.num { (format!("{:.1}", f.hnte_share)) }
+                            td.num { (fmt(f.index_mean, 1)) }
+                        }
+                    }
+                }
+            }
+            tr {
+                th { (l.pick("合计", "Total")) }
+                th.num { (t.total.enterprises) }
+                th.num { (format!("{:.2}", t.total.rd_intensity)) }
+                th.num { (format!("{:.1}", t.total.hnte_share)) }
+                th.num { (fmt(t.total.index_mean, 1)) }
             }
         }
     }
-    let _ = write!(
-        s,
-        "<tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{:.2}</th><th class=\"num\">{:.1}</th><th class=\"num\">{}</th></tr></table>",
-        l.pick("合计", "Total"),
-        t.total.enterprises,
-        t.total.rd_intensity,
-        t.total.hnte_share,
-        fmt(t.total.index_mean, 1)
-    );
-    s
 }
 
 /// A line of mean index by year.
-pub(super) fn trend_chart(points: &[(i32, f64, usize)], title: &str) -> String {
+pub(super) fn trend_chart(points: &[(i32, f64, usize)], title: &str) -> Markup {
     if points.is_empty() {
-        return String::new();
+        return html! {};
     }
     let (w, h, pad) = (420.0, 180.0, 36.0);
     let lo = points.iter().map(|p| p.1).fold(f64::MAX, f64::min) - 1.0;
     let hi = points.iter().map(|p| p.1).fold(f64::MIN, f64::max) + 1.0;
     let x = |i: usize| pad + (w - 2.0 * pad) * i as f64 / (points.len().max(2) - 1) as f64;
     let y = |v: f64| h - pad - (h - 2.0 * pad) * (v - lo) / (hi - lo);
-    let mut s = format!(
-        "<svg class=\"trend\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\"><text x=\"0\" y=\"14\" font-weight=\"bold\">{}</text>",
-        esc(title)
-    );
+    let f1 = |v: f64| format!("{v:.1}");
     let path: Vec<String> = points
         .iter()
         .enumerate()
         .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.1)))
         .collect();
-    let _ = write!(
-        s,
-        "<polyline fill=\"none\" stroke=\"#b71c1c\" stroke-width=\"2\" points=\"{}\"/>",
-        path.join(" ")
-    );
-    for (i, p) in points.iter().enumerate() {
-        let _ = write!(
-            s,
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#b71c1c\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{:.1}</text><text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            x(i),
-            y(p.1),
-            x(i),
-            y(p.1) - 7.0,
-            p.1,
-            x(i),
-            h - 12.0,
-            p.0
-        );
+    html! {
+        svg.trend viewBox={ "0 0 " (w) " " (h) } width=(w) xmlns="http://www.w3.org/2000/svg" font-size="11" {
+            text x="0" y="14" font-weight="bold" { (title) }
+            polyline fill="none" stroke="#b71c1c" stroke-width="2" points=(path.join(" ")) {}
+            @for (i, p) in points.iter().enumerate() {
+                circle cx=(f1(x(i))) cy=(f1(y(p.1))) r="3" fill="#b71c1c" {}
+                text x=(f1(x(i))) y=(f1(y(p.1) - 7.0)) text-anchor="middle" { (f1(p.1)) }
+                text x=(f1(x(i))) y=(h - 12.0) text-anchor="middle" { (p.0) }
+            }
+        }
     }
-    s.push_str("</svg>");
-    s
 }
 
 pub(super) async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> PageResult {
@@ -243,14 +224,13 @@ pub(super) async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> 
     let l = ctx.lang;
     let built = api::build_and_year(&state, None).await;
     if let Err(ApiError::NotFound(_)) = built {
-        let body = format!(
-            "<p>{}</p>",
-            l.pick(
+        let body = html! {
+            p { (l.pick(
                 "尚无指数构建。请先上报调查数据并构建指数。",
                 "No index has been built yet: upload survey data and build the index first."
-            )
-        );
-        return Ok(page(&ctx, p, l.pick("概览", "Overview"), &body));
+            )) }
+        };
+        return Ok(page(&ctx, p, l.pick("概览", "Overview"), body));
     }
     let (build, _) = built.or_page(&ctx)?;
     let batch = state
@@ -281,65 +261,42 @@ pub(super) async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> 
             "ok",
         )
         .await;
-    let mut body = format!(
-        "<p class=\"muted\">{} {} · {} {}</p><div class=\"cards\" id=\"cards\">\
-         <div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div>",
-        l.pick("年度", "Year"),
-        o.year,
-        l.pick("指数构建", "index build"),
-        build.id,
-        o.enterprises,
-        l.pick("企业", "enterprises"),
-        o.scored,
-        l.pick("已评分", "scored"),
-        fmt(o.mean, 1),
-        l.pick("平均创新指数", "mean innovation index"),
-    );
-    for (n, zh, en) in &o.certified {
-        let _ = write!(
-            body,
-            "<div class=\"card\"><b>{n}</b>{}</div>",
-            l.pick(zh, en)
-        );
-    }
-    body.push_str("</div><div class=\"charts\">");
-    body += &kechuang_tabular::bar_chart(
-        l.pick("创新指数分布", "Distribution of the index"),
-        &o.histogram,
-        "",
-    );
-    body += &trend_chart(&o.trend, l.pick("年度平均指数", "Mean index by year"));
-    body.push_str("</div>");
-    let _ = write!(
-        body,
-        "<h2>{}</h2>{}<h2>{}</h2>{}",
-        l.pick("按区", "By district"),
-        one_way_html(&o.by_district, l, "by-district"),
-        l.pick("按行业", "By industry"),
-        one_way_html(&o.by_industry, l, "by-industry")
-    );
-    if !o.movers.is_empty() {
-        let _ = write!(
-            body,
-            "<h2>{}</h2><table id=\"movers\"><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">Δ</th></tr>",
-            l.pick("进步最快", "Top movers"),
-            l.pick("企业", "Enterprise"),
-            l.pick("信用代码", "Credit code"),
-            o.year - 1,
-            o.year
-        );
-        for (code, name, before, now) in &o.movers {
-            let _ = write!(
-                body,
-                "<tr><td><a href=\"/enterprises/{c}\">{}</a></td><td>{c}</td><td class=\"num\">{before:.1}</td><td class=\"num\">{now:.1}</td><td class=\"num\">{:+.1}</td></tr>",
-                esc(name),
-                now - before,
-                c = esc(code)
-            );
+    let body = html! {
+        p.muted { (l.pick("年度", "Year")) " " (o.year) " · " (l.pick("指数构建", "index build")) " " (build.id) }
+        div.cards #cards {
+            div.card { b { (o.enterprises) } (l.pick("企业", "enterprises")) }
+            div.card { b { (o.scored) } (l.pick("已评分", "scored")) }
+            div.card { b { (fmt(o.mean, 1)) } (l.pick("平均创新指数", "mean innovation index")) }
+            @for (n, zh, en) in &o.certified { div.card { b { (n) } (l.pick(zh, en)) } }
         }
-        body.push_str("</table>");
-    }
-    Ok(page(&ctx, p, l.pick("概览", "Overview"), &body))
+        div.charts {
+            (kechuang_tabular::bar_chart_markup(l.pick("创新指数分布", "Distribution of the index"), &o.histogram, ""))
+            (trend_chart(&o.trend, l.pick("年度平均指数", "Mean index by year")))
+        }
+        h2 { (l.pick("按区", "By district")) }
+        (one_way_html(&o.by_district, l, "by-district"))
+        h2 { (l.pick("按行业", "By industry")) }
+        (one_way_html(&o.by_industry, l, "by-industry"))
+        @if !o.movers.is_empty() {
+            h2 { (l.pick("进步最快", "Top movers")) }
+            table #movers {
+                tr {
+                    th { (l.pick("企业", "Enterprise")) } th { (l.pick("信用代码", "Credit code")) }
+                    th.num { (o.year - 1) } th.num { (o.year) } th.num { "Δ" }
+                }
+                @for (code, name, before, now) in &o.movers {
+                    tr {
+                        td { a href={ "/enterprises/" (percent_encode(code)) } { (name) } }
+                        td { (code) }
+                        td.num { (format!("{before:.1}")) }
+                        td.num { (format!("{now:.1}")) }
+                        td.num { (format!("{:+.1}", now - before)) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&ctx, p, l.pick("概览", "Overview"), body))
 }
 
 // --- ranking --------------------------------------------------------------------------------------
