@@ -203,7 +203,10 @@ fn string_literals(source: &str) -> Vec<String> {
                 if b.get(i + 2) == Some(&b'\'') {
                     i += 3;
                 } else if b.get(i + 1) == Some(&b'\\') {
-                    i += b[i + 2..].iter().position(|&c| c == b'\'').map_or(1, |p| p + 3);
+                    i += b[i + 2..]
+                        .iter()
+                        .position(|&c| c == b'\'')
+                        .map_or(1, |p| p + 3);
                 } else {
                     i += 1;
                 }
@@ -249,7 +252,10 @@ fn no_page_is_assembled_by_hand() {
     // every value; raw HTML is allowed for the style sheets alone.
     let mut files = Vec::new();
     for krate in ["server", "portrait"] {
-        rust_files(&workspace().join("crates").join(krate).join("src"), &mut files);
+        rust_files(
+            &workspace().join("crates").join(krate).join("src"),
+            &mut files,
+        );
     }
     assert!(files.len() > 20);
     let mut raw = 0;
