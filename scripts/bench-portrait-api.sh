@@ -12,7 +12,7 @@ CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-1}
 PORT=${PORT:-18181}
 BIN=target/release/kechuang
-cargo build --release -q -p kechuang-cli
+cargo build --release -q -p kechuang
 DB="$DIR/demo/kechuang.db"
 if [ ! -f "$DB" ]; then
     "$BIN" demo --enterprises "$N" --years "${YEARS:-2024-2025}" --data-dir "$DIR" --no-serve

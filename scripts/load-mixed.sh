@@ -14,7 +14,7 @@ THREADS=${THREADS:-1}
 UPLOADS=${UPLOADS:-10}
 PORT=${PORT:-18282}
 BIN=target/release/kechuang
-cargo build --release -q -p kechuang-cli
+cargo build --release -q -p kechuang
 DB="$DIR/demo/kechuang.db"
 if [ ! -f "$DB" ]; then
     "$BIN" demo --enterprises "$N" --years 2024-2025 --data-dir "$DIR" --no-serve >/dev/null

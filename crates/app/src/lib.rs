@@ -9,6 +9,7 @@
 //! - [`catalogue`]: the matchmaking catalogue as stored rows.
 //! - [`intake`]: a survey file validated against the rules and the stored history (the import
 //!   use case), parsing on a low-priority pool for the server or on every core for the CLI.
+//! - [`settings`]: the web service's settings file.
 //! - [`views`]: what the pages, the API and the CLI show of one enterprise (its portrait), of a
 //!   scheme (its target list) and of a year (the policy panel).
 #![warn(missing_docs)]
@@ -17,4 +18,5 @@ pub mod access;
 pub mod accounts;
 pub mod catalogue;
 pub mod intake;
+pub mod settings;
 pub mod views;

@@ -28,7 +28,7 @@ fn years(spec: &str) -> Result<Vec<i32>> {
     Ok((a..=b).collect())
 }
 
-pub fn run(args: &DemoArgs) -> Result<()> {
+pub fn run(args: &DemoArgs, web: crate::Web) -> Result<()> {
     let years = years(&args.years)?;
     let dir = args.data_dir.join("demo");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -213,12 +213,12 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         for (name, password, role) in &logins {
             println!("  {name:<12} {password:<22} {role}");
         }
-        let config = kechuang_server::Config {
+        let config = kechuang_app::settings::Config {
             listen: args.listen,
             database: store_args.db.clone(),
-            ..kechuang_server::Config::default()
+            ..kechuang_app::settings::Config::default()
         };
-        crate::serve::serve_store(std::sync::Arc::new(store), config).await
+        crate::serve::serve_store(std::sync::Arc::new(store), config, web).await
     })
 }
 

@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use kechuang_app::accounts::{AccountError, NewAccount, add_user as create};
-use kechuang_server::Config;
+use kechuang_app::settings::Config;
 use kechuang_store::Store;
 
 use crate::args::{ServeArgs, StoreArgs, UserAddArgs};
 use crate::index::InvalidInput;
-use crate::runtime;
+use crate::{Web, runtime};
 
 /// Structured logs on stderr: text for a terminal, JSON lines for a collector.
 pub fn init_logs(json: bool) {
@@ -44,8 +44,30 @@ fn config(args: &ServeArgs) -> Result<Config> {
     Ok(c)
 }
 
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
 /// Serves on an open store until Ctrl-C or SIGTERM, printing the address.
-pub async fn serve_store(store: Arc<Store>, config: Config) -> Result<()> {
+pub async fn serve_store(store: Arc<Store>, config: Config, web: Web) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
@@ -53,12 +75,12 @@ pub async fn serve_store(store: Arc<Store>, config: Config) -> Result<()> {
     println!(
         "kechuang is serving http://{address}/ (API docs: http://{address}/api/docs); Ctrl-C stops it"
     );
-    kechuang_server::serve(listener, store, config, kechuang_server::shutdown_signal()).await?;
+    web(listener, store, config).await?;
     println!("stopped");
     Ok(())
 }
 
-pub fn run(args: &ServeArgs) -> Result<()> {
+pub fn run(args: &ServeArgs, web: Web) -> Result<()> {
     init_logs(args.json_logs);
     let config = config(args)?;
     runtime()?.block_on(async {
@@ -71,7 +93,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
                 config.database
             );
         }
-        serve_store(Arc::new(store), config).await
+        serve_store(Arc::new(store), config, web).await
     })
 }
 

@@ -13,7 +13,6 @@ pub use kechuang_app::{access, intake, views};
 pub mod api;
 pub mod audit;
 pub mod auth;
-pub mod config;
 pub mod error;
 pub mod extract;
 pub mod i18n;
@@ -21,6 +20,7 @@ pub mod matchmaking;
 pub mod memo;
 pub mod openapi;
 pub mod pages;
+pub mod remote;
 pub mod talent;
 
 use std::collections::HashMap;
@@ -36,7 +36,7 @@ use axum::response::{IntoResponse, Response};
 use kechuang_policy::RuleSet;
 use kechuang_store::Store;
 
-pub use config::Config;
+pub use kechuang_app::settings::Config;
 
 use crate::access::{Capability, Principal};
 use crate::error::{ApiError, ApiResult};
@@ -181,7 +181,7 @@ pub async fn guard(State(state): State<Shared>, mut request: Request, next: Next
                     .headers()
                     .get("x-forwarded-for")
                     .and_then(|v| v.to_str().ok());
-                state.config.client_address(c.0.ip(), forwarded).to_string()
+                remote::client_address(&state.config, c.0.ip(), forwarded).to_string()
             },
         );
     let lang = auth::cookie(request.headers(), "lang")
@@ -400,26 +400,4 @@ pub async fn serve(
         tracing::error!(error = %e, "audit writer");
     }
     Ok(())
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
 }

@@ -1,5 +1,6 @@
-//! Settings of `kechuang serve`: a TOML file (unknown keys refused), overridden by the command line
-//! and environment (the binary's business), with defaults fit for one machine on an intranet.
+//! Settings of the web service (`kechuang serve`): a TOML file (unknown keys refused), overridden by
+//! the command line and environment (the binary's business), with defaults fit for one machine on
+//! an intranet. Here, below both, so that the command line reads them without knowing the server.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
@@ -73,32 +74,6 @@ impl Config {
         Ok(config)
     }
 
-    /// The client's address: the TCP peer, or, when the peer is a trusted proxy, the last
-    /// address of `X-Forwarded-For` that is not a trusted proxy (the one the nearest trusted proxy
-    /// saw; what a client wrote before it cannot be told from a lie).
-    pub fn client_address(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
-        if !self.trusted_proxies.contains(&peer) {
-            return peer;
-        }
-        let Some(header) = forwarded_for else {
-            return peer;
-        };
-        let mut client = peer;
-        for hop in header.rsplit(',') {
-            match hop.trim().parse::<IpAddr>() {
-                Ok(ip) => {
-                    client = ip;
-                    if !self.trusted_proxies.contains(&ip) {
-                        break;
-                    }
-                }
-                // A hop that is not an address: stop at the last one that was.
-                Err(_) => break,
-            }
-        }
-        client
-    }
-
     /// Whether cookies carry `Secure`.
     pub fn cookies_secure(&self) -> bool {
         self.secure_cookies
@@ -125,43 +100,5 @@ mod tests {
         std::fs::write(&bad, "listn = \"0.0.0.0:9000\"\n").expect("write");
         let e = Config::from_file(&bad).expect_err("typo");
         assert!(e.to_string().contains("listn"), "{e}");
-    }
-
-    #[test]
-    fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
-        let ip = |s: &str| s.parse::<IpAddr>().expect("ip");
-        let direct = Config::default();
-        // Without trusted proxies the header is whatever a client wrote: ignored.
-        assert_eq!(
-            direct.client_address(ip("10.1.1.9"), Some("1.2.3.4")),
-            ip("10.1.1.9")
-        );
-        let behind = Config {
-            trusted_proxies: vec![ip("10.0.0.1"), ip("10.0.0.2")],
-            ..Config::default()
-        };
-        // Through two proxies: the address the outer proxy saw, not what the client claimed.
-        assert_eq!(
-            behind.client_address(ip("10.0.0.1"), Some("6.6.6.6, 192.168.5.7, 10.0.0.2")),
-            ip("192.168.5.7")
-        );
-        // A client talking to us directly cannot choose its address.
-        assert_eq!(
-            behind.client_address(ip("192.168.5.7"), Some("10.9.9.9")),
-            ip("192.168.5.7")
-        );
-        // No header, or garbage after the proxy's own hop.
-        assert_eq!(behind.client_address(ip("10.0.0.1"), None), ip("10.0.0.1"));
-        assert_eq!(
-            behind.client_address(ip("10.0.0.1"), Some("not-an-ip")),
-            ip("10.0.0.1")
-        );
-        let file = tempfile::tempdir().expect("tmp");
-        let path = file.path().join("c.toml");
-        std::fs::write(&path, "trusted_proxies = [\"10.0.0.1\"]\n").expect("write");
-        assert_eq!(
-            Config::from_file(&path).expect("read").trusted_proxies,
-            vec![ip("10.0.0.1")]
-        );
     }
 }

@@ -287,3 +287,27 @@ fn no_page_is_assembled_by_hand() {
     }
     assert!(raw >= 3, "the frame's style sheets are found ({raw})");
 }
+
+#[test]
+fn the_command_line_and_the_web_service_never_depend_on_each_other() {
+    let manifest = |krate: &str| {
+        std::fs::read_to_string(workspace().join(format!("crates/{krate}/Cargo.toml")))
+            .expect("manifest")
+    };
+    assert!(!manifest("cli").contains("kechuang-server"));
+    assert!(!manifest("server").contains("kechuang-cli"));
+    let mut files = Vec::new();
+    rust_files(&workspace().join("crates/cli/src"), &mut files);
+    assert!(files.len() > 5);
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("utf8");
+        assert!(
+            !text.contains("kechuang_server"),
+            "{} names the server: the binary hands the web service in",
+            f.display()
+        );
+    }
+    // Only the binary joins them.
+    let bin = manifest("kechuang");
+    assert!(bin.contains("kechuang-cli") && bin.contains("kechuang-server"));
+}

@@ -1,4 +1,6 @@
-//! The `kechuang` command: wiring between the command line and the library crates.
+//! The `kechuang` command: wiring between the command line and the library crates below the web
+//! service. The binary (crate `kechuang`) hands in the web service as a function ([`Web`]), so this
+//! crate and the server never depend on each other.
 //!
 //! Exit codes: 0 success, 1 the input has problems (validation), 2 any other error.
 
@@ -16,18 +18,29 @@ mod serve;
 mod survey;
 mod talent;
 
+use std::future::Future;
+use std::pin::Pin;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
+use kechuang_app::settings::Config;
+use kechuang_store::Store;
 
-/// mimalloc: the import and load paths allocate millions of small values, where glibc's allocator
-/// spent most of the time (measured with perf).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+pub use serve::shutdown_signal;
 
-fn main() -> ExitCode {
+/// The web service: serves the store on the listener with the settings until the process is
+/// asked to stop. `kechuang serve` and `kechuang demo` call it; the binary supplies it.
+pub type Web = fn(
+    tokio::net::TcpListener,
+    Arc<Store>,
+    Config,
+) -> Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>;
+
+/// Parses the command line, runs the command and gives the process's exit code.
+pub fn main(web: Web) -> ExitCode {
     let cli = args::Cli::parse();
-    let outcome = run(cli);
+    let outcome = run(cli, web);
     // `bench build` times this process from outside and asks for its peak memory here.
     if let Ok(path) = std::env::var(bench::PEAK_RSS_FILE) {
         let _ = std::fs::write(path, bench::peak_rss().unwrap_or(0).to_string());
@@ -52,7 +65,7 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-fn run(cli: args::Cli) -> anyhow::Result<()> {
+fn run(cli: args::Cli, web: Web) -> anyhow::Result<()> {
     match cli.command {
         args::Command::Survey { command } => match command {
             args::SurveyCommand::Template(a) => survey::template(&a),
@@ -93,11 +106,11 @@ fn run(cli: args::Cli) -> anyhow::Result<()> {
             args::MatchCommand::Demand(a) => matching::demand(&a),
             args::MatchCommand::Eval(a) => matching::eval(&a),
         },
-        args::Command::Serve(a) => serve::run(&a),
+        args::Command::Serve(a) => serve::run(&a, web),
         args::Command::User { command } => match command {
             args::UserCommand::Add(a) => serve::add_user(&a),
             args::UserCommand::List(a) => serve::list_users(&a),
         },
-        args::Command::Demo(a) => demo::run(&a),
+        args::Command::Demo(a) => demo::run(&a, web),
     }
 }
