@@ -158,6 +158,11 @@ impl<P: Permission> PageAllowed<P> {
     pub fn principal(&self) -> &Principal {
         self.0.principal()
     }
+
+    /// The permission as the use cases take it.
+    pub fn allowed(&self) -> &Allowed<P> {
+        &self.0
+    }
 }
 
 impl<P: Permission> Deref for PageAllowed<P> {

@@ -17,7 +17,6 @@ use kechuang_talent::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::access::Capability;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Allowed, can};
 use crate::{Ctx, Shared};
@@ -44,8 +43,10 @@ fn this_year() -> i32 {
 }
 
 /// Every person with their evaluation.
-pub async fn pool(state: &Shared, ctx: &Ctx) -> ApiResult<Vec<(Person, Evaluation)>> {
-    ctx.require(Capability::Talent)?;
+pub async fn pool(
+    state: &Shared,
+    _allowed: &Allowed<can::Talent>,
+) -> ApiResult<Vec<(Person, Evaluation)>> {
     let criteria = shipped();
     let year = this_year();
     state
@@ -265,8 +266,12 @@ async fn person(
 
 /// Imports a register (a JSON array of people) in one transaction; a malformed file is refused
 /// whole with its line and column.
-pub async fn import_register(state: &Shared, ctx: &Ctx, bytes: &[u8]) -> ApiResult<usize> {
-    let p = ctx.require(Capability::Talent)?;
+pub async fn import_register(
+    state: &Shared,
+    ctx: &Allowed<can::Talent>,
+    bytes: &[u8],
+) -> ApiResult<usize> {
+    let p = ctx.principal();
     let people: Vec<Person> = serde_json::from_slice(bytes).map_err(|e| {
         ApiError::BadRequest(format!(
             "the register: line {}, column {}: {e}",
@@ -324,8 +329,12 @@ pub struct MergeBody {
 }
 
 /// Merges two records found to be one person (they must be a detected pair), keeping the audit trail.
-pub async fn merge_records(state: &Shared, ctx: &Ctx, body: &MergeBody) -> ApiResult<Value> {
-    let p = ctx.require(Capability::Talent)?;
+pub async fn merge_records(
+    state: &Shared,
+    ctx: &Allowed<can::Talent>,
+    body: &MergeBody,
+) -> ApiResult<Value> {
+    let p = ctx.principal();
     let people: Vec<Person> = pool(state, ctx)
         .await?
         .into_iter()
@@ -383,7 +392,6 @@ async fn merge_pair(
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
-async fn merges(State(state): State<Shared>, ctx: Allowed<can::Talent>) -> ApiResult<Json<Value>> {
-    ctx.require(Capability::Talent)?;
+async fn merges(State(state): State<Shared>, _: Allowed<can::Talent>) -> ApiResult<Json<Value>> {
     Ok(Json(json!({"merges": state.store.merges().await?})))
 }

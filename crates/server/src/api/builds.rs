@@ -4,9 +4,8 @@ use super::*;
 
 pub(super) async fn builds(
     State(state): State<Shared>,
-    ctx: Allowed<can::ListEnterprises>,
+    _: Allowed<can::ListEnterprises>,
 ) -> ApiResult<Json<Value>> {
-    ctx.require(Capability::ListEnterprises)?;
     Ok(Json(json!({"builds": builds_json(&state).await?})))
 }
 
@@ -24,8 +23,8 @@ pub async fn builds_json(state: &Shared) -> ApiResult<Vec<Value>> {
 
 /// Starts a rebuild of the index over every stored year with the latest build's framework (the
 /// shipped enterprise framework when there is none). Runs in the background; one at a time.
-pub async fn start_rebuild(state: &Shared, ctx: &Ctx) -> ApiResult<()> {
-    let p = ctx.require(Capability::BuildIndex)?;
+pub async fn start_rebuild(state: &Shared, ctx: &Allowed<can::BuildIndex>) -> ApiResult<()> {
+    let p = ctx.principal();
     let framework_id = state.store.builds().await?.first().map_or_else(
         || "kechuang-enterprise".to_string(),
         |b| b.framework_id.clone(),

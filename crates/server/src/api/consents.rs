@@ -32,11 +32,11 @@ pub(super) fn consent_target(p: &Principal, named: Option<&str>) -> ApiResult<St
 /// Grants (or, with `grant = false`, revokes) a bank's consent.
 pub async fn change_consent(
     state: &Shared,
-    ctx: &Ctx,
+    ctx: &Allowed<can::ManageConsents>,
     body: &ConsentBody,
     grant: bool,
 ) -> ApiResult<bool> {
-    let p = ctx.require(Capability::ManageConsents)?;
+    let p = ctx.principal();
     let code = consent_target(p, body.credit_code.as_deref())?;
     let bank = body.bank.trim();
     if bank.is_empty() {

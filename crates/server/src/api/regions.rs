@@ -18,10 +18,9 @@ pub struct RegionTables {
 /// The regional tables of a year (cached per build, year and import).
 pub async fn region_tables(
     state: &Shared,
-    ctx: &Ctx,
+    _allowed: &Allowed<can::ReadAggregates>,
     year: Option<i32>,
 ) -> ApiResult<Arc<RegionTables>> {
-    ctx.require(Capability::ReadAggregates)?;
     let years = state.store.years().await?;
     let year = year
         .or(years.last().copied())

@@ -60,11 +60,11 @@ pub struct TargetPage {
 /// A scheme's target list as the principal may see it (computed once per scheme, year and import).
 pub async fn target_page(
     state: &Shared,
-    ctx: &Ctx,
+    ctx: &Allowed<can::Targets>,
     scheme: &str,
     params: &TargetParams,
 ) -> ApiResult<TargetPage> {
-    let p = ctx.require(Capability::Targets)?;
+    let p = ctx.principal();
     let rules = state
         .rules
         .iter()

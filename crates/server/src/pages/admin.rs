@@ -61,7 +61,7 @@ pub(super) async fn consent_change(
         credit_code: f.credit_code.filter(|c| !c.trim().is_empty()),
         bank: f.bank,
     };
-    match api::change_consent(&state, &ctx, &body, f.revoke.is_none()).await {
+    match api::change_consent(&state, ctx.allowed(), &body, f.revoke.is_none()).await {
         Ok(_) => Ok(Redirect::to("/consents").into_response()),
         Err(e) => Err(PageError(e, ctx.lang)),
     }
@@ -86,8 +86,7 @@ pub(super) async fn admin(
     ctx: PageAllowed<can::Administer>,
     Query(q): Query<AdminQuery>,
 ) -> PageResult {
-    let p = ctx.require(Capability::Administer).or_page(&ctx)?;
-    admin_page(&state, &ctx, p, &q, None).await
+    admin_page(&state, &ctx, &q, None).await
 }
 
 /// A notice above the administration page: a newly created token, shown this once.
@@ -98,12 +97,11 @@ pub(super) struct NewToken {
 
 pub(super) async fn admin_page(
     state: &Shared,
-    ctx: &Ctx,
-    p: &Principal,
+    ctx: &PageAllowed<can::Administer>,
     q: &AdminQuery,
     notice: Option<NewToken>,
 ) -> PageResult {
-    let l = ctx.lang;
+    let (l, p) = (ctx.lang, ctx.principal());
     let users = state
         .store
         .users()
@@ -121,7 +119,7 @@ pub(super) async fn admin_page(
         .collect();
     let audit = api::audit_page(
         state,
-        ctx,
+        ctx.allowed(),
         &api::AuditParams {
             user: q.user.clone(),
             page: q.page,
@@ -199,7 +197,7 @@ pub(super) async fn admin_add_user(
     ctx: PageAllowed<can::Administer>,
     Form(u): Form<api::UserBody>,
 ) -> PageResult {
-    let p = ctx.require(Capability::Administer).or_page(&ctx)?;
+    let p = ctx.principal();
     let u = api::UserBody {
         display_name: u.display_name.filter(|d| !d.trim().is_empty()),
         ..u
@@ -229,7 +227,7 @@ pub(super) async fn admin_toggle_user(
     Path(name): Path<String>,
     Form(f): Form<ToggleForm>,
 ) -> PageResult {
-    let p = ctx.require(Capability::Administer).or_page(&ctx)?;
+    let p = ctx.principal();
     if name == p.name {
         return Err(PageError(
             ApiError::BadRequest("you cannot disable your own account".into()),
@@ -270,7 +268,6 @@ pub(super) async fn token_create(
     ctx: PageAllowed<can::Administer>,
     Form(f): Form<TokenForm>,
 ) -> PageResult {
-    let p = ctx.require(Capability::Administer).or_page(&ctx)?;
     let (id, secret) = api::new_token(
         &state,
         &ctx,
@@ -285,7 +282,6 @@ pub(super) async fn token_create(
     admin_page(
         &state,
         &ctx,
-        p,
         &AdminQuery {
             user: None,
             page: None,

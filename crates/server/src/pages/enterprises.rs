@@ -51,7 +51,7 @@ pub(super) async fn ranking(
     ctx: PageAllowed<can::ListEnterprises>,
     Query(params): Query<ListParams>,
 ) -> PageResult {
-    let p = ctx.require(Capability::ListEnterprises).or_page(&ctx)?;
+    let p = ctx.principal();
     let l = ctx.lang;
     let list = match api::ranking(&state, &ctx, &params).await {
         Ok(list) => list,
@@ -213,7 +213,7 @@ pub(super) async fn targets(
     ctx: PageAllowed<can::Targets>,
     Query(q): Query<TargetQuery>,
 ) -> PageResult {
-    let p = ctx.require(Capability::Targets).or_page(&ctx)?;
+    let p = ctx.principal();
     let l = ctx.lang;
     let scheme = q
         .scheme
@@ -259,7 +259,7 @@ pub(super) async fn targets(
         }
     };
     let title = l.pick("政策靶向", "Scheme targeting");
-    let t = match api::target_page(&state, &ctx, &scheme, &q.params).await {
+    let t = match api::target_page(&state, ctx.allowed(), &scheme, &q.params).await {
         Ok(t) => t,
         Err(ApiError::NotFound(m)) => {
             return Ok(page(&ctx, p, title, html! { (filters) p { (m) } }));

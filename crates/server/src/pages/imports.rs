@@ -45,7 +45,7 @@ pub(super) fn upload_form_html(l: Lang, p: &Principal) -> Markup {
 }
 
 pub(super) async fn upload_form(ctx: PageAllowed<can::FileSurvey>) -> PageResult {
-    let p = ctx.require(Capability::FileSurvey).or_page(&ctx)?;
+    let p = ctx.principal();
     let l = ctx.lang;
     Ok(page(
         &ctx,
@@ -60,14 +60,14 @@ pub(super) async fn upload_submit(
     ctx: PageAllowed<can::FileSurvey>,
     mut form: Multipart,
 ) -> PageResult {
-    let p = ctx.require(Capability::FileSurvey).or_page(&ctx)?;
+    let p = ctx.principal();
     let l = ctx.lang;
     let (fields, file) = read_form(&mut form).await.or_page(&ctx)?;
     let dry_run = fields.iter().any(|(k, _)| k == "dry_run");
     let (name, bytes) = file
         .ok_or_else(|| ApiError::BadRequest("choose a file".into()))
         .or_page(&ctx)?;
-    let report = match api::upload_survey(&state, &ctx, &name, &bytes, dry_run).await {
+    let report = match api::upload_survey(&state, ctx.allowed(), &name, &bytes, dry_run).await {
         Ok(r) => html! {
             h2 { (l.pick("校验报告", "Validation report")) }
             @if r.imported {
@@ -107,7 +107,7 @@ pub(super) async fn builds(
     State(state): State<Shared>,
     ctx: PageAllowed<can::BuildIndex>,
 ) -> PageResult {
-    let p = ctx.require(Capability::BuildIndex).or_page(&ctx)?;
+    let p = ctx.principal();
     let l = ctx.lang;
     let builds = state
         .store
@@ -162,7 +162,7 @@ pub(super) async fn rebuild(
     State(state): State<Shared>,
     ctx: PageAllowed<can::BuildIndex>,
 ) -> PageResult {
-    match api::start_rebuild(&state, &ctx).await {
+    match api::start_rebuild(&state, ctx.allowed()).await {
         Ok(()) | Err(ApiError::Conflict(_)) => Ok(Redirect::to("/builds").into_response()),
         Err(e) => Err(PageError(e, ctx.lang)),
     }
@@ -178,7 +178,7 @@ pub(super) async fn tables(
     let p = ctx.user().or_page(&ctx)?;
     let l = ctx.lang;
     let title = l.pick("区域统计", "Regional tables");
-    let t = match api::region_tables(&state, &ctx, y.year).await {
+    let t = match api::region_tables(&state, ctx.allowed(), y.year).await {
         Ok(t) => t,
         Err(ApiError::NotFound(m)) => return Ok(page(&ctx, p, title, html! { p { (m) } })),
         Err(e) => return Err(PageError(e, l)),

@@ -19,7 +19,7 @@ pub(super) async fn match_search(
     ctx: PageAllowed<can::ListEnterprises>,
     Query(q): Query<crate::matchmaking::SearchParams>,
 ) -> PageResult {
-    let p = ctx.require(Capability::ListEnterprises).or_page(&ctx)?;
+    let p = ctx.principal();
     let l = ctx.lang;
     let kinds: Vec<(String, String)> = kechuang_matching::Kind::ALL
         .iter()
@@ -130,7 +130,7 @@ pub(super) fn demand_form_html(
 }
 
 pub(super) async fn demand_form(ctx: PageAllowed<can::ListEnterprises>) -> PageResult {
-    let p = ctx.require(Capability::ListEnterprises).or_page(&ctx)?;
+    let p = ctx.principal();
     if !matches!(p.role, Role::Admin | Role::Analyst | Role::Enterprise) {
         return Err(PageError(
             ApiError::Forbidden("this role does not publish demands".into()),
@@ -244,7 +244,7 @@ pub(super) async fn match_entry(
     ctx: PageAllowed<can::ListEnterprises>,
     Path((kind, id)): Path<(String, String)>,
 ) -> PageResult {
-    let p = ctx.require(Capability::ListEnterprises).or_page(&ctx)?;
+    let p = ctx.principal();
     let l = ctx.lang;
     let (doc, found) =
         crate::matchmaking::run_matches(&state, &ctx, &kind, &id, &Default::default())

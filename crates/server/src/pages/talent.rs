@@ -7,7 +7,7 @@ pub(super) async fn talent_page(
     ctx: PageAllowed<can::Talent>,
     Query(q): Query<crate::talent::TalentParams>,
 ) -> PageResult {
-    let p = ctx.require(Capability::Talent).or_page(&ctx)?;
+    let p = ctx.principal();
     let l = ctx.lang;
     let criteria = kechuang_talent::shipped();
     let tiers: Vec<(String, String)> = criteria
@@ -21,7 +21,9 @@ pub(super) async fn talent_page(
         .collect();
     let regions = region_options();
     // The register is read and evaluated once for the list, the statistics and the pairs.
-    let pool = crate::talent::pool(&state, &ctx).await.or_page(&ctx)?;
+    let pool = crate::talent::pool(&state, ctx.allowed())
+        .await
+        .or_page(&ctx)?;
     let (total, rows) = crate::talent::search_in(&pool, &q);
     let page_no = q.page.unwrap_or(1).max(1);
     crate::talent::audit(
@@ -113,7 +115,7 @@ pub(super) async fn talent_merge(
     ctx: PageAllowed<can::Talent>,
     Form(b): Form<crate::talent::MergeBody>,
 ) -> PageResult {
-    crate::talent::merge_records(&state, &ctx, &b)
+    crate::talent::merge_records(&state, ctx.allowed(), &b)
         .await
         .or_page(&ctx)?;
     Ok(Redirect::to("/talent").into_response())
