@@ -311,3 +311,34 @@ fn the_command_line_and_the_web_service_never_depend_on_each_other() {
     let bin = manifest("kechuang");
     assert!(bin.contains("kechuang-cli") && bin.contains("kechuang-server"));
 }
+
+#[test]
+fn page_texts_come_from_the_catalogues() {
+    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    // Names, not texts: the brand, the other language's own name, a default and an example.
+    let allowed = [
+        " · 科创",
+        "科创 kechuang",
+        "中文",
+        "津",
+        "120116, 天津滨海高新技术产业开发区 / 9112…/ 银行",
+    ];
+    let mut files = Vec::new();
+    rust_files(&workspace().join("crates/server/src/pages"), &mut files);
+    assert!(files.len() >= 6);
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("utf8");
+        for lit in string_literals(&text) {
+            assert!(
+                !cjk(&lit) || allowed.contains(&lit.as_str()),
+                "{}: {lit:?} belongs in the catalogues (crates/server/src/i18n)",
+                f.display()
+            );
+        }
+        assert!(
+            !text.contains(".pick(\""),
+            "{}: a text pair written in place; name it in the catalogues",
+            f.display()
+        );
+    }
+}

@@ -18,16 +18,16 @@ pub(super) async fn consents(State(state): State<Shared>, ctx: PageSignedIn) -> 
         @if manages {
             form.filters method="post" action=(action("/consents", p)) #grant {
                 @if p.role != Role::Enterprise {
-                    label { (l.pick("信用代码", "Credit code")) input name="credit_code" required; }
+                    label { (l.text(Text::CreditCode)) input name="credit_code" required; }
                 }
-                label { (l.pick("银行", "Bank")) input name="bank" #bank required; }
-                button { (l.pick("授权", "Grant")) }
+                label { (l.text(Text::Bank)) input name="bank" #bank required; }
+                button { (l.text(Text::Grant)) }
             }
         }
         table #consents {
             tr {
-                th { (l.pick("企业", "Enterprise")) } th { (l.pick("银行", "Bank")) }
-                th { (l.pick("授权", "Granted")) } th { (l.pick("撤销", "Revoked")) } th {}
+                th { (l.text(Text::Enterprise)) } th { (l.text(Text::Bank)) }
+                th { (l.text(Text::Granted)) } th { (l.text(Text::Revoked)) } th {}
             }
             @for c in &list {
                 tr {
@@ -41,7 +41,7 @@ pub(super) async fn consents(State(state): State<Shared>, ctx: PageSignedIn) -> 
                                 input type="hidden" name="bank" value=(c.bank);
                                 input type="hidden" name="credit_code" value=(c.credit_code);
                                 input type="hidden" name="revoke" value="1";
-                                button { (l.pick("撤销", "Revoke")) }
+                                button { (l.text(Text::Revoke)) }
                             }
                         }
                     }
@@ -49,7 +49,7 @@ pub(super) async fn consents(State(state): State<Shared>, ctx: PageSignedIn) -> 
             }
         }
     };
-    Ok(page(&ctx, p, l.pick("征信授权", "Consents"), body))
+    Ok(page(&ctx, p, l.text(Text::Consents), body))
 }
 
 pub(super) async fn consent_change(
@@ -135,23 +135,23 @@ pub(super) async fn admin_page(
     let body = html! {
         @if let Some(t) = &notice {
             p.ok #notice {
-                (l.pick("新令牌", "New token")) " #" (t.id) ": " code #new-token { (t.secret) } " — "
-                (l.pick("只显示这一次，请妥善保存。", "shown this once only; keep it safe."))
+                (l.text(Text::NewToken)) " #" (t.id) ": " code #new-token { (t.secret) } " — "
+                (l.text(Text::ShownThisOnceOnlyKeep))
             }
         }
-        h2 { (l.pick("用户", "Users")) }
+        h2 { (l.text(Text::Users)) }
         form.filters method="post" action=(action("/admin", p)) #add-user {
-            label { (l.pick("用户名", "Name")) input name="name" required; }
-            label { (l.pick("显示名", "Shown as")) input name="display_name"; }
-            label { (l.pick("密码", "Password")) input name="password" type="password" minlength="10" required; }
-            (select("role", l.pick("角色", "Role"), None, &roles))
-            label { (l.pick("范围", "Scope")) input name="scope" placeholder="120116, 天津滨海高新技术产业开发区 / 9112…/ 银行"; }
-            button { (l.pick("新增用户", "Add user")) }
+            label { (l.text(Text::UserName)) input name="name" required; }
+            label { (l.text(Text::ShownAs)) input name="display_name"; }
+            label { (l.text(Text::Password)) input name="password" type="password" minlength="10" required; }
+            (select("role", l.text(Text::Role), None, &roles))
+            label { (l.text(Text::Scope)) input name="scope" placeholder="120116, 天津滨海高新技术产业开发区 / 9112…/ 银行"; }
+            button { (l.text(Text::AddUser)) }
         }
         table #users {
             tr {
-                th { (l.pick("用户名", "Name")) } th { (l.pick("显示名", "Shown as")) } th { (l.pick("角色", "Role")) }
-                th { (l.pick("范围", "Scope")) } th { (l.pick("状态", "Status")) } th {}
+                th { (l.text(Text::UserName)) } th { (l.text(Text::ShownAs)) } th { (l.text(Text::Role)) }
+                th { (l.text(Text::Scope)) } th { (l.text(Text::Status)) } th {}
             }
             @for u in &users {
                 tr {
@@ -159,22 +159,22 @@ pub(super) async fn admin_page(
                     td { (u.display_name) }
                     td { (Role::parse(&u.role).map_or(u.role.as_str(), |r| l.pick(r.zh(), r.as_str()))) }
                     td { (u.scope) }
-                    td { (if u.disabled { l.pick("已停用", "disabled") } else { l.pick("正常", "active") }) }
+                    td { (if u.disabled { l.text(Text::Disabled) } else { l.text(Text::Active) }) }
                 }
             }
         }
-        h2 { (l.pick("API 令牌", "API tokens")) }
+        h2 { (l.text(Text::APITokens)) }
         form.filters method="post" action=(action("/tokens", p)) #add-token {
-            label { (l.pick("用途", "Label")) input name="label" required; }
-            label { (l.pick("权限 (read,write,admin)", "Scopes (read,write,admin)")) input name="scopes" value="read"; }
-            button { (l.pick("创建令牌", "Create token")) }
+            label { (l.text(Text::Label)) input name="label" required; }
+            label { (l.text(Text::ScopesReadWriteAdmin)) input name="scopes" value="read"; }
+            button { (l.text(Text::CreateToken)) }
         }
-        h2 { (l.pick("审计日志", "Audit log")) }
-        p.muted { (l.pick("共", "entries:")) " " (audit.total) }
+        h2 { (l.text(Text::AuditLog)) }
+        p.muted { (l.text(Text::Entries)) " " (audit.total) }
         table #audit {
             tr {
-                th { (l.pick("时间", "When")) } th { (l.pick("用户", "Who")) } th { (l.pick("操作", "Action")) }
-                th { (l.pick("对象", "Target")) } th { (l.pick("来源", "From")) } th { (l.pick("结果", "Outcome")) }
+                th { (l.text(Text::When)) } th { (l.text(Text::Who)) } th { (l.text(Text::Action)) }
+                th { (l.text(Text::Target)) } th { (l.text(Text::From)) } th { (l.text(Text::AuditOutcome)) }
             }
             @for e in &audit.items {
                 tr {
@@ -189,7 +189,7 @@ pub(super) async fn admin_page(
             @if audit.page * audit.per_page < audit.total { a href={ "/admin?page=" (audit.page + 1) (user_q) } { "›" } }
         }
     };
-    Ok(page(ctx, p, l.pick("系统管理", "Administration"), body))
+    Ok(page(ctx, p, l.text(Text::Administration), body))
 }
 
 pub(super) async fn admin_add_user(

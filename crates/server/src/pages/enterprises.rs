@@ -56,22 +56,20 @@ pub(super) async fn ranking(
     let list = match api::ranking(&state, &ctx, &params).await {
         Ok(list) => list,
         Err(ApiError::NotFound(m)) => {
-            return Ok(page(
-                &ctx,
-                p,
-                l.pick("企业排名", "Ranking"),
-                html! { p { (m) } },
-            ));
+            return Ok(page(&ctx, p, l.text(Text::Ranking), html! { p { (m) } }));
         }
         Err(e) => return Err(PageError(e, l)),
     };
     let fields = field_options();
-    let stages: Vec<(String, String)> =
-        ["makerspace", "incubator", "accelerator", "industrial_park"]
-            .iter()
-            .zip(["众创空间", "孵化器", "加速器", "产业园区"])
-            .map(|(k, z)| (k.to_string(), z.to_string()))
-            .collect();
+    let stages: Vec<(String, String)> = [
+        ("makerspace", Text::Makerspace),
+        ("incubator", Text::Incubator),
+        ("accelerator", Text::Accelerator),
+        ("industrial_park", Text::IndustrialPark),
+    ]
+    .iter()
+    .map(|(k, t)| (k.to_string(), l.text(*t).to_string()))
+    .collect();
     let order_for = |col: &str| {
         if params.sort.as_deref().unwrap_or("rank") == col
             && params.order.as_deref() != Some("desc")
@@ -90,27 +88,27 @@ pub(super) async fn ranking(
     let pages = (list.total + list.per_page - 1) / list.per_page;
     let body = html! {
         form.filters method="get" action="/ranking" #filters {
-            (select("district", l.pick("区", "District"), params.district.as_deref(), &district_options(p)))
-            (text_input(l.pick("行业代码", "Industry code"), "industry", params.industry.as_deref(), Some(6)))
-            (select("field", l.pick("技术领域", "Field"), params.field.as_deref(), &fields))
-            (select("stage", l.pick("发展阶段", "Stage"), params.stage.as_deref(), &stages))
-            label { (l.pick("名称或代码", "Name or code")) input name="q" #f-q value=(params.q.as_deref().unwrap_or("")); }
-            button { (l.pick("筛选", "Filter")) }
-            a href={ "/api/v1/enterprises/export?" (query_string(&params, None, None)) } #export { (l.pick("导出 CSV", "Export CSV")) }
+            (select("district", l.text(Text::District), params.district.as_deref(), &district_options(p)))
+            (text_input(l.text(Text::IndustryCode), "industry", params.industry.as_deref(), Some(6)))
+            (select("field", l.text(Text::TechField), params.field.as_deref(), &fields))
+            (select("stage", l.text(Text::Stage), params.stage.as_deref(), &stages))
+            label { (l.text(Text::NameOrCode)) input name="q" #f-q value=(params.q.as_deref().unwrap_or("")); }
+            button { (l.text(Text::Filter)) }
+            a href={ "/api/v1/enterprises/export?" (query_string(&params, None, None)) } #export { (l.text(Text::ExportCSV)) }
         }
         p.muted #total {
-            (l.pick("年度", "Year")) " " (list.year) " · " (l.pick("共", "matching:")) " " (list.total)
-            " · " (l.pick("第", "page")) " " (list.page)
+            (l.text(Text::Year)) " " (list.year) " · " (l.text(Text::Matching)) " " (list.total)
+            " · " (l.text(Text::Page)) " " (list.page)
         }
         table #ranking {
             tr {
-                th { a href=(sorted("rank")) { (l.pick("排名", "Rank")) } }
-                th { a href=(sorted("name")) { (l.pick("企业", "Enterprise")) } }
-                th { (l.pick("信用代码", "Credit code")) }
-                th { (l.pick("区", "District")) }
-                th { (l.pick("行业", "Industry")) }
-                th { (l.pick("技术领域", "Field")) }
-                th.num { a href=(sorted("score")) { (l.pick("创新指数", "Index")) } }
+                th { a href=(sorted("rank")) { (l.text(Text::Rank)) } }
+                th { a href=(sorted("name")) { (l.text(Text::Enterprise)) } }
+                th { (l.text(Text::CreditCode)) }
+                th { (l.text(Text::District)) }
+                th { (l.text(Text::Industry)) }
+                th { (l.text(Text::TechField)) }
+                th.num { a href=(sorted("score")) { (l.text(Text::Index)) } }
             }
             @for r in &list.items {
                 tr {
@@ -126,15 +124,15 @@ pub(super) async fn ranking(
         }
         p.pager {
             @if list.page > 1 {
-                a href={ "/ranking?" (query_string(&params, Some(list.page - 1), None)) } #prev { "‹ " (l.pick("上一页", "previous")) }
+                a href={ "/ranking?" (query_string(&params, Some(list.page - 1), None)) } #prev { "‹ " (l.text(Text::Previous)) }
             }
             " " (list.page) " / " (pages.max(1)) " "
             @if list.page < pages {
-                a href={ "/ranking?" (query_string(&params, Some(list.page + 1), None)) } #next { (l.pick("下一页", "next")) " ›" }
+                a href={ "/ranking?" (query_string(&params, Some(list.page + 1), None)) } #next { (l.text(Text::Next)) " ›" }
             }
         }
     };
-    Ok(page(&ctx, p, l.pick("企业排名", "Ranking"), body))
+    Ok(page(&ctx, p, l.text(Text::Ranking), body))
 }
 
 // --- portrait -------------------------------------------------------------------------------------
@@ -154,7 +152,7 @@ pub(super) async fn portrait(
     // The years of the build, to move through the portrait's history.
     let years = html! {
         p.years #years {
-            (l.pick("年度：", "Year:")) " "
+            (l.text(Text::YearLabel)) " "
             @for (y, _) in portrait.trend.iter().filter(|(_, score)| score.is_some()) {
                 @if *y == portrait.year { b { (y) } } @else {
                     a href={ "/enterprises/" (percent_encode(&code)) "?year=" (y) } { (y) }
@@ -173,9 +171,9 @@ pub(super) async fn portrait(
     };
     let advice = html! {
         @if found.iter().any(|(_, m)| !m.is_empty()) {
-            h2 { (l.pick("对接建议（针对薄弱维度）", "Matchmaking suggestions for the weakest pillars")) }
+            h2 { (l.text(Text::MatchmakingSuggestionsForTheWeakest)) }
             table #suggestions {
-                tr { th { (l.pick("维度", "Pillar")) } th { (l.pick("资源", "Supply")) } th { (l.pick("理由", "Why")) } }
+                tr { th { (l.text(Text::Pillar)) } th { (l.text(Text::Supply)) } th { (l.text(Text::Why)) } }
                 @for (pillar, matches) in &found {
                     @for m in matches {
                         tr {
@@ -236,29 +234,26 @@ pub(super) async fn targets(
         })
         .collect();
     let outcomes = vec![
-        (
-            "qualifies".to_string(),
-            l.pick("符合", "qualifies").to_string(),
-        ),
+        ("qualifies".to_string(), l.text(Text::Qualifies).to_string()),
         (
             "needs_expert".to_string(),
-            l.pick("待专家评审", "awaits expert review").to_string(),
+            l.text(Text::AwaitsExpertReview).to_string(),
         ),
         (
             "near_miss".to_string(),
-            l.pick("接近符合", "near miss").to_string(),
+            l.text(Text::NearMissLower).to_string(),
         ),
     ];
     let filters = html! {
         form.filters method="get" action="/targets" #filters {
-            (select("scheme", l.pick("政策", "Scheme"), Some(&scheme), &options))
-            (select("outcome", l.pick("结论", "Outcome"), q.params.outcome.as_deref(), &outcomes))
-            (select("district", l.pick("区", "District"), q.params.district.as_deref(), &district_options(p)))
-            (text_input(l.pick("行业代码", "Industry code"), "industry", q.params.industry.as_deref(), Some(6)))
-            button { (l.pick("筛选", "Filter")) }
+            (select("scheme", l.text(Text::Scheme), Some(&scheme), &options))
+            (select("outcome", l.text(Text::Outcome), q.params.outcome.as_deref(), &outcomes))
+            (select("district", l.text(Text::District), q.params.district.as_deref(), &district_options(p)))
+            (text_input(l.text(Text::IndustryCode), "industry", q.params.industry.as_deref(), Some(6)))
+            button { (l.text(Text::Filter)) }
         }
     };
-    let title = l.pick("政策靶向", "Scheme targeting");
+    let title = l.text(Text::SchemeTargeting);
     let t = match api::target_page(&state, ctx.allowed(), &scheme, &q.params).await {
         Ok(t) => t,
         Err(ApiError::NotFound(m)) => {
@@ -281,24 +276,24 @@ pub(super) async fn targets(
     let body = html! {
         (filters)
         p #summary {
-            (t.name) " " (t.version) " · " (l.pick("年度", "year")) " " (t.year)
-            " · " (l.pick("符合", "qualify")) " " b { (t.qualifies) }
-            " · " (l.pick("待专家评审", "awaiting expert review")) " " b { (t.needs_expert) }
-            " · " (l.pick("接近符合", "near misses")) " " b { (t.near_miss) }
+            (t.name) " " (t.version) " · " (l.text(Text::YearInSentence)) " " (t.year)
+            " · " (l.text(Text::Qualify)) " " b { (t.qualifies) }
+            " · " (l.text(Text::AwaitingExpertReview)) " " b { (t.needs_expert) }
+            " · " (l.text(Text::NearMisses)) " " b { (t.near_miss) }
         }
         table #targets {
             tr {
-                th { (l.pick("结论", "Outcome")) } th { (l.pick("企业", "Enterprise")) }
-                th { (l.pick("区", "District")) } th { (l.pick("行业", "Industry")) }
-                th.num { (l.pick("得分", "Score")) } th { (l.pick("差距与未满足条件", "Gaps and unmet criteria")) }
+                th { (l.text(Text::Outcome)) } th { (l.text(Text::Enterprise)) }
+                th { (l.text(Text::District)) } th { (l.text(Text::Industry)) }
+                th.num { (l.text(Text::Score)) } th { (l.text(Text::GapsAndUnmetCriteria)) }
             }
             @for r in &t.items {
                 @let why: Vec<String> = r.gaps.iter().cloned().chain(r.failed.iter().map(|f| format!("✗ {f}"))).collect();
                 tr {
                     td { (match r.outcome {
-                        "qualifies" => l.pick("符合", "qualifies"),
-                        "needs_expert" => l.pick("待专家评审", "awaits expert review"),
-                        _ => l.pick("接近", "near miss"),
+                        "qualifies" => l.text(Text::Qualifies),
+                        "needs_expert" => l.text(Text::AwaitsExpertReview),
+                        _ => l.text(Text::NearMissShort),
                     }) }
                     td {
                         a href={ "/enterprises/" (percent_encode(&r.credit_code)) } { (r.name) }
@@ -313,7 +308,7 @@ pub(super) async fn targets(
         }
         p {
             a #export href={ "/api/v1/schemes/" (percent_encode(&scheme)) "/targets/export?" (filter_query.trim_start_matches('&')) } {
-                (l.pick("导出 CSV", "Export CSV"))
+                (l.text(Text::ExportCSV))
             }
         }
         p.pager {

@@ -32,15 +32,12 @@ pub(super) async fn read_form(
 pub(super) fn upload_form_html(l: Lang, p: &Principal) -> Markup {
     html! {
         form method="post" enctype="multipart/form-data" action=(action("/upload", p)) #upload {
-            label { (l.pick("调查文件（CSV 或 XLSX）", "Survey file (CSV or XLSX)"))
+            label { (l.text(Text::SurveyFileCSVOrXLSX))
                 input type="file" name="file" #file accept=".csv,.xlsx" required; }
-            label { span { input type="checkbox" name="dry_run" value="true" #dry-run; " " (l.pick("仅校验，不导入", "validate only, do not import")) } }
-            p { button type="submit" #upload-submit { (l.pick("上传", "Upload")) } }
+            label { span { input type="checkbox" name="dry_run" value="true" #dry-run; " " (l.text(Text::ValidateOnlyDoNotImport)) } }
+            p { button type="submit" #upload-submit { (l.text(Text::Upload)) } }
         }
-        p.muted { (l.pick(
-            "每一行都会校验；有错误时整个文件不导入。模板：kechuang survey template。",
-            "Every row is validated; a file with errors is not imported at all. Template: kechuang survey template."
-        )) }
+        p.muted { (l.text(Text::EveryRowIsValidatedA)) }
     }
 }
 
@@ -50,7 +47,7 @@ pub(super) async fn upload_form(ctx: PageAllowed<can::FileSurvey>) -> PageResult
     Ok(page(
         &ctx,
         p,
-        l.pick("调查上报", "Survey upload"),
+        l.text(Text::SurveyUpload),
         upload_form_html(l, p),
     ))
 }
@@ -69,22 +66,22 @@ pub(super) async fn upload_submit(
         .or_page(&ctx)?;
     let report = match api::upload_survey(&state, ctx.allowed(), &name, &bytes, dry_run).await {
         Ok(r) => html! {
-            h2 { (l.pick("校验报告", "Validation report")) }
+            h2 { (l.text(Text::ValidationReport)) }
             @if r.imported {
-                p.ok #verdict { (l.pick("已导入：", "Imported:")) " " (r.summary.as_ref().map(|s| s.to_string()).unwrap_or_default()) }
+                p.ok #verdict { (l.text(Text::Imported)) " " (r.summary.as_ref().map(|s| s.to_string()).unwrap_or_default()) }
             } @else if r.errors > 0 {
-                p.error #verdict { (l.pick("文件有错误，未导入任何数据。", "The file has errors; nothing was imported.")) }
+                p.error #verdict { (l.text(Text::TheFileHasErrorsNothing)) }
             } @else {
-                p.ok #verdict { (l.pick("校验通过（未导入）。", "Valid (not imported).")) }
+                p.ok #verdict { (l.text(Text::ValidNotImported)) }
             }
             p #counts {
-                (r.file_name) " · " (l.pick("行数", "rows")) " " (r.rows) " · " (l.pick("错误", "errors")) " " (r.errors)
-                " · " (l.pick("警告", "warnings")) " " (r.warnings)
+                (r.file_name) " · " (l.text(Text::RowsLower)) " " (r.rows) " · " (l.text(Text::Errors)) " " (r.errors)
+                " · " (l.text(Text::Warnings)) " " (r.warnings)
             }
             table #report {
                 tr {
-                    th { (l.pick("行", "Row")) } th { (l.pick("列", "Column")) } th { (l.pick("值", "Value")) }
-                    th { (l.pick("级别", "Severity")) } th { (l.pick("规则", "Rule")) } th { (l.pick("说明", "Message")) }
+                    th { (l.text(Text::Row)) } th { (l.text(Text::Column)) } th { (l.text(Text::Value)) }
+                    th { (l.text(Text::Severity)) } th { (l.text(Text::Rule)) } th { (l.text(Text::Message)) }
                 }
                 @for i in r.issues.iter().take(1000) {
                     tr class=(i.severity) {
@@ -98,7 +95,7 @@ pub(super) async fn upload_submit(
         Err(e) => return Err(PageError(e, l)),
     };
     let body = html! { (upload_form_html(l, p)) (report) };
-    Ok(page(&ctx, p, l.pick("调查上报", "Survey upload"), body))
+    Ok(page(&ctx, p, l.text(Text::SurveyUpload), body))
 }
 
 // --- builds ---------------------------------------------------------------------------------------
@@ -122,12 +119,12 @@ pub(super) async fn builds(
         .map_err(ApiError::from)
         .or_page(&ctx)?;
     let body = html! {
-        form method="post" action=(action("/builds", p)) { button #rebuild { (l.pick("重新构建指数", "Rebuild the index")) } }
-        h2 { (l.pick("指数构建", "Index builds")) }
+        form method="post" action=(action("/builds", p)) { button #rebuild { (l.text(Text::RebuildTheIndex)) } }
+        h2 { (l.text(Text::IndexBuilds)) }
         table #builds {
             tr {
-                th { "#" } th { (l.pick("指标框架", "Framework")) } th { (l.pick("年度", "Years")) }
-                th.num { (l.pick("企业年", "Units")) } th { (l.pick("时间", "When")) } th { (l.pick("用户", "By")) }
+                th { "#" } th { (l.text(Text::Framework)) } th { (l.text(Text::Years)) }
+                th.num { (l.text(Text::Units)) } th { (l.text(Text::When)) } th { (l.text(Text::By)) }
             }
             @for b in &builds {
                 tr {
@@ -140,12 +137,12 @@ pub(super) async fn builds(
                 }
             }
         }
-        h2 { (l.pick("导入批次", "Imports")) }
+        h2 { (l.text(Text::Imports)) }
         table #imports {
             tr {
-                th { "#" } th { (l.pick("文件", "File")) } th.num { (l.pick("行数", "Rows")) }
-                th.num { (l.pick("新增", "Inserted")) } th.num { (l.pick("更新", "Updated")) }
-                th { (l.pick("用户", "By")) } th { (l.pick("时间", "When")) }
+                th { "#" } th { (l.text(Text::File)) } th.num { (l.text(Text::Rows)) }
+                th.num { (l.text(Text::Inserted)) } th.num { (l.text(Text::Updated)) }
+                th { (l.text(Text::By)) } th { (l.text(Text::When)) }
             }
             @for b in &batches {
                 tr {
@@ -155,7 +152,7 @@ pub(super) async fn builds(
             }
         }
     };
-    Ok(page(&ctx, p, l.pick("指数构建", "Index builds"), body))
+    Ok(page(&ctx, p, l.text(Text::IndexBuilds), body))
 }
 
 pub(super) async fn rebuild(
@@ -177,7 +174,7 @@ pub(super) async fn tables(
 ) -> PageResult {
     let p = ctx.user().or_page(&ctx)?;
     let l = ctx.lang;
-    let title = l.pick("区域统计", "Regional tables");
+    let title = l.text(Text::RegionalTables);
     let t = match api::region_tables(&state, ctx.allowed(), y.year).await {
         Ok(t) => t,
         Err(ApiError::NotFound(m)) => return Ok(page(&ctx, p, title, html! { p { (m) } })),
@@ -190,18 +187,15 @@ pub(super) async fn tables(
         .collect();
     let body = html! {
         p.muted {
-            (l.pick("年度", "Year")) " " (t.year) " · "
-            (l.pick(
-                "已做统计披露控制：少于 3 家企业或单一企业占比过高的单元格以 x 表示。",
-                "Statistical disclosure control applied: cells with fewer than 3 enterprises or one dominant enterprise show x."
-            ))
+            (l.text(Text::Year)) " " (t.year) " · "
+            (l.text(Text::StatisticalDisclosureControlAppliedCells))
         }
-        (kechuang_tabular::bar_chart_markup(l.pick("各区企业数", "Enterprises by district"), &bars, ""))
-        h2 { (l.pick("按区", "By district")) }
+        (kechuang_tabular::bar_chart_markup(l.text(Text::EnterprisesByDistrict), &bars, ""))
+        h2 { (l.text(Text::ByDistrict)) }
         (one_way_html(&t.by_district, l, "by-district"))
-        h2 { (l.pick("按行业", "By industry")) }
+        h2 { (l.text(Text::ByIndustry)) }
         (one_way_html(&t.by_industry, l, "by-industry"))
-        h2 { (l.pick("按技术领域", "By high-tech field")) }
+        h2 { (l.text(Text::ByHighTechField)) }
         (one_way_html(&t.by_field, l, "by-field"))
     };
     Ok(page(&ctx, p, title, body))

@@ -5,12 +5,12 @@ use super::*;
 pub(super) fn kind_name(l: Lang, k: kechuang_matching::Kind) -> &'static str {
     use kechuang_matching::Kind::*;
     match k {
-        Demand => l.pick("技术需求", "Demand"),
-        Achievement => l.pick("科技成果", "Achievement"),
-        Patent => l.pick("专利", "Patent"),
-        Expert => l.pick("专家", "Expert"),
-        Equipment => l.pick("共享仪器", "Equipment"),
-        Service => l.pick("服务机构", "Service"),
+        Demand => l.text(Text::Demand),
+        Achievement => l.text(Text::Achievement),
+        Patent => l.text(Text::Patent),
+        Expert => l.text(Text::Expert),
+        Equipment => l.text(Text::Equipment),
+        Service => l.text(Text::Service),
     }
 }
 
@@ -32,19 +32,19 @@ pub(super) async fn match_search(
         .or_page(&ctx)?;
     let body = html! {
         form.filters method="get" action="/match" #match-search {
-            label { (l.pick("关键词", "Words")) input name="q" #q value=(q.q.as_deref().unwrap_or("")) size="30"; }
-            (select("kind", l.pick("类型", "Kind"), q.kind.as_deref(), &kinds))
-            (select("field", l.pick("技术领域", "Field"), q.field.as_deref(), &fields))
-            (select("region", l.pick("地区", "Region"), q.region.as_deref(), &regions))
-            (text_input(l.pick("最低成熟度", "TRL at least"), "trl_min", q.trl_min.map(|t| t.to_string()).as_deref(), Some(3)))
-            label { span { input type="checkbox" name="available" value="true" checked[q.available]; " " (l.pick("仅可用", "available only")) } }
-            button { (l.pick("搜索", "Search")) }
+            label { (l.text(Text::Words)) input name="q" #q value=(q.q.as_deref().unwrap_or("")) size="30"; }
+            (select("kind", l.text(Text::Kind), q.kind.as_deref(), &kinds))
+            (select("field", l.text(Text::TechField), q.field.as_deref(), &fields))
+            (select("region", l.text(Text::Region), q.region.as_deref(), &regions))
+            (text_input(l.text(Text::TRLAtLeast), "trl_min", q.trl_min.map(|t| t.to_string()).as_deref(), Some(3)))
+            label { span { input type="checkbox" name="available" value="true" checked[q.available]; " " (l.text(Text::AvailableOnly)) } }
+            button { (l.text(Text::Search)) }
         }
         @if matches!(p.role, Role::Admin | Role::Analyst | Role::Enterprise) {
-            p { a href="/match/new-demand" #new-demand { (l.pick("＋ 发布一条技术需求", "+ Publish a technology demand")) } }
+            p { a href="/match/new-demand" #new-demand { (l.text(Text::PlusPublishATechnologyDemand)) } }
             (catalogue_form(l, p))
         }
-        p.muted #hits-count { (hits.len()) " " (l.pick("条结果", "hits")) }
+        p.muted #hits-count { (hits.len()) " " (l.text(Text::Hits)) }
         ol #hits {
             @for h in &hits {
                 li {
@@ -55,7 +55,7 @@ pub(super) async fn match_search(
             }
         }
     };
-    Ok(page(&ctx, p, l.pick("产学研对接", "Matchmaking"), body))
+    Ok(page(&ctx, p, l.text(Text::Matchmaking), body))
 }
 
 /// Text with the words that matched a search in bold.
@@ -75,16 +75,13 @@ pub(super) fn catalogue_form(l: Lang, p: &Principal) -> Markup {
         .collect();
     html! {
         details {
-            summary { (l.pick("发布资源（CSV 或 XLSX）", "Publish entries (CSV or XLSX)")) }
+            summary { (l.text(Text::PublishEntriesCSVOrXLSX)) }
             form.filters method="post" enctype="multipart/form-data" action=(action("/match/import", p)) #catalogue-import {
-                (select("kind", l.pick("类型", "Kind"), Some("demand"), &kinds))
-                label { (l.pick("文件", "File")) input type="file" name="file" accept=".csv,.xlsx" required; }
-                button { (l.pick("上传", "Upload")) }
+                (select("kind", l.text(Text::Kind), Some("demand"), &kinds))
+                label { (l.text(Text::File)) input type="file" name="file" accept=".csv,.xlsx" required; }
+                button { (l.text(Text::Upload)) }
             }
-            p.muted { (l.pick(
-                "每一行都会校验；有任何问题时整个文件不导入。列名见 docs/matching.md。",
-                "Every row is validated; a file with any problem is not imported at all. Columns: docs/matching.md."
-            )) }
+            p.muted { (l.text(Text::EveryRowIsValidatedAFile)) }
         }
     }
 }
@@ -98,33 +95,33 @@ pub(super) fn demand_form_html(
     let fields = field_options();
     let regions = region_options();
     let modes: Vec<(String, String)> = [
-        ("joint", "合作开发"),
-        ("commissioned", "委托开发"),
-        ("transfer", "技术转让"),
-        ("licence", "技术许可"),
-        ("consulting", "技术咨询"),
+        ("joint", Text::JointDevelopment),
+        ("commissioned", Text::CommissionedDevelopment),
+        ("transfer", Text::TechnologyTransfer),
+        ("licence", Text::TechnologyLicence),
+        ("consulting", Text::TechnicalConsulting),
     ]
     .iter()
-    .map(|(k, z)| (k.to_string(), l.pick(z, k).to_string()))
+    .map(|(k, t)| (k.to_string(), l.text(*t).to_string()))
     .collect();
     html! {
         form method="post" action=(action("/match/new-demand", p)) #demand-form {
             @if p.role != Role::Enterprise {
-                label { (l.pick("企业信用代码", "Enterprise credit code")) input name="enterprise" value=(v("enterprise")) required; }
+                label { (l.text(Text::EnterpriseCreditCode)) input name="enterprise" value=(v("enterprise")) required; }
             }
-            label { (l.pick("需求名称", "Title")) input name="title" value=(v("title")) size="60" required; }
-            label { (l.pick("需要解决的问题", "The problem")) textarea name="problem" rows="3" cols="60" required { (v("problem")) } }
-            (text_input(l.pick("技术指标", "Technical indicators"), "indicators", Some(v("indicators")), Some(60)))
-            (text_input(l.pick("现有基础", "Existing basis"), "basis", Some(v("basis")), Some(60)))
+            label { (l.text(Text::DemandTitle)) input name="title" value=(v("title")) size="60" required; }
+            label { (l.text(Text::TheProblem)) textarea name="problem" rows="3" cols="60" required { (v("problem")) } }
+            (text_input(l.text(Text::TechnicalIndicators), "indicators", Some(v("indicators")), Some(60)))
+            (text_input(l.text(Text::ExistingBasis), "basis", Some(v("basis")), Some(60)))
             div.filters {
-                (select("field", l.pick("技术领域", "Field"), values.get("field").map(String::as_str), &fields))
-                (select("region", l.pick("地区", "Region"), Some(values.get("region").map_or("津", String::as_str)), &regions))
-                (select("cooperation", l.pick("合作方式", "Cooperation"), values.get("cooperation").map(String::as_str), &modes))
-                (text_input(l.pick("预算（万元）", "Budget (¥10k)"), "budget", Some(v("budget")), Some(6)))
-                (text_input(l.pick("最低成熟度 TRL", "Least TRL"), "min_trl", Some(v("min_trl")), Some(3)))
-                label { (l.pick("截止日期", "Deadline")) input name="deadline" value=(v("deadline")) placeholder="2027-06-30" size="10"; }
+                (select("field", l.text(Text::TechField), values.get("field").map(String::as_str), &fields))
+                (select("region", l.text(Text::Region), Some(values.get("region").map_or("津", String::as_str)), &regions))
+                (select("cooperation", l.text(Text::Cooperation), values.get("cooperation").map(String::as_str), &modes))
+                (text_input(l.text(Text::Budget10kYuan), "budget", Some(v("budget")), Some(6)))
+                (text_input(l.text(Text::LeastTRL), "min_trl", Some(v("min_trl")), Some(3)))
+                label { (l.text(Text::Deadline)) input name="deadline" value=(v("deadline")) placeholder="2027-06-30" size="10"; }
             }
-            p { button #demand-submit { (l.pick("发布需求", "Publish the demand")) } }
+            p { button #demand-submit { (l.text(Text::PublishTheDemand)) } }
         }
     }
 }
@@ -141,7 +138,7 @@ pub(super) async fn demand_form(ctx: PageAllowed<can::ListEnterprises>) -> PageR
     Ok(page(
         &ctx,
         p,
-        l.pick("发布技术需求", "Publish a technology demand"),
+        l.text(Text::PublishATechnologyDemand),
         demand_form_html(l, p, &Default::default()),
     ))
 }
@@ -188,16 +185,11 @@ pub(super) async fn demand_submit(
         Ok(_) => Ok(Redirect::to(&format!("/match/demand/{id}")).into_response()),
         Err(issues) => {
             let body = html! {
-                p.error #verdict { (l.pick("请更正以下问题：", "Please correct:")) }
+                p.error #verdict { (l.text(Text::PleaseCorrect)) }
                 ul #report { @for i in &issues { li { (i.column) ": '" (i.value) "' " (i.message) } } }
                 (demand_form_html(l, p, &values))
             };
-            Ok(page(
-                &ctx,
-                p,
-                l.pick("发布技术需求", "Publish a technology demand"),
-                body,
-            ))
+            Ok(page(&ctx, p, l.text(Text::PublishATechnologyDemand), body))
         }
     }
 }
@@ -223,11 +215,11 @@ pub(super) async fn match_import(
         .or_page(&ctx)?;
     let body = html! {
         @match &outcome {
-            Ok(n) => { p.ok #verdict { (l.pick("已导入：", "Imported:")) " " (n) } }
+            Ok(n) => { p.ok #verdict { (l.text(Text::Imported)) " " (n) } }
             Err(issues) => {
-                p.error #verdict { (l.pick("文件有问题，未导入任何数据。", "The file has problems; nothing was imported.")) }
+                p.error #verdict { (l.text(Text::TheFileHasProblemsNothing)) }
                 table #report {
-                    tr { th { (l.pick("行", "Row")) } th { (l.pick("列", "Column")) } th { (l.pick("值", "Value")) } th { (l.pick("说明", "Message")) } }
+                    tr { th { (l.text(Text::Row)) } th { (l.text(Text::Column)) } th { (l.text(Text::Value)) } th { (l.text(Text::Message)) } }
                     @for i in issues {
                         tr { td.num { (i.row) } td { (i.column) } td { (i.value) } td { (i.message) } }
                     }
@@ -236,7 +228,7 @@ pub(super) async fn match_import(
         }
         (catalogue_form(l, p))
     };
-    Ok(page(&ctx, p, l.pick("发布资源", "Publish entries"), body))
+    Ok(page(&ctx, p, l.text(Text::PublishEntries), body))
 }
 
 pub(super) async fn match_entry(
@@ -272,14 +264,14 @@ pub(super) async fn match_entry(
         }
         p { (doc.body) }
         h2 { (if is_demand {
-            l.pick("可对接的成果、专家、专利、仪器与服务", "Supply that could meet it")
+            l.text(Text::SupplyThatCouldMeetIt)
         } else {
-            l.pick("可服务的技术需求", "Demands it could serve")
+            l.text(Text::DemandsItCouldServe)
         }) }
         table #matches {
             tr {
-                th { "#" } th { (l.pick("类型", "Kind")) } th { (l.pick("名称", "Title")) }
-                th.num { (l.pick("匹配度", "Score")) } th { (l.pick("匹配理由", "Why")) } th {}
+                th { "#" } th { (l.text(Text::Kind)) } th { (l.text(Text::Title)) }
+                th.num { (l.text(Text::MatchScore)) } th { (l.text(Text::MatchWhy)) } th {}
             }
             @for (i, m) in found.iter().enumerate() {
                 tr {
@@ -294,7 +286,7 @@ pub(super) async fn match_entry(
                                 input type="hidden" name="demand_id" value=(doc.id);
                                 input type="hidden" name="supply_kind" value=(m.kind.key());
                                 input type="hidden" name="supply_id" value=(m.id);
-                                button.open-deal { (l.pick("发起对接", "Open a deal")) }
+                                button.open-deal { (l.text(Text::OpenADeal)) }
                             }
                         }
                     }
@@ -302,11 +294,11 @@ pub(super) async fn match_entry(
             }
         }
         @if let Some(deals) = &follow {
-            h2 { (l.pick("对接跟踪", "Deals")) }
+            h2 { (l.text(Text::Deals)) }
             table #deals {
                 tr {
-                    th { "#" } th { (l.pick("对象", "With")) } th { (l.pick("状态", "Status")) }
-                    th { (l.pick("备注", "Note")) } th { (l.pick("更新", "Updated")) } th {}
+                    th { "#" } th { (l.text(Text::With)) } th { (l.text(Text::Status)) }
+                    th { (l.text(Text::Note)) } th { (l.text(Text::Updated)) } th {}
                 }
                 @for d in deals {
                     @let next = crate::matchmaking::DEAL_STATUSES
@@ -323,7 +315,7 @@ pub(super) async fn match_entry(
                             @for to in next.into_iter().chain((d.status != "closed" && next != Some(&"closed")).then_some(&"closed")) {
                                 form method="post" action=(action(&format!("/match/deals/{}", d.id), p)) {
                                     input type="hidden" name="status" value=(to);
-                                    input name="note" placeholder=(l.pick("备注", "note")) size="12";
+                                    input name="note" placeholder=(l.text(Text::NoteLower)) size="12";
                                     button.move-deal { "→ " (deal_status(l, to)) }
                                 }
                             }
@@ -338,11 +330,11 @@ pub(super) async fn match_entry(
 
 pub(super) fn deal_status(l: Lang, s: &str) -> &'static str {
     match s {
-        "open" => l.pick("待对接", "open"),
-        "matched" => l.pick("已匹配", "matched"),
-        "in_contact" => l.pick("洽谈中", "in contact"),
-        "contract" => l.pick("已签约", "contract"),
-        "closed" => l.pick("已结束", "closed"),
+        "open" => l.text(Text::Open),
+        "matched" => l.text(Text::Matched),
+        "in_contact" => l.text(Text::InContact),
+        "contract" => l.text(Text::Contract),
+        "closed" => l.text(Text::Closed),
         _ => "?",
     }
 }
@@ -381,7 +373,7 @@ pub(super) async fn inbox_page(State(state): State<Shared>, ctx: PageSignedIn) -
         .or_page(&ctx)?;
     let body = html! {
         @if messages.is_empty() {
-            p { (l.pick("没有消息。", "No messages.")) }
+            p { (l.text(Text::NoMessages)) }
         } @else {
             table #inbox {
                 @for m in &messages {
@@ -393,7 +385,7 @@ pub(super) async fn inbox_page(State(state): State<Shared>, ctx: PageSignedIn) -
             }
         }
     };
-    Ok(page(&ctx, p, l.pick("消息", "Inbox"), body))
+    Ok(page(&ctx, p, l.text(Text::Inbox), body))
 }
 
 // --- talent pool ----------------------------------------------------------------------------------

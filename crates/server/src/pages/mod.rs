@@ -23,7 +23,7 @@ use crate::error::{ApiError, ApiResult};
 // A page's failure (the login page for the unauthenticated, an error page otherwise) is the
 // pages' extractors' refusal.
 use crate::extract::{Anyone, PageAllowed, PageRefusal as PageError, PageSignedIn, can};
-use crate::i18n::{Lang, Pick, percent_encode};
+use crate::i18n::{Lang, Pick, Text, percent_encode};
 use crate::{Ctx, Shared, auth};
 
 /// The pages that take files.
@@ -70,14 +70,14 @@ pub fn page_error(e: ApiError, lang: Lang) -> Response {
         tracing::error!(%cause, "page failed");
     }
     let title = match e.status() {
-        StatusCode::FORBIDDEN => lang.pick("无权访问", "Forbidden"),
-        StatusCode::NOT_FOUND => lang.pick("未找到", "Not found"),
-        _ => lang.pick("出错了", "Something went wrong"),
+        StatusCode::FORBIDDEN => lang.text(Text::Forbidden),
+        StatusCode::NOT_FOUND => lang.text(Text::NotFound),
+        _ => lang.text(Text::SomethingWentWrong),
     };
     let body = html! {
         h1 { (title) }
         p.error #error { (e.message()) }
-        p { a href="/" { (lang.pick("返回首页", "Back to the start")) } }
+        p { a href="/" { (lang.text(Text::BackToTheStart)) } }
     };
     (e.status(), bare_page(lang, title, body)).into_response()
 }
@@ -158,44 +158,44 @@ fn nav(ctx: &Ctx, p: &Principal) -> Markup {
     let l = ctx.lang;
     let mut links: Vec<(String, &str)> = Vec::new();
     if p.may(Capability::Targets) {
-        links.push(("/".into(), l.pick("概览", "Overview")));
+        links.push(("/".into(), l.text(Text::Overview)));
     }
     if p.may(Capability::ListEnterprises) {
-        links.push(("/ranking".into(), l.pick("企业排名", "Ranking")));
+        links.push(("/ranking".into(), l.text(Text::Ranking)));
     }
     if p.role == Role::Enterprise
         && let Some(code) = p.scope.first()
     {
         links.push((
             format!("/enterprises/{}", percent_encode(code)),
-            l.pick("本企业画像", "Our portrait"),
+            l.text(Text::OurPortrait),
         ));
     }
     if p.may(Capability::Targets) {
-        links.push(("/targets".into(), l.pick("政策靶向", "Scheme targeting")));
+        links.push(("/targets".into(), l.text(Text::SchemeTargeting)));
     }
     if p.may(Capability::FileSurvey) {
-        links.push(("/upload".into(), l.pick("调查上报", "Survey upload")));
+        links.push(("/upload".into(), l.text(Text::SurveyUpload)));
     }
     if p.may(Capability::BuildIndex) {
-        links.push(("/builds".into(), l.pick("指数构建", "Index builds")));
+        links.push(("/builds".into(), l.text(Text::IndexBuilds)));
     }
-    links.push(("/tables".into(), l.pick("区域统计", "Regional tables")));
+    links.push(("/tables".into(), l.text(Text::RegionalTables)));
     if p.may(Capability::ListEnterprises) {
-        links.push(("/match".into(), l.pick("产学研对接", "Matchmaking")));
-        links.push(("/inbox".into(), l.pick("消息", "Inbox")));
+        links.push(("/match".into(), l.text(Text::Matchmaking)));
+        links.push(("/inbox".into(), l.text(Text::Inbox)));
     }
     if matches!(
         p.role,
         Role::Admin | Role::Analyst | Role::Enterprise | Role::Bank
     ) {
-        links.push(("/consents".into(), l.pick("征信授权", "Consents")));
+        links.push(("/consents".into(), l.text(Text::Consents)));
     }
     if p.may(Capability::Talent) {
-        links.push(("/talent".into(), l.pick("人才库", "Talent pool")));
+        links.push(("/talent".into(), l.text(Text::TalentPoolNav)));
     }
     if p.may(Capability::Administer) {
-        links.push(("/admin".into(), l.pick("系统管理", "Administration")));
+        links.push(("/admin".into(), l.text(Text::Administration)));
     }
     let (code, name) = other_language(l);
     html! {
@@ -203,7 +203,7 @@ fn nav(ctx: &Ctx, p: &Principal) -> Markup {
         span.who #who { (p.display_name) " · " (l.pick(p.role.zh(), p.role.as_str())) }
         a #lang-switch href={ "/lang/" (code) } { (name) }
         form method="post" action=(action("/logout", p)) {
-            button #logout { (l.pick("退出", "Log out")) }
+            button #logout { (l.text(Text::LogOut)) }
         }
     }
 }
@@ -292,25 +292,22 @@ async fn login_form(ctx: Anyone, Query(q): Query<LoginQuery>) -> Response {
     }
     let l = ctx.lang;
     let error = match q.error.as_deref() {
-        Some("throttled") => l.pick(
-            "登录失败次数过多，请稍后再试。",
-            "Too many failed logins; try again later.",
-        ),
-        Some(_) => l.pick("用户名或密码错误。", "Wrong name or password."),
+        Some("throttled") => l.text(Text::TooManyFailedLoginsTry),
+        Some(_) => l.text(Text::WrongNameOrPassword),
         None => "",
     };
     let (code, name) = other_language(l);
     let body = html! {
-        h1 { (l.pick("科创平台 登录", "kechuang — log in")) }
+        h1 { (l.text(Text::KechuangLogIn)) }
         p.error #login-error { (error) }
         form method="post" action="/login" #login {
-            label { (l.pick("用户名", "Name")) input name="name" #name autocomplete="username" required; }
-            label { (l.pick("密码", "Password")) input name="password" #password type="password" autocomplete="current-password" required; }
-            p { button type="submit" #submit { (l.pick("登录", "Log in")) } }
+            label { (l.text(Text::UserName)) input name="name" #name autocomplete="username" required; }
+            label { (l.text(Text::Password)) input name="password" #password type="password" autocomplete="current-password" required; }
+            p { button type="submit" #submit { (l.text(Text::LogIn)) } }
         }
         p { a #lang-switch href={ "/lang/" (code) } { (name) } }
     };
-    bare_page(l, l.pick("登录", "Log in"), body).into_response()
+    bare_page(l, l.text(Text::LogIn), body).into_response()
 }
 
 /// Refuses a cross-site login form post (login CSRF): when the browser names an origin, it must

@@ -13,7 +13,7 @@ pub(super) struct Overview {
     by_industry: OneWay,
     trend: Vec<(i32, f64, usize)>,
     movers: Vec<(String, String, f64, f64)>,
-    certified: [(usize, &'static str, &'static str); 3],
+    certified: [(usize, Text); 3],
 }
 
 pub(super) async fn compute_overview(state: &Shared, p: &Principal) -> ApiResult<Overview> {
@@ -105,20 +105,17 @@ pub(super) async fn compute_overview(state: &Shared, p: &Principal) -> ApiResult
     let certified = [
         (
             count(|r| held_in(r.titles.hnte, r.year)),
-            "高新技术企业",
-            "High-tech enterprises",
+            Text::HighTechEnterprises,
         ),
         (
             count(|r| held_in(r.titles.tech_sme, r.year)),
-            "科技型中小企业",
-            "Tech-based SMEs",
+            Text::TechBasedSmes,
         ),
         (
             count(|r| {
                 held_in(r.titles.specialised_sme, r.year) || held_in(r.titles.little_giant, r.year)
             }),
-            "专精特新",
-            "Specialised SMEs",
+            Text::SpecialisedSmes,
         ),
     ];
     Ok(Overview {
@@ -137,24 +134,21 @@ pub(super) async fn compute_overview(state: &Shared, p: &Principal) -> ApiResult
 
 /// A one-way table of the regional figures; a suppressed row shows `x` in every cell.
 pub(super) fn one_way_html(t: &OneWay, l: Lang, id: &str) -> Markup {
-    let dimension = l.pick(
-        t.dimension.zh(),
-        match t.dimension {
-            Dimension::District => "District",
-            Dimension::Park => "Park",
-            Dimension::Industry => "Industry section",
-            Dimension::Field => "High-tech field",
-            Dimension::Stage => "Stage",
-        },
-    );
+    let dimension = l.text(match t.dimension {
+        Dimension::District => Text::District,
+        Dimension::Park => Text::Park,
+        Dimension::Industry => Text::IndustrySection,
+        Dimension::Field => Text::HighTechField,
+        Dimension::Stage => Text::Stage,
+    });
     html! {
         table id=(id) {
             tr {
                 th { (dimension) }
-                th.num { (l.pick("企业数", "Enterprises")) }
-                th.num { (l.pick("研发强度(%)", "R&D intensity (%)")) }
-                th.num { (l.pick("高企占比(%)", "HNTE share (%)")) }
-                th.num { (l.pick("指数均值", "Mean index")) }
+                th.num { (l.text(Text::EnterpriseCount)) }
+                th.num { (l.text(Text::RAndDIntensityPercent)) }
+                th.num { (l.text(Text::HNTESharePercent)) }
+                th.num { (l.text(Text::MeanIndex)) }
             }
             @for (label, figures) in t.published() {
                 tr {
@@ -171,7 +165,7 @@ pub(super) fn one_way_html(t: &OneWay, l: Lang, id: &str) -> Markup {
                 }
             }
             tr {
-                th { (l.pick("合计", "Total")) }
+                th { (l.text(Text::Total)) }
                 th.num { (t.total.enterprises) }
                 th.num { (format!("{:.2}", t.total.rd_intensity)) }
                 th.num { (format!("{:.1}", t.total.hnte_share)) }
@@ -225,12 +219,9 @@ pub(super) async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> 
     let built = api::build_and_year(&state, None).await;
     if let Err(ApiError::NotFound(_)) = built {
         let body = html! {
-            p { (l.pick(
-                "尚无指数构建。请先上报调查数据并构建指数。",
-                "No index has been built yet: upload survey data and build the index first."
-            )) }
+            p { (l.text(Text::NoIndexHasBeenBuilt)) }
         };
-        return Ok(page(&ctx, p, l.pick("概览", "Overview"), body));
+        return Ok(page(&ctx, p, l.text(Text::Overview), body));
     }
     let (build, _) = built.or_page(&ctx)?;
     let batch = state
@@ -262,26 +253,26 @@ pub(super) async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> 
         )
         .await;
     let body = html! {
-        p.muted { (l.pick("年度", "Year")) " " (o.year) " · " (l.pick("指数构建", "index build")) " " (build.id) }
+        p.muted { (l.text(Text::Year)) " " (o.year) " · " (l.text(Text::IndexBuild)) " " (build.id) }
         div.cards #cards {
-            div.card { b { (o.enterprises) } (l.pick("企业", "enterprises")) }
-            div.card { b { (o.scored) } (l.pick("已评分", "scored")) }
-            div.card { b { (fmt(o.mean, 1)) } (l.pick("平均创新指数", "mean innovation index")) }
-            @for (n, zh, en) in &o.certified { div.card { b { (n) } (l.pick(zh, en)) } }
+            div.card { b { (o.enterprises) } (l.text(Text::EnterprisesLower)) }
+            div.card { b { (o.scored) } (l.text(Text::Scored)) }
+            div.card { b { (fmt(o.mean, 1)) } (l.text(Text::MeanInnovationIndex)) }
+            @for (n, text) in &o.certified { div.card { b { (n) } (l.text(*text)) } }
         }
         div.charts {
-            (kechuang_tabular::bar_chart_markup(l.pick("创新指数分布", "Distribution of the index"), &o.histogram, ""))
-            (trend_chart(&o.trend, l.pick("年度平均指数", "Mean index by year")))
+            (kechuang_tabular::bar_chart_markup(l.text(Text::DistributionOfTheIndex), &o.histogram, ""))
+            (trend_chart(&o.trend, l.text(Text::MeanIndexByYear)))
         }
-        h2 { (l.pick("按区", "By district")) }
+        h2 { (l.text(Text::ByDistrict)) }
         (one_way_html(&o.by_district, l, "by-district"))
-        h2 { (l.pick("按行业", "By industry")) }
+        h2 { (l.text(Text::ByIndustry)) }
         (one_way_html(&o.by_industry, l, "by-industry"))
         @if !o.movers.is_empty() {
-            h2 { (l.pick("进步最快", "Top movers")) }
+            h2 { (l.text(Text::TopMovers)) }
             table #movers {
                 tr {
-                    th { (l.pick("企业", "Enterprise")) } th { (l.pick("信用代码", "Credit code")) }
+                    th { (l.text(Text::Enterprise)) } th { (l.text(Text::CreditCode)) }
                     th.num { (o.year - 1) } th.num { (o.year) } th.num { "Δ" }
                 }
                 @for (code, name, before, now) in &o.movers {
@@ -296,7 +287,7 @@ pub(super) async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> 
             }
         }
     };
-    Ok(page(&ctx, p, l.pick("概览", "Overview"), body))
+    Ok(page(&ctx, p, l.text(Text::Overview), body))
 }
 
 // --- ranking --------------------------------------------------------------------------------------

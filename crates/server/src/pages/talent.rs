@@ -16,7 +16,7 @@ pub(super) async fn talent_page(
         .map(|t| (t.code.clone(), format!("{} {}", t.code, t.name)))
         .chain(std::iter::once((
             "-".to_string(),
-            l.pick("未达入库条件", "below the criteria").to_string(),
+            l.text(Text::BelowTheCriteria).to_string(),
         )))
         .collect();
     let regions = region_options();
@@ -51,20 +51,20 @@ pub(super) async fn talent_page(
     .await
     .or_page(&ctx)?;
     let body = html! {
-        p.muted { (l.pick("入库条件", "Entry criteria")) " " (criteria.version) }
+        p.muted { (l.text(Text::EntryCriteria)) " " (criteria.version) }
         form.filters method="get" action="/talent" #talent-search {
-            (select("tier", l.pick("层级", "Tier"), q.tier.as_deref(), &tiers))
-            (select("region", l.pick("地区", "Region"), q.region.as_deref(), &regions))
-            (text_input(l.pick("领域", "Field"), "field", q.field.as_deref(), None))
-            (text_input(l.pick("单位", "Institution"), "institution", q.institution.as_deref(), None))
-            (text_input(l.pick("姓名", "Name"), "q", q.q.as_deref(), None))
-            button { (l.pick("查询", "Search")) }
+            (select("tier", l.text(Text::Tier), q.tier.as_deref(), &tiers))
+            (select("region", l.text(Text::Region), q.region.as_deref(), &regions))
+            (text_input(l.text(Text::TalentField), "field", q.field.as_deref(), None))
+            (text_input(l.text(Text::Institution), "institution", q.institution.as_deref(), None))
+            (text_input(l.text(Text::PersonName), "q", q.q.as_deref(), None))
+            button { (l.text(Text::Query)) }
         }
-        p #talent-total { (l.pick("共", "People:")) " " (total) }
+        p #talent-total { (l.text(Text::People)) " " (total) }
         table #talent {
             tr {
-                th { (l.pick("编号", "Id")) } th { (l.pick("姓名", "Name")) } th { (l.pick("层级", "Tier")) }
-                th { (l.pick("地区", "Region")) } th { (l.pick("领域", "Fields")) } th { (l.pick("现单位", "Institutions")) }
+                th { (l.text(Text::Id)) } th { (l.text(Text::PersonName)) } th { (l.text(Text::Tier)) }
+                th { (l.text(Text::Region)) } th { (l.text(Text::Fields)) } th { (l.text(Text::Institutions)) }
             }
             @for r in &rows {
                 tr {
@@ -74,8 +74,8 @@ pub(super) async fn talent_page(
             }
         }
         @for (title, breakdown, id) in [
-            (l.pick("按地区", "By region"), &stats.by_region, "talent-by-region"),
-            (l.pick("按领域", "By field"), &stats.by_field, "talent-by-field"),
+            (l.text(Text::ByRegion), &stats.by_region, "talent-by-region"),
+            (l.text(Text::ByField), &stats.by_field, "talent-by-field"),
         ] {
             h2 { (title) }
             table id=(id) {
@@ -88,9 +88,9 @@ pub(super) async fn talent_page(
                 }
             }
         }
-        h2 { (l.pick("疑似重复", "Likely the same person")) " (" (pairs.len()) ")" }
+        h2 { (l.text(Text::LikelyTheSamePerson)) " (" (pairs.len()) ")" }
         table #talent-duplicates {
-            tr { th { (l.pick("记录一", "Record")) } th { (l.pick("记录二", "Record")) } th { (l.pick("依据", "Evidence")) } th {} }
+            tr { th { (l.text(Text::FirstRecord)) } th { (l.text(Text::SecondRecord)) } th { (l.text(Text::Evidence)) } th {} }
             @for d in pairs.iter().take(100) {
                 tr {
                     td { (d.a.id) " " (d.a.name) " (" (d.a.source) ")" }
@@ -100,14 +100,14 @@ pub(super) async fn talent_page(
                         form method="post" action=(action("/talent/merge", p)) {
                             input type="hidden" name="kept" value=(d.a.id);
                             input type="hidden" name="merged" value=(d.b.id);
-                            button.merge { (l.pick("合并", "Merge")) }
+                            button.merge { (l.text(Text::Merge)) }
                         }
                     }
                 }
             }
         }
     };
-    Ok(page(&ctx, p, l.pick("统一科技人才库", "Talent pool"), body))
+    Ok(page(&ctx, p, l.text(Text::TalentPool), body))
 }
 
 pub(super) async fn talent_merge(

@@ -1,7 +1,15 @@
-//! Page language: zh-CN by default, English on request (cookie `lang`). Texts are written as
-//! pairs at the place they are used, so that neither language can be forgotten.
+//! Page language: zh-CN by default, English on request (cookie `lang`). The pages' texts are named
+//! ([`Text`]) and translated in one catalogue per language ([`zh`], [`en`]), each an exhaustive
+//! match, so a text cannot be missing from a language. Names that come with the data (a scheme's,
+//! a role's, a district's) carry both languages themselves and are picked with [`Pick::pick`].
 
 pub use kechuang_portrait::html::Lang;
+
+pub mod en;
+mod text;
+pub mod zh;
+
+pub use text::Text;
 
 /// Picks the text for a language.
 pub trait Pick {
@@ -9,6 +17,8 @@ pub trait Pick {
     fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str;
     /// The `lang` attribute.
     fn tag(self) -> &'static str;
+    /// A text of the pages in this language.
+    fn text(self, t: Text) -> &'static str;
 }
 
 impl Pick for Lang {
@@ -23,6 +33,13 @@ impl Pick for Lang {
         match self {
             Lang::Zh => "zh-CN",
             Lang::En => "en",
+        }
+    }
+
+    fn text(self, t: Text) -> &'static str {
+        match self {
+            Lang::Zh => zh::text(t),
+            Lang::En => en::text(t),
         }
     }
 }
@@ -76,5 +93,7 @@ mod tests {
         assert_eq!(percent_decode("a+b%2"), "a b%2");
         assert_eq!(percent_decode("%zz"), "%zz");
         assert_eq!(Lang::En.pick("中", "en"), "en");
+        assert_eq!(Lang::Zh.text(Text::Overview), "概览");
+        assert_eq!(Lang::En.text(Text::Overview), "Overview");
     }
 }

@@ -1,0 +1,425 @@
+//! The texts of the pages, by name. Each language's catalogue ([`super::zh`], [`super::en`]) is one
+//! exhaustive `match` over them, so the compiler refuses a text missing from any language.
+
+/// A text of the pages (the English wording in each comment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Text {
+    /// Credit code
+    CreditCode,
+    /// Bank
+    Bank,
+    /// Grant
+    Grant,
+    /// Enterprise
+    Enterprise,
+    /// Granted
+    Granted,
+    /// Revoked
+    Revoked,
+    /// Revoke
+    Revoke,
+    /// Consents
+    Consents,
+    /// New token
+    NewToken,
+    /// shown this once only; keep it safe.
+    ShownThisOnceOnlyKeep,
+    /// Users
+    Users,
+    /// Name
+    UserName,
+    /// Shown as
+    ShownAs,
+    /// Password
+    Password,
+    /// Role
+    Role,
+    /// Scope
+    Scope,
+    /// Add user
+    AddUser,
+    /// Status
+    Status,
+    /// disabled
+    Disabled,
+    /// active
+    Active,
+    /// API tokens
+    APITokens,
+    /// Label
+    Label,
+    /// Scopes (read,write,admin)
+    ScopesReadWriteAdmin,
+    /// Create token
+    CreateToken,
+    /// Audit log
+    AuditLog,
+    /// entries:
+    Entries,
+    /// When
+    When,
+    /// Who
+    Who,
+    /// Action
+    Action,
+    /// Target
+    Target,
+    /// From
+    From,
+    /// Outcome
+    AuditOutcome,
+    /// Administration
+    Administration,
+    /// Ranking
+    Ranking,
+    /// District
+    District,
+    /// Industry code
+    IndustryCode,
+    /// Field
+    TechField,
+    /// Stage
+    Stage,
+    /// Name or code
+    NameOrCode,
+    /// Filter
+    Filter,
+    /// Export CSV
+    ExportCSV,
+    /// Year
+    Year,
+    /// matching:
+    Matching,
+    /// page
+    Page,
+    /// Rank
+    Rank,
+    /// Industry
+    Industry,
+    /// Index
+    Index,
+    /// previous
+    Previous,
+    /// next
+    Next,
+    /// Year:
+    YearLabel,
+    /// Matchmaking suggestions for the weakest pillars
+    MatchmakingSuggestionsForTheWeakest,
+    /// Pillar
+    Pillar,
+    /// Supply
+    Supply,
+    /// Why
+    Why,
+    /// qualifies
+    Qualifies,
+    /// awaits expert review
+    AwaitsExpertReview,
+    /// near miss
+    NearMissLower,
+    /// Scheme
+    Scheme,
+    /// Outcome
+    Outcome,
+    /// Scheme targeting
+    SchemeTargeting,
+    /// year
+    YearInSentence,
+    /// qualify
+    Qualify,
+    /// awaiting expert review
+    AwaitingExpertReview,
+    /// near misses
+    NearMisses,
+    /// Score
+    Score,
+    /// Gaps and unmet criteria
+    GapsAndUnmetCriteria,
+    /// near miss
+    NearMissShort,
+    /// Survey file (CSV or XLSX)
+    SurveyFileCSVOrXLSX,
+    /// validate only, do not import
+    ValidateOnlyDoNotImport,
+    /// Upload
+    Upload,
+    /// Every row is validated; a file with errors is not imported at all. Template: kechuang survey template.
+    EveryRowIsValidatedA,
+    /// Survey upload
+    SurveyUpload,
+    /// Validation report
+    ValidationReport,
+    /// Imported:
+    Imported,
+    /// The file has errors; nothing was imported.
+    TheFileHasErrorsNothing,
+    /// Valid (not imported).
+    ValidNotImported,
+    /// rows
+    RowsLower,
+    /// errors
+    Errors,
+    /// warnings
+    Warnings,
+    /// Row
+    Row,
+    /// Column
+    Column,
+    /// Value
+    Value,
+    /// Severity
+    Severity,
+    /// Rule
+    Rule,
+    /// Message
+    Message,
+    /// Rebuild the index
+    RebuildTheIndex,
+    /// Index builds
+    IndexBuilds,
+    /// Framework
+    Framework,
+    /// Years
+    Years,
+    /// Units
+    Units,
+    /// By
+    By,
+    /// Imports
+    Imports,
+    /// File
+    File,
+    /// Rows
+    Rows,
+    /// Inserted
+    Inserted,
+    /// Updated
+    Updated,
+    /// Regional tables
+    RegionalTables,
+    /// Statistical disclosure control applied: cells with fewer than 3 enterprises or one dominant enterprise show x.
+    StatisticalDisclosureControlAppliedCells,
+    /// Enterprises by district
+    EnterprisesByDistrict,
+    /// By district
+    ByDistrict,
+    /// By industry
+    ByIndustry,
+    /// By high-tech field
+    ByHighTechField,
+    /// Demand
+    Demand,
+    /// Achievement
+    Achievement,
+    /// Patent
+    Patent,
+    /// Expert
+    Expert,
+    /// Equipment
+    Equipment,
+    /// Service
+    Service,
+    /// Words
+    Words,
+    /// Kind
+    Kind,
+    /// Region
+    Region,
+    /// TRL at least
+    TRLAtLeast,
+    /// available only
+    AvailableOnly,
+    /// Search
+    Search,
+    /// + Publish a technology demand
+    PlusPublishATechnologyDemand,
+    /// hits
+    Hits,
+    /// Matchmaking
+    Matchmaking,
+    /// Publish entries (CSV or XLSX)
+    PublishEntriesCSVOrXLSX,
+    /// Every row is validated; a file with any problem is not imported at all. Columns: docs/matching.md.
+    EveryRowIsValidatedAFile,
+    /// Enterprise credit code
+    EnterpriseCreditCode,
+    /// Title
+    DemandTitle,
+    /// The problem
+    TheProblem,
+    /// Technical indicators
+    TechnicalIndicators,
+    /// Existing basis
+    ExistingBasis,
+    /// Cooperation
+    Cooperation,
+    /// Budget (¥10k)
+    Budget10kYuan,
+    /// Least TRL
+    LeastTRL,
+    /// Deadline
+    Deadline,
+    /// Publish the demand
+    PublishTheDemand,
+    /// Publish a technology demand
+    PublishATechnologyDemand,
+    /// Please correct:
+    PleaseCorrect,
+    /// The file has problems; nothing was imported.
+    TheFileHasProblemsNothing,
+    /// Publish entries
+    PublishEntries,
+    /// Supply that could meet it
+    SupplyThatCouldMeetIt,
+    /// Demands it could serve
+    DemandsItCouldServe,
+    /// Title
+    Title,
+    /// Score
+    MatchScore,
+    /// Why
+    MatchWhy,
+    /// Open a deal
+    OpenADeal,
+    /// Deals
+    Deals,
+    /// With
+    With,
+    /// Note
+    Note,
+    /// note
+    NoteLower,
+    /// open
+    Open,
+    /// matched
+    Matched,
+    /// in contact
+    InContact,
+    /// contract
+    Contract,
+    /// closed
+    Closed,
+    /// No messages.
+    NoMessages,
+    /// Inbox
+    Inbox,
+    /// Forbidden
+    Forbidden,
+    /// Not found
+    NotFound,
+    /// Something went wrong
+    SomethingWentWrong,
+    /// Back to the start
+    BackToTheStart,
+    /// Overview
+    Overview,
+    /// Our portrait
+    OurPortrait,
+    /// Talent pool
+    TalentPoolNav,
+    /// Log out
+    LogOut,
+    /// Too many failed logins; try again later.
+    TooManyFailedLoginsTry,
+    /// Wrong name or password.
+    WrongNameOrPassword,
+    /// kechuang — log in
+    KechuangLogIn,
+    /// Log in
+    LogIn,
+    /// Enterprises
+    EnterpriseCount,
+    /// R&D intensity (%)
+    RAndDIntensityPercent,
+    /// HNTE share (%)
+    HNTESharePercent,
+    /// Mean index
+    MeanIndex,
+    /// Total
+    Total,
+    /// No index has been built yet: upload survey data and build the index first.
+    NoIndexHasBeenBuilt,
+    /// index build
+    IndexBuild,
+    /// enterprises
+    EnterprisesLower,
+    /// scored
+    Scored,
+    /// mean innovation index
+    MeanInnovationIndex,
+    /// Distribution of the index
+    DistributionOfTheIndex,
+    /// Mean index by year
+    MeanIndexByYear,
+    /// Top movers
+    TopMovers,
+    /// below the criteria
+    BelowTheCriteria,
+    /// Entry criteria
+    EntryCriteria,
+    /// Tier
+    Tier,
+    /// Field
+    TalentField,
+    /// Institution
+    Institution,
+    /// Name
+    PersonName,
+    /// Search
+    Query,
+    /// People:
+    People,
+    /// Id
+    Id,
+    /// Fields
+    Fields,
+    /// Institutions
+    Institutions,
+    /// By region
+    ByRegion,
+    /// By field
+    ByField,
+    /// Likely the same person
+    LikelyTheSamePerson,
+    /// Record
+    FirstRecord,
+    /// Record
+    SecondRecord,
+    /// Evidence
+    Evidence,
+    /// Merge
+    Merge,
+    /// Talent pool
+    TalentPool,
+    /// Joint development
+    JointDevelopment,
+    /// Commissioned development
+    CommissionedDevelopment,
+    /// Technology transfer
+    TechnologyTransfer,
+    /// Technology licence
+    TechnologyLicence,
+    /// Technical consulting
+    TechnicalConsulting,
+    /// Makerspace
+    Makerspace,
+    /// Incubator
+    Incubator,
+    /// Accelerator
+    Accelerator,
+    /// Industrial park
+    IndustrialPark,
+    /// High-tech enterprises
+    HighTechEnterprises,
+    /// Tech-based SMEs
+    TechBasedSmes,
+    /// Specialised SMEs
+    SpecialisedSmes,
+    /// Park
+    Park,
+    /// Industry section
+    IndustrySection,
+    /// High-tech field
+    HighTechField,
+}
