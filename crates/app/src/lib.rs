@@ -6,17 +6,28 @@
 //!
 //! - [`access`]: who may do and read what (roles, capabilities, scopes); pure.
 //! - [`accounts`]: accounts checked and created, passwords hashed.
+//! - [`audit`]: the audit log writer, batching entries off the callers' path.
+//! - [`caller`]: who asks a use case and from where.
 //! - [`catalogue`]: the matchmaking catalogue as stored rows.
+//! - [`error`]: what a use case answers instead of its result.
 //! - [`intake`]: a survey file validated against the rules and the stored history (the import
 //!   use case), parsing on a low-priority pool for the server or on every core for the CLI.
 //! - [`settings`]: the web service's settings file.
+//! - [`talent`]: the unified talent pool: search, statistics, duplicates, imports and merges.
 //! - [`views`]: what the pages, the API and the CLI show of one enterprise (its portrait), of a
 //!   scheme (its target list) and of a year (the policy panel).
 #![warn(missing_docs)]
 
+pub use caller::Caller;
+pub use error::{Error, Result};
+
 pub mod access;
 pub mod accounts;
+pub mod audit;
+pub mod caller;
 pub mod catalogue;
+pub mod error;
 pub mod intake;
 pub mod settings;
+pub mod talent;
 pub mod views;

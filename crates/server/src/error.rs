@@ -94,6 +94,20 @@ impl From<kechuang_store::Error> for ApiError {
     }
 }
 
+impl From<kechuang_app::Error> for ApiError {
+    fn from(e: kechuang_app::Error) -> Self {
+        use kechuang_app::Error;
+        match e {
+            Error::NotFound(m) => ApiError::NotFound(m),
+            Error::Forbidden(m) => ApiError::Forbidden(m),
+            Error::Invalid(m) => ApiError::BadRequest(m),
+            Error::Conflict(m) => ApiError::Conflict(m),
+            Error::Store(e) => e.into(),
+            Error::Internal(m) => ApiError::Internal(m),
+        }
+    }
+}
+
 impl From<kechuang_app::accounts::AccountError> for ApiError {
     fn from(e: kechuang_app::accounts::AccountError) -> Self {
         use kechuang_app::accounts::AccountError;

@@ -72,6 +72,14 @@ impl<P: Permission> Allowed<P> {
     pub fn principal(&self) -> &Principal {
         &self.principal
     }
+
+    /// The caller as the use cases take it.
+    pub fn caller(&self) -> kechuang_app::Caller<'_> {
+        kechuang_app::Caller {
+            principal: &self.principal,
+            remote: &self.ctx.remote,
+        }
+    }
 }
 
 impl<P: Permission> Deref for Allowed<P> {

@@ -11,7 +11,7 @@
 // The use cases live in the application crate; re-exported under their old paths for the handlers.
 pub use kechuang_app::{access, intake, views};
 pub mod api;
-pub mod audit;
+pub use kechuang_app::audit;
 pub mod auth;
 pub mod error;
 pub mod extract;
@@ -162,6 +162,14 @@ impl Ctx {
     /// The principal; 401 without one.
     pub fn user(&self) -> ApiResult<&Principal> {
         self.principal.as_ref().ok_or(ApiError::Unauthenticated)
+    }
+
+    /// The caller as the use cases take it; 401 without a principal.
+    pub fn caller(&self) -> ApiResult<kechuang_app::Caller<'_>> {
+        Ok(kechuang_app::Caller {
+            principal: self.user()?,
+            remote: &self.remote,
+        })
     }
 }
 

@@ -1,7 +1,5 @@
-//! The unified talent pool (统一科技人才库) on the server: people kept in the database, evaluated
-//! against the shipped entry criteria for the current year, searched and counted by field, tier,
-//! region and institution; duplicates found and merged with an audit trail. Analysts and
-//! administrators only: these are personal data.
+//! The talent pool's API (统一科技人才库): HTTP in and out of the use cases in
+//! [`kechuang_app::talent`], which check the permission, audit the reads and keep the trail.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -10,16 +8,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, extract::rejection::JsonRejection};
-use kechuang_talent::{
-    Evaluation, Person, Search, current_institutions, evaluate, find_duplicates, merge, shipped,
-    statistics,
-};
-use serde::{Deserialize, Serialize};
+use kechuang_app::talent::{self as use_case, MergeBody, TalentParams};
+use kechuang_store::AuditAction;
+use kechuang_talent::shipped;
 use serde_json::{Value, json};
 
+use crate::Shared;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Allowed, can};
-use crate::{Ctx, Shared};
 
 /// The route that takes register files.
 pub fn upload_routes() -> Router<Shared> {
@@ -36,208 +32,40 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/talent/{id}", get(person))
 }
 
-/// The year people are evaluated for: this one.
-fn this_year() -> i32 {
-    use chrono::Datelike;
-    chrono::Utc::now().year()
-}
-
-/// Every person with their evaluation.
-pub async fn pool(
-    state: &Shared,
-    _allowed: &Allowed<can::Talent>,
-) -> ApiResult<Vec<(Person, Evaluation)>> {
-    let criteria = shipped();
-    let year = this_year();
-    state
-        .store
-        .people()
-        .await?
-        .into_iter()
-        .map(|(id, json)| {
-            let p: Person = serde_json::from_str(&json)
-                .map_err(|e| ApiError::Internal(format!("stored person {id}: {e}")))?;
-            let e = evaluate(&p, &criteria, year);
-            Ok((p, e))
-        })
-        .collect()
-}
-
-/// Search filters.
-#[derive(Debug, Default, Deserialize, Clone)]
-pub struct TalentParams {
-    /// Tier code (`-`: below the entry criteria).
-    pub tier: Option<String>,
-    /// Field.
-    pub field: Option<String>,
-    /// 京, 津 or 冀.
-    pub region: Option<String>,
-    /// Text in a current institution.
-    pub institution: Option<String>,
-    /// Text in the name.
-    pub q: Option<String>,
-    /// 1-based page.
-    pub page: Option<usize>,
-    /// Rows per page (at most 500).
-    pub per_page: Option<usize>,
-}
-
-/// A person as listed.
-#[derive(Debug, Serialize)]
-pub struct Row {
-    /// Id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Tier (`None`: below the entry criteria).
-    pub tier: Option<String>,
-    /// Region.
-    pub region: String,
-    /// Fields.
-    pub fields: Vec<String>,
-    /// Current institutions.
-    pub institutions: Vec<String>,
-    /// Source of the record.
-    pub source: String,
-}
-
-/// The people of `pool` matching every filter given, and their number.
-pub fn search_in(pool: &[(Person, Evaluation)], q: &TalentParams) -> (usize, Vec<Row>) {
-    let given = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(String::from)
-    };
-    let search = Search {
-        tier: given(&q.tier),
-        field: given(&q.field),
-        region: given(&q.region),
-        institution: given(&q.institution),
-        name: given(&q.q),
-    };
-    let matching: Vec<&(Person, Evaluation)> =
-        pool.iter().filter(|(p, e)| search.matches(p, e)).collect();
-    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let page = q.page.unwrap_or(1).max(1);
-    let rows = matching
-        .iter()
-        .skip((page - 1).saturating_mul(per_page))
-        .take(per_page)
-        .map(|(p, e)| Row {
-            id: p.id.clone(),
-            name: p.name.clone(),
-            tier: e.tier.clone(),
-            region: p.region.clone(),
-            fields: p.fields.clone(),
-            institutions: current_institutions(p, e.as_of)
-                .into_iter()
-                .map(String::from)
-                .collect(),
-            source: p.source.clone(),
-        })
-        .collect();
-    (matching.len(), rows)
-}
-
-/// Records a read of the pool in the audit log.
-pub async fn audit(
-    state: &Shared,
-    ctx: &Ctx,
-    action: kechuang_store::AuditAction,
-    target: &str,
-) -> ApiResult<()> {
-    state
-        .auditor
-        .record(&ctx.user()?.name, action, target, &ctx.remote, "ok")
-        .await;
-    Ok(())
-}
-
 async fn list(
     State(state): State<Shared>,
     ctx: Allowed<can::Talent>,
     Query(q): Query<TalentParams>,
 ) -> ApiResult<Json<Value>> {
-    let (total, items) = search_in(&pool(&state, &ctx).await?, &q);
-    audit(
-        &state,
-        &ctx,
-        kechuang_store::AuditAction::TalentList,
+    let caller = ctx.caller();
+    let (total, items) = use_case::search_in(&use_case::pool(&state.store, &caller).await?, &q);
+    use_case::audit_read(
+        &state.auditor,
+        &caller,
+        AuditAction::TalentList,
         &format!("page {}", q.page.unwrap_or(1).max(1)),
     )
-    .await?;
+    .await;
     Ok(Json(
-        json!({"total": total, "items": items, "criteria": shipped().version, "as_of": this_year()}),
+        json!({"total": total, "items": items, "criteria": shipped().version, "as_of": use_case::this_year()}),
     ))
-}
-
-/// The pool by region, field and current institution, each by tier.
-pub fn statistics_in(pool: &[(Person, Evaluation)]) -> kechuang_talent::Statistics {
-    let (people, evaluations): (Vec<Person>, Vec<Evaluation>) = pool.iter().cloned().unzip();
-    statistics(&people, &evaluations)
 }
 
 async fn stats(
     State(state): State<Shared>,
     ctx: Allowed<can::Talent>,
 ) -> ApiResult<Json<kechuang_talent::Statistics>> {
-    Ok(Json(statistics_in(&pool(&state, &ctx).await?)))
-}
-
-/// Pairs of records of `pool` that are one person, with the evidence. The pairs name people:
-/// callers audit them as a read of personal data.
-pub fn pairs_in(pool: &[(Person, Evaluation)]) -> Vec<Pair> {
-    let people: Vec<Person> = pool.iter().map(|(p, _)| p.clone()).collect();
-    let record = |p: &Person| RecordRef {
-        id: p.id.clone(),
-        name: p.name.clone(),
-        source: p.source.clone(),
-    };
-    find_duplicates(&people)
-        .into_iter()
-        .map(|d| Pair {
-            a: record(&people[d.a]),
-            b: record(&people[d.b]),
-            evidence: d.evidence,
-        })
-        .collect()
-}
-
-/// A record of the register, as a pair names it.
-#[derive(Debug, Serialize)]
-pub struct RecordRef {
-    /// Record id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// The register it came from.
-    pub source: String,
-}
-
-/// Two records that are likely one person, with what matched.
-#[derive(Debug, Serialize)]
-pub struct Pair {
-    /// First record.
-    pub a: RecordRef,
-    /// Second record.
-    pub b: RecordRef,
-    /// What matched.
-    pub evidence: Vec<kechuang_talent::Evidence>,
+    let pool = use_case::pool(&state.store, &ctx.caller()).await?;
+    Ok(Json(use_case::statistics_in(&pool)))
 }
 
 async fn duplicates(
     State(state): State<Shared>,
     ctx: Allowed<can::Talent>,
 ) -> ApiResult<Json<Value>> {
-    let pairs = pairs_in(&pool(&state, &ctx).await?);
-    audit(
-        &state,
-        &ctx,
-        kechuang_store::AuditAction::TalentDuplicates,
-        "",
-    )
-    .await?;
+    let caller = ctx.caller();
+    let pairs = use_case::pairs_in(&use_case::pool(&state.store, &caller).await?);
+    use_case::audit_read(&state.auditor, &caller, AuditAction::TalentDuplicates, "").await;
     Ok(Json(json!({"pairs": pairs})))
 }
 
@@ -246,68 +74,9 @@ async fn person(
     ctx: Allowed<can::Talent>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let found = pool(&state, &ctx)
-        .await?
-        .into_iter()
-        .find(|(p, _)| p.id == id)
-        .ok_or_else(|| ApiError::NotFound(format!("no person '{id}'")))?;
-    state
-        .auditor
-        .record(
-            &ctx.user()?.name,
-            kechuang_store::AuditAction::TalentRead,
-            &id,
-            &ctx.remote,
-            "ok",
-        )
-        .await;
-    Ok(Json(json!({"person": found.0, "evaluation": found.1})))
-}
-
-/// Imports a register (a JSON array of people) in one transaction; a malformed file is refused
-/// whole with its line and column.
-pub async fn import_register(
-    state: &Shared,
-    ctx: &Allowed<can::Talent>,
-    bytes: &[u8],
-) -> ApiResult<usize> {
-    let p = ctx.principal();
-    let people: Vec<Person> = serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::BadRequest(format!(
-            "the register: line {}, column {}: {e}",
-            e.line(),
-            e.column()
-        ))
-    })?;
-    let mut seen = std::collections::HashSet::new();
-    if let Some(twice) = people.iter().find(|x| !seen.insert(x.id.clone())) {
-        return Err(ApiError::BadRequest(format!(
-            "id {} appears twice in the register",
-            twice.id
-        )));
-    }
-    let rows: Vec<(String, String, String)> = people
-        .iter()
-        .map(|x| {
-            Ok((
-                x.id.clone(),
-                serde_json::to_string(x).map_err(|e| ApiError::Internal(e.to_string()))?,
-                x.source.clone(),
-            ))
-        })
-        .collect::<ApiResult<_>>()?;
-    state.store.put_people(&rows, &p.name).await?;
-    state
-        .auditor
-        .record(
-            &p.name,
-            kechuang_store::AuditAction::TalentImport,
-            &format!("{} people", rows.len()),
-            &ctx.remote,
-            "ok",
-        )
-        .await;
-    Ok(rows.len())
+    let (person, evaluation) =
+        use_case::person(&state.store, &state.auditor, &ctx.caller(), &id).await?;
+    Ok(Json(json!({"person": person, "evaluation": evaluation})))
 }
 
 async fn import(
@@ -315,71 +84,8 @@ async fn import(
     ctx: Allowed<can::Talent>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let n = import_register(&state, &ctx, &body).await?;
+    let n = use_case::import_register(&state.store, &state.auditor, &ctx.caller(), &body).await?;
     Ok((StatusCode::CREATED, Json(json!({"imported": n}))).into_response())
-}
-
-/// Two records to merge.
-#[derive(Debug, Deserialize)]
-pub struct MergeBody {
-    /// The record kept.
-    pub kept: String,
-    /// The record merged into it.
-    pub merged: String,
-}
-
-/// Merges two records found to be one person (they must be a detected pair), keeping the audit trail.
-pub async fn merge_records(
-    state: &Shared,
-    ctx: &Allowed<can::Talent>,
-    body: &MergeBody,
-) -> ApiResult<Value> {
-    let p = ctx.principal();
-    let people: Vec<Person> = pool(state, ctx)
-        .await?
-        .into_iter()
-        .map(|(x, _)| x)
-        .collect();
-    let at = |id: &str| {
-        people
-            .iter()
-            .position(|x| x.id == id)
-            .ok_or_else(|| ApiError::NotFound(format!("no person '{id}'")))
-    };
-    let (a, b) = (at(&body.kept)?, at(&body.merged)?);
-    let pair = find_duplicates(&people)
-        .into_iter()
-        .find(|d| (d.a == a && d.b == b) || (d.a == b && d.b == a))
-        .ok_or_else(|| {
-            ApiError::Conflict(format!(
-                "{} and {} are not found to be one person",
-                body.kept, body.merged
-            ))
-        })?;
-    let (kept, record) = merge(&people[a], &people[b], &p.name, &pair.evidence);
-    let kept_json = serde_json::to_string(&kept).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let record_json =
-        serde_json::to_string(&record).map_err(|e| ApiError::Internal(e.to_string()))?;
-    if !state
-        .store
-        .merge_people(&body.kept, &kept_json, &body.merged, &record_json, &p.name)
-        .await?
-    {
-        return Err(ApiError::Conflict(
-            "the records changed meanwhile; reload".into(),
-        ));
-    }
-    state
-        .auditor
-        .record(
-            &p.name,
-            kechuang_store::AuditAction::TalentMerge,
-            &format!("{} ← {}", body.kept, body.merged),
-            &ctx.remote,
-            "ok",
-        )
-        .await;
-    serde_json::to_value(&record).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 async fn merge_pair(
@@ -388,7 +94,8 @@ async fn merge_pair(
     b: Result<Json<MergeBody>, JsonRejection>,
 ) -> ApiResult<Response> {
     let body = b.map(|Json(v)| v).map_err(ApiError::from)?;
-    let record = merge_records(&state, &ctx, &body).await?;
+    let record =
+        use_case::merge_records(&state.store, &state.auditor, &ctx.caller(), &body).await?;
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 

@@ -94,6 +94,12 @@ impl<T> OrPage<T> for ApiResult<T> {
     }
 }
 
+impl<T> OrPage<T> for kechuang_app::Result<T> {
+    fn or_page(self, ctx: &Ctx) -> Result<T, PageError> {
+        self.map_err(|e| PageError(e.into(), ctx.lang))
+    }
+}
+
 const STYLE: &str = "body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",system-ui,sans-serif;margin:0;color:#222}\
 header{background:#b71c1c;color:#fff;display:flex;align-items:center;gap:1em;padding:.5em 1em;flex-wrap:wrap}\
 header a{color:#fff;text-decoration:none} header nav a{margin-right:.9em} header .who{margin-left:auto;font-size:.9em}\

@@ -1,11 +1,13 @@
 //! The talent pool pages: search, duplicates and merges.
 
+use kechuang_app::talent;
+
 use super::*;
 
 pub(super) async fn talent_page(
     State(state): State<Shared>,
     ctx: PageAllowed<can::Talent>,
-    Query(q): Query<crate::talent::TalentParams>,
+    Query(q): Query<talent::TalentParams>,
 ) -> PageResult {
     let p = ctx.principal();
     let l = ctx.lang;
@@ -21,35 +23,32 @@ pub(super) async fn talent_page(
         .collect();
     let regions = region_options();
     // The register is read and evaluated once for the list, the statistics and the pairs.
-    let pool = crate::talent::pool(&state, ctx.allowed())
-        .await
-        .or_page(&ctx)?;
-    let (total, rows) = crate::talent::search_in(&pool, &q);
+    let caller = ctx.allowed().caller();
+    let pool = talent::pool(&state.store, &caller).await.or_page(&ctx)?;
+    let (total, rows) = talent::search_in(&pool, &q);
     let page_no = q.page.unwrap_or(1).max(1);
-    crate::talent::audit(
-        &state,
-        &ctx,
+    talent::audit_read(
+        &state.auditor,
+        &caller,
         kechuang_store::AuditAction::TalentList,
         &format!("page {page_no}"),
     )
-    .await
-    .or_page(&ctx)?;
-    let stats = crate::talent::statistics_in(&pool);
+    .await;
+    let stats = talent::statistics_in(&pool);
     let codes: Vec<&str> = criteria
         .tiers
         .iter()
         .map(|t| t.code.as_str())
         .chain(std::iter::once(""))
         .collect();
-    let pairs = crate::talent::pairs_in(&pool);
-    crate::talent::audit(
-        &state,
-        &ctx,
+    let pairs = talent::pairs_in(&pool);
+    talent::audit_read(
+        &state.auditor,
+        &caller,
         kechuang_store::AuditAction::TalentDuplicates,
         "",
     )
-    .await
-    .or_page(&ctx)?;
+    .await;
     let body = html! {
         p.muted { (l.text(Text::EntryCriteria)) " " (criteria.version) }
         form.filters method="get" action="/talent" #talent-search {
@@ -113,9 +112,9 @@ pub(super) async fn talent_page(
 pub(super) async fn talent_merge(
     State(state): State<Shared>,
     ctx: PageAllowed<can::Talent>,
-    Form(b): Form<crate::talent::MergeBody>,
+    Form(b): Form<talent::MergeBody>,
 ) -> PageResult {
-    crate::talent::merge_records(&state, ctx.allowed(), &b)
+    talent::merge_records(&state.store, &state.auditor, &ctx.allowed().caller(), &b)
         .await
         .or_page(&ctx)?;
     Ok(Redirect::to("/talent").into_response())

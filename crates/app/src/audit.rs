@@ -1,4 +1,4 @@
-//! The audit log writer. Reads of enterprise data are frequent (a bank's feed, the portrait page),
+//! The audit log writer (shared by the use cases and the web service). Reads of enterprise data are frequent (a bank's feed, the portrait page),
 //! so entries go through a channel to one task that writes them in batches; the channel is bounded,
 //! so a slow database slows requests down instead of losing entries. Shutdown drains it.
 //! Failed logins are written at once (throttling counts them).
