@@ -57,7 +57,7 @@ pub struct AppState {
     /// One index rebuild at a time per instance.
     pub build_lock: Arc<tokio::sync::Mutex<()>>,
     /// The catalogue's search index, at the version it was built from.
-    pub catalogue: tokio::sync::RwLock<Option<Arc<matchmaking::Indexed>>>,
+    pub catalogue: kechuang_app::catalogue::CatalogueIndex,
     /// The latest build and import, read at most once a second (a new build or import shows
     /// within a second).
     pub data_version: Mutex<Option<(Instant, DataVersion)>>,
@@ -83,6 +83,15 @@ pub type PortraitKey = (Option<i64>, i64, String, Option<i32>);
 const PORTRAITS_HELD: usize = 4096;
 
 impl AppState {
+    /// The matchmaking use cases on this instance's store, audit log and catalogue index.
+    pub fn matchmaking(&self) -> kechuang_app::catalogue::Matchmaking<'_> {
+        kechuang_app::catalogue::Matchmaking {
+            store: &self.store,
+            auditor: &self.auditor,
+            index: &self.catalogue,
+        }
+    }
+
     /// The latest index build (from a copy at most a second old).
     pub async fn latest_build(&self) -> ApiResult<Option<kechuang_store::BuildInfo>> {
         Ok(self.data_version().await?.build)
@@ -381,7 +390,7 @@ pub fn state(store: Arc<Store>, config: Config) -> (Shared, audit::Writer) {
             build_lock: Arc::new(tokio::sync::Mutex::new(())),
             data_version: Mutex::new(None),
             portraits: memo::Memo::new(PORTRAITS_HELD),
-            catalogue: tokio::sync::RwLock::new(None),
+            catalogue: kechuang_app::catalogue::CatalogueIndex::default(),
         }),
         writer,
     )

@@ -163,7 +163,9 @@ pub(super) async fn portrait(
     };
     // Matchmaking suggestions for the weakest pillars, when there is a catalogue to draw on.
     let found = if p.may(Capability::ListEnterprises) {
-        crate::matchmaking::suggestions_from(&state, &portrait)
+        state
+            .matchmaking()
+            .suggestions(&portrait)
             .await
             .unwrap_or_default()
     } else {

@@ -17,7 +17,7 @@ pub(super) fn kind_name(l: Lang, k: kechuang_matching::Kind) -> &'static str {
 pub(super) async fn match_search(
     State(state): State<Shared>,
     ctx: PageAllowed<can::ListEnterprises>,
-    Query(q): Query<crate::matchmaking::SearchParams>,
+    Query(q): Query<kechuang_app::catalogue::SearchParams>,
 ) -> PageResult {
     let p = ctx.principal();
     let l = ctx.lang;
@@ -27,7 +27,9 @@ pub(super) async fn match_search(
         .collect();
     let regions = region_options();
     let fields = field_options();
-    let hits = crate::matchmaking::run_search(&state, &ctx, &q)
+    let hits = state
+        .matchmaking()
+        .search(&ctx.allowed().caller(), &q)
         .await
         .or_page(&ctx)?;
     let body = html! {
@@ -173,14 +175,12 @@ pub(super) async fn demand_submit(
             row.push(values.get(k).cloned().unwrap_or_default());
         }
     }
-    match crate::matchmaking::import_rows(
-        &state,
-        &ctx,
-        kechuang_matching::Kind::Demand,
-        &[header, row],
-    )
-    .await
-    .or_page(&ctx)?
+    let caller = ctx.caller().or_page(&ctx)?;
+    match state
+        .matchmaking()
+        .import_rows(&caller, kechuang_matching::Kind::Demand, &[header, row])
+        .await
+        .or_page(&ctx)?
     {
         Ok(_) => Ok(Redirect::to(&format!("/match/demand/{id}")).into_response()),
         Err(issues) => {
@@ -238,13 +238,16 @@ pub(super) async fn match_entry(
 ) -> PageResult {
     let p = ctx.principal();
     let l = ctx.lang;
-    let (doc, found) =
-        crate::matchmaking::run_matches(&state, &ctx, &kind, &id, &Default::default())
-            .await
-            .or_page(&ctx)?;
+    let (doc, found) = state
+        .matchmaking()
+        .matches(&ctx.allowed().caller(), &kind, &id, &Default::default())
+        .await
+        .or_page(&ctx)?;
     let is_demand = doc.kind == kechuang_matching::Kind::Demand;
     let follow = if is_demand {
-        crate::matchmaking::visible_deals(&state, &ctx, Some(&doc.id))
+        state
+            .matchmaking()
+            .visible_deals(&ctx.allowed().caller(), Some(&doc.id))
             .await
             .ok()
     } else {
@@ -301,10 +304,10 @@ pub(super) async fn match_entry(
                     th { (l.text(Text::Note)) } th { (l.text(Text::Updated)) } th {}
                 }
                 @for d in deals {
-                    @let next = crate::matchmaking::DEAL_STATUSES
+                    @let next = kechuang_app::catalogue::DEAL_STATUSES
                         .iter()
                         .position(|s| *s == d.status)
-                        .and_then(|i| crate::matchmaking::DEAL_STATUSES.get(i + 1));
+                        .and_then(|i| kechuang_app::catalogue::DEAL_STATUSES.get(i + 1));
                     tr {
                         td { (d.id) }
                         td { a href={ "/match/" (d.supply_kind) "/" (percent_encode(&d.supply_id)) } { (d.supply_kind) " " (d.supply_id) } }
@@ -342,9 +345,11 @@ pub(super) fn deal_status(l: Lang, s: &str) -> &'static str {
 pub(super) async fn deal_open(
     State(state): State<Shared>,
     ctx: PageAllowed<can::ListEnterprises>,
-    Form(b): Form<crate::matchmaking::DealBody>,
+    Form(b): Form<kechuang_app::catalogue::DealBody>,
 ) -> PageResult {
-    crate::matchmaking::start_deal(&state, &ctx, &b)
+    state
+        .matchmaking()
+        .start_deal(&ctx.allowed().caller(), &b)
         .await
         .or_page(&ctx)?;
     Ok(Redirect::to(&format!("/match/demand/{}", percent_encode(&b.demand_id))).into_response())
@@ -354,9 +359,11 @@ pub(super) async fn deal_move(
     State(state): State<Shared>,
     ctx: PageAllowed<can::ListEnterprises>,
     Path(id): Path<i64>,
-    Form(b): Form<crate::matchmaking::MoveBody>,
+    Form(b): Form<kechuang_app::catalogue::MoveBody>,
 ) -> PageResult {
-    let d = crate::matchmaking::step_deal(&state, &ctx, id, &b)
+    let d = state
+        .matchmaking()
+        .step_deal(&ctx.allowed().caller(), id, &b)
         .await
         .or_page(&ctx)?;
     Ok(Redirect::to(&format!("/match/demand/{}", percent_encode(&d.demand_id))).into_response())

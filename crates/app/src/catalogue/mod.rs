@@ -1,8 +1,32 @@
-//! The matchmaking catalogue (供需对接目录) as the store keeps it: each entry's JSON with its
-//! kind, id and owner, in the catalogue's document order.
+//! The matchmaking catalogue (供需对接目录): stored as each entry's JSON with its kind, id and
+//! owner; searched through an index held in memory ([`CatalogueIndex`]); published to
+//! ([`publish`]), searched and matched ([`search`]), and followed up as deals ([`deals`]).
 
 use kechuang_matching::{Catalogue, Doc};
-use kechuang_store::CatalogueEntry;
+use kechuang_store::{CatalogueEntry, Store};
+
+use crate::audit::Auditor;
+
+pub mod deals;
+mod index;
+pub mod publish;
+pub mod search;
+
+pub use deals::{DEAL_STATUSES, DealBody, DealsParams, MoveBody, may_move};
+pub use index::{CatalogueIndex, Indexed};
+pub use publish::publishable;
+pub use search::{HitView, MatchParams, SearchParams};
+
+/// What the matchmaking use cases work on: the store, the audit log and the index held between
+/// requests. Its methods are the use cases; each takes the [`crate::Caller`].
+pub struct Matchmaking<'a> {
+    /// The store.
+    pub store: &'a Store,
+    /// The audit log.
+    pub auditor: &'a Auditor,
+    /// The catalogue's search index.
+    pub index: &'a CatalogueIndex,
+}
 
 /// A catalogue as stored rows, each with its owner.
 pub fn stored_entries(c: &Catalogue, owner: impl Fn(&Doc) -> String) -> Vec<CatalogueEntry> {
