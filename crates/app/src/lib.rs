@@ -7,8 +7,10 @@
 //! - [`access`]: who may do and read what (roles, capabilities, scopes); pure.
 //! - [`accounts`]: accounts checked and created, passwords hashed.
 //! - [`audit`]: the audit log writer, batching entries off the callers' path.
+//! - [`builds`]: index builds from the store (the rebuild and its framework).
 //! - [`caller`]: who asks a use case and from where.
 //! - [`catalogue`]: the matchmaking catalogue as stored rows.
+//! - [`consents`]: banks' consents to read an enterprise.
 //! - [`error`]: what a use case answers instead of its result.
 //! - [`intake`]: a survey file validated against the rules and the stored history (the import
 //!   use case), parsing on a low-priority pool for the server or on every core for the CLI.
@@ -21,11 +23,17 @@
 pub use caller::Caller;
 pub use error::{Error, Result};
 
+/// The highest page number any list accepts: far beyond any real list, and small enough that
+/// `(page - 1) × per_page` cannot overflow.
+pub const MAX_PAGE: i64 = 1_000_000;
+
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod builds;
 pub mod caller;
 pub mod catalogue;
+pub mod consents;
 pub mod error;
 pub mod intake;
 pub mod settings;

@@ -113,98 +113,14 @@ pub(super) async fn update_user(
     Ok(Json(json!({"status": "updated"})))
 }
 
-/// `?user=&page=&per_page=`.
-#[derive(Debug, Deserialize)]
-pub struct AuditParams {
-    /// Only this user's lines.
-    pub user: Option<String>,
-    /// 1-based page.
-    pub page: Option<i64>,
-    /// Lines per page (at most 500).
-    pub per_page: Option<i64>,
-}
-
-/// A line of the audit log as the API and the administration page show it.
-#[derive(Debug, Serialize)]
-pub struct AuditLine {
-    /// When (UTC, RFC 3339).
-    pub at: String,
-    /// Who.
-    pub user: String,
-    /// What (the action's code).
-    pub action: String,
-    /// On what.
-    pub target: String,
-    /// From where.
-    pub remote: String,
-    /// How it ended.
-    pub outcome: String,
-}
-
-/// A page of the audit log.
-#[derive(Debug, Serialize)]
-pub struct AuditPage {
-    /// Lines in the whole (filtered) log.
-    pub total: i64,
-    /// This page's number, from 1.
-    pub page: i64,
-    /// Lines per page.
-    pub per_page: i64,
-    /// The lines, newest first.
-    pub items: Vec<AuditLine>,
-}
-
-/// A page of the audit log (administrators).
-pub async fn audit_page(
-    state: &Shared,
-    ctx: &Allowed<can::Administer>,
-    params: &AuditParams,
-) -> ApiResult<AuditPage> {
-    let p = ctx.principal();
-    let per_page = params.per_page.unwrap_or(100).clamp(1, 500);
-    let page = page_number(params.page)?;
-    // Reading the log is itself a read of personal data (who did what): audited too.
-    state
-        .auditor
-        .record(
-            &p.name,
-            kechuang_store::AuditAction::AuditRead,
-            params.user.as_deref().unwrap_or("*"),
-            &ctx.remote,
-            "ok",
-        )
-        .await;
-    let (total, entries) = state
-        .store
-        .audit_log(
-            nonempty(&params.user).as_deref(),
-            per_page,
-            (page - 1) * per_page,
-        )
-        .await?;
-    let items = entries
-        .into_iter()
-        .map(|e| AuditLine {
-            at: e.at,
-            user: e.user_name,
-            action: e.action,
-            target: e.target,
-            remote: e.remote,
-            outcome: e.outcome,
-        })
-        .collect();
-    Ok(AuditPage {
-        total,
-        page,
-        per_page,
-        items,
-    })
-}
+pub use kechuang_app::audit::{AuditLine, AuditPage, AuditParams, read_log};
 
 pub(super) async fn audit_log(
     State(state): State<Shared>,
     ctx: Allowed<can::Administer>,
     Query(params): Query<AuditParams>,
 ) -> ApiResult<Json<AuditPage>> {
-    Ok(Json(audit_page(&state, &ctx, &params).await?))
+    Ok(Json(
+        read_log(&state.store, &state.auditor, &ctx.caller(), &params).await?,
+    ))
 }

@@ -24,56 +24,21 @@ pub async fn builds_json(state: &Shared) -> ApiResult<Vec<Value>> {
 /// Starts a rebuild of the index over every stored year with the latest build's framework (the
 /// shipped enterprise framework when there is none). Runs in the background; one at a time.
 pub async fn start_rebuild(state: &Shared, ctx: &Allowed<can::BuildIndex>) -> ApiResult<()> {
-    let p = ctx.principal();
-    let framework_id = state.store.builds().await?.first().map_or_else(
-        || "kechuang-enterprise".to_string(),
-        |b| b.framework_id.clone(),
-    );
-    let framework = kechuang_enterprise::shipped_framework_by_id(&framework_id)
-        .cloned()
-        .ok_or_else(|| {
-            ApiError::BadRequest(format!(
-                "framework '{framework_id}' is not shipped with this version"
-            ))
-        })?;
+    let framework = kechuang_app::builds::rebuild_framework(&state.store, &ctx.caller()).await?;
     let Ok(lock) = state.build_lock.clone().try_lock_owned() else {
         return Err(ApiError::Conflict("a rebuild is already running".into()));
     };
     let state2 = state.clone();
-    let user = p.name.clone();
+    let user = ctx.principal().name.clone();
     let remote = ctx.remote.clone();
     tokio::spawn(async move {
         let _lock = lock;
-        let options = kechuang_engine::BuildOptions {
-            keep_stages: false,
-            rank_aggregates: true,
-            progress: None,
-        };
-        let outcome = match kechuang_enterprise::stored::build_from_store(
-            &state2.store,
-            &framework,
-            &[],
-            &user,
-            options,
-        )
-        .await
+        if let Err(e) =
+            kechuang_app::builds::rebuild(&state2.store, &state2.auditor, framework, &user, &remote)
+                .await
         {
-            Ok(b) => format!("ok build {}", b.id),
-            Err(e) => {
-                tracing::error!(error = %e, "rebuild failed");
-                format!("failed: {e}")
-            }
-        };
-        state2
-            .auditor
-            .record(
-                &user,
-                kechuang_store::AuditAction::IndexBuild,
-                &framework.id,
-                &remote,
-                &outcome,
-            )
-            .await;
+            tracing::error!(error = %e, "rebuild failed");
+        }
     });
     Ok(())
 }

@@ -124,9 +124,7 @@ pub struct ListPage {
     pub items: Vec<RankingRow>,
 }
 
-/// The highest page number any list accepts: far beyond any real list, and small enough that
-/// `(page - 1) × per_page` cannot overflow.
-pub const MAX_PAGE: i64 = 1_000_000;
+pub use kechuang_app::MAX_PAGE;
 
 /// A requested page number, 1 by default; 400 outside 1..=[`MAX_PAGE`] (rather than silently
 /// answering another page).

@@ -100,7 +100,7 @@ mod tokens;
 
 pub use admin::*;
 pub use builds::*;
-pub use consents::*;
+use consents::*;
 pub use enterprises::*;
 pub use imports::*;
 pub use regions::*;

@@ -12,7 +12,10 @@ pub(super) struct ConsentForm {
 pub(super) async fn consents(State(state): State<Shared>, ctx: PageSignedIn) -> PageResult {
     let p = ctx.user().or_page(&ctx)?;
     let l = ctx.lang;
-    let list = api::visible_consents(&state, &ctx).await.or_page(&ctx)?;
+    let caller = ctx.caller().or_page(&ctx)?;
+    let list = kechuang_app::consents::visible_consents(&state.store, &caller)
+        .await
+        .or_page(&ctx)?;
     let manages = p.may(Capability::ManageConsents);
     let body = html! {
         @if manages {
@@ -57,13 +60,21 @@ pub(super) async fn consent_change(
     ctx: PageAllowed<can::ManageConsents>,
     Form(f): Form<ConsentForm>,
 ) -> PageResult {
-    let body = api::ConsentBody {
+    let body = kechuang_app::consents::ConsentBody {
         credit_code: f.credit_code.filter(|c| !c.trim().is_empty()),
         bank: f.bank,
     };
-    match api::change_consent(&state, ctx.allowed(), &body, f.revoke.is_none()).await {
+    match kechuang_app::consents::change_consent(
+        &state.store,
+        &state.auditor,
+        &ctx.allowed().caller(),
+        &body,
+        f.revoke.is_none(),
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to("/consents").into_response()),
-        Err(e) => Err(PageError(e, ctx.lang)),
+        Err(e) => Err(PageError(e.into(), ctx.lang)),
     }
 }
 
@@ -117,9 +128,10 @@ pub(super) async fn admin_page(
             )
         })
         .collect();
-    let audit = api::audit_page(
-        state,
-        ctx.allowed(),
+    let audit = api::read_log(
+        &state.store,
+        &state.auditor,
+        &ctx.allowed().caller(),
         &api::AuditParams {
             user: q.user.clone(),
             page: q.page,
