@@ -7,7 +7,9 @@ use std::sync::LazyLock;
 
 use kechuang_domain::{Field, Severity, SurveyRecord, Text, cross_year};
 use kechuang_store::Store;
-use kechuang_tabular::survey::{LocatedIssue, SurveyFile, SurveyReadOptions, count, read_survey};
+use kechuang_tabular::survey::{
+    LocatedIssue, SurveyFile, SurveyReadOptions, count, read_survey, read_survey_bytes,
+};
 
 /// Why files could not be validated at all (as opposed to the issues found in them).
 #[derive(Debug, thiserror::Error)]
@@ -43,7 +45,7 @@ static PARSE_POOL: LazyLock<Option<rayon::ThreadPool>> = LazyLock::new(|| {
 });
 
 /// Files parsed at once: as many as the pool has threads, so that a burst of large uploads waits
-/// here, holding only its temporary file, instead of holding every parse's memory at once.
+/// here, holding only its bytes, instead of holding every parse's memory at once.
 static PARSE_SLOTS: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
     tokio::sync::Semaphore::new(PARSE_POOL.as_ref().map_or(1, |p| p.current_num_threads()))
 });
@@ -147,19 +149,54 @@ pub async fn validate(
     parsing: Parsing,
 ) -> Result<Validated, IntakeError> {
     let mut read = Vec::new();
-    let mut issues = Vec::new();
     for f in files {
         let (path, opts) = (f.clone(), options.clone());
-        let parse = move || read_survey(&path, &opts);
-        let file = match parsing {
-            Parsing::Background => parse_blocking(parse).await??,
-            Parsing::Foreground => tokio::task::spawn_blocking(parse)
-                .await
-                .map_err(|e| IntakeError::Parser(e.to_string()))??,
-        };
-        issues.extend(file.issues.iter().cloned());
+        let file = parse_on(parsing, move || read_survey(&path, &opts)).await?;
         read.push((f.clone(), file));
     }
+    against_store(store, read, options).await
+}
+
+/// [`validate`] of one uploaded file's bytes, named `file_name` in every issue: read where it is,
+/// never written to disk.
+pub async fn validate_upload(
+    store: &Store,
+    file_name: &str,
+    bytes: Vec<u8>,
+    options: &SurveyReadOptions,
+    parsing: Parsing,
+) -> Result<Validated, IntakeError> {
+    let name = PathBuf::from(file_name);
+    let (path, opts) = (name.clone(), options.clone());
+    let file = parse_on(parsing, move || read_survey_bytes(&path, bytes, &opts)).await?;
+    against_store(store, vec![(name, file)], options).await
+}
+
+/// Runs a parse where `parsing` says.
+async fn parse_on<T, F>(parsing: Parsing, parse: F) -> Result<T, IntakeError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> kechuang_tabular::Result<T> + Send + 'static,
+{
+    Ok(match parsing {
+        Parsing::Background => parse_blocking(parse).await??,
+        Parsing::Foreground => tokio::task::spawn_blocking(parse)
+            .await
+            .map_err(|e| IntakeError::Parser(e.to_string()))??,
+    })
+}
+
+/// The files' own issues, then each record checked against the same enterprise's stored previous
+/// year and for the same enterprise and year in two files.
+async fn against_store(
+    store: &Store,
+    read: Vec<(PathBuf, SurveyFile)>,
+    options: &SurveyReadOptions,
+) -> Result<Validated, IntakeError> {
+    let mut issues: Vec<LocatedIssue> = read
+        .iter()
+        .flat_map(|(_, f)| f.issues.iter().cloned())
+        .collect();
     // The first file of each (code, year), by its position in `read`.
     let mut seen: foldhash::HashMap<(&str, i32), usize> = Default::default();
     let mut years: HashSet<i32> = HashSet::new();
@@ -248,43 +285,6 @@ pub fn detected_options(max_upload_bytes: usize) -> SurveyReadOptions {
             jump_factor: None,
         },
         limits: kechuang_tabular::survey::GridLimits::for_uploads(max_upload_bytes),
-    }
-}
-
-/// An uploaded file written to a private temporary folder (the file readers take paths), removed
-/// when dropped — on every path out, errors included.
-pub struct TempUpload {
-    dir: PathBuf,
-    /// The file.
-    pub path: PathBuf,
-}
-
-impl TempUpload {
-    /// Writes `bytes` as `upload.{extension}` in a new folder with a random name (through
-    /// tokio's file I/O, so a large upload does not hold an async worker while it is written).
-    pub async fn write(extension: &str, bytes: &[u8], random: &str) -> std::io::Result<TempUpload> {
-        use tokio::io::AsyncWriteExt;
-        let dir = std::env::temp_dir().join(format!("kechuang-upload-{random}"));
-        tokio::fs::create_dir_all(&dir).await?;
-        let upload = TempUpload {
-            path: dir.join(format!("upload.{extension}")),
-            dir,
-        };
-        let mut file = tokio::fs::File::create(&upload.path).await?;
-        file.write_all(bytes).await?;
-        file.flush().await?;
-        Ok(upload)
-    }
-
-    /// A message about the file with its temporary path replaced by the name the user gave.
-    pub fn named(&self, message: &str, file_name: &str) -> String {
-        message.replace(&self.path.display().to_string(), file_name)
-    }
-}
-
-impl Drop for TempUpload {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

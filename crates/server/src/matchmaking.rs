@@ -107,29 +107,22 @@ pub struct ImportParams {
     pub file_name: Option<String>,
 }
 
-/// The rows of an uploaded CSV or XLSX file (read through a temporary file, then removed), parsed
-/// off the async workers within the upload limits.
+/// The rows of an uploaded CSV or XLSX file, parsed off the async workers within the upload
+/// limits (read where it is: nothing is written to disk).
 pub async fn upload_rows(
     state: &Shared,
     file_name: &str,
     bytes: &[u8],
 ) -> ApiResult<Vec<Vec<String>>> {
-    let xlsx = file_name.to_ascii_lowercase().ends_with(".xlsx");
-    let upload = crate::intake::TempUpload::write(
-        if xlsx { "xlsx" } else { "csv" },
-        bytes,
-        &crate::auth::secret()?,
-    )
+    let options = crate::intake::detected_options(state.config.max_upload_bytes);
+    let (name, bytes) = (std::path::PathBuf::from(file_name), bytes.to_vec());
+    let read = crate::intake::parse_blocking(move || {
+        kechuang_tabular::survey::read_grid_bytes(&name, bytes, &options)
+    })
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let path = upload.path.clone();
-    let options = crate::intake::detected_options(state.config.max_upload_bytes);
-    let read =
-        crate::intake::parse_blocking(move || kechuang_tabular::survey::read_grid(&path, &options))
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
     read.map(|(_, rows)| rows)
-        .map_err(|e| ApiError::BadRequest(upload.named(&e.to_string(), file_name)))
+        .map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 
 /// Validates a catalogue file (CSV or XLSX) and, with no problem, writes every entry in one

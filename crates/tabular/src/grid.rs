@@ -189,10 +189,32 @@ pub fn read_grid(
         path: path.to_path_buf(),
         error,
     })?;
+    read_grid_bytes(path, bytes, options)
+}
+
+/// [`read_grid`] of a file's bytes (an upload), `name` giving its format by its extension and
+/// naming it in messages.
+pub fn read_grid_bytes(
+    name: &Path,
+    bytes: Vec<u8>,
+    options: &SurveyReadOptions,
+) -> Result<(Option<String>, Vec<Vec<String>>)> {
+    let ext = name
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if matches!(ext.as_str(), "xls" | "xlsb" | "ods") {
+        return Err(xlsx_error(
+            name,
+            format!(
+                "the .{ext} format is not read: save the sheet as .xlsx (Excel 2007 or later) or as CSV"
+            ),
+        ));
+    }
     if matches!(ext.as_str(), "xlsx" | "xlsm") {
-        read_xlsx(path, bytes, options)
+        read_xlsx(name, bytes, options)
     } else {
-        read_csv(path, &bytes, options)
+        read_csv(name, &bytes, options)
     }
 }
 

@@ -199,17 +199,31 @@ pub fn read_mapping(path: &Path) -> Result<HashMap<String, Field>> {
     Ok(out)
 }
 
-pub use crate::grid::{GridLimits, read_grid};
+pub use crate::grid::{GridLimits, read_grid, read_grid_bytes};
 
 /// Reads and validates a survey file: every row is checked, every issue is located, and duplicate
 /// (credit code, year) pairs and implausible year-on-year jumps within the file are reported.
 pub fn read_survey(path: &Path, options: &SurveyReadOptions) -> Result<SurveyFile> {
+    let bytes = std::fs::read(path).map_err(|error| Error::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    read_survey_bytes(path, bytes, options)
+}
+
+/// [`read_survey`] of a file's bytes (an upload): `path` names the file in every issue and gives
+/// its format by its extension; nothing is read from or written to disk.
+pub fn read_survey_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    options: &SurveyReadOptions,
+) -> Result<SurveyFile> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods") {
-        let (sheet, grid) = read_grid(path, options)?;
+        let (sheet, grid) = read_grid_bytes(path, bytes, options)?;
         let Some((header, rows)) = grid.split_first() else {
             return Err(no_header(path));
         };
@@ -231,10 +245,6 @@ pub fn read_survey(path: &Path, options: &SurveyReadOptions) -> Result<SurveyFil
             .collect();
         return validate_rows(path, sheet, header, &columns, parsed, options);
     }
-    let bytes = std::fs::read(path).map_err(|error| Error::Io {
-        path: path.to_path_buf(),
-        error,
-    })?;
     let text = decode_owned(bytes, options.encoding);
     let Some((header, start, line)) = survey_csv::header(path, &text)? else {
         return Err(no_header(path));

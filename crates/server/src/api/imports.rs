@@ -55,31 +55,34 @@ pub async fn upload_survey(
     dry_run: bool,
 ) -> ApiResult<UploadReport> {
     let p = ctx.principal();
-    let extension = std::path::Path::new(file_name)
+    let known = std::path::Path::new(file_name)
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
-        .filter(|e| e == "csv" || e == "xlsx")
-        .ok_or_else(|| {
-            ApiError::BadRequest(format!("{file_name}: upload a .csv or .xlsx survey file"))
-        })?;
+        .is_some_and(|e| e == "csv" || e == "xlsx");
+    if !known {
+        return Err(ApiError::BadRequest(format!(
+            "{file_name}: upload a .csv or .xlsx survey file"
+        )));
+    }
     if bytes.is_empty() {
         return Err(ApiError::BadRequest(format!("{file_name} is empty")));
     }
-    let upload = crate::intake::TempUpload::write(&extension, bytes, &auth::secret()?)
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let result = async {
         let options = crate::intake::detected_options(state.config.max_upload_bytes);
-        let v = crate::intake::validate(&state.store, std::slice::from_ref(&upload.path), &options, crate::intake::Parsing::Background)
-            .await
-            .map_err(|e| match e {
-                crate::intake::IntakeError::File(e) => {
-                    ApiError::BadRequest(upload.named(&e.to_string(), file_name))
-                }
-                crate::intake::IntakeError::Store(e) => e.into(),
-                crate::intake::IntakeError::Parser(m) => ApiError::Internal(m),
-            })?;
+        let v = crate::intake::validate_upload(
+            &state.store,
+            file_name,
+            bytes.to_vec(),
+            &options,
+            crate::intake::Parsing::Background,
+        )
+        .await
+        .map_err(|e| match e {
+            crate::intake::IntakeError::File(e) => ApiError::BadRequest(e.to_string()),
+            crate::intake::IntakeError::Store(e) => e.into(),
+            crate::intake::IntakeError::Parser(m) => ApiError::Internal(m),
+        })?;
         if p.role == Role::Enterprise {
             let own = p.scope.first().cloned().unwrap_or_default();
             if let Some(other) = v
@@ -137,7 +140,6 @@ pub async fn upload_survey(
         Ok(report)
     }
     .await;
-    drop(upload);
     let outcome = match &result {
         Ok(r) if r.imported => "imported",
         Ok(r) if r.errors > 0 => "rejected",

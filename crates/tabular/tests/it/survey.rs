@@ -5,7 +5,8 @@ use std::path::Path;
 
 use kechuang_domain::{CreditCode, Field, Num, ParseContext, Severity, Text};
 use kechuang_tabular::survey::{
-    Encoding, SurveyReadOptions, read_mapping, read_survey, records_table, report_table,
+    Encoding, SurveyReadOptions, read_mapping, read_survey, read_survey_bytes, records_table,
+    report_table,
 };
 use kechuang_tabular::{write_csv, write_template, write_xlsx};
 
@@ -140,6 +141,25 @@ fn xlsx_files_are_read_like_csv() {
     assert_eq!(
         from_xlsx.records, from_csv.records,
         "an export re-imports to the same records"
+    );
+    // An upload's bytes read as the file does, named as the user named it.
+    for path in [&csv_path, &xlsx] {
+        let bytes = std::fs::read(path).expect("read");
+        let name = Path::new(if path == &xlsx {
+            "上报.xlsx"
+        } else {
+            "上报.csv"
+        });
+        let from_bytes = read_survey_bytes(name, bytes, &options()).expect("bytes");
+        assert_eq!(from_bytes.records, from_csv.records);
+    }
+    let bad = format!("{HEADER_ZH}\n{}\n", row(1, 2024, "-3"));
+    let f = read_survey_bytes(Path::new("上报.csv"), bad.into_bytes(), &options()).expect("reads");
+    assert!(f.errors() > 0);
+    assert!(
+        f.issues.iter().all(|i| i.file == Path::new("上报.csv")),
+        "{:?}",
+        f.issues
     );
 }
 
