@@ -11,9 +11,11 @@
 //! - [`caller`]: who asks a use case and from where.
 //! - [`catalogue`]: the matchmaking catalogue as stored rows.
 //! - [`consents`]: banks' consents to read an enterprise.
+//! - [`enterprises`]: reading enterprises: the access rule, ranking, records, portraits.
 //! - [`error`]: what a use case answers instead of its result.
 //! - [`intake`]: a survey file validated against the rules and the stored history (the import
 //!   use case), parsing on a low-priority pool for the server or on every core for the CLI.
+//! - [`memo`]: a bounded memo of values computed from a data version.
 //! - [`settings`]: the web service's settings file.
 //! - [`talent`]: the unified talent pool: search, statistics, duplicates, imports and merges.
 //! - [`views`]: what the pages, the API and the CLI show of one enterprise (its portrait), of a
@@ -34,8 +36,10 @@ pub mod builds;
 pub mod caller;
 pub mod catalogue;
 pub mod consents;
+pub mod enterprises;
 pub mod error;
 pub mod intake;
+pub mod memo;
 pub mod settings;
 pub mod talent;
 pub mod views;

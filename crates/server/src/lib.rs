@@ -17,7 +17,6 @@ pub mod error;
 pub mod extract;
 pub mod i18n;
 pub mod matchmaking;
-pub mod memo;
 pub mod openapi;
 pub mod pages;
 pub mod remote;
@@ -60,24 +59,13 @@ pub struct AppState {
     pub catalogue: kechuang_app::catalogue::CatalogueIndex,
     /// The latest build and import, read at most once a second (a new build or import shows
     /// within a second).
-    pub data_version: Mutex<Option<(Instant, DataVersion)>>,
+    pub data_version: kechuang_app::enterprises::DataVersions,
     /// Portraits as assembled from the store, before the reader's peers are withheld; keyed by
     /// the data they were computed from, so never stale for their key.
-    pub portraits: memo::Memo<PortraitKey, kechuang_portrait::Portrait>,
+    pub portraits: kechuang_app::enterprises::Portraits,
 }
 
-/// What the stored enterprise data is now: the latest build and the latest import batch. Views
-/// computed from the store are keyed by it.
-#[derive(Debug, Clone)]
-pub struct DataVersion {
-    /// The latest index build.
-    pub build: Option<kechuang_store::BuildInfo>,
-    /// The latest import batch (0 before any import).
-    pub batch: i64,
-}
-
-/// A memoised portrait: build, import batch, enterprise, year asked for.
-pub type PortraitKey = (Option<i64>, i64, String, Option<i32>);
+pub use kechuang_app::enterprises::{DataVersion, PortraitKey};
 
 /// Portraits memoised per instance (two generations of this many).
 const PORTRAITS_HELD: usize = 4096;
@@ -99,20 +87,18 @@ impl AppState {
 
     /// The latest build and import (from a copy at most a second old).
     pub async fn data_version(&self) -> ApiResult<DataVersion> {
-        if let Ok(guard) = self.data_version.lock()
-            && let Some((at, version)) = guard.as_ref()
-            && at.elapsed() < std::time::Duration::from_secs(1)
-        {
-            return Ok(version.clone());
+        Ok(self.data_version.current(&self.store).await?)
+    }
+
+    /// The enterprise reads on this instance's store, audit log, rules and memo.
+    pub fn enterprises(&self) -> kechuang_app::enterprises::Enterprises<'_> {
+        kechuang_app::enterprises::Enterprises {
+            store: &self.store,
+            auditor: &self.auditor,
+            rules: &self.rules,
+            portraits: &self.portraits,
+            versions: &self.data_version,
         }
-        let version = DataVersion {
-            build: self.store.builds().await?.into_iter().next(),
-            batch: self.store.latest_batch().await?,
-        };
-        if let Ok(mut guard) = self.data_version.lock() {
-            *guard = Some((Instant::now(), version.clone()));
-        }
-        Ok(version)
     }
 
     /// A cached value, or `make`'s, stored under `key` (the cache keeps at most 256 entries).
@@ -388,8 +374,8 @@ pub fn state(store: Arc<Store>, config: Config) -> (Shared, audit::Writer) {
             rules,
             cache: Mutex::new(HashMap::new()),
             build_lock: Arc::new(tokio::sync::Mutex::new(())),
-            data_version: Mutex::new(None),
-            portraits: memo::Memo::new(PORTRAITS_HELD),
+            data_version: Default::default(),
+            portraits: kechuang_app::memo::Memo::new(PORTRAITS_HELD),
             catalogue: kechuang_app::catalogue::CatalogueIndex::default(),
         }),
         writer,

@@ -1,7 +1,7 @@
 //! The REST API under `/api/v1` (documented in `openapi.json`), and the operations the pages share
 //! with it: login, enterprise access, lists, uploads, rebuilds.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
@@ -13,11 +13,11 @@ use axum::routing::{delete, get, post};
 use axum::{Json, extract::rejection::JsonRejection};
 use kechuang_domain::Severity;
 use kechuang_portrait::Portrait;
-use kechuang_store::{BatchMeta, RankingQuery, RankingRow};
+use kechuang_store::BatchMeta;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::access::{Capability, EnterpriseFacts, ListScope, Principal, Role, TokenScope};
+use crate::access::{Capability, ListScope, Role, TokenScope};
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Allowed, Anyone, SignedIn, can};

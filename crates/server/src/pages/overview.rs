@@ -17,7 +17,7 @@ pub(super) struct Overview {
 }
 
 pub(super) async fn compute_overview(state: &Shared, p: &Principal) -> ApiResult<Overview> {
-    let (build, year) = api::build_and_year(state, None).await?;
+    let (build, year) = api::build_and_year(&state.store, None).await?;
     let records = state.store.load_year(year).await?;
     let records: Vec<_> = records
         .into_iter()
@@ -216,8 +216,8 @@ pub(super) async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> 
         return Ok(Redirect::to(&to).into_response());
     }
     let l = ctx.lang;
-    let built = api::build_and_year(&state, None).await;
-    if let Err(ApiError::NotFound(_)) = built {
+    let built = api::build_and_year(&state.store, None).await;
+    if let Err(kechuang_app::Error::NotFound(_)) = built {
         let body = html! {
             p { (l.text(Text::NoIndexHasBeenBuilt)) }
         };
