@@ -4,6 +4,7 @@
 //! HTTP: no request, response, status code or HTML is named here (a tidy test in the server
 //! checks it).
 //!
+//! - [`App`]: what the use cases share on one instance.
 //! - [`access`]: who may do and read what (roles, capabilities, scopes); pure.
 //! - [`accounts`]: accounts checked and created, passwords hashed.
 //! - [`audit`]: the audit log writer, batching entries off the callers' path.
@@ -16,12 +17,16 @@
 //! - [`intake`]: a survey file validated against the rules and the stored history (the import
 //!   use case), parsing on a low-priority pool for the server or on every core for the CLI.
 //! - [`memo`]: a bounded memo of values computed from a data version.
+//! - [`overview`]: the bureau's overview dashboard.
+//! - [`regions`]: the published regional tables.
+//! - [`schemes`]: a scheme's target list (政策靶向).
 //! - [`settings`]: the web service's settings file.
 //! - [`talent`]: the unified talent pool: search, statistics, duplicates, imports and merges.
 //! - [`views`]: what the pages, the API and the CLI show of one enterprise (its portrait), of a
 //!   scheme (its target list) and of a year (the policy panel).
 #![warn(missing_docs)]
 
+pub use application::App;
 pub use caller::Caller;
 pub use error::{Error, Result};
 
@@ -31,6 +36,7 @@ pub const MAX_PAGE: i64 = 1_000_000;
 
 pub mod access;
 pub mod accounts;
+mod application;
 pub mod audit;
 pub mod builds;
 pub mod caller;
@@ -40,6 +46,9 @@ pub mod enterprises;
 pub mod error;
 pub mod intake;
 pub mod memo;
+pub mod overview;
+pub mod regions;
+pub mod schemes;
 pub mod settings;
 pub mod talent;
 pub mod views;

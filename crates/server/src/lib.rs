@@ -22,9 +22,8 @@ pub mod pages;
 pub mod remote;
 pub mod talent;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
@@ -32,7 +31,6 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use kechuang_policy::RuleSet;
 use kechuang_store::Store;
 
 pub use kechuang_app::settings::Config;
@@ -41,87 +39,30 @@ use crate::access::{Capability, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Lang;
 
-/// What every handler shares.
+/// What every handler shares: the application (which it dereferences to), the settings and the
+/// rebuild lock.
 pub struct AppState {
-    /// The store.
-    pub store: Arc<Store>,
-    /// The audit log writer.
-    pub auditor: audit::Auditor,
+    /// The application: store, audit log, rules and what is held between requests.
+    pub app: kechuang_app::App,
     /// Settings.
     pub config: Config,
-    /// The shipped policy rule sets.
-    pub rules: Vec<RuleSet>,
-    /// Computed views, keyed by what they were computed from (build, latest import, scope).
-    pub cache: Mutex<HashMap<String, Arc<dyn std::any::Any + Send + Sync>>>,
     /// One index rebuild at a time per instance.
     pub build_lock: Arc<tokio::sync::Mutex<()>>,
-    /// The catalogue's search index, at the version it was built from.
-    pub catalogue: kechuang_app::catalogue::CatalogueIndex,
-    /// The latest build and import, read at most once a second (a new build or import shows
-    /// within a second).
-    pub data_version: kechuang_app::enterprises::DataVersions,
-    /// Portraits as assembled from the store, before the reader's peers are withheld; keyed by
-    /// the data they were computed from, so never stale for their key.
-    pub portraits: kechuang_app::enterprises::Portraits,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = kechuang_app::App;
+    fn deref(&self) -> &kechuang_app::App {
+        &self.app
+    }
 }
 
 pub use kechuang_app::enterprises::{DataVersion, PortraitKey};
 
-/// Portraits memoised per instance (two generations of this many).
-const PORTRAITS_HELD: usize = 4096;
-
 impl AppState {
-    /// The matchmaking use cases on this instance's store, audit log and catalogue index.
-    pub fn matchmaking(&self) -> kechuang_app::catalogue::Matchmaking<'_> {
-        kechuang_app::catalogue::Matchmaking {
-            store: &self.store,
-            auditor: &self.auditor,
-            index: &self.catalogue,
-        }
-    }
-
     /// The latest index build (from a copy at most a second old).
     pub async fn latest_build(&self) -> ApiResult<Option<kechuang_store::BuildInfo>> {
-        Ok(self.data_version().await?.build)
-    }
-
-    /// The latest build and import (from a copy at most a second old).
-    pub async fn data_version(&self) -> ApiResult<DataVersion> {
-        Ok(self.data_version.current(&self.store).await?)
-    }
-
-    /// The enterprise reads on this instance's store, audit log, rules and memo.
-    pub fn enterprises(&self) -> kechuang_app::enterprises::Enterprises<'_> {
-        kechuang_app::enterprises::Enterprises {
-            store: &self.store,
-            auditor: &self.auditor,
-            rules: &self.rules,
-            portraits: &self.portraits,
-            versions: &self.data_version,
-        }
-    }
-
-    /// A cached value, or `make`'s, stored under `key` (the cache keeps at most 256 entries).
-    pub async fn cached<T, F, Fut>(&self, key: String, make: F) -> ApiResult<Arc<T>>
-    where
-        T: Send + Sync + 'static,
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = ApiResult<T>>,
-    {
-        if let Ok(cache) = self.cache.lock()
-            && let Some(v) = cache.get(&key)
-            && let Ok(v) = Arc::clone(v).downcast::<T>()
-        {
-            return Ok(v);
-        }
-        let value = Arc::new(make().await?);
-        if let Ok(mut cache) = self.cache.lock() {
-            if cache.len() >= 256 {
-                cache.clear();
-            }
-            cache.insert(key, value.clone());
-        }
-        Ok(value)
+        Ok(self.app.data_version().await?.build)
     }
 }
 
@@ -361,22 +302,12 @@ pub fn app(state: Shared) -> Router {
 
 /// Builds the state: the store is opened by the caller; the audit writer starts here.
 pub fn state(store: Arc<Store>, config: Config) -> (Shared, audit::Writer) {
-    let (auditor, writer) = audit::Auditor::start(store.clone());
-    let rules = kechuang_policy::SHIPPED
-        .iter()
-        .filter_map(|(id, _)| kechuang_policy::shipped(id))
-        .collect();
+    let (app, writer) = kechuang_app::App::start(store);
     (
         Arc::new(AppState {
-            store,
-            auditor,
+            app,
             config,
-            rules,
-            cache: Mutex::new(HashMap::new()),
             build_lock: Arc::new(tokio::sync::Mutex::new(())),
-            data_version: Default::default(),
-            portraits: kechuang_app::memo::Memo::new(PORTRAITS_HELD),
-            catalogue: kechuang_app::catalogue::CatalogueIndex::default(),
         }),
         writer,
     )

@@ -1,7 +1,6 @@
 //! The REST API under `/api/v1` (documented in `openapi.json`), and the operations the pages share
 //! with it: login, enterprise access, lists, uploads, rebuilds.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
@@ -17,11 +16,10 @@ use kechuang_store::BatchMeta;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::access::{Capability, ListScope, Role, TokenScope};
+use crate::access::{Capability, Role, TokenScope};
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Allowed, Anyone, SignedIn, can};
-use crate::views::{self, TargetList, ViewError};
 use crate::{Ctx, Shared};
 
 /// The routes that take files (survey uploads): their body limit is the configured upload size.
@@ -53,17 +51,6 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/admin/users", get(users).post(create_user))
         .route("/api/v1/admin/users/{name}", post(update_user))
         .route("/api/v1/admin/audit", get(audit_log))
-}
-
-fn view_error(e: ViewError) -> ApiError {
-    match e {
-        ViewError::Missing(m) => ApiError::NotFound(m),
-        ViewError::Store(e) => e.into(),
-        ViewError::Stored(e) => {
-            tracing::error!(error = %e, "a stored index result does not decode");
-            ApiError::Internal(e.to_string())
-        }
-    }
 }
 
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> ApiResult<T> {

@@ -3,21 +3,18 @@
 //! values are escaped by construction, and every page goes through one frame ([`frame`]). Every page goes through the same
 //! operations as the API (see [`crate::api`]), so access and auditing are decided once.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
-
 use axum::Router;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use kechuang_domain::TechField;
 use kechuang_domain::codes::TIANJIN_DISTRICTS;
-use kechuang_domain::{TechField, held_in};
-use kechuang_region::tables::{Dimension, Entry, OneWay, one_way};
+use kechuang_region::tables::{Dimension, OneWay};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
 
-use crate::access::{Capability, EnterpriseFacts, Principal, Role};
+use crate::access::{Capability, Principal, Role};
 use crate::api::{self, ListParams, TargetParams};
 use crate::error::{ApiError, ApiResult};
 // A page's failure (the login page for the unauthenticated, an error page otherwise) is the

@@ -1,135 +1,16 @@
 //! The overview page: the year's figures, the district and industry tables, the index trend and the movers.
 
+use kechuang_app::overview::Certificate;
+
 use super::*;
 
-/// The figures of the overview dashboard for one scope.
-pub(super) struct Overview {
-    year: i32,
-    enterprises: usize,
-    scored: usize,
-    mean: Option<f64>,
-    histogram: Vec<(String, f64)>,
-    by_district: OneWay,
-    by_industry: OneWay,
-    trend: Vec<(i32, f64, usize)>,
-    movers: Vec<(String, String, f64, f64)>,
-    certified: [(usize, Text); 3],
-}
-
-pub(super) async fn compute_overview(state: &Shared, p: &Principal) -> ApiResult<Overview> {
-    let (build, year) = api::build_and_year(&state.store, None).await?;
-    let records = state.store.load_year(year).await?;
-    let records: Vec<_> = records
-        .into_iter()
-        .filter(|r| {
-            p.may_read(&EnterpriseFacts {
-                credit_code: r.credit_code.as_str(),
-                area: Some((r.region_code.as_str(), r.park.as_deref())),
-                bank_consent: false,
-            })
-        })
-        .collect();
-    let codes: HashSet<&str> = records.iter().map(|r| r.credit_code.as_str()).collect();
-    let mut by_year: BTreeMap<i32, HashMap<String, f64>> = BTreeMap::new();
-    for &y in &build.years {
-        let scores = state.store.scores(build.id, y).await?;
-        by_year.insert(
-            y,
-            scores
-                .into_iter()
-                .filter_map(|(c, s)| s.map(|s| (c, s)))
-                .filter(|(c, _)| codes.contains(c.as_str()))
-                .collect(),
-        );
+/// A certificate's name.
+fn certificate_text(c: Certificate) -> Text {
+    match c {
+        Certificate::HighTech => Text::HighTechEnterprises,
+        Certificate::TechSme => Text::TechBasedSmes,
+        Certificate::Specialised => Text::SpecialisedSmes,
     }
-    let now = by_year.get(&year).cloned().unwrap_or_default();
-    let values: Vec<f64> = now.values().copied().collect();
-    let mean = (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
-    let mut histogram = Vec::new();
-    if !values.is_empty() {
-        let (lo, hi) = values
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
-        let width = ((hi - lo) / 10.0).max(1e-9);
-        let mut counts = [0usize; 10];
-        for v in &values {
-            counts[(((v - lo) / width) as usize).min(9)] += 1;
-        }
-        for (i, c) in counts.iter().enumerate() {
-            let a = lo + width * i as f64;
-            histogram.push((format!("{a:.0}–{:.0}", a + width), *c as f64));
-        }
-    }
-    let entries: Vec<Entry<'_>> = records
-        .iter()
-        .map(|r| Entry {
-            record: r,
-            index: now.get(r.credit_code.as_str()).copied(),
-        })
-        .collect();
-    // The dashboard is for roles that read the enterprise-level data behind it: nothing to
-    // suppress. Published tables (/tables, /api/v1/regions) keep disclosure control.
-    let rules = kechuang_region::disclosure::Rules {
-        min_count: 1,
-        dominance: 1.0,
-    };
-    let trend = by_year
-        .iter()
-        .filter(|(_, s)| !s.is_empty())
-        .map(|(y, s)| (*y, s.values().sum::<f64>() / s.len() as f64, s.len()))
-        .collect();
-    let names: HashMap<&str, &str> = records
-        .iter()
-        .map(|r| (r.credit_code.as_str(), r.name.as_str()))
-        .collect();
-    let mut movers: Vec<(String, String, f64, f64)> = match by_year.get(&(year - 1)) {
-        Some(before) => now
-            .iter()
-            .filter_map(|(c, s)| {
-                before.get(c).map(|b| {
-                    (
-                        c.clone(),
-                        names.get(c.as_str()).copied().unwrap_or("").to_string(),
-                        *b,
-                        *s,
-                    )
-                })
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    movers.sort_by(|a, b| (b.3 - b.2).total_cmp(&(a.3 - a.2)).then(a.0.cmp(&b.0)));
-    movers.truncate(10);
-    let count =
-        |f: fn(&kechuang_domain::SurveyRecord) -> bool| records.iter().filter(|r| f(r)).count();
-    let certified = [
-        (
-            count(|r| held_in(r.titles.hnte, r.year)),
-            Text::HighTechEnterprises,
-        ),
-        (
-            count(|r| held_in(r.titles.tech_sme, r.year)),
-            Text::TechBasedSmes,
-        ),
-        (
-            count(|r| {
-                held_in(r.titles.specialised_sme, r.year) || held_in(r.titles.little_giant, r.year)
-            }),
-            Text::SpecialisedSmes,
-        ),
-    ];
-    Ok(Overview {
-        year,
-        enterprises: records.len(),
-        scored: values.len(),
-        mean,
-        histogram,
-        by_district: one_way(&entries, Dimension::District, &rules),
-        by_industry: one_way(&entries, Dimension::Industry, &rules),
-        trend,
-        movers,
-        certified,
-    })
 }
 
 /// A one-way table of the regional figures; a suppressed row shows `x` in every cell.
@@ -223,42 +104,17 @@ pub(super) async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> 
         };
         return Ok(page(&ctx, p, l.text(Text::Overview), body));
     }
-    let (build, _) = built.or_page(&ctx)?;
-    let batch = state
-        .store
-        .latest_batch()
-        .await
-        .map_err(ApiError::from)
-        .or_page(&ctx)?;
-    let key = format!(
-        "overview/{}/{batch}/{:?}/{}",
-        build.id,
-        p.role,
-        p.scope.join(",")
-    );
-    let state2 = state.clone();
-    let p2 = p.clone();
-    let o: Arc<Overview> = state
-        .cached(key, || async move { compute_overview(&state2, &p2).await })
+    built.or_page(&ctx)?;
+    let o = kechuang_app::overview::overview(&state, &ctx.caller().or_page(&ctx)?)
         .await
         .or_page(&ctx)?;
-    state
-        .auditor
-        .record(
-            &p.name,
-            kechuang_store::AuditAction::OverviewRead,
-            &o.year.to_string(),
-            &ctx.remote,
-            "ok",
-        )
-        .await;
     let body = html! {
-        p.muted { (l.text(Text::Year)) " " (o.year) " · " (l.text(Text::IndexBuild)) " " (build.id) }
+        p.muted { (l.text(Text::Year)) " " (o.year) " · " (l.text(Text::IndexBuild)) " " (o.build_id) }
         div.cards #cards {
             div.card { b { (o.enterprises) } (l.text(Text::EnterprisesLower)) }
             div.card { b { (o.scored) } (l.text(Text::Scored)) }
             div.card { b { (fmt(o.mean, 1)) } (l.text(Text::MeanInnovationIndex)) }
-            @for (n, text) in &o.certified { div.card { b { (n) } (l.text(*text)) } }
+            @for (n, certificate) in &o.certified { div.card { b { (n) } (l.text(certificate_text(*certificate))) } }
         }
         div.charts {
             (kechuang_tabular::bar_chart_markup(l.text(Text::DistributionOfTheIndex), &o.histogram, ""))
