@@ -24,5 +24,20 @@ pub enum Error {
     Internal(String),
 }
 
+impl Error {
+    /// A short code for the audit log's outcome column.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound(_) => "not_found",
+            Error::Forbidden(_) => "forbidden",
+            Error::Invalid(_) => "bad_request",
+            Error::Conflict(_) => "conflict",
+            Error::Store(kechuang_store::Error::Exists(_)) => "conflict",
+            Error::Store(kechuang_store::Error::NotOwner { .. }) => "forbidden",
+            Error::Store(_) | Error::Internal(_) => "internal",
+        }
+    }
+}
+
 /// A use case's result.
 pub type Result<T> = std::result::Result<T, Error>;

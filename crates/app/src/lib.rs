@@ -14,6 +14,7 @@
 //! - [`consents`]: banks' consents to read an enterprise.
 //! - [`enterprises`]: reading enterprises: the access rule, ranking, records, portraits.
 //! - [`error`]: what a use case answers instead of its result.
+//! - [`imports`]: filing the survey by upload.
 //! - [`intake`]: a survey file validated against the rules and the stored history (the import
 //!   use case), parsing on a low-priority pool for the server or on every core for the CLI.
 //! - [`memo`]: a bounded memo of values computed from a data version.
@@ -44,6 +45,7 @@ pub mod catalogue;
 pub mod consents;
 pub mod enterprises;
 pub mod error;
+pub mod imports;
 pub mod intake;
 pub mod memo;
 pub mod overview;

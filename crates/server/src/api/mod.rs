@@ -10,10 +10,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, extract::rejection::JsonRejection};
-use kechuang_domain::Severity;
 use kechuang_portrait::Portrait;
-use kechuang_store::BatchMeta;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::access::{Capability, Role, TokenScope};
