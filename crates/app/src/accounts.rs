@@ -5,9 +5,11 @@
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use kechuang_store::{NewUser, Store};
+use kechuang_store::{AuditAction, NewUser, Store};
 
-use crate::access::Role;
+use crate::access::{Capability, Role};
+use crate::audit::Auditor;
+use crate::{Caller, Error};
 
 /// Why an account could not be created or changed.
 #[derive(Debug, thiserror::Error)]
@@ -111,6 +113,102 @@ pub async fn add_user(store: &Store, account: &NewAccount) -> Result<i64, Accoun
             scope,
         })
         .await?)
+}
+
+impl From<AccountError> for Error {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Invalid(m) => Error::Invalid(m),
+            AccountError::Hash(m) => Error::Internal(format!("hashing a password: {m}")),
+            AccountError::Store(e) => Error::Store(e),
+        }
+    }
+}
+
+/// An administrator creates an account (audited); its id.
+pub async fn create(
+    store: &Store,
+    auditor: &Auditor,
+    caller: &Caller<'_>,
+    account: &NewAccount,
+) -> crate::Result<i64> {
+    let p = caller.require(Capability::Administer)?;
+    let id = add_user(store, account).await?;
+    auditor
+        .record(
+            &p.name,
+            AuditAction::UserCreate,
+            &format!("{} ({})", account.name, account.role),
+            caller.remote,
+            "ok",
+        )
+        .await;
+    Ok(id)
+}
+
+/// A change to an account.
+#[derive(Debug, serde::Deserialize)]
+pub struct AccountChange {
+    /// Disable (true) or enable (false).
+    pub disabled: Option<bool>,
+    /// A new password (ends the account's sessions and tokens).
+    pub password: Option<String>,
+    /// A new role (ends the account's sessions and tokens); `scope` goes with it.
+    pub role: Option<String>,
+    /// The new role's scope.
+    pub scope: Option<String>,
+}
+
+/// An administrator changes an account: everything is checked before anything is written; an
+/// administrator cannot disable their own account (audited).
+pub async fn change(
+    store: &Store,
+    auditor: &Auditor,
+    caller: &Caller<'_>,
+    name: &str,
+    change: &AccountChange,
+) -> crate::Result<()> {
+    let p = caller.require(Capability::Administer)?;
+    if change.disabled == Some(true) && name == p.name {
+        return Err(Error::Invalid("you cannot disable your own account".into()));
+    }
+    let role_change = change
+        .role
+        .as_deref()
+        .map(|role| role_and_scope(role, change.scope.as_deref().unwrap_or("")))
+        .transpose()?;
+    let password = match &change.password {
+        Some(pw) if pw.chars().count() < 10 => {
+            return Err(Error::Invalid(
+                "a password has at least 10 characters".into(),
+            ));
+        }
+        Some(pw) => Some(hash_password(pw)?),
+        None => None,
+    };
+    let mut found = true;
+    if let Some(hash) = &password {
+        found &= store.set_password(name, hash).await?;
+    }
+    if let Some(d) = change.disabled {
+        found &= store.set_disabled(name, d).await?;
+    }
+    if let Some((role, scope)) = &role_change {
+        found &= store.set_role(name, role.as_str(), scope).await?;
+    }
+    if !found {
+        return Err(Error::NotFound(format!("no user '{name}'")));
+    }
+    // Disabling and enabling alone are logged as such (the administration page's buttons).
+    let action = match (change.disabled, &change.password, &change.role) {
+        (Some(true), None, None) => AuditAction::UserDisable,
+        (Some(false), None, None) => AuditAction::UserEnable,
+        _ => AuditAction::UserUpdate,
+    };
+    auditor
+        .record(&p.name, action, name, caller.remote, "ok")
+        .await;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Administration: accounts (created through the application layer, changed, disabled) and the audit log.
 
+use kechuang_app::accounts;
+
 use super::*;
 
 /// An account to create (the admin API's and page's body).
@@ -8,10 +10,6 @@ pub type UserBody = kechuang_app::accounts::NewAccount;
 /// Checks and creates an account.
 pub async fn add_user(store: &kechuang_store::Store, body: &UserBody) -> ApiResult<i64> {
     Ok(kechuang_app::accounts::add_user(store, body).await?)
-}
-
-pub(super) fn role_and_scope(role: &str, scope: &str) -> ApiResult<(Role, String)> {
-    Ok(kechuang_app::accounts::role_and_scope(role, scope)?)
 }
 
 pub(super) async fn users(
@@ -36,34 +34,13 @@ pub(super) async fn create_user(
     ctx: Allowed<can::Administer>,
     body: Result<Json<UserBody>, JsonRejection>,
 ) -> ApiResult<Response> {
-    let p = ctx.principal();
     let body = json_body(body)?;
-    let id = add_user(&state.store, &body).await?;
-    state
-        .auditor
-        .record(
-            &p.name,
-            kechuang_store::AuditAction::UserCreate,
-            &format!("{} ({})", body.name, body.role),
-            &ctx.remote,
-            "ok",
-        )
-        .await;
+    let id = accounts::create(&state.store, &state.auditor, &ctx.caller(), &body).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
 }
 
 /// A change to an account.
-#[derive(Debug, Deserialize)]
-pub struct UserChange {
-    /// Disable (true) or enable (false).
-    pub disabled: Option<bool>,
-    /// A new password (ends the account's sessions and tokens).
-    pub password: Option<String>,
-    /// A new role (ends the account's sessions and tokens); `scope` goes with it.
-    pub role: Option<String>,
-    /// The new role's scope.
-    pub scope: Option<String>,
-}
+pub type UserChange = accounts::AccountChange;
 
 pub(super) async fn update_user(
     State(state): State<Shared>,
@@ -71,45 +48,8 @@ pub(super) async fn update_user(
     Path(name): Path<String>,
     body: Result<Json<UserChange>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
-    let p = ctx.principal();
     let change = json_body(body)?;
-    // Everything is checked before anything is written.
-    let role_change = change
-        .role
-        .as_deref()
-        .map(|role| role_and_scope(role, change.scope.as_deref().unwrap_or("")))
-        .transpose()?;
-    let mut found = true;
-    if let Some(pw) = &change.password {
-        if pw.chars().count() < 10 {
-            return Err(ApiError::BadRequest(
-                "a password has at least 10 characters".into(),
-            ));
-        }
-        found &= state
-            .store
-            .set_password(&name, &auth::hash_password(pw)?)
-            .await?;
-    }
-    if let Some(d) = change.disabled {
-        found &= state.store.set_disabled(&name, d).await?;
-    }
-    if let Some((role, scope)) = &role_change {
-        found &= state.store.set_role(&name, role.as_str(), scope).await?;
-    }
-    if !found {
-        return Err(ApiError::NotFound(format!("no user '{name}'")));
-    }
-    state
-        .auditor
-        .record(
-            &p.name,
-            kechuang_store::AuditAction::UserUpdate,
-            &name,
-            &ctx.remote,
-            "ok",
-        )
-        .await;
+    accounts::change(&state.store, &state.auditor, &ctx.caller(), &name, &change).await?;
     Ok(Json(json!({"status": "updated"})))
 }
 

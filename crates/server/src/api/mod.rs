@@ -14,7 +14,7 @@ use kechuang_portrait::Portrait;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::access::{Capability, Role, TokenScope};
+use crate::access::{Capability, TokenScope};
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Allowed, Anyone, SignedIn, can};

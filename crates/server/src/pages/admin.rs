@@ -209,22 +209,13 @@ pub(super) async fn admin_add_user(
     ctx: PageAllowed<can::Administer>,
     Form(u): Form<api::UserBody>,
 ) -> PageResult {
-    let p = ctx.principal();
     let u = api::UserBody {
         display_name: u.display_name.filter(|d| !d.trim().is_empty()),
         ..u
     };
-    api::add_user(&state.store, &u).await.or_page(&ctx)?;
-    state
-        .auditor
-        .record(
-            &p.name,
-            kechuang_store::AuditAction::UserCreate,
-            &format!("{} ({})", u.name, u.role),
-            &ctx.remote,
-            "ok",
-        )
-        .await;
+    kechuang_app::accounts::create(&state.store, &state.auditor, &ctx.allowed().caller(), &u)
+        .await
+        .or_page(&ctx)?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -239,39 +230,21 @@ pub(super) async fn admin_toggle_user(
     Path(name): Path<String>,
     Form(f): Form<ToggleForm>,
 ) -> PageResult {
-    let p = ctx.principal();
-    if name == p.name {
-        return Err(PageError(
-            ApiError::BadRequest("you cannot disable your own account".into()),
-            ctx.lang,
-        ));
-    }
-    if !state
-        .store
-        .set_disabled(&name, f.disabled)
-        .await
-        .map_err(ApiError::from)
-        .or_page(&ctx)?
-    {
-        return Err(PageError(
-            ApiError::NotFound(format!("no user '{name}'")),
-            ctx.lang,
-        ));
-    }
-    state
-        .auditor
-        .record(
-            &p.name,
-            if f.disabled {
-                kechuang_store::AuditAction::UserDisable
-            } else {
-                kechuang_store::AuditAction::UserEnable
-            },
-            &name,
-            &ctx.remote,
-            "ok",
-        )
-        .await;
+    let change = kechuang_app::accounts::AccountChange {
+        disabled: Some(f.disabled),
+        password: None,
+        role: None,
+        scope: None,
+    };
+    kechuang_app::accounts::change(
+        &state.store,
+        &state.auditor,
+        &ctx.allowed().caller(),
+        &name,
+        &change,
+    )
+    .await
+    .or_page(&ctx)?;
     Ok(Redirect::to("/admin").into_response())
 }
 
