@@ -16,11 +16,10 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod i18n;
-pub mod matchmaking;
 pub mod openapi;
 pub mod pages;
 pub mod remote;
-pub mod talent;
+pub mod resources;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -282,17 +281,13 @@ pub const SMALL_BODY: usize = 1 << 20;
 pub fn app(state: Shared) -> Router {
     let upload_limit = state.config.max_upload_bytes;
     let uploads = Router::new()
-        .merge(api::upload_routes())
-        .merge(matchmaking::upload_routes())
-        .merge(talent::upload_routes())
-        .merge(pages::upload_routes())
+        .merge(resources::upload_routes())
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(middleware::from_fn(one_of_few_uploads));
     // Everything else takes small bodies (forms, JSON): a megabyte is plenty.
     Router::new()
         .merge(api::routes())
-        .merge(matchmaking::routes())
-        .merge(talent::routes())
+        .merge(resources::routes())
         .merge(pages::routes())
         .layer(DefaultBodyLimit::max(SMALL_BODY))
         .merge(uploads)

@@ -102,20 +102,40 @@ mod tests {
         out
     }
 
-    /// The routes as written in `api/mod.rs`: `.route("PATH", get(..).post(..))`.
+    /// The routes as written in `api/mod.rs` and each resource's `mod.rs`:
+    /// `.route("PATH", get(..).post(..))`.
     fn routed() -> BTreeSet<(String, String)> {
-        let source = [
-            include_str!("api/mod.rs"),
-            include_str!("matchmaking.rs"),
-            include_str!("talent.rs"),
-        ]
-        .concat();
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut source = std::fs::read_to_string(src.join("api/mod.rs")).expect("api");
+        for entry in std::fs::read_dir(src.join("resources")).expect("resources") {
+            let dir = entry.expect("entry").path();
+            if dir.is_dir() {
+                source += &std::fs::read_to_string(dir.join("mod.rs")).expect("resource");
+            }
+        }
         let mut out = BTreeSet::new();
-        // Every `.route("PATH", …)`, at the start of a line or after `Router::new()`.
-        for (at, _) in source.match_indices(".route(\"") {
-            let line = source[at..].lines().next().unwrap_or_default();
-            let rest = &line[".route(\"".len()..];
+        // Every `.route("PATH", handlers)`, however rustfmt wrapped it.
+        for (at, _) in source.match_indices(".route(") {
+            let call = &source[at + ".route(".len()..];
+            let mut depth = 1;
+            let end = call
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map_or(call.len(), |(i, _)| i);
+            let call = &call[..end];
+            let (_, rest) = call.split_once('"').expect("quoted path");
             let (path, handlers) = rest.split_once('"').expect("quoted path");
+            // The pages' routes are not part of the API.
+            if !(path.starts_with("/api/") || path == "/healthz" || path == "/readyz") {
+                continue;
+            }
             for method in ["get", "post", "delete", "put", "patch"] {
                 if handlers.contains(&format!("{method}(")) {
                     out.insert((method.to_uppercase(), path.to_string()));

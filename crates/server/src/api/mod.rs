@@ -1,57 +1,29 @@
-//! The REST API under `/api/v1` (documented in `openapi.json`), and the operations the pages share
-//! with it: login, enterprise access, lists, uploads, rebuilds.
-
-use std::sync::Arc;
+//! The REST API under `/api/v1` (documented in `openapi.json`): what every resource's API handlers
+//! share (their [`prelude`], the JSON body reader), the routes of no resource (health, readiness,
+//! the API document), and the resources' operations re-exported for the pages and the tests.
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::State;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::get;
 use axum::{Json, extract::rejection::JsonRejection};
-use kechuang_portrait::Portrait;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::access::{Capability, TokenScope};
-use crate::auth;
+use crate::Shared;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Allowed, Anyone, SignedIn, can};
-use crate::{Ctx, Shared};
 
-/// The routes that take files (survey uploads): their body limit is the configured upload size.
-pub fn upload_routes() -> Router<Shared> {
-    Router::new().route("/api/v1/imports", get(imports).post(upload))
-}
-
-/// The API's routes.
+/// The API's routes that belong to no resource: health, readiness and the API document.
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/healthz", get(health))
         .route("/readyz", get(ready))
         .route("/api/v1/openapi.json", get(crate::openapi::document))
         .route("/api/docs", get(crate::openapi::page))
-        .route("/api/v1/session", post(login).delete(logout))
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/enterprises", get(list_enterprises))
-        .route("/api/v1/enterprises/export", get(export_enterprises))
-        .route("/api/v1/enterprises/{code}", get(enterprise_record))
-        .route("/api/v1/enterprises/{code}/portrait", get(portrait))
-        .route("/api/v1/schemes", get(schemes))
-        .route("/api/v1/schemes/{id}/targets", get(targets))
-        .route("/api/v1/schemes/{id}/targets/export", get(export_targets))
-        .route("/api/v1/regions", get(regions))
-        .route("/api/v1/builds", get(builds).post(rebuild))
-        .route("/api/v1/consents", get(consents).post(grant).delete(revoke))
-        .route("/api/v1/tokens", get(tokens).post(create_token))
-        .route("/api/v1/tokens/{id}", delete(revoke_token))
-        .route("/api/v1/admin/users", get(users).post(create_user))
-        .route("/api/v1/admin/users/{name}", post(update_user))
-        .route("/api/v1/admin/audit", get(audit_log))
 }
 
-fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
+/// A JSON body, or the refusal of a malformed one.
+pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
     body.map(|Json(v)| v).map_err(ApiError::from)
 }
 
@@ -73,44 +45,83 @@ async fn ready(State(state): State<Shared>) -> Response {
     }
 }
 
-mod admin;
-mod builds;
-mod consents;
-mod enterprises;
-mod imports;
-mod regions;
-mod schemes;
-mod sessions;
-mod tokens;
+/// The most rows an export holds (a region of a million enterprise-years).
+pub(crate) const EXPORT_ROWS: i64 = 1_000_000;
 
-pub use admin::*;
-pub use builds::*;
-use consents::*;
-pub use enterprises::*;
-pub use imports::*;
-pub use regions::*;
-pub use schemes::*;
-pub use sessions::*;
-pub use tokens::*;
+/// A CSV download (UTF-8 with BOM, so Excel reads the Chinese).
+pub(crate) fn csv_download(
+    file_name: &str,
+    header: &str,
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Response {
+    let mut out = format!("\u{feff}{header}\n");
+    for cells in rows {
+        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        out,
+    )
+        .into_response()
+}
+
+/// Quotes a CSV cell when needed, and defuses spreadsheet formulas.
+pub(crate) fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+// The resources' API, re-exported: the operations the pages and the tests call by `api::…`.
+pub use crate::resources::admin::api::*;
+pub use crate::resources::admin::tokens::*;
+pub use crate::resources::builds::api::*;
+pub use crate::resources::catalogue::api::*;
+pub use crate::resources::enterprises::api::*;
+pub use crate::resources::imports::api::*;
+pub use crate::resources::regions::api::*;
+pub use crate::resources::schemes::api::*;
+pub use crate::resources::sessions::api::*;
+
+/// What the resources' API handlers use.
+pub(crate) mod prelude {
+    pub(crate) use std::sync::Arc;
+
+    pub(crate) use axum::body::Bytes;
+    pub(crate) use axum::extract::{Path, Query, State};
+    pub(crate) use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+    pub(crate) use axum::response::{IntoResponse, Response};
+    pub(crate) use axum::{Json, extract::rejection::JsonRejection};
+    pub(crate) use kechuang_portrait::Portrait;
+    pub(crate) use serde::Deserialize;
+    pub(crate) use serde_json::{Value, json};
+
+    pub(crate) use super::*;
+    pub(crate) use crate::access::{Capability, TokenScope};
+    pub(crate) use crate::auth;
+    pub(crate) use crate::error::{ApiError, ApiResult};
+    pub(crate) use crate::extract::{Allowed, Anyone, SignedIn, can};
+    pub(crate) use crate::{Ctx, Shared};
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn failed_logins_back_off() {
-        let now = chrono::Utc::now();
-        let ago = |m: i64| stamp(now - chrono::Duration::minutes(m), true);
-        assert_eq!(login_wait(4, Some(&ago(0)), now, 5, 15), None);
-        assert_eq!(login_wait(5, Some(&ago(0)), now, 5, 15), Some(15));
-        assert_eq!(login_wait(5, Some(&ago(16)), now, 5, 15), None);
-        assert_eq!(login_wait(6, Some(&ago(16)), now, 5, 15), Some(14));
-        assert_eq!(login_wait(8, Some(&ago(0)), now, 5, 15), Some(120));
-        assert_eq!(login_wait(99, Some(&ago(0)), now, 5, 15), Some(24 * 60));
-        assert!(page_number(Some(i64::MAX)).is_err());
-        assert!(page_number(Some(0)).is_err());
-        assert_eq!(page_number(None).ok(), Some(1));
-    }
 
     #[test]
     fn csv_cells_are_quoted_and_formulas_defused() {
@@ -118,13 +129,5 @@ mod tests {
         assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
         assert_eq!(csv_cell("-1.5"), "-1.5");
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-    }
-
-    #[test]
-    fn the_dummy_hash_is_a_valid_phc_string() {
-        assert!(
-            argon2::password_hash::phc::PasswordHash::new(DUMMY_HASH).is_ok(),
-            "timing equalisation needs a parseable hash"
-        );
     }
 }

@@ -230,8 +230,9 @@ pub async fn journey(f: &Fixture) {
 
     // Matchmaking: a two-character search finds compounds, highlighted; an entry shows its matches.
     let generated = kechuang_synthetic::catalogue::catalogue(600, 1);
-    let rows =
-        kechuang_server::matchmaking::stored_entries(&generated.catalogue, |_| "analyst".into());
+    let rows = kechuang_server::resources::catalogue::stored_entries(&generated.catalogue, |_| {
+        "analyst".into()
+    });
     f.store
         .put_catalogue(&rows, kechuang_store::Publisher::Curator)
         .await

@@ -1,6 +1,6 @@
 //! Matchmaking pages: search, demands, catalogue imports and entries, deals and the inbox.
 
-use super::*;
+use crate::pages::prelude::*;
 
 pub(super) fn kind_name(l: Lang, k: kechuang_matching::Kind) -> &'static str {
     use kechuang_matching::Kind::*;
@@ -210,7 +210,7 @@ pub(super) async fn match_import(
     let (name, bytes) = file
         .ok_or_else(|| ApiError::BadRequest("choose a file".into()))
         .or_page(&ctx)?;
-    let outcome = crate::matchmaking::run_import(&state, &ctx, &kind, &name, &bytes)
+    let outcome = api::run_import(&state, &ctx, &kind, &name, &bytes)
         .await
         .or_page(&ctx)?;
     let body = html! {

@@ -1,6 +1,6 @@
 //! Survey uploads: validated, reported issue by issue, stored all or nothing; the import history.
 
-use super::*;
+use crate::api::prelude::*;
 
 pub use kechuang_app::imports::{ImportSummary, IssueView, REPORTED_ISSUES, Upload, UploadReport};
 

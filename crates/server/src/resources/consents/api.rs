@@ -2,7 +2,7 @@
 
 use kechuang_app::consents::{ConsentBody, change_consent, visible_consents};
 
-use super::*;
+use crate::api::prelude::*;
 
 pub(super) fn consent_json(c: &kechuang_store::Consent) -> Value {
     json!({"id": c.id, "credit_code": c.credit_code, "bank": c.bank, "granted_by": c.granted_by,

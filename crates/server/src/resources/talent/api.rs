@@ -1,12 +1,10 @@
 //! The talent pool's API (统一科技人才库): HTTP in and out of the use cases in
 //! [`kechuang_app::talent`], which check the permission, audit the reads and keep the trail.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, extract::rejection::JsonRejection};
 use kechuang_app::talent::{self as use_case, MergeBody, TalentParams};
 use kechuang_store::AuditAction;
@@ -17,22 +15,7 @@ use crate::Shared;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Allowed, can};
 
-/// The route that takes register files.
-pub fn upload_routes() -> Router<Shared> {
-    Router::new().route("/api/v1/talent/imports", post(import))
-}
-
-/// The routes.
-pub fn routes() -> Router<Shared> {
-    Router::new()
-        .route("/api/v1/talent", get(list))
-        .route("/api/v1/talent/statistics", get(stats))
-        .route("/api/v1/talent/duplicates", get(duplicates))
-        .route("/api/v1/talent/merges", get(merges).post(merge_pair))
-        .route("/api/v1/talent/{id}", get(person))
-}
-
-async fn list(
+pub(super) async fn list(
     State(state): State<Shared>,
     ctx: Allowed<can::Talent>,
     Query(q): Query<TalentParams>,
@@ -51,7 +34,7 @@ async fn list(
     ))
 }
 
-async fn stats(
+pub(super) async fn stats(
     State(state): State<Shared>,
     ctx: Allowed<can::Talent>,
 ) -> ApiResult<Json<kechuang_talent::Statistics>> {
@@ -59,7 +42,7 @@ async fn stats(
     Ok(Json(use_case::statistics_in(&pool)))
 }
 
-async fn duplicates(
+pub(super) async fn duplicates(
     State(state): State<Shared>,
     ctx: Allowed<can::Talent>,
 ) -> ApiResult<Json<Value>> {
@@ -69,7 +52,7 @@ async fn duplicates(
     Ok(Json(json!({"pairs": pairs})))
 }
 
-async fn person(
+pub(super) async fn person(
     State(state): State<Shared>,
     ctx: Allowed<can::Talent>,
     Path(id): Path<String>,
@@ -79,7 +62,7 @@ async fn person(
     Ok(Json(json!({"person": person, "evaluation": evaluation})))
 }
 
-async fn import(
+pub(super) async fn import(
     State(state): State<Shared>,
     ctx: Allowed<can::Talent>,
     body: Bytes,
@@ -88,7 +71,7 @@ async fn import(
     Ok((StatusCode::CREATED, Json(json!({"imported": n}))).into_response())
 }
 
-async fn merge_pair(
+pub(super) async fn merge_pair(
     State(state): State<Shared>,
     ctx: Allowed<can::Talent>,
     b: Result<Json<MergeBody>, JsonRejection>,
@@ -99,6 +82,9 @@ async fn merge_pair(
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
-async fn merges(State(state): State<Shared>, _: Allowed<can::Talent>) -> ApiResult<Json<Value>> {
+pub(super) async fn merges(
+    State(state): State<Shared>,
+    _: Allowed<can::Talent>,
+) -> ApiResult<Json<Value>> {
     Ok(Json(json!({"merges": state.store.merges().await?})))
 }

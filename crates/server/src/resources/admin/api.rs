@@ -2,7 +2,7 @@
 
 use kechuang_app::accounts;
 
-use super::*;
+use crate::api::prelude::*;
 
 /// An account to create (the admin API's and page's body).
 pub type UserBody = kechuang_app::accounts::NewAccount;

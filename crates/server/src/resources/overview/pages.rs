@@ -2,7 +2,7 @@
 
 use kechuang_app::overview::Certificate;
 
-use super::*;
+use crate::pages::prelude::*;
 
 /// A certificate's name.
 fn certificate_text(c: Certificate) -> Text {
@@ -10,78 +10,6 @@ fn certificate_text(c: Certificate) -> Text {
         Certificate::HighTech => Text::HighTechEnterprises,
         Certificate::TechSme => Text::TechBasedSmes,
         Certificate::Specialised => Text::SpecialisedSmes,
-    }
-}
-
-/// A one-way table of the regional figures; a suppressed row shows `x` in every cell.
-pub(super) fn one_way_html(t: &OneWay, l: Lang, id: &str) -> Markup {
-    let dimension = l.text(match t.dimension {
-        Dimension::District => Text::District,
-        Dimension::Park => Text::Park,
-        Dimension::Industry => Text::IndustrySection,
-        Dimension::Field => Text::HighTechField,
-        Dimension::Stage => Text::Stage,
-    });
-    html! {
-        table id=(id) {
-            tr {
-                th { (dimension) }
-                th.num { (l.text(Text::EnterpriseCount)) }
-                th.num { (l.text(Text::RAndDIntensityPercent)) }
-                th.num { (l.text(Text::HNTESharePercent)) }
-                th.num { (l.text(Text::MeanIndex)) }
-            }
-            @for (label, figures) in t.published() {
-                tr {
-                    td { (label) }
-                    @match figures {
-                        None => { td.num { "x" } td.num { "x" } td.num { "x" } td.num { "x" } }
-                        Some(f) => {
-                            td.num { (f.enterprises) }
-                            td.num { (format!("{:.2}", f.rd_intensity)) }
-                            td.num { (format!("{:.1}", f.hnte_share)) }
-                            td.num { (fmt(f.index_mean, 1)) }
-                        }
-                    }
-                }
-            }
-            tr {
-                th { (l.text(Text::Total)) }
-                th.num { (t.total.enterprises) }
-                th.num { (format!("{:.2}", t.total.rd_intensity)) }
-                th.num { (format!("{:.1}", t.total.hnte_share)) }
-                th.num { (fmt(t.total.index_mean, 1)) }
-            }
-        }
-    }
-}
-
-/// A line of mean index by year.
-pub(super) fn trend_chart(points: &[(i32, f64, usize)], title: &str) -> Markup {
-    if points.is_empty() {
-        return html! {};
-    }
-    let (w, h, pad) = (420.0, 180.0, 36.0);
-    let lo = points.iter().map(|p| p.1).fold(f64::MAX, f64::min) - 1.0;
-    let hi = points.iter().map(|p| p.1).fold(f64::MIN, f64::max) + 1.0;
-    let x = |i: usize| pad + (w - 2.0 * pad) * i as f64 / (points.len().max(2) - 1) as f64;
-    let y = |v: f64| h - pad - (h - 2.0 * pad) * (v - lo) / (hi - lo);
-    let f1 = |v: f64| format!("{v:.1}");
-    let path: Vec<String> = points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.1)))
-        .collect();
-    html! {
-        svg.trend viewBox={ "0 0 " (w) " " (h) } width=(w) xmlns="http://www.w3.org/2000/svg" font-size="11" {
-            text x="0" y="14" font-weight="bold" { (title) }
-            polyline fill="none" stroke="#b71c1c" stroke-width="2" points=(path.join(" ")) {}
-            @for (i, p) in points.iter().enumerate() {
-                circle cx=(f1(x(i))) cy=(f1(y(p.1))) r="3" fill="#b71c1c" {}
-                text x=(f1(x(i))) y=(f1(y(p.1) - 7.0)) text-anchor="middle" { (f1(p.1)) }
-                text x=(f1(x(i))) y=(h - 12.0) text-anchor="middle" { (p.0) }
-            }
-        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Support schemes and their target lists, with export.
 
-use super::*;
+use crate::api::prelude::*;
 
 pub(super) async fn schemes(State(state): State<Shared>, ctx: SignedIn) -> ApiResult<Json<Value>> {
     ctx.user()?;

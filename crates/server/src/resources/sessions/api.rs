@@ -1,6 +1,6 @@
 //! Sessions: login (with throttling), logout, the session cookie, and who is signed in.
 
-use super::*;
+use crate::api::prelude::*;
 
 /// A login request.
 #[derive(Debug, Deserialize)]
@@ -222,4 +222,29 @@ pub(super) async fn me(ctx: SignedIn) -> ApiResult<Json<Value>> {
         "user": user_json(&p.name, &p.display_name, p.role.as_str(), &p.scope.join(",")),
         "csrf_token": csrf,
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_logins_back_off() {
+        let now = chrono::Utc::now();
+        let ago = |m: i64| stamp(now - chrono::Duration::minutes(m), true);
+        assert_eq!(login_wait(4, Some(&ago(0)), now, 5, 15), None);
+        assert_eq!(login_wait(5, Some(&ago(0)), now, 5, 15), Some(15));
+        assert_eq!(login_wait(5, Some(&ago(16)), now, 5, 15), None);
+        assert_eq!(login_wait(6, Some(&ago(16)), now, 5, 15), Some(14));
+        assert_eq!(login_wait(8, Some(&ago(0)), now, 5, 15), Some(120));
+        assert_eq!(login_wait(99, Some(&ago(0)), now, 5, 15), Some(24 * 60));
+    }
+
+    #[test]
+    fn the_dummy_hash_is_a_valid_phc_string() {
+        assert!(
+            argon2::password_hash::phc::PasswordHash::new(DUMMY_HASH).is_ok(),
+            "timing equalisation needs a parseable hash"
+        );
+    }
 }

@@ -2,12 +2,10 @@
 //! matches, publishing, deals), plus the upload edge (a file's rows read off the async workers)
 //! and the inbox. Documented in `openapi.json`, used by the pages.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, extract::rejection::JsonRejection};
 use kechuang_app::catalogue::{
     DealBody, DealsParams, MatchParams, MoveBody, SearchParams, publishable,
@@ -25,23 +23,6 @@ use crate::{Ctx, Shared};
 
 pub use kechuang_app::catalogue::stored_entries;
 
-/// The route that takes catalogue files.
-pub fn upload_routes() -> Router<Shared> {
-    Router::new().route("/api/v1/catalogue/imports", post(import))
-}
-
-/// The routes.
-pub fn routes() -> Router<Shared> {
-    Router::new()
-        .route("/api/v1/catalogue/search", get(search))
-        .route("/api/v1/catalogue/{kind}/{id}", get(entry))
-        .route("/api/v1/catalogue/{kind}/{id}/matches", get(matches))
-        .route("/api/v1/deals", get(deals).post(open_deal))
-        .route("/api/v1/deals/{id}", post(move_deal))
-        .route("/api/v1/inbox", get(inbox))
-        .route("/api/v1/enterprises/{code}/suggestions", get(suggestions))
-}
-
 /// Supply for the weakest pillars of an enterprise's portrait. Reading the portrait is decided
 /// and audited as for the portrait itself.
 pub async fn suggestions_for(
@@ -53,7 +34,7 @@ pub async fn suggestions_for(
     Ok(state.matchmaking().suggestions(&portrait).await?)
 }
 
-async fn suggestions(
+pub(super) async fn suggestions(
     State(state): State<Shared>,
     ctx: Allowed<can::ListEnterprises>,
     Path(code): Path<String>,
@@ -67,7 +48,7 @@ async fn suggestions(
     Ok(Json(json!({"credit_code": code, "items": items})))
 }
 
-async fn search(
+pub(super) async fn search(
     State(state): State<Shared>,
     ctx: Allowed<can::ListEnterprises>,
     Query(p): Query<SearchParams>,
@@ -76,7 +57,7 @@ async fn search(
     Ok(Json(json!({"total": hits.len(), "items": hits})))
 }
 
-async fn entry(
+pub(super) async fn entry(
     State(state): State<Shared>,
     ctx: Allowed<can::ListEnterprises>,
     Path((kind, id)): Path<(String, String)>,
@@ -85,7 +66,7 @@ async fn entry(
     Ok(Json(idx.index.docs()[at].clone()))
 }
 
-async fn matches(
+pub(super) async fn matches(
     State(state): State<Shared>,
     ctx: Allowed<can::ListEnterprises>,
     Path((kind, id)): Path<(String, String)>,
@@ -143,7 +124,7 @@ pub async fn run_import(
         .await?)
 }
 
-async fn import(
+pub(super) async fn import(
     State(state): State<Shared>,
     ctx: SignedIn,
     Query(q): Query<ImportParams>,
@@ -163,7 +144,7 @@ async fn import(
     }
 }
 
-async fn deals(
+pub(super) async fn deals(
     State(state): State<Shared>,
     ctx: Allowed<can::ListEnterprises>,
     Query(q): Query<DealsParams>,
@@ -175,11 +156,11 @@ async fn deals(
     Ok(Json(json!({ "deals": deals })))
 }
 
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
+pub(super) fn body<T>(b: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
     b.map(|Json(v)| v).map_err(ApiError::from)
 }
 
-async fn open_deal(
+pub(super) async fn open_deal(
     State(state): State<Shared>,
     ctx: Allowed<can::ListEnterprises>,
     b: Result<Json<DealBody>, JsonRejection>,
@@ -195,7 +176,7 @@ async fn open_deal(
         .into_response())
 }
 
-async fn move_deal(
+pub(super) async fn move_deal(
     State(state): State<Shared>,
     ctx: Allowed<can::ListEnterprises>,
     Path(id): Path<i64>,
@@ -209,7 +190,7 @@ async fn move_deal(
     ))
 }
 
-async fn inbox(State(state): State<Shared>, ctx: SignedIn) -> ApiResult<Json<Value>> {
+pub(super) async fn inbox(State(state): State<Shared>, ctx: SignedIn) -> ApiResult<Json<Value>> {
     let p = ctx.user()?;
     Ok(Json(json!({"messages": state.store.inbox(&p.name).await?})))
 }

@@ -2,7 +2,7 @@
 
 use kechuang_app::talent;
 
-use super::*;
+use crate::pages::prelude::*;
 
 pub(super) async fn talent_page(
     State(state): State<Shared>,

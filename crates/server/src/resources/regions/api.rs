@@ -1,6 +1,6 @@
 //! The regional tables as published (suppressed cells withheld).
 
-use super::*;
+use crate::api::prelude::*;
 
 pub use kechuang_app::regions::RegionTables;
 

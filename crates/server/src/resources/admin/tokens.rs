@@ -1,6 +1,6 @@
 //! API tokens: created with a scope and a label, listed, revoked.
 
-use super::*;
+use crate::api::prelude::*;
 
 /// A token to create.
 #[derive(Debug, Deserialize)]

@@ -1,7 +1,7 @@
 //! Enterprises' API: the ranking and its export, an enterprise's record and portrait — HTTP in and
 //! out of [`kechuang_app::enterprises`], where the access rule and the audit live.
 
-use super::*;
+use crate::api::prelude::*;
 
 pub use kechuang_app::MAX_PAGE;
 pub use kechuang_app::enterprises::{
@@ -64,48 +64,6 @@ pub async fn export_csv(state: &Shared, ctx: &Ctx, params: &ListParams) -> ApiRe
             ]
         }),
     ))
-}
-
-/// The most rows an export holds (a region of a million enterprise-years).
-pub(super) const EXPORT_ROWS: i64 = 1_000_000;
-
-/// A CSV download (UTF-8 with BOM, so Excel reads the Chinese).
-pub(super) fn csv_download(
-    file_name: &str,
-    header: &str,
-    rows: impl Iterator<Item = Vec<String>>,
-) -> Response {
-    let mut out = format!("\u{feff}{header}\n");
-    for cells in rows {
-        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
-    }
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        out,
-    )
-        .into_response()
-}
-
-/// Quotes a CSV cell when needed, and defuses spreadsheet formulas.
-pub(super) fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
 }
 
 pub(super) async fn export_enterprises(

@@ -1,6 +1,6 @@
 //! Index builds: the stored builds and a rebuild over every stored year.
 
-use super::*;
+use crate::api::prelude::*;
 
 pub(super) async fn builds(
     State(state): State<Shared>,

@@ -1,0 +1,18 @@
+//! Index builds: the stored builds and a rebuild (API and page).
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::Shared;
+
+pub mod api;
+pub mod pages;
+
+pub use api::*;
+
+/// The routes.
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/api/v1/builds", get(api::builds).post(api::rebuild))
+        .route("/builds", get(pages::builds).post(pages::rebuild))
+}

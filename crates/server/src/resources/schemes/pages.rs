@@ -1,0 +1,124 @@
+//! The target list page (政策靶向): a scheme's qualifying, near-miss and expert-review enterprises.
+
+use crate::pages::prelude::*;
+
+#[derive(Debug, Deserialize, Default)]
+pub(super) struct TargetQuery {
+    scheme: Option<String>,
+    #[serde(flatten)]
+    params: TargetParams,
+}
+
+pub(super) async fn targets(
+    State(state): State<Shared>,
+    ctx: PageAllowed<can::Targets>,
+    Query(q): Query<TargetQuery>,
+) -> PageResult {
+    let p = ctx.principal();
+    let l = ctx.lang;
+    let scheme = q
+        .scheme
+        .clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| {
+            state
+                .rules
+                .first()
+                .map_or_else(String::new, |r| r.spec.id.clone())
+        });
+    let options: Vec<(String, String)> = state
+        .rules
+        .iter()
+        .map(|r| {
+            (
+                r.spec.id.clone(),
+                l.pick(&r.spec.name, &r.spec.name_en).to_string(),
+            )
+        })
+        .collect();
+    let outcomes = vec![
+        ("qualifies".to_string(), l.text(Text::Qualifies).to_string()),
+        (
+            "needs_expert".to_string(),
+            l.text(Text::AwaitsExpertReview).to_string(),
+        ),
+        (
+            "near_miss".to_string(),
+            l.text(Text::NearMissLower).to_string(),
+        ),
+    ];
+    let filters = html! {
+        form.filters method="get" action="/targets" #filters {
+            (select("scheme", l.text(Text::Scheme), Some(&scheme), &options))
+            (select("outcome", l.text(Text::Outcome), q.params.outcome.as_deref(), &outcomes))
+            (select("district", l.text(Text::District), q.params.district.as_deref(), &district_options(p)))
+            (text_input(l.text(Text::IndustryCode), "industry", q.params.industry.as_deref(), Some(6)))
+            button { (l.text(Text::Filter)) }
+        }
+    };
+    let title = l.text(Text::SchemeTargeting);
+    let t = match api::target_page(&state, ctx.allowed(), &scheme, &q.params).await {
+        Ok(t) => t,
+        Err(ApiError::NotFound(m)) => {
+            return Ok(page(&ctx, p, title, html! { (filters) p { (m) } }));
+        }
+        Err(e) => return Err(PageError(e, l)),
+    };
+    let pages = (t.total as i64 + 49) / 50;
+    let mut filter_query = String::new();
+    for (k, v) in [
+        ("outcome", &q.params.outcome),
+        ("district", &q.params.district),
+        ("industry", &q.params.industry),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            filter_query.push_str(&format!("&{k}={}", percent_encode(v)));
+        }
+    }
+    let qs = format!("scheme={}{filter_query}", percent_encode(&scheme));
+    let body = html! {
+        (filters)
+        p #summary {
+            (t.name) " " (t.version) " · " (l.text(Text::YearInSentence)) " " (t.year)
+            " · " (l.text(Text::Qualify)) " " b { (t.qualifies) }
+            " · " (l.text(Text::AwaitingExpertReview)) " " b { (t.needs_expert) }
+            " · " (l.text(Text::NearMisses)) " " b { (t.near_miss) }
+        }
+        table #targets {
+            tr {
+                th { (l.text(Text::Outcome)) } th { (l.text(Text::Enterprise)) }
+                th { (l.text(Text::District)) } th { (l.text(Text::Industry)) }
+                th.num { (l.text(Text::Score)) } th { (l.text(Text::GapsAndUnmetCriteria)) }
+            }
+            @for r in &t.items {
+                @let why: Vec<String> = r.gaps.iter().cloned().chain(r.failed.iter().map(|f| format!("✗ {f}"))).collect();
+                tr {
+                    td { (match r.outcome {
+                        "qualifies" => l.text(Text::Qualifies),
+                        "needs_expert" => l.text(Text::AwaitsExpertReview),
+                        _ => l.text(Text::NearMissShort),
+                    }) }
+                    td {
+                        a href={ "/enterprises/" (percent_encode(&r.credit_code)) } { (r.name) }
+                        br; span.muted { (r.credit_code) }
+                    }
+                    td { (r.district) }
+                    td { (r.industry_code) }
+                    td.num { (fmt(r.score, 1)) }
+                    td { (why.join("；")) }
+                }
+            }
+        }
+        p {
+            a #export href={ "/api/v1/schemes/" (percent_encode(&scheme)) "/targets/export?" (filter_query.trim_start_matches('&')) } {
+                (l.text(Text::ExportCSV))
+            }
+        }
+        p.pager {
+            @if t.page > 1 { a href={ "/targets?" (qs) "&page=" (t.page - 1) } { "‹" } }
+            " " (t.page) " / " (pages.max(1)) " "
+            @if t.page < pages { a href={ "/targets?" (qs) "&page=" (t.page + 1) } { "›" } }
+        }
+    };
+    Ok(page(&ctx, p, title, body))
+}
