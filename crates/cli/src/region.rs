@@ -259,44 +259,42 @@ fn report(
             v.sort_by(|a, b| b.1.total_cmp(&a.1));
             v
         };
-    let mut body = format!(
-        "<p>{enterprises} 家企业 / enterprises. {}</p><div class=\"row\">",
-        kechuang_tabular::esc_text(rules_text)
-    );
-    body.push_str(&kechuang_tabular::bar_chart(
-        "企业数 / enterprises by district",
-        &bars(&|f| Some(f.enterprises as f64)),
-        "",
-    ));
-    body.push_str(&kechuang_tabular::bar_chart(
-        "研发强度 / R&D intensity by district",
-        &bars(&|f| Some(f.rd_intensity)),
-        "%",
-    ));
-    body.push_str(&kechuang_tabular::bar_chart(
-        "高企占比 / share of high-tech enterprises",
-        &bars(&|f| Some(f.hnte_share)),
-        "%",
-    ));
-    body.push_str(&kechuang_tabular::bar_chart(
-        "创新指数均值 / mean innovation index",
-        &bars(&|f| f.index_mean),
-        "",
-    ));
-    if !latest_index.is_empty() {
-        body.push_str(&kechuang_tabular::bar_chart(
-            "区域科技创新指数 / district innovation index",
-            latest_index,
-            "",
-        ));
-    }
-    body.push_str("</div>");
-    for t in tables {
-        body.push_str(&kechuang_tabular::table_html(t));
-    }
+    let body = maud::html! {
+        p { (enterprises) " 家企业 / enterprises. " (rules_text) }
+        div.row {
+            (kechuang_tabular::bar_chart_markup(
+                "企业数 / enterprises by district",
+                &bars(&|f| Some(f.enterprises as f64)),
+                "",
+            ))
+            (kechuang_tabular::bar_chart_markup(
+                "研发强度 / R&D intensity by district",
+                &bars(&|f| Some(f.rd_intensity)),
+                "%",
+            ))
+            (kechuang_tabular::bar_chart_markup(
+                "高企占比 / share of high-tech enterprises",
+                &bars(&|f| Some(f.hnte_share)),
+                "%",
+            ))
+            (kechuang_tabular::bar_chart_markup(
+                "创新指数均值 / mean innovation index",
+                &bars(&|f| f.index_mean),
+                "",
+            ))
+            @if !latest_index.is_empty() {
+                (kechuang_tabular::bar_chart_markup(
+                    "区域科技创新指数 / district innovation index",
+                    latest_index,
+                    "",
+                ))
+            }
+        }
+        @for t in tables { (kechuang_tabular::table_html(t)) }
+    };
     kechuang_tabular::report_page(
         "区域科技创新统计 / Regional innovation statistics",
         &format!("{year} 年度 / survey year {year}"),
-        &body,
+        body,
     )
 }

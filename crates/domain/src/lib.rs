@@ -22,12 +22,10 @@
 
 pub mod codes;
 pub mod fields;
-pub mod markup;
 pub mod record;
 
 pub use codes::{CodeError, CreditCode, IndustryCode, Province, RegionCode, TechField};
 pub use fields::{Field, FieldSpec, Kind, NUMERIC, Num, TEXT, Text, TextSpec};
-pub use markup::escape_html;
 pub use record::{
     Cells, IncubationStage, Issue, ParseContext, RdInstitutionLevel, Severity, SizeClass, Stage,
     SurveyRecord, Titles, cross_year, held_in, parse_record,

@@ -11,5 +11,3 @@ pub mod search;
 
 pub use catalogue::{Catalogue, Doc, Kind, Province};
 pub use search::{Filters, Highlighted, Hit, SearchIndex};
-
-pub use kechuang_domain::escape_html as escape;

@@ -148,19 +148,14 @@ impl Highlighted {
         out
     }
 
-    /// HTML with the matched pieces in `<b>` and everything escaped (for the API's clients).
+    /// HTML with the matched pieces in bold and everything escaped (for the API's clients).
     pub fn to_html(&self) -> String {
-        self.segments()
-            .into_iter()
-            .map(|(piece, matched)| {
-                let piece = crate::escape(piece);
-                if matched {
-                    format!("<b>{piece}</b>")
-                } else {
-                    piece
-                }
-            })
-            .collect()
+        maud::html! {
+            @for (piece, matched) in self.segments() {
+                @if matched { b { (piece) } } @else { (piece) }
+            }
+        }
+        .into_string()
     }
 }
 

@@ -5,6 +5,7 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::Portrait;
+use crate::texts::{Text, text};
 
 /// Page language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,10 +35,6 @@ impl Lang {
             Lang::En => "en",
         }
     }
-}
-
-fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    if lang == Lang::Zh { zh } else { en }
 }
 
 /// The part of a bilingual name (`中文 / English`) for the language.
@@ -88,7 +85,7 @@ fn radar(p: &Portrait, lang: Lang) -> Markup {
             polygon points=(points(p.pillars.iter().enumerate().map(|(i, x)| point(i, x.score.unwrap_or(0.0)))))
                 fill="rgba(200,40,40,0.25)" stroke="#c82828" stroke-width="2" {}
             text x="10" y="292" font-size="10" fill="#666" {
-                (t(lang, "红: 本企业  虚线: 行业中位数", "red: this enterprise  dashed: industry median"))
+                (text(lang, Text::RedThisEnterpriseDashed))
             }
         }
     }
@@ -104,7 +101,7 @@ fn trend(p: &Portrait, lang: Lang) -> Markup {
     let (Some(first), Some(last)) = (pts.first(), pts.last()) else {
         return html! {
             svg.chart viewBox="0 0 340 200" role="img" xmlns="http://www.w3.org/2000/svg" {
-                text x="20" y="100" { (t(lang, "无历年数据", "no yearly data")) }
+                text x="20" y="100" { (text(lang, Text::NoYearlyData)) }
             }
         };
     };
@@ -146,7 +143,7 @@ fn distribution(p: &Portrait, lang: Lang) -> Markup {
             text x="20" y="190" font-size="10" { "0" }
             text x="310" y="190" font-size="10" text-anchor="end" { "100" }
             text x="165" y="190" font-size="10" text-anchor="middle" {
-                (t(lang, "全市指数分布", "index distribution, all enterprises"))
+                (text(lang, Text::IndexDistributionAllEnterprises))
             }
         }
     }
@@ -165,7 +162,7 @@ pub fn title(p: &Portrait, lang: Lang) -> String {
     format!(
         "{} — {} {}",
         p.name,
-        t(lang, "企业画像", "enterprise portrait"),
+        text(lang, Text::EnterprisePortrait),
         p.year
     )
 }
@@ -183,71 +180,70 @@ pub fn content(p: &Portrait, lang: Lang, after_header: Markup, after: Markup) ->
             div.muted {
                 (p.credit_code) " · " (p.district) " · " (p.industry) " · "
                 (p.tech_field.as_deref().unwrap_or("—")) " · " (p.stage) " · "
-                (p.age) " " (t(lang, "年", "years")) " · " (p.size_class)
+                (p.age) " " (text(lang, Text::Years)) " · " (p.size_class)
             }
             (after_header)
             p {
                 span.big { (num(p.index)) } " "
-                span.muted { (t(lang, "科技企业创新指数", "innovation index")) " (" (p.year) ") · " (p.framework) }
+                span.muted { (text(lang, Text::InnovationIndex)) " (" (p.year) ") · " (p.framework) }
             }
             div.tags { @for tag in &p.tags { span { (tag) } } }
-            h2 { (t(lang, "排名", "Ranks")) }
+            h2 { (text(lang, Text::Ranks)) }
             table {
-                tr { th { (t(lang, "范围", "Within")) } th { (t(lang, "名次", "Rank")) } th { (t(lang, "企业数", "Of")) } }
+                tr { th { (text(lang, Text::Within)) } th { (text(lang, Text::Rank)) } th { (text(lang, Text::Of)) } }
                 @for r in &p.ranks { tr { td { (r.label) } td { (r.rank) } td { (r.of) } } }
             }
-            h2 { (t(lang, "图表", "Charts")) }
+            h2 { (text(lang, Text::Charts)) }
             div.charts { (radar(p, lang)) (trend(p, lang)) (distribution(p, lang)) }
-            h2 { (t(lang, "分项得分 (与行业比较)", "Pillars against industry peers")) }
+            h2 { (text(lang, Text::PillarsAgainstIndustryPeers)) }
             table {
                 tr {
-                    th { (t(lang, "维度", "Pillar")) } th { (t(lang, "得分", "Score")) }
-                    th { (t(lang, "行业中位数", "Industry median")) } th { (t(lang, "行业百分位", "Industry percentile")) }
+                    th { (text(lang, Text::Pillar)) } th { (text(lang, Text::Score)) }
+                    th { (text(lang, Text::IndustryMedian)) } th { (text(lang, Text::IndustryPercentile)) }
                 }
                 @for pl in &p.pillars {
                     tr { td { (part(&pl.name, lang)) } td { (num(pl.score)) } td { (num(pl.peer_median)) } td { (num(pl.percentile)) } }
                 }
             }
-            @for (label, list) in [(t(lang, "优势指标", "Strengths"), &p.strengths), (t(lang, "短板指标", "Weaknesses"), &p.weaknesses)] {
+            @for (label, list) in [(text(lang, Text::Strengths), &p.strengths), (text(lang, Text::Weaknesses), &p.weaknesses)] {
                 h2 { (label) }
                 table {
                     @for s in list {
                         tr {
                             td { (part(&s.name, lang)) } td { (num(s.value)) }
-                            td { (t(lang, "百分位", "percentile")) " " (format!("{:.0}", s.percentile)) }
+                            td { (text(lang, Text::Percentile)) " " (format!("{:.0}", s.percentile)) }
                         }
                     }
                 }
             }
-            h2 { (t(lang, "政策评价", "Support schemes")) }
+            h2 { (text(lang, Text::SupportSchemes)) }
             table {
                 tr {
-                    th { (t(lang, "政策", "Scheme")) } th { (t(lang, "结论", "Outcome")) }
-                    th { (t(lang, "得分", "Score")) } th { (t(lang, "差距", "To qualify")) }
+                    th { (text(lang, Text::Scheme)) } th { (text(lang, Text::Outcome)) }
+                    th { (text(lang, Text::Score)) } th { (text(lang, Text::ToQualify)) }
                 }
                 @for s in &p.schemes {
                     tr { td { (crate::scheme_name(&s.id)) } td { (outcome(s)) } td { (num(s.score)) } td { (s.gaps.join("; ")) } }
                 }
             }
-            h2 { (t(lang, "相似企业", "Similar enterprises")) }
+            h2 { (text(lang, Text::SimilarEnterprises)) }
             table {
                 @for s in &p.similar { tr { td { (s.credit_code) } td { (s.name) } td { (num(s.index)) } } }
             }
             @if let Some(w) = &p.similar_withheld {
                 p.muted #similar-withheld {
                     (w.count)
-                    (t(lang, "家相似企业未列出名称（超出您的查看范围）", "similar enterprises not named (outside what you may read)"))
+                    (text(lang, Text::SimilarEnterprisesNotNamed))
                     @if let Some(m) = w.median_index {
-                        (t(lang, "，指数中位数", "; median index")) " " (num(Some(m)))
+                        (text(lang, Text::MedianIndex)) " " (num(Some(m)))
                     }
                 }
             }
-            h2 { (t(lang, "建议", "Suggestions")) }
+            h2 { (text(lang, Text::Suggestions)) }
             ul { @for s in &p.suggestions { li { (s) } } }
             (after)
             p.muted {
-                (t(lang, "本报告由 kechuang 生成, 数据来自企业创新调查; 仅供内部使用。",
-                    "Generated by kechuang from the enterprise innovation survey; for internal use."))
+                (text(lang, Text::GeneratedByKechuangFrom))
             }
         }
     }

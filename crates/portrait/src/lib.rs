@@ -8,6 +8,7 @@
 
 pub mod facts;
 pub mod html;
+pub mod texts;
 
 use kechuang_domain::{SurveyRecord, held_in};
 use kechuang_engine::Framework;

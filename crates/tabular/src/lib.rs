@@ -24,7 +24,7 @@ mod tables;
 mod template;
 mod write;
 
-pub use audit_report::esc as esc_text;
+pub use audit_report::report_page;
 pub use audit_report::{
     RANK_CHART_UNITS, audit_html, rank_interval_chart, uncertainty_html, uncertainty_section,
 };
@@ -34,7 +34,7 @@ pub use parquet_export::{
     write_records_parquet, write_row_table_parquet, write_stage_parquet, write_table_parquet,
 };
 pub use read::{ReadOptions, read_dataset, read_dataset_noting, read_imeta};
-pub use report_html::{bar_chart, bar_chart_markup, report_page, table_html};
+pub use report_html::{bar_chart, bar_chart_markup, table_html};
 pub use tables::{
     Cell, RowTable, Table, build_tables, dataset_table, other_tables, result_tables, unit_tables,
 };

@@ -3,7 +3,6 @@
 
 use maud::{Markup, html};
 
-use crate::audit_report::page_head;
 use crate::{Cell, Table};
 
 fn cell_text(c: &Cell) -> String {
@@ -17,7 +16,7 @@ fn cell_text(c: &Cell) -> String {
 }
 
 /// A table with its name as caption; numbers right-aligned.
-pub fn table_html(t: &Table) -> String {
+pub fn table_html(t: &Table) -> Markup {
     html! {
         h2 { (t.name) }
         table {
@@ -31,7 +30,6 @@ pub fn table_html(t: &Table) -> String {
             }
         }
     }
-    .into_string()
 }
 
 /// A horizontal bar chart of labelled non-negative values, longest bar = the largest value.
@@ -63,11 +61,6 @@ pub fn bar_chart_markup(title: &str, bars: &[(String, f64)], unit: &str) -> Mark
             }
         }
     }
-}
-
-/// A standalone page: heading, subtitle, then the body's HTML.
-pub fn report_page(heading: &str, subtitle: &str, body: &str) -> String {
-    format!("{}{body}</body></html>", page_head(heading, subtitle))
 }
 
 #[cfg(test)]
@@ -112,7 +105,7 @@ mod tests {
                 ],
             ],
         };
-        let h = table_html(&t);
+        let h = table_html(&t).into_string();
         assert!(h.contains("<h2>按区</h2>") && h.contains("&lt;b&gt;"));
         assert!(h.contains(">12<") && h.contains(">3.46<") && h.contains("<td>x</td>"));
     }
