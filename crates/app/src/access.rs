@@ -87,6 +87,11 @@ pub enum Capability {
     Talent,
     /// Accounts, tokens of others, the audit log.
     Administer,
+    /// Open, close and reopen survey rounds (调查轮次), and follow the response of every area.
+    ManageRounds,
+    /// Review (approve or return) the forms of a round within the role's areas, and follow their
+    /// response.
+    ReviewFilings,
 }
 
 /// What an API token may be used for.
@@ -194,6 +199,22 @@ fn split_areas(scope: &[String]) -> (Vec<String>, Vec<String>) {
 }
 
 impl Principal {
+    /// The operator at the machine, for the command line: whoever can open the store's file (or
+    /// holds its database credentials) has its full rights already, so the commands act as an
+    /// administrator, audited under `name`.
+    pub fn local_operator(name: &str) -> Principal {
+        Principal {
+            user_id: 0,
+            name: name.to_string(),
+            display_name: name.to_string(),
+            role: Role::Admin,
+            scope: Vec::new(),
+            credential: Credential::Session {
+                csrf: String::new(),
+            },
+        }
+    }
+
     /// Whether the role allows `capability` at all, and the credential too: administration needs
     /// a browser session or a token with the `admin` scope, whatever the route (a token's read and
     /// write scopes are checked per request by the guard).
@@ -206,7 +227,10 @@ impl Principal {
             Role::Admin => true,
             Role::Analyst => !matches!(capability, Administer),
             Role::DistrictOfficer => {
-                matches!(capability, ReadAggregates | ListEnterprises | Targets)
+                matches!(
+                    capability,
+                    ReadAggregates | ListEnterprises | Targets | ReviewFilings
+                )
             }
             Role::Enterprise => matches!(
                 capability,

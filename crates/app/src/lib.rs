@@ -20,6 +20,7 @@
 //! - [`memo`]: a bounded memo of values computed from a data version.
 //! - [`overview`]: the bureau's overview dashboard.
 //! - [`regions`]: the published regional tables.
+//! - [`rounds`]: survey rounds: forms filed online, reviewed, followed up (调查轮次).
 //! - [`schemes`]: a scheme's target list (政策靶向).
 //! - [`settings`]: the web service's settings file.
 //! - [`talent`]: the unified talent pool: search, statistics, duplicates, imports and merges.
@@ -50,6 +51,7 @@ pub mod intake;
 pub mod memo;
 pub mod overview;
 pub mod regions;
+pub mod rounds;
 pub mod schemes;
 pub mod settings;
 pub mod talent;

@@ -119,6 +119,71 @@ pub enum SurveyCommand {
         after_help = "Examples:\n  kechuang survey export --year 2025 --out 2025.xlsx\n  kechuang survey export --out panel.csv\n  kechuang survey export --out panel.parquet"
     )]
     Export(ExportArgs),
+    /// Survey rounds (调查轮次): open one for a year, close or reopen it, follow its response.
+    Round {
+        #[command(subcommand)]
+        command: RoundCommand,
+    },
+}
+
+/// `kechuang survey round …`.
+#[derive(Debug, Subcommand)]
+pub enum RoundCommand {
+    /// Open a round: the year asked for, the deadline, who is asked.
+    #[command(
+        after_help = "Examples:\n  kechuang survey round open --year 2025 --deadline 2026-03-31\n  \
+        kechuang survey round open --year 2025 --deadline 2026-03-31 --scope list --list codes.txt\n  \
+        kechuang survey round open --year 2025 --deadline 2026-03-31 --scope everyone\n\n\
+        register (the default) asks every enterprise that filed the year before; list, the credit codes in\n\
+        a file (one per line); everyone, whoever files. One round per year is open at a time."
+    )]
+    Open(RoundOpenArgs),
+    /// Close a round (its forms stay; nothing more is taken).
+    Close(RoundIdArgs),
+    /// Reopen a closed round.
+    Reopen(RoundIdArgs),
+    /// The response by district and park, and the firms late past the deadline.
+    #[command(
+        after_help = "Examples:\n  kechuang survey round status 1\n  kechuang survey round status 1 --json"
+    )]
+    Status(RoundStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RoundOpenArgs {
+    /// The survey year asked for.
+    #[arg(long)]
+    pub year: i32,
+    /// The deadline, YYYY-MM-DD.
+    #[arg(long)]
+    pub deadline: String,
+    /// register, list or everyone.
+    #[arg(long, default_value = "register")]
+    pub scope: String,
+    /// With --scope list: a file of credit codes, one per line.
+    #[arg(long)]
+    pub list: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RoundIdArgs {
+    /// The round's id.
+    pub id: i64,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RoundStatusArgs {
+    /// The round's id.
+    pub id: i64,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]

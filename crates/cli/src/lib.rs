@@ -14,6 +14,7 @@ mod output;
 mod policy;
 mod portrait;
 mod region;
+mod round;
 mod serve;
 mod survey;
 mod talent;
@@ -71,6 +72,12 @@ fn run(cli: args::Cli, web: Web) -> anyhow::Result<()> {
             args::SurveyCommand::Template(a) => survey::template(&a),
             args::SurveyCommand::Import(a) => survey::import(&a),
             args::SurveyCommand::Export(a) => survey::export(&a),
+            args::SurveyCommand::Round { command } => match command {
+                args::RoundCommand::Open(a) => round::open(&a),
+                args::RoundCommand::Close(a) => round::set_open(&a, false),
+                args::RoundCommand::Reopen(a) => round::set_open(&a, true),
+                args::RoundCommand::Status(a) => round::status(&a),
+            },
         },
         args::Command::Index { command } => match command {
             args::IndexCommand::Build(a) => index::build(&a),

@@ -49,6 +49,8 @@ pub mod can {
         ManageConsents,
         Talent,
         Administer,
+        ManageRounds,
+        ReviewFilings,
     );
 }
 

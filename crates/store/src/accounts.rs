@@ -154,11 +154,29 @@ pub enum AuditAction {
     TalentImport,
     /// Two talent records merged.
     TalentMerge,
+    /// A survey round opened.
+    RoundOpen,
+    /// A survey round closed.
+    RoundClose,
+    /// A survey round reopened.
+    RoundReopen,
+    /// A round's response tracking read (names the firms that have not filed).
+    RoundStatus,
+    /// An enterprise's form in a round read.
+    FormRead,
+    /// A form saved as a draft.
+    FormSave,
+    /// A form submitted.
+    FormSubmit,
+    /// A form returned to the enterprise with a comment.
+    FormReturn,
+    /// A form approved (its record imported).
+    FormApprove,
 }
 
 impl AuditAction {
     /// Every action, for the tests and the audit page's filter.
-    pub const ALL: [AuditAction; 30] = [
+    pub const ALL: [AuditAction; 39] = [
         AuditAction::Login,
         AuditAction::Logout,
         AuditAction::LoginFailed,
@@ -189,6 +207,15 @@ impl AuditAction {
         AuditAction::TalentRead,
         AuditAction::TalentImport,
         AuditAction::TalentMerge,
+        AuditAction::RoundOpen,
+        AuditAction::RoundClose,
+        AuditAction::RoundReopen,
+        AuditAction::RoundStatus,
+        AuditAction::FormRead,
+        AuditAction::FormSave,
+        AuditAction::FormSubmit,
+        AuditAction::FormReturn,
+        AuditAction::FormApprove,
     ];
 
     /// The name stored in the log.
@@ -224,6 +251,15 @@ impl AuditAction {
             AuditAction::TalentRead => "talent.read",
             AuditAction::TalentImport => "talent.import",
             AuditAction::TalentMerge => "talent.merge",
+            AuditAction::RoundOpen => "round.open",
+            AuditAction::RoundClose => "round.close",
+            AuditAction::RoundReopen => "round.reopen",
+            AuditAction::RoundStatus => "round.status",
+            AuditAction::FormRead => "form.read",
+            AuditAction::FormSave => "form.save",
+            AuditAction::FormSubmit => "form.submit",
+            AuditAction::FormReturn => "form.return",
+            AuditAction::FormApprove => "form.approve",
         }
     }
 }

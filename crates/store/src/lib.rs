@@ -72,10 +72,12 @@ macro_rules! result_row {
 
 mod accounts;
 mod catalogue;
+mod rounds;
 pub use accounts::{
     AuditAction, AuditEntry, Consent, NewUser, RankingQuery, RankingRow, Token, User,
 };
 pub use catalogue::{CatalogueEntry, Deal, MergeEntry, Message, Publisher};
+pub use rounds::{Filing, FilingChange, FilingEvent, Round, RoundMember};
 
 /// Who imported a file, and what it was.
 #[derive(Debug, Clone)]

@@ -263,3 +263,100 @@ fn demo_imports_indexes_and_reports() {
         text(&o.stdout)
     );
 }
+
+#[test]
+fn survey_rounds_open_close_reopen_and_report_their_response() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    // Two enterprises filed for 2025: the register of a 2026 round.
+    let file = dir.join("2025.csv");
+    std::fs::write(&file, rows(20, 5000)).expect("write");
+    let o = kechuang(
+        &[
+            "survey",
+            "import",
+            file.to_str().expect("p"),
+            "--db",
+            &db(dir),
+        ],
+        dir,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let open = |extra: &[&str]| {
+        let mut args = vec![
+            "survey",
+            "round",
+            "open",
+            "--year",
+            "2026",
+            "--deadline",
+            "2027-03-31",
+        ];
+        args.extend_from_slice(extra);
+        let database = db(dir);
+        args.extend_from_slice(&["--db", &database]);
+        kechuang(&args, dir)
+    };
+    let o = open(&[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("opened round 1"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert!(
+        text(&o.stdout).contains("2 enterprises asked"),
+        "{}",
+        text(&o.stdout)
+    );
+    // One open round per year: a user error (exit 1), said plainly.
+    let again = open(&[]);
+    assert_eq!(again.status.code(), Some(1), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("open already"),
+        "{}",
+        text(&again.stderr)
+    );
+    // A bad deadline or scope is refused before anything is written.
+    let bad = kechuang(
+        &[
+            "survey",
+            "round",
+            "open",
+            "--year",
+            "2026",
+            "--deadline",
+            "March",
+            "--db",
+            &db(dir),
+        ],
+        dir,
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(open(&["--scope", "friends"]).status.code(), Some(1));
+    // The response: both asked, neither started, by district (滨海新区 and 南开区).
+    let status = kechuang(
+        &["survey", "round", "status", "1", "--json", "--db", &db(dir)],
+        dir,
+    );
+    assert!(status.status.success(), "{}", text(&status.stderr));
+    let t: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
+    assert_eq!(t["total"]["in_scope"], 2);
+    assert_eq!(t["total"]["not_started"], 2);
+    assert_eq!(t["by_district"]["120116"]["in_scope"], 1);
+    assert_eq!(t["by_district"]["120104"]["in_scope"], 1);
+    let table = kechuang(&["survey", "round", "status", "1", "--db", &db(dir)], dir);
+    assert!(
+        text(&table.stdout).contains("滨海新区"),
+        "{}",
+        text(&table.stdout)
+    );
+    // Close, reopen; closing twice is refused.
+    for (cmd, ok) in [("close", true), ("close", false), ("reopen", true)] {
+        let o = kechuang(&["survey", "round", cmd, "1", "--db", &db(dir)], dir);
+        assert_eq!(o.status.success(), ok, "{cmd}: {}", text(&o.stderr));
+    }
+    // A round nobody opened.
+    let none = kechuang(&["survey", "round", "close", "9", "--db", &db(dir)], dir);
+    assert_eq!(none.status.code(), Some(1));
+}

@@ -1,0 +1,61 @@
+//! The application layer's use cases against a real store, written once and run on SQLite and on
+//! PostgreSQL (`KECHUANG_TEST_POSTGRES_URL`; without it the PostgreSQL runs are ignored, never
+//! passed — CI sets it).
+
+mod rounds;
+
+use std::sync::Arc;
+
+use kechuang_store::Store;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// One `#[test]` per backend for each suite function (`async fn name(store: Arc<Store>)`).
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::runtime().block_on(async {
+                        let dir = tempfile::tempdir().expect("tmp");
+                        let store = Store::open(dir.path().join("k.db").to_str().expect("utf8"))
+                            .await
+                            .expect("open sqlite");
+                        super::rounds::$name(Arc::new(store)).await;
+                    });
+                }
+            )*
+            use super::*;
+        }
+        mod on_postgres {
+            $(
+                #[test]
+                #[ignore = "needs KECHUANG_TEST_POSTGRES_URL; .ci/run starts a PostgreSQL cluster and runs these"]
+                fn $name() {
+                    super::runtime().block_on(async {
+                        let (url, db) = kechuang_testkit::create_database("ka", stringify!($name)).await;
+                        let store = Arc::new(Store::open(&url).await.expect("open postgres"));
+                        super::rounds::$name(store.clone()).await;
+                        store.close().await;
+                        kechuang_testkit::drop_database(&db).await;
+                    });
+                }
+            )*
+            use super::*;
+        }
+    };
+}
+
+both_backends!(
+    a_round_is_opened_once_per_year_and_closes_and_reopens,
+    a_form_is_saved_validated_submitted_returned_and_approved,
+    each_role_reaches_only_its_own_forms,
+    the_response_is_counted_by_district_with_the_late_ones,
+);
