@@ -70,12 +70,13 @@ macro_rules! result_row {
     }};
 }
 
+#[macro_use]
+mod audit_actions;
+pub use audit_actions::AuditAction;
 mod accounts;
 mod catalogue;
 mod rounds;
-pub use accounts::{
-    AuditAction, AuditEntry, Consent, NewUser, RankingQuery, RankingRow, Token, User,
-};
+pub use accounts::{AuditEntry, Consent, NewUser, RankingQuery, RankingRow, Token, User};
 pub use catalogue::{CatalogueEntry, Deal, MergeEntry, Message, Publisher};
 pub use rounds::{Filing, FilingChange, FilingEvent, Round, RoundMember};
 
