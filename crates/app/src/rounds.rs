@@ -181,6 +181,22 @@ pub async fn set_open(
     Ok(())
 }
 
+/// The rounds, newest first, for the roles that take part in them (those who run them, review
+/// forms or file).
+pub async fn list(store: &Store, caller: &Caller<'_>) -> Result<Vec<Round>> {
+    let p = caller.principal;
+    if !(p.may(Capability::ManageRounds)
+        || p.may(Capability::ReviewFilings)
+        || p.role == Role::Enterprise)
+    {
+        return Err(Error::Forbidden(format!(
+            "the role {} takes no part in survey rounds",
+            p.role.as_str()
+        )));
+    }
+    Ok(store.rounds().await?)
+}
+
 /// A form's state as the people around it see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -433,8 +449,9 @@ pub struct Saved {
     pub issues: Vec<FormIssue>,
 }
 
-/// An enterprise saves its form as a draft, or submits it (refused while it has errors). A
-/// submitted or approved form is locked until it is returned; a closed round takes nothing.
+/// An enterprise saves its form as a draft, or submits it: a form with errors is saved, not
+/// submitted (the issues say why). A submitted or approved form is locked until it is returned; a
+/// closed round takes nothing.
 pub async fn save(
     store: &Store,
     auditor: &Auditor,
@@ -469,12 +486,8 @@ pub async fn save(
         )));
     }
     let (record, issues) = check(store, &round, code, values).await?;
-    if submit && record.is_none() {
-        return Ok(Saved {
-            status: from.unwrap_or(FormStatus::NotStarted),
-            issues,
-        });
-    }
+    // A submission with errors is kept as a draft, so that nothing typed is lost.
+    let submit = submit && record.is_some();
     let status = if submit {
         FormStatus::Submitted
     } else if from == Some(FormStatus::Returned) {
@@ -674,6 +687,8 @@ pub struct Tracking {
     pub total: Response,
     /// The enterprises without a submitted or approved form past the deadline (the reminder list).
     pub late: Vec<RoundMember>,
+    /// The enterprises whose form awaits review.
+    pub submitted: Vec<RoundMember>,
 }
 
 /// A round's response by district and park, within the caller's areas (audited: the reminder
@@ -707,6 +722,7 @@ pub async fn tracking(
         by_park: BTreeMap::new(),
         total: Response::default(),
         late: Vec::new(),
+        submitted: Vec::new(),
     };
     for m in store.round_members(round_id).await? {
         if !reviews(p, &m) && !p.may(Capability::ManageRounds) {
@@ -737,6 +753,8 @@ pub async fn tracking(
         }
         if late {
             out.late.push(m);
+        } else if s == FormStatus::Submitted {
+            out.submitted.push(m);
         }
     }
     auditor

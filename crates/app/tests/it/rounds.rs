@@ -149,7 +149,11 @@ pub async fn a_form_is_saved_validated_submitted_returned_and_approved(store: Ar
     let refused = rounds::save(&store, &auditor, &caller(&me), id, &code, &values, true)
         .await
         .expect("checked");
-    assert_eq!(refused.status, FormStatus::NotStarted, "not submitted");
+    assert_eq!(
+        refused.status,
+        FormStatus::Draft,
+        "kept as a draft, not submitted"
+    );
     assert!(
         refused
             .issues
@@ -229,7 +233,10 @@ pub async fn a_form_is_saved_validated_submitted_returned_and_approved(store: Ar
         .into_iter()
         .map(|e| e.action)
         .collect();
-    assert_eq!(history, ["save", "submit", "return", "submit", "approve"]);
+    assert_eq!(
+        history,
+        ["save", "save", "submit", "return", "submit", "approve"]
+    );
     // Approved is final, and a closed round takes nothing.
     assert!(matches!(
         rounds::review(

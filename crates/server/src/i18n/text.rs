@@ -422,4 +422,96 @@ pub enum Text {
     IndustrySection,
     /// High-tech field
     HighTechField,
+    /// Survey rounds
+    SurveyRounds,
+    /// Open a round
+    OpenARound,
+    /// Survey year
+    SurveyYear,
+    /// Everyone who filed last year
+    ScopeRegister,
+    /// A list
+    ScopeList,
+    /// Whoever files
+    ScopeEveryone,
+    /// Credit codes (one per line, for a list)
+    CodesOnePerLine,
+    /// Open
+    OpenRound,
+    /// Close
+    CloseRound,
+    /// Reopen
+    ReopenRound,
+    /// open
+    RoundOpen,
+    /// closed
+    RoundClosed,
+    /// Response
+    RoundResponse,
+    /// Our form
+    OurForm,
+    /// In scope
+    InScope,
+    /// Not started
+    NotStarted,
+    /// Draft
+    FormDraft,
+    /// Submitted
+    FormSubmitted,
+    /// Returned
+    FormReturned,
+    /// Approved
+    FormApproved,
+    /// Late
+    Late,
+    /// Late enterprises
+    LateEnterprises,
+    /// Awaiting review
+    AwaitingReview,
+    /// Save draft
+    SaveDraft,
+    /// Submit
+    SubmitForm,
+    /// Approve
+    ApproveForm,
+    /// Return for correction
+    ReturnForm,
+    /// Why
+    ReturnComment,
+    /// Fields to correct (keys, comma-separated)
+    FieldsToCorrect,
+    /// History
+    FormHistory,
+    /// Submitted: locked until it is returned.
+    FormLocked,
+    /// Saved.
+    FormSavedNotice,
+    /// Submitted for review.
+    FormSubmittedNotice,
+    /// The form has errors: saved as a draft, not submitted.
+    FormHasErrors,
+    /// Form status
+    FormStatusLabel,
+    /// Field
+    FieldLabel,
+    /// Value
+    FieldValue,
+    /// Check
+    FieldIssue,
+    /// Basic information
+    BasicInformation,
+    /// People
+    SectionPeople,
+    /// Business and R&D spending
+    SectionFinance,
+    /// Innovation output
+    SectionOutput,
+    /// Innovation capability
+    SectionCapability,
+    /// Collaboration
+    SectionCollaboration,
+    /// This round is closed: it takes no more forms.
+    RoundClosedNotice,
+    /// No survey rounds yet.
+    NoRounds,
 }

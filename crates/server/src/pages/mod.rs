@@ -173,6 +173,12 @@ pub(crate) fn nav(ctx: &Ctx, p: &Principal) -> Markup {
     if p.may(Capability::FileSurvey) {
         links.push(("/upload".into(), l.text(Text::SurveyUpload)));
     }
+    if p.may(Capability::ManageRounds)
+        || p.may(Capability::ReviewFilings)
+        || p.role == Role::Enterprise
+    {
+        links.push(("/rounds".into(), l.text(Text::SurveyRounds)));
+    }
     if p.may(Capability::BuildIndex) {
         links.push(("/builds".into(), l.text(Text::IndexBuilds)));
     }

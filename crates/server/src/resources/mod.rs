@@ -14,6 +14,7 @@ pub mod enterprises;
 pub mod imports;
 pub mod overview;
 pub mod regions;
+pub mod rounds;
 pub mod schemes;
 pub mod sessions;
 pub mod talent;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<Shared> {
         .merge(overview::routes())
         .merge(catalogue::routes())
         .merge(talent::routes())
+        .merge(rounds::routes())
 }
 
 /// The routes that take files.

@@ -25,6 +25,18 @@ impl Reply {
     }
 }
 
+/// Percent-encodes a form value.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// Sends a request and reads the whole answer.
 async fn reply(r: reqwest::RequestBuilder) -> Reply {
     let response = r.send().await.expect("request");
@@ -113,6 +125,21 @@ impl Client {
             Method::POST,
             path,
             Some(("application/json", body.to_string().into_bytes())),
+        )
+        .await
+    }
+
+    /// Posts a form as this site's page would (`application/x-www-form-urlencoded`).
+    pub async fn post_form(&self, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        let body = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.request(
+            Method::POST,
+            path,
+            Some(("application/x-www-form-urlencoded", body.into_bytes())),
         )
         .await
     }

@@ -23,7 +23,7 @@ fn may_read(f: &Fixture, account: &str, code: &str, region: &str) -> bool {
 const ACCOUNTS: [&str; 6] = ["admin", "analyst", "officer", "firm", "bank", "citizen"];
 
 /// Pages (GET) of the web UI; `{code}` and `{demand}` are filled in.
-const PAGES: [&str; 20] = [
+const PAGES: [&str; 23] = [
     "/",
     "/ranking",
     "/ranking?per_page=500",
@@ -44,6 +44,9 @@ const PAGES: [&str; 20] = [
     "/talent",
     "/upload",
     "/match/new-demand",
+    "/rounds",
+    "/rounds/1",
+    "/rounds/1/forms/{code}",
 ];
 
 pub async fn no_response_names_an_enterprise_the_role_may_not_read(f: &Fixture) {
@@ -67,6 +70,27 @@ pub async fn no_response_names_an_enterprise_the_role_may_not_read(f: &Fixture) 
         "A700",
     )
     .await;
+
+    // A survey round for the year after the latest (round 1), with the firm's draft in it.
+    let opened = analyst
+        .post_json(
+            "/api/v1/rounds",
+            serde_json::json!({"year": latest + 1, "deadline": "2000-01-01"}),
+        )
+        .await;
+    assert_eq!(opened.status, 201, "{}", opened.text);
+    let firm = f.session("firm").await;
+    let own_form = firm
+        .get(&format!("/api/v1/rounds/1/forms/{}", f.in_binhai))
+        .await
+        .json();
+    let saved = firm
+        .post_json(
+            &format!("/api/v1/rounds/1/forms/{}", f.in_binhai),
+            serde_json::json!({"values": own_form["values"], "submit": false}),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
 
     // Every GET operation of the API document, parameters filled in.
     let doc = f.client().get("/api/v1/openapi.json").await.json();

@@ -232,6 +232,7 @@ both_backends!(
     matchmaking_imports_searches_matches_and_follows_deals,
     the_talent_pool_is_searched_counted_and_deduplicated,
     a_portrait_follows_a_new_import,
+    a_survey_round_goes_from_opening_to_an_approved_form,
 );
 
 /// Calls `$backend!` with every test of [`security`].

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use crate::{BANK, Fixture, PASSWORD};
 
 mod catalogue;
+mod rounds;
 pub use catalogue::*;
+pub use rounds::*;
 
 /// Waits for the audit writer (it batches) until `check` holds, or fails after 5 s.
 async fn eventually_audited(f: &Fixture, check: impl Fn(&[kechuang_store::AuditEntry]) -> bool) {

@@ -1,0 +1,191 @@
+//! Survey rounds' API: HTTP in and out of [`kechuang_app::rounds`].
+
+use std::collections::BTreeMap;
+
+use kechuang_app::rounds::{self, Decision, OpenRound, RoundScope};
+
+use crate::api::prelude::*;
+
+/// A round to open.
+#[derive(Debug, Deserialize)]
+pub struct OpenBody {
+    /// The survey year asked for.
+    pub year: i32,
+    /// The deadline, `YYYY-MM-DD`.
+    pub deadline: String,
+    /// `register` (default), `list` or `everyone`.
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// With `list`: the credit codes.
+    #[serde(default)]
+    pub codes: Vec<String>,
+}
+
+impl OpenBody {
+    /// The use case's request, or the refusal of an unknown scope.
+    pub fn request(&self) -> ApiResult<OpenRound> {
+        let scope = match self.scope.as_deref().unwrap_or("register") {
+            "register" => RoundScope::Register,
+            "everyone" => RoundScope::Everyone,
+            "list" => RoundScope::List(self.codes.clone()),
+            other => {
+                return Err(ApiError::BadRequest(format!(
+                    "scope '{other}': use register, list or everyone"
+                )));
+            }
+        };
+        Ok(OpenRound {
+            year: self.year,
+            deadline: self.deadline.trim().to_string(),
+            scope,
+        })
+    }
+}
+
+/// A form saved or submitted.
+#[derive(Debug, Deserialize)]
+pub struct FormBody {
+    /// The values by field key.
+    pub values: BTreeMap<String, String>,
+    /// Submit (true) or save a draft.
+    #[serde(default)]
+    pub submit: bool,
+}
+
+/// A reviewer's decision.
+#[derive(Debug, Deserialize)]
+pub struct ReviewBody {
+    /// `approve` or `return`.
+    pub decision: String,
+    /// With `return`: the fields to correct.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// With `return`: why.
+    #[serde(default)]
+    pub comment: String,
+}
+
+impl ReviewBody {
+    /// The use case's decision, or the refusal of an unknown one.
+    pub fn decision(&self) -> ApiResult<Decision> {
+        match self.decision.as_str() {
+            "approve" => Ok(Decision::Approve),
+            "return" => Ok(Decision::Return {
+                fields: self.fields.clone(),
+                comment: self.comment.clone(),
+            }),
+            other => Err(ApiError::BadRequest(format!(
+                "decision '{other}': use approve or return"
+            ))),
+        }
+    }
+}
+
+/// The date a round's lateness is counted against: today, in the server's time zone.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub(super) async fn list(State(state): State<Shared>, ctx: SignedIn) -> ApiResult<Json<Value>> {
+    let rounds = rounds::list(&state.store, &ctx.caller()?).await?;
+    Ok(Json(json!({ "rounds": rounds })))
+}
+
+pub(super) async fn open(
+    State(state): State<Shared>,
+    ctx: Allowed<can::ManageRounds>,
+    body: Result<Json<OpenBody>, JsonRejection>,
+) -> ApiResult<Response> {
+    let req = json_body(body)?.request()?;
+    let id = rounds::open(&state.store, &state.auditor, &ctx.caller(), &req).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+}
+
+pub(super) async fn close(
+    State(state): State<Shared>,
+    ctx: Allowed<can::ManageRounds>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
+    rounds::set_open(&state.store, &state.auditor, &ctx.caller(), id, false).await?;
+    Ok(Json(json!({"status": "closed"})))
+}
+
+pub(super) async fn reopen(
+    State(state): State<Shared>,
+    ctx: Allowed<can::ManageRounds>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
+    rounds::set_open(&state.store, &state.auditor, &ctx.caller(), id, true).await?;
+    Ok(Json(json!({"status": "open"})))
+}
+
+pub(super) async fn status(
+    State(state): State<Shared>,
+    ctx: SignedIn,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<rounds::Tracking>> {
+    Ok(Json(
+        rounds::tracking(&state.store, &state.auditor, &ctx.caller()?, id, today()).await?,
+    ))
+}
+
+pub(super) async fn form(
+    State(state): State<Shared>,
+    ctx: SignedIn,
+    Path((id, code)): Path<(i64, String)>,
+) -> ApiResult<Json<rounds::Form>> {
+    let code = code.trim().to_ascii_uppercase();
+    Ok(Json(
+        rounds::form(&state.store, &state.auditor, &ctx.caller()?, id, &code).await?,
+    ))
+}
+
+pub(super) async fn save(
+    State(state): State<Shared>,
+    ctx: Allowed<can::FileSurvey>,
+    Path((id, code)): Path<(i64, String)>,
+    body: Result<Json<FormBody>, JsonRejection>,
+) -> ApiResult<Response> {
+    let code = code.trim().to_ascii_uppercase();
+    let body = json_body(body)?;
+    let saved = rounds::save(
+        &state.store,
+        &state.auditor,
+        &ctx.caller(),
+        id,
+        &code,
+        &body.values,
+        body.submit,
+    )
+    .await?;
+    let refused = body.submit && saved.status != rounds::FormStatus::Submitted;
+    let status = if refused {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(saved)).into_response())
+}
+
+pub(super) async fn review(
+    State(state): State<Shared>,
+    ctx: Allowed<can::ReviewFilings>,
+    Path((id, code)): Path<(i64, String)>,
+    body: Result<Json<ReviewBody>, JsonRejection>,
+) -> ApiResult<Json<Value>> {
+    let code = code.trim().to_ascii_uppercase();
+    let decision = json_body(body)?.decision()?;
+    rounds::review(
+        &state.store,
+        &state.auditor,
+        &ctx.caller(),
+        id,
+        &code,
+        &decision,
+    )
+    .await?;
+    Ok(Json(json!({"status": match decision {
+        Decision::Approve => "approved",
+        Decision::Return { .. } => "returned",
+    }})))
+}

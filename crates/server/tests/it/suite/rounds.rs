@@ -1,0 +1,151 @@
+//! The API suite, continued: a survey round on the pages, as its people would go through it.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// Opens a round on the page, files a form with a mistake, fixes and submits it, has the
+/// district return one field, corrects, resubmits, approves — and checks who else reaches it.
+pub async fn a_survey_round_goes_from_opening_to_an_approved_form(f: &Fixture) {
+    let latest = f.records.iter().map(|r| r.year).max().unwrap_or(0);
+    let year = (latest + 1).to_string();
+    let code = f.in_binhai.clone();
+    let name = f
+        .records
+        .iter()
+        .find(|r| r.credit_code.as_str() == code)
+        .map(|r| r.name.clone())
+        .expect("the firm's record");
+    let analyst = f.session("analyst").await;
+    let opened = analyst
+        .post_form(
+            "/rounds",
+            &[
+                ("year", &year),
+                ("deadline", "2099-12-31"),
+                ("scope", "register"),
+            ],
+        )
+        .await;
+    assert_eq!(opened.status, 303, "{}", opened.text);
+    assert_eq!(
+        opened.headers.get("location").and_then(|v| v.to_str().ok()),
+        Some("/rounds/1")
+    );
+    // The firm finds its form, pre-filled with last year's record.
+    let firm = f.session("firm").await;
+    let list = firm.get("/rounds").await;
+    let form_path = format!("/rounds/1/forms/{code}");
+    assert!(list.text.contains(&form_path), "{}", list.text);
+    let page = firm.get(&form_path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains(&name) && page.text.contains("id=\"survey-form\""));
+    // The form's values, as the API gives them, with a mistake in one field.
+    let form = firm
+        .get(&format!("/api/v1/rounds/1/forms/{code}"))
+        .await
+        .json();
+    let mut pairs: Vec<(String, String)> = form["values"]
+        .as_object()
+        .expect("values")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+        .collect();
+    let set = |pairs: &mut Vec<(String, String)>, k: &str, v: &str| {
+        pairs.retain(|(key, _)| key != k);
+        pairs.push((k.to_string(), v.to_string()));
+    };
+    set(&mut pairs, "employees", "-5");
+    let post = |pairs: &Vec<(String, String)>, action: &'static str| {
+        let mut all: Vec<(String, String)> = pairs.clone();
+        all.push(("action".into(), action.into()));
+        all
+    };
+    let send = async |c: &crate::client::Client, path: &str, all: Vec<(String, String)>| {
+        let borrowed: Vec<(&str, &str)> =
+            all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        c.post_form(path, &borrowed).await
+    };
+    let r = send(&firm, &form_path, post(&pairs, "submit")).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let back = firm.get(&format!("{form_path}?saved=errors")).await;
+    assert!(back.text.contains("has-error"), "the field is marked");
+    assert!(back.text.contains("id=\"notice\""));
+    let status = firm
+        .get(&format!("/api/v1/rounds/1/forms/{code}"))
+        .await
+        .json();
+    assert_eq!(status["status"], "draft", "kept as a draft, not submitted");
+    // Fixed and submitted: locked.
+    set(&mut pairs, "employees", "40");
+    send(&firm, &form_path, post(&pairs, "submit")).await;
+    let status = firm
+        .get(&format!("/api/v1/rounds/1/forms/{code}"))
+        .await
+        .json();
+    assert_eq!(status["status"], "submitted", "{status}");
+    assert!(firm.get(&form_path).await.text.contains("readonly"));
+    // The district's officer sees it in the queue and returns one field with a comment.
+    let officer = f.session("officer").await;
+    let queue = officer.get("/rounds/1").await;
+    assert!(queue.text.contains(&form_path), "{}", queue.text);
+    let review = format!("{form_path}/review");
+    let r = officer
+        .post_form(
+            &review,
+            &[
+                ("decision", "return"),
+                ("fields", "employees"),
+                ("comment", "请核对从业人员"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let returned = firm.get(&form_path).await;
+    assert!(
+        returned.text.contains("请核对从业人员"),
+        "the comment is in the history"
+    );
+    // Corrected, resubmitted, approved: the record is stored for the new year.
+    set(&mut pairs, "employees", "41");
+    send(&firm, &form_path, post(&pairs, "submit")).await;
+    let r = officer.post_form(&review, &[("decision", "approve")]).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let t = analyst.get("/api/v1/rounds/1/status").await.json();
+    assert_eq!(t["total"]["approved"], 1, "{t}");
+    assert!(
+        f.store
+            .record(&code, latest + 1)
+            .await
+            .expect("read")
+            .is_some()
+    );
+    // Others: the bank and the public reach neither the form nor the response; another firm's
+    // account cannot file this one.
+    for account in ["bank", "citizen"] {
+        let c = f.session(account).await;
+        assert_eq!(c.get(&form_path).await.status, 403, "{account}");
+        assert_eq!(
+            c.get("/api/v1/rounds/1/status").await.status,
+            403,
+            "{account}"
+        );
+    }
+    let admin = f.session("admin").await;
+    assert_eq!(
+        admin
+            .post_json(
+                &format!("/api/v1/rounds/1/forms/{code}"),
+                serde_json::json!({"values": {}, "submit": false})
+            )
+            .await
+            .status,
+        403,
+        "a form is filed by its enterprise's account only"
+    );
+    eventually_audited(f, |entries| {
+        entries.iter().any(|e| e.action == "form.approve")
+            && entries.iter().any(|e| e.action == "form.return")
+            && entries.iter().any(|e| e.action == "round.open")
+    })
+    .await;
+}
