@@ -428,6 +428,18 @@ pub async fn form(
                 .unwrap_or_default(),
         ),
     };
+    // The form's enterprise and year are its own, whatever was saved or filed the year before.
+    let mut values: BTreeMap<String, String> = values;
+    values.insert(
+        Field::Text(kechuang_domain::Text::CreditCode)
+            .key()
+            .to_string(),
+        code.to_string(),
+    );
+    values.insert(
+        Field::Text(kechuang_domain::Text::Year).key().to_string(),
+        round.year.to_string(),
+    );
     let (_, issues) = check(store, &round, code, &values).await?;
     let history = store.filing_events(round_id, code).await?;
     Ok(Form {

@@ -138,6 +138,11 @@ pub async fn a_form_is_saved_validated_submitted_returned_and_approved(store: Ar
         .expect("form");
     assert_eq!(form.status, FormStatus::NotStarted);
     assert_eq!(form.values.get("name"), Some(&firm.name));
+    assert_eq!(
+        form.values.get("year").map(String::as_str),
+        Some("2025"),
+        "the round's year, not last year's"
+    );
     // A mistake: a negative number is located on its field and blocks submission, not saving.
     let mut values: BTreeMap<String, String> = form.values.clone();
     let field = values

@@ -304,6 +304,11 @@ pub(super) async fn form_page(
         None => None,
     };
     let values: &BTreeMap<String, String> = &form.values;
+    // The form's enterprise and year are its own: shown, not edited.
+    let fixed = [
+        Field::Text(kechuang_domain::Text::CreditCode),
+        Field::Text(kechuang_domain::Text::Year),
+    ];
     let body = html! {
         p.muted #form-status {
             (code) " · " (l.text(Text::SurveyYear)) " " (form.round.year) " · " (l.text(Text::Deadline)) " "
@@ -324,7 +329,7 @@ pub(super) async fn form_page(
                             td { label for={ "field-" (key) } { (field_label(f, l)) } }
                             td {
                                 input id={ "field-" (key) } name=(key) value=(values.get(key).map_or("", String::as_str))
-                                    readonly[!editable] size="28";
+                                    readonly[!editable || fixed.contains(&f)] size="28";
                             }
                             td {
                                 @if let Some(list) = found {
