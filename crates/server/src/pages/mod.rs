@@ -99,7 +99,8 @@ table{border-collapse:collapse;font-size:.9em;margin:.5em 0} td,th{border:1px so
 th a{color:inherit} .num{text-align:right} .cards{display:flex;gap:1em;flex-wrap:wrap} .card{border:1px solid #ddd;border-radius:4px;padding:.6em 1em;min-width:140px}\
 .card b{display:block;font-size:1.6em;color:#b71c1c} .error{color:#b71c1c} .ok{color:#2f855a} .muted{color:#777;font-size:.85em}\
 form.filters{display:flex;gap:.5em;flex-wrap:wrap;align-items:end} label{display:flex;flex-direction:column;font-size:.85em}\
-.pager a{margin:0 .3em} .charts{display:flex;gap:1em;flex-wrap:wrap} svg{max-width:100%} tr.unread{font-weight:bold}";
+.pager a{margin:0 .3em} .charts{display:flex;gap:1em;flex-wrap:wrap} svg{max-width:100%} tr.unread{font-weight:bold}\
+input[readonly]{background:#f3f3f3;border:1px solid #ddd} tr.has-error input{border:2px solid #b71c1c} span.error{color:#b71c1c} span.warning{color:#8a5a00}";
 
 /// The page frame: the document, the site's style (and a page's own, when it has one), the site's
 /// header for a signed-in principal, and the content. Every page goes through here.

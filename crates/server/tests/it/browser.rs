@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::{Fixture, PASSWORD};
 
-struct Driver(Child);
+pub struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -27,7 +27,7 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-fn which(name: &str) -> PathBuf {
+pub fn which(name: &str) -> PathBuf {
     let path = std::env::var_os("PATH").expect("PATH");
     std::env::split_paths(&path)
         .map(|d| d.join(name))
@@ -37,7 +37,7 @@ fn which(name: &str) -> PathBuf {
         })
 }
 
-async fn start_driver() -> (Driver, String) {
+pub async fn start_driver() -> (Driver, String) {
     let port = free_port();
     let driver = Driver(
         Command::new(which("chromedriver"))
@@ -69,7 +69,7 @@ fn artefacts() -> PathBuf {
     dir
 }
 
-async fn wait_for(c: &fantoccini::Client, css: &str) -> fantoccini::elements::Element {
+pub async fn wait_for(c: &fantoccini::Client, css: &str) -> fantoccini::elements::Element {
     match c
         .wait()
         .at_most(Duration::from_secs(20))
@@ -89,7 +89,7 @@ async fn wait_for(c: &fantoccini::Client, css: &str) -> fantoccini::elements::El
     }
 }
 
-async fn shot(c: &fantoccini::Client, name: &str) {
+pub async fn shot(c: &fantoccini::Client, name: &str) {
     let png = c.screenshot().await.expect("screenshot");
     assert!(png.starts_with(b"\x89PNG"), "a PNG");
     let path = artefacts().join(name);

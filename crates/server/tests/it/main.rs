@@ -2,6 +2,7 @@
 //! PostgreSQL. PostgreSQL tests read `KECHUANG_TEST_POSTGRES_URL` and are ignored without it.
 
 mod browser;
+mod browser_rounds;
 mod client;
 mod leaks;
 mod security;
@@ -302,6 +303,20 @@ mod security_findings {
         }
         security_tests!(postgres);
     }
+}
+
+#[test]
+#[ignore = "needs chromium and chromedriver (Debian: chromium chromium-driver); .ci/run installs them and runs this"]
+fn browser_journey_of_a_survey_round_in_headless_chromium() {
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = Store::open(dir.path().join("k.db").to_str().expect("utf8"))
+            .await
+            .expect("open");
+        let f = Fixture::start(store).await;
+        browser_rounds::rounds_journey(&f).await;
+        f.stop().await;
+    });
 }
 
 #[test]
