@@ -780,3 +780,86 @@ pub async fn tracking(
         .await;
     Ok(out)
 }
+
+/// The reminder list of a round as a table (the late enterprises within the caller's areas, with
+/// their names as last filed, district and park), for a workbook.
+pub async fn reminder_table(store: &Store, tracking: &Tracking) -> Result<kechuang_tabular::Table> {
+    use kechuang_tabular::Cell;
+    let names: HashMap<String, String> = store
+        .load_year(tracking.round.year - 1)
+        .await?
+        .into_iter()
+        .map(|r| (r.credit_code.to_string(), r.name))
+        .collect();
+    let district = |code: &str| {
+        kechuang_domain::RegionCode::parse(code)
+            .ok()
+            .and_then(|c| c.district_name().map(String::from))
+            .unwrap_or_else(|| code.to_string())
+    };
+    Ok(kechuang_tabular::Table {
+        name: format!("round {} late", tracking.round.id),
+        headers: vec![
+            "统一社会信用代码".into(),
+            "企业名称".into(),
+            "区".into(),
+            "园区".into(),
+            "截止日期".into(),
+        ],
+        rows: tracking
+            .late
+            .iter()
+            .map(|m| {
+                vec![
+                    Cell::Text(m.credit_code.clone()),
+                    Cell::Text(names.get(&m.credit_code).cloned().unwrap_or_default()),
+                    Cell::Text(district(&m.region_code)),
+                    Cell::Text(m.park.clone().unwrap_or_default()),
+                    Cell::Text(tracking.round.deadline.clone()),
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// Leaves a reminder in the inbox of every account of each late enterprise within the caller's
+/// areas; the number of accounts told (audited).
+pub async fn remind(
+    store: &Store,
+    auditor: &Auditor,
+    caller: &Caller<'_>,
+    round_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<usize> {
+    let t = tracking(store, auditor, caller, round_id, today).await?;
+    let late: std::collections::HashSet<&str> =
+        t.late.iter().map(|m| m.credit_code.as_str()).collect();
+    let mut told = 0;
+    for u in store.users().await? {
+        if u.disabled || u.role != Role::Enterprise.as_str() || !late.contains(u.scope.as_str()) {
+            continue;
+        }
+        let message = format!(
+            "{} 年度科技企业创新调查：截止日期 {} 已过，请尽快填报。",
+            t.round.year, t.round.deadline
+        );
+        store
+            .notify(
+                &u.name,
+                &message,
+                &format!("/rounds/{round_id}/forms/{}", u.scope),
+            )
+            .await?;
+        told += 1;
+    }
+    auditor
+        .record(
+            &caller.principal.name,
+            AuditAction::RoundRemind,
+            &format!("{round_id}: {told} accounts of {} late", late.len()),
+            caller.remote,
+            "ok",
+        )
+        .await;
+    Ok(told)
+}

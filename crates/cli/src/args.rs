@@ -144,9 +144,11 @@ pub enum RoundCommand {
     Reopen(RoundIdArgs),
     /// The response by district and park, and the firms late past the deadline.
     #[command(
-        after_help = "Examples:\n  kechuang survey round status 1\n  kechuang survey round status 1 --json"
+        after_help = "Examples:\n  kechuang survey round status 1\n  kechuang survey round status 1 --json\n  kechuang survey round status 1 --reminders late.xlsx"
     )]
     Status(RoundStatusArgs),
+    /// Leave a reminder in the inbox of every account of each enterprise late past the deadline.
+    Remind(RoundIdArgs),
 }
 
 #[derive(Debug, Args)]
@@ -182,6 +184,9 @@ pub struct RoundStatusArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Also write the late enterprises (code, name, district, park) to this workbook.
+    #[arg(long)]
+    pub reminders: Option<PathBuf>,
     #[command(flatten)]
     pub store: StoreArgs,
 }

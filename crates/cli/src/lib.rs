@@ -77,6 +77,7 @@ fn run(cli: args::Cli, web: Web) -> anyhow::Result<()> {
                 args::RoundCommand::Close(a) => round::set_open(&a, false),
                 args::RoundCommand::Reopen(a) => round::set_open(&a, true),
                 args::RoundCommand::Status(a) => round::status(&a),
+                args::RoundCommand::Remind(a) => round::remind(&a),
             },
         },
         args::Command::Index { command } => match command {

@@ -107,11 +107,28 @@ pub fn set_open(args: &RoundIdArgs, open: bool) -> Result<()> {
 
 pub fn status(args: &RoundStatusArgs) -> Result<()> {
     let today = chrono::Local::now().date_naive();
-    let t = with_store(&args.store.db, async |store, auditor, caller| {
-        rounds::tracking(store, auditor, caller, args.id, today)
+    let (t, table) = with_store(&args.store.db, async |store, auditor, caller| {
+        let t = rounds::tracking(store, auditor, caller, args.id, today)
             .await
-            .map_err(user_error)
+            .map_err(user_error)?;
+        let table = match &args.reminders {
+            Some(_) => Some(
+                rounds::reminder_table(store, &t)
+                    .await
+                    .map_err(user_error)?,
+            ),
+            None => None,
+        };
+        Ok((t, table))
     })?;
+    if let (Some(path), Some(table)) = (&args.reminders, table) {
+        kechuang_tabular::write_xlsx(&[table], path)?;
+        eprintln!(
+            "wrote {} late enterprises to {}",
+            t.late.len(),
+            path.display()
+        );
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&t)?);
         return Ok(());
@@ -156,5 +173,16 @@ pub fn status(args: &RoundStatusArgs) -> Result<()> {
             println!("  … and {} more (--json lists them all)", t.late.len() - 50);
         }
     }
+    Ok(())
+}
+
+pub fn remind(args: &RoundIdArgs) -> Result<()> {
+    let today = chrono::Local::now().date_naive();
+    let told = with_store(&args.store.db, async |store, auditor, caller| {
+        rounds::remind(store, auditor, caller, args.id, today)
+            .await
+            .map_err(user_error)
+    })?;
+    println!("reminded {told} accounts of late enterprises in their inbox");
     Ok(())
 }

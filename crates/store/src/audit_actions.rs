@@ -91,11 +91,13 @@ pub enum AuditAction {
     FormReturn,
     /// A form approved (its record imported).
     FormApprove,
+    /// Late enterprises reminded in their inbox.
+    RoundRemind,
 }
 
 impl AuditAction {
     /// Every action, for the tests and the audit page's filter.
-    pub const ALL: [AuditAction; 39] = [
+    pub const ALL: [AuditAction; 40] = [
         AuditAction::Login,
         AuditAction::Logout,
         AuditAction::LoginFailed,
@@ -135,6 +137,7 @@ impl AuditAction {
         AuditAction::FormSubmit,
         AuditAction::FormReturn,
         AuditAction::FormApprove,
+        AuditAction::RoundRemind,
     ];
 
     /// The name stored in the log.
@@ -179,6 +182,7 @@ impl AuditAction {
             AuditAction::FormSubmit => "form.submit",
             AuditAction::FormReturn => "form.return",
             AuditAction::FormApprove => "form.approve",
+            AuditAction::RoundRemind => "round.remind",
         }
     }
 }

@@ -41,4 +41,5 @@ pub use tables::{
 pub use template::write_template;
 pub use write::{
     push_number, write_csv, write_csv_table, write_row_table_csv, write_stage_csv, write_xlsx,
+    xlsx_bytes,
 };

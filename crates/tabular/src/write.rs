@@ -214,10 +214,25 @@ fn push_row<'a>(out: &mut Vec<u8>, cells: impl ExactSizeIterator<Item = &'a Cell
 
 /// Writes tables as the sheets of one workbook (sheet names cut to Excel's 31 characters).
 pub fn write_xlsx(tables: &[Table], path: &Path) -> Result<()> {
-    let xl = |e: rust_xlsxwriter::XlsxError| Error::Xlsx {
+    let mut book = workbook(tables, path)?;
+    book.save(path).map_err(|e| xlsx_error(path, e))
+}
+
+/// [`write_xlsx`] into memory (a download), `name` naming it in messages.
+pub fn xlsx_bytes(tables: &[Table], name: &Path) -> Result<Vec<u8>> {
+    let mut book = workbook(tables, name)?;
+    book.save_to_buffer().map_err(|e| xlsx_error(name, e))
+}
+
+fn xlsx_error(path: &Path, e: rust_xlsxwriter::XlsxError) -> Error {
+    Error::Xlsx {
         path: path.to_path_buf(),
         message: e.to_string(),
-    };
+    }
+}
+
+fn workbook(tables: &[Table], path: &Path) -> Result<Workbook> {
+    let xl = |e: rust_xlsxwriter::XlsxError| xlsx_error(path, e);
     let mut book = Workbook::new();
     for t in tables {
         let sheet = book.add_worksheet();
@@ -242,7 +257,7 @@ pub fn write_xlsx(tables: &[Table], path: &Path) -> Result<()> {
             }
         }
     }
-    book.save(path).map_err(xl)
+    Ok(book)
 }
 
 #[cfg(test)]

@@ -351,6 +351,29 @@ fn survey_rounds_open_close_reopen_and_report_their_response() {
         "{}",
         text(&table.stdout)
     );
+    // The reminder list as a workbook, and reminders (no accounts here: nobody to tell).
+    let late = dir.join("late.xlsx");
+    let o = kechuang(
+        &[
+            "survey",
+            "round",
+            "status",
+            "1",
+            "--reminders",
+            late.to_str().expect("p"),
+            "--db",
+            &db(dir),
+        ],
+        dir,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(std::fs::metadata(&late).expect("workbook").len() > 0);
+    let o = kechuang(&["survey", "round", "remind", "1", "--db", &db(dir)], dir);
+    assert!(
+        text(&o.stdout).contains("reminded 0"),
+        "{}",
+        text(&o.stdout)
+    );
     // Close, reopen; closing twice is refused.
     for (cmd, ok) in [("close", true), ("close", false), ("reopen", true)] {
         let o = kechuang(&["survey", "round", cmd, "1", "--db", &db(dir)], dir);

@@ -269,5 +269,7 @@ pub fn text(t: Text) -> &'static str {
         SectionCollaboration => "Collaboration",
         RoundClosedNotice => "This round is closed: it takes no more forms.",
         NoRounds => "No survey rounds yet.",
+        ReminderList => "Download the late list (XLSX)",
+        RemindLate => "Remind the late enterprises in their inbox",
     }
 }

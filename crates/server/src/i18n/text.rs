@@ -514,4 +514,8 @@ pub enum Text {
     RoundClosedNotice,
     /// No survey rounds yet.
     NoRounds,
+    /// Download the late list (XLSX)
+    ReminderList,
+    /// Remind the late enterprises in their inbox
+    RemindLate,
 }

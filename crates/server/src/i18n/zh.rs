@@ -267,5 +267,7 @@ pub fn text(t: Text) -> &'static str {
         SectionCollaboration => "协同创新",
         RoundClosedNotice => "本轮调查已结束，不再接受填报。",
         NoRounds => "尚无调查轮次。",
+        ReminderList => "下载逾期名单（XLSX）",
+        RemindLate => "站内信提醒逾期企业",
     }
 }

@@ -189,3 +189,43 @@ pub(super) async fn review(
         Decision::Return { .. } => "returned",
     }})))
 }
+
+pub(super) async fn remind(
+    State(state): State<Shared>,
+    ctx: SignedIn,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
+    let told = rounds::remind(&state.store, &state.auditor, &ctx.caller()?, id, today()).await?;
+    Ok(Json(json!({ "told": told })))
+}
+
+/// The reminder list as a workbook download (the late enterprises within the caller's areas).
+pub async fn reminder_workbook(state: &Shared, ctx: &Ctx, id: i64) -> ApiResult<Response> {
+    let t = rounds::tracking(&state.store, &state.auditor, &ctx.caller()?, id, today()).await?;
+    let table = rounds::reminder_table(&state.store, &t).await?;
+    let name = format!("round-{id}-late.xlsx");
+    let bytes = kechuang_tabular::xlsx_bytes(&[table], std::path::Path::new(&name))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub(super) async fn reminders_xlsx(
+    State(state): State<Shared>,
+    ctx: SignedIn,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    reminder_workbook(&state, &ctx, id).await
+}

@@ -19,6 +19,10 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/rounds/{id}/reopen", post(api::reopen))
         .route("/api/v1/rounds/{id}/status", get(api::status))
         .route(
+            "/api/v1/rounds/{id}/reminders",
+            get(api::reminders_xlsx).post(api::remind),
+        )
+        .route(
             "/api/v1/rounds/{id}/forms/{code}",
             get(api::form).post(api::save),
         )
@@ -26,6 +30,7 @@ pub fn routes() -> Router<Shared> {
         .route("/rounds", get(pages::rounds_page).post(pages::open_round))
         .route("/rounds/{id}", get(pages::response_page))
         .route("/rounds/{id}/state", post(pages::round_state))
+        .route("/rounds/{id}/reminders", post(pages::remind))
         .route(
             "/rounds/{id}/forms/{code}",
             get(pages::form_page).post(pages::save_form),

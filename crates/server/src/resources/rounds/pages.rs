@@ -268,6 +268,14 @@ pub(super) async fn response_page(
             @for m in &t.submitted { li { a href=(form_link(&m.credit_code)) { (m.credit_code) } " " (district_name(&m.region_code)) } }
         }
         h2 { (l.text(Text::LateEnterprises)) " (" (t.late.len()) ")" }
+        @if !t.late.is_empty() {
+            p {
+                a #reminder-list href={ "/api/v1/rounds/" (id) "/reminders" } { (l.text(Text::ReminderList)) } " "
+                form method="post" action=(action(&format!("/rounds/{id}/reminders"), p)) {
+                    button #remind { (l.text(Text::RemindLate)) }
+                }
+            }
+        }
         ul #late {
             @for m in t.late.iter().take(500) { li { a href=(form_link(&m.credit_code)) { (m.credit_code) } " " (district_name(&m.region_code)) } }
         }
@@ -431,6 +439,24 @@ pub(super) async fn review_form(
         id,
         &code,
         &decision,
+    )
+    .await
+    .or_page(&ctx)?;
+    Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
+}
+
+pub(super) async fn remind(
+    State(state): State<Shared>,
+    ctx: PageSignedIn,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let caller = ctx.caller().or_page(&ctx)?;
+    rounds::remind(
+        &state.store,
+        &state.auditor,
+        &caller,
+        id,
+        super::api::today(),
     )
     .await
     .or_page(&ctx)?;
