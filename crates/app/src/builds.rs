@@ -24,7 +24,8 @@ pub async fn rebuild_framework(store: &Store, caller: &Caller<'_>) -> Result<&'s
     })
 }
 
-/// Builds the index over every stored year with `framework` and stores it; the outcome (the new
+/// Builds the index over every stored year with `framework` and stores it — after survey round
+/// `round` closed, when given, which the build's manifest then records; the outcome (the new
 /// build's id, or the failure) goes to the audit log in `user`'s name.
 pub async fn rebuild(
     store: &Store,
@@ -32,14 +33,25 @@ pub async fn rebuild(
     framework: &Framework,
     user: &str,
     remote: &str,
+    round: Option<i64>,
 ) -> Result<i64> {
     let options = kechuang_engine::BuildOptions {
         keep_stages: false,
         rank_aggregates: true,
         progress: None,
     };
-    let built =
-        kechuang_enterprise::stored::build_from_store(store, framework, &[], user, options).await;
+    let built = match round {
+        Some(r) => {
+            kechuang_enterprise::stored::build_from_store_for_round(
+                store, framework, user, options, r,
+            )
+            .await
+        }
+        None => {
+            kechuang_enterprise::stored::build_from_store(store, framework, &[], user, options)
+                .await
+        }
+    };
     let outcome = match &built {
         Ok(b) => format!("ok build {}", b.id),
         Err(e) => format!("failed: {e}"),

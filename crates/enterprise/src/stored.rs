@@ -77,6 +77,29 @@ pub async fn build_from_store(
     user: &str,
     options: BuildOptions<'_>,
 ) -> Result<StoredBuild, Error> {
+    build_from_store_noting(store, framework, years, user, options, None).await
+}
+
+/// [`build_from_store`] of every stored year after survey round `round` closed: the manifest
+/// records the round (`"round": id`).
+pub async fn build_from_store_for_round(
+    store: &Store,
+    framework: &Framework,
+    user: &str,
+    options: BuildOptions<'_>,
+    round: i64,
+) -> Result<StoredBuild, Error> {
+    build_from_store_noting(store, framework, &[], user, options, Some(round)).await
+}
+
+async fn build_from_store_noting(
+    store: &Store,
+    framework: &Framework,
+    years: &[i32],
+    user: &str,
+    options: BuildOptions<'_>,
+    round: Option<i64>,
+) -> Result<StoredBuild, Error> {
     let years = if years.is_empty() {
         store.years().await?
     } else {
@@ -133,6 +156,7 @@ pub async fn build_from_store(
         "store": store.kind(),
         "warnings": build.records.warnings,
         "settings": framework,
+        "round": round,
     });
     let new = NewBuild {
         framework_id: framework.id.clone(),

@@ -651,6 +651,20 @@ impl Store {
         .await
     }
 
+    /// A build's manifest.
+    pub async fn build_manifest(&self, id: i64) -> Result<Option<Value>> {
+        with_pool!(self, pool => {
+            let row = sqlx::query("SELECT manifest_json FROM index_builds WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+            match row {
+                Some(r) => Ok(serde_json::from_str(&r.try_get::<String, _>(0)?).ok()),
+                None => Ok(None),
+            }
+        })
+    }
+
     /// [`save_build`](Self::save_build) of `units` rows made a chunk at a time by
     /// `rows(range)`: a build of a million enterprises never holds every row (with its JSON
     /// maps) at once.

@@ -24,18 +24,34 @@ pub async fn builds_json(state: &Shared) -> ApiResult<Vec<Value>> {
 /// Starts a rebuild of the index over every stored year with the latest build's framework (the
 /// shipped enterprise framework when there is none). Runs in the background; one at a time.
 pub async fn start_rebuild(state: &Shared, ctx: &Allowed<can::BuildIndex>) -> ApiResult<()> {
-    let framework = kechuang_app::builds::rebuild_framework(&state.store, &ctx.caller()).await?;
+    spawn_rebuild(state, &ctx.caller(), None).await
+}
+
+/// [`start_rebuild`] for any caller allowed to build (checked by the use case), noting the survey
+/// round whose closing asked for it.
+pub async fn spawn_rebuild(
+    state: &Shared,
+    caller: &kechuang_app::Caller<'_>,
+    round: Option<i64>,
+) -> ApiResult<()> {
+    let framework = kechuang_app::builds::rebuild_framework(&state.store, caller).await?;
     let Ok(lock) = state.build_lock.clone().try_lock_owned() else {
         return Err(ApiError::Conflict("a rebuild is already running".into()));
     };
     let state2 = state.clone();
-    let user = ctx.principal().name.clone();
-    let remote = ctx.remote.clone();
+    let user = caller.principal.name.clone();
+    let remote = caller.remote.to_string();
     tokio::spawn(async move {
         let _lock = lock;
-        if let Err(e) =
-            kechuang_app::builds::rebuild(&state2.store, &state2.auditor, framework, &user, &remote)
-                .await
+        if let Err(e) = kechuang_app::builds::rebuild(
+            &state2.store,
+            &state2.auditor,
+            framework,
+            &user,
+            &remote,
+            round,
+        )
+        .await
         {
             tracing::error!(error = %e, "rebuild failed");
         }

@@ -107,7 +107,13 @@ pub(super) async fn close(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Value>> {
     rounds::set_open(&state.store, &state.auditor, &ctx.caller(), id, false).await?;
-    Ok(Json(json!({"status": "closed"})))
+    // Closing a round builds the index from what it gathered (the build records the round).
+    let rebuild = match crate::api::spawn_rebuild(&state, &ctx.caller(), Some(id)).await {
+        Ok(()) => "started",
+        Err(ApiError::Conflict(_)) => "already running",
+        Err(e) => return Err(e),
+    };
+    Ok(Json(json!({"status": "closed", "rebuild": rebuild})))
 }
 
 pub(super) async fn reopen(

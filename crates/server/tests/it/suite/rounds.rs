@@ -119,6 +119,24 @@ pub async fn a_survey_round_goes_from_opening_to_an_approved_form(f: &Fixture) {
             .expect("read")
             .is_some()
     );
+    // Closing the round builds the index, and the build records the round.
+    let closed = analyst
+        .post_json("/api/v1/rounds/1/close", serde_json::json!({}))
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.text);
+    let mut noted = None;
+    for _ in 0..100 {
+        if let Some(b) = f.store.builds().await.expect("builds").into_iter().next()
+            && let Some(m) = f.store.build_manifest(b.id).await.expect("manifest")
+            && m["round"] == 1
+        {
+            noted = Some(b.years);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let years = noted.expect("a build recording round 1");
+    assert!(years.contains(&(latest + 1)), "{years:?}");
     // Others: the bank and the public reach neither the form nor the response; another firm's
     // account cannot file this one.
     for account in ["bank", "citizen"] {
