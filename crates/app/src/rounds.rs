@@ -269,11 +269,7 @@ pub struct Form {
 
 /// The member record of an enterprise in a round, when the round asks it.
 async fn membership(store: &Store, round: &Round, code: &str) -> Result<Option<RoundMember>> {
-    Ok(store
-        .round_members(round.id)
-        .await?
-        .into_iter()
-        .find(|m| m.credit_code == code))
+    Ok(store.round_member(round.id, code).await?)
 }
 
 /// Whether the principal may see and review forms of an enterprise of this area.
@@ -289,8 +285,8 @@ fn reviews(p: &Principal, member: &RoundMember) -> bool {
     }
 }
 
-/// A record's values as the form's text fields.
-fn values_of(r: &SurveyRecord) -> BTreeMap<String, String> {
+/// A record's values as the form's text fields (how a form starts from last year's record).
+pub fn values_of(r: &SurveyRecord) -> BTreeMap<String, String> {
     Field::all()
         .into_iter()
         .filter_map(|f| {

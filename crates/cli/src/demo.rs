@@ -209,6 +209,23 @@ pub fn run(args: &DemoArgs, web: crate::Web) -> Result<()> {
             .map(|p| Ok((p.id.clone(), serde_json::to_string(p)?, p.source.clone())))
             .collect::<Result<_>>()?;
         store.put_people(&register, "demo").await?;
+        // A survey round for the year after the last, with forms in every state.
+        let store = std::sync::Arc::new(store);
+        let (auditor, writer) = kechuang_app::audit::Auditor::start(store.clone());
+        let round = crate::demo_round::fill(&store, &auditor, years[years.len() - 1], &own).await?;
+        drop(auditor);
+        let _ = writer.await;
+        println!(
+            "survey round {} for {}: {} enterprises asked — {} approved, {} awaiting review, {} returned, {} drafts, the rest late (`kechuang survey round status {}`)",
+            round.id,
+            years[years.len() - 1] + 1,
+            round.asked,
+            round.approved,
+            round.submitted,
+            round.returned,
+            round.drafts,
+            round.id
+        );
         println!("demo accounts (name / password / role):");
         for (name, password, role) in &logins {
             println!("  {name:<12} {password:<22} {role}");
@@ -218,7 +235,7 @@ pub fn run(args: &DemoArgs, web: crate::Web) -> Result<()> {
             database: store_args.db.clone(),
             ..kechuang_app::settings::Config::default()
         };
-        crate::serve::serve_store(std::sync::Arc::new(store), config, web).await
+        crate::serve::serve_store(store, config, web).await
     })
 }
 

@@ -8,6 +8,7 @@ mod args;
 mod bench;
 mod checkpoint;
 mod demo;
+mod demo_round;
 mod index;
 mod matching;
 mod output;

@@ -219,6 +219,25 @@ impl Store {
         })
     }
 
+    /// One member of a round, if the round asks this enterprise.
+    pub async fn round_member(&self, id: i64, credit_code: &str) -> Result<Option<RoundMember>> {
+        with_pool!(self, pool => {
+            let row = sqlx::query("SELECT credit_code, region_code, park FROM round_members WHERE round_id = $1 AND credit_code = $2")
+                .bind(id)
+                .bind(credit_code)
+                .fetch_optional(pool)
+                .await?;
+            row.map(|r| {
+                Ok(RoundMember {
+                    credit_code: r.try_get(0)?,
+                    region_code: r.try_get(1)?,
+                    park: r.try_get(2)?,
+                })
+            })
+            .transpose()
+        })
+    }
+
     /// Adds a member (a round open to everyone who files gains one with each new form); nothing
     /// if it is one already.
     pub async fn add_round_member(&self, id: i64, m: &RoundMember) -> Result<()> {
