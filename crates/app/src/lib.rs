@@ -23,6 +23,7 @@
 //! - [`rounds`]: survey rounds: forms filed online, reviewed, followed up (调查轮次).
 //! - [`schemes`]: a scheme's target list (政策靶向).
 //! - [`settings`]: the web service's settings file.
+//! - [`sources`]: what the government already knows, imported to pre-fill the forms.
 //! - [`talent`]: the unified talent pool: search, statistics, duplicates, imports and merges.
 //! - [`views`]: what the pages, the API and the CLI show of one enterprise (its portrait), of a
 //!   scheme (its target list) and of a year (the policy panel).
@@ -54,5 +55,6 @@ pub mod regions;
 pub mod rounds;
 pub mod schemes;
 pub mod settings;
+pub mod sources;
 pub mod talent;
 pub mod views;

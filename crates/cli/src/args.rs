@@ -124,6 +124,31 @@ pub enum SurveyCommand {
         #[command(subcommand)]
         command: RoundCommand,
     },
+    /// Import a source extract (registry, tax, patents, certificates) that pre-fills the forms.
+    #[command(
+        after_help = "Examples:\n  kechuang survey source --source tax --year 2026 tax-2026.xlsx\n  \
+        kechuang survey source --source registry --year 2026 registry.csv\n\n\
+        Layout: a 统一社会信用代码 column and the source's columns, headed as in the survey template\n\
+        (registry: 企业名称, 行政区划代码, 国民经济行业代码, 成立日期; tax: 营业收入, 研发费用, 实缴税金;\n\
+        patents: 当年发明专利授权数, 有效发明专利数, 有效实用新型专利数, 软件著作权数; certificates: the\n\
+        certificates' validity dates). Any bad row and nothing is written (exit 1); rows of enterprises\n\
+        the bureau does not know are listed and left out."
+    )]
+    Source(SourceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// registry, tax, patents or certificates.
+    #[arg(long)]
+    pub source: String,
+    /// The survey year the values are for.
+    #[arg(long)]
+    pub year: i32,
+    /// The extract (CSV or XLSX).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 /// `kechuang survey round …`.
@@ -149,6 +174,8 @@ pub enum RoundCommand {
     Status(RoundStatusArgs),
     /// Leave a reminder in the inbox of every account of each enterprise late past the deadline.
     Remind(RoundIdArgs),
+    /// The fields where firms' forms differ from a source's value, with their reasons.
+    Contradictions(RoundIdArgs),
 }
 
 #[derive(Debug, Args)]

@@ -108,9 +108,20 @@ pub async fn fill(
             continue; // not started
         }
         let submit = step < 15;
-        let saved = rounds::save(store, auditor, &caller, id, &code, &values, submit)
-            .await
-            .map_err(anyhow_of)?;
+        let saved = rounds::save(
+            store,
+            auditor,
+            &caller,
+            id,
+            &code,
+            &rounds::Filed {
+                values: &values,
+                reasons: &BTreeMap::new(),
+                submit,
+            },
+        )
+        .await
+        .map_err(anyhow_of)?;
         // A form the rules stop stays a draft (none should: last year's values are valid).
         let step = if submit && saved.status != rounds::FormStatus::Submitted {
             15

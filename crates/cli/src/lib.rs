@@ -73,12 +73,14 @@ fn run(cli: args::Cli, web: Web) -> anyhow::Result<()> {
             args::SurveyCommand::Template(a) => survey::template(&a),
             args::SurveyCommand::Import(a) => survey::import(&a),
             args::SurveyCommand::Export(a) => survey::export(&a),
+            args::SurveyCommand::Source(a) => round::source(&a),
             args::SurveyCommand::Round { command } => match command {
                 args::RoundCommand::Open(a) => round::open(&a),
                 args::RoundCommand::Close(a) => round::set_open(&a, false),
                 args::RoundCommand::Reopen(a) => round::set_open(&a, true),
                 args::RoundCommand::Status(a) => round::status(&a),
                 args::RoundCommand::Remind(a) => round::remind(&a),
+                args::RoundCommand::Contradictions(a) => round::contradictions(&a),
             },
         },
         args::Command::Index { command } => match command {

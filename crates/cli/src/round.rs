@@ -11,7 +11,7 @@ use kechuang_app::rounds::{self, OpenRound, RoundScope};
 use kechuang_app::{Caller, Error};
 use kechuang_store::Store;
 
-use crate::args::{RoundIdArgs, RoundOpenArgs, RoundStatusArgs};
+use crate::args::{RoundIdArgs, RoundOpenArgs, RoundStatusArgs, SourceArgs};
 use crate::index::InvalidInput;
 use crate::runtime;
 
@@ -184,5 +184,67 @@ pub fn remind(args: &RoundIdArgs) -> Result<()> {
             .map_err(user_error)
     })?;
     println!("reminded {told} accounts of late enterprises in their inbox");
+    Ok(())
+}
+
+pub fn source(args: &SourceArgs) -> Result<()> {
+    let source = kechuang_app::sources::Source::parse(&args.source).ok_or_else(|| {
+        InvalidInput(format!(
+            "--source {}: use registry, tax, patents or certificates",
+            args.source
+        ))
+    })?;
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let name = args.file.display().to_string();
+    let report = with_store(&args.store.db, async |store, auditor, caller| {
+        kechuang_app::sources::import(store, auditor, caller, source, args.year, &name, bytes)
+            .await
+            .map_err(user_error)
+    })?;
+    for i in &report.issues {
+        eprintln!(
+            "{name}, row {}, {}: '{}' {}",
+            i.row, i.column, i.value, i.message
+        );
+    }
+    if !report.issues.is_empty() {
+        return Err(InvalidInput(format!(
+            "{} problems in {name}: nothing was imported",
+            report.issues.len()
+        ))
+        .into());
+    }
+    println!(
+        "imported {} {} values for {} from {name} ({} rows; {} of enterprises not known, left out)",
+        report.values,
+        source.key(),
+        args.year,
+        report.rows,
+        report.unmatched.len()
+    );
+    for code in report.unmatched.iter().take(20) {
+        println!("  not known: {code}");
+    }
+    Ok(())
+}
+
+pub fn contradictions(args: &RoundIdArgs) -> Result<()> {
+    let list = with_store(&args.store.db, async |store, _, caller| {
+        rounds::contradictions(store, caller, args.id)
+            .await
+            .map_err(user_error)
+    })?;
+    println!(
+        "{:<20} {:<24} {:<12} {:>14} {:>14}  reason",
+        "credit code", "field", "source", "source value", "filed"
+    );
+    for c in &list {
+        println!(
+            "{:<20} {:<24} {:<12} {:>14} {:>14}  {}",
+            c.credit_code, c.field, c.source, c.source_value, c.filed_value, c.reason
+        );
+    }
+    println!("{} contradictions", list.len());
     Ok(())
 }

@@ -93,11 +93,13 @@ pub enum AuditAction {
     FormApprove,
     /// Late enterprises reminded in their inbox.
     RoundRemind,
+    /// A source's extract (registry, tax, patents, certificates) imported.
+    SourceImport,
 }
 
 impl AuditAction {
     /// Every action, for the tests and the audit page's filter.
-    pub const ALL: [AuditAction; 40] = [
+    pub const ALL: [AuditAction; 41] = [
         AuditAction::Login,
         AuditAction::Logout,
         AuditAction::LoginFailed,
@@ -138,6 +140,7 @@ impl AuditAction {
         AuditAction::FormReturn,
         AuditAction::FormApprove,
         AuditAction::RoundRemind,
+        AuditAction::SourceImport,
     ];
 
     /// The name stored in the log.
@@ -183,6 +186,7 @@ impl AuditAction {
             AuditAction::FormReturn => "form.return",
             AuditAction::FormApprove => "form.approve",
             AuditAction::RoundRemind => "round.remind",
+            AuditAction::SourceImport => "source.import",
         }
     }
 }

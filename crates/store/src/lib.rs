@@ -78,7 +78,7 @@ mod catalogue;
 mod rounds;
 pub use accounts::{AuditEntry, Consent, NewUser, RankingQuery, RankingRow, Token, User};
 pub use catalogue::{CatalogueEntry, Deal, MergeEntry, Message, Publisher};
-pub use rounds::{Filing, FilingChange, FilingEvent, Round, RoundMember};
+pub use rounds::{Filing, FilingChange, FilingEvent, Round, RoundMember, SourceValue};
 
 /// Who imported a file, and what it was.
 #[derive(Debug, Clone)]

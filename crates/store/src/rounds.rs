@@ -57,6 +57,8 @@ pub struct Filing {
     pub updated_at: String,
     /// When it was last submitted.
     pub submitted_at: Option<String>,
+    /// The firm's reasons for correcting a source's value, by field key, JSON.
+    pub reasons_json: String,
 }
 
 /// One step of a form.
@@ -85,6 +87,8 @@ pub struct FilingChange<'a> {
     pub status: &'a str,
     /// The form's values, JSON.
     pub values_json: &'a str,
+    /// The reasons for corrections of source values, JSON.
+    pub reasons_json: &'a str,
     /// Who.
     pub by: &'a str,
     /// The step: `save`, `submit`, `return` or `approve`.
@@ -96,8 +100,7 @@ pub struct FilingChange<'a> {
 }
 
 const ROUND_COLUMNS: &str = "id, year, deadline, scope, status, opened_by, opened_at, closed_at";
-const FILING_COLUMNS: &str =
-    "round_id, credit_code, status, values_json, updated_by, updated_at, submitted_at";
+const FILING_COLUMNS: &str = "round_id, credit_code, status, values_json, updated_by, updated_at, submitted_at, reasons_json";
 
 macro_rules! round_row {
     ($r:expr) => {{
@@ -126,6 +129,7 @@ macro_rules! filing_row {
             updated_by: r.try_get(4)?,
             updated_at: r.try_get(5)?,
             submitted_at: r.try_get(6)?,
+            reasons_json: r.try_get(7)?,
         })
     }};
 }
@@ -289,8 +293,8 @@ impl Store {
             let mut tx = pool.begin().await?;
             let done = match change.expected {
                 None => sqlx::query(
-                    "INSERT INTO filings (round_id, credit_code, status, values_json, updated_by, updated_at, submitted_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                    "INSERT INTO filings (round_id, credit_code, status, values_json, updated_by, updated_at, submitted_at, reasons_json) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
                 )
                 .bind(round)
                 .bind(credit_code)
@@ -299,11 +303,12 @@ impl Store {
                 .bind(change.by)
                 .bind(&at)
                 .bind(&submitted)
+                .bind(change.reasons_json)
                 .execute(&mut *tx)
                 .await?,
                 Some(expected) => sqlx::query(
                     "UPDATE filings SET status = $1, values_json = $2, updated_by = $3, updated_at = $4, \
-                     submitted_at = COALESCE($5, submitted_at) WHERE round_id = $6 AND credit_code = $7 AND status = $8",
+                     submitted_at = COALESCE($5, submitted_at), reasons_json = $9 WHERE round_id = $6 AND credit_code = $7 AND status = $8",
                 )
                 .bind(change.status)
                 .bind(change.values_json)
@@ -313,6 +318,7 @@ impl Store {
                 .bind(round)
                 .bind(credit_code)
                 .bind(expected)
+                .bind(change.reasons_json)
                 .execute(&mut *tx)
                 .await?,
             };
@@ -357,6 +363,103 @@ impl Store {
                         at: r.try_get(3)?,
                         fields: r.try_get(4)?,
                         comment: r.try_get(5)?,
+                    })
+                })
+                .collect()
+        })
+    }
+}
+
+/// A value a source gave for an enterprise's field in a year.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SourceValue {
+    /// The source: `registry`, `tax`, `patents` or `certificates`.
+    pub source: String,
+    /// The enterprise.
+    pub credit_code: String,
+    /// The survey field's key.
+    pub field: String,
+    /// The value as the source gave it.
+    pub value: String,
+    /// The import batch.
+    pub batch_id: i64,
+    /// Who imported it.
+    pub imported_by: String,
+    /// When.
+    pub imported_at: String,
+}
+
+impl Store {
+    /// Imports a source's values for a year as one batch, in one transaction; a value replaces the
+    /// same source's earlier value of the field. Its batch id.
+    pub async fn import_source(
+        &self,
+        source: &str,
+        year: i32,
+        file_name: &str,
+        values: &[(String, String, String)],
+        by: &str,
+    ) -> Result<i64> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let row = sqlx::query(
+                "INSERT INTO source_batches (source, year, file_name, rows_total, imported_by, imported_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(source)
+            .bind(year)
+            .bind(file_name)
+            .bind(values.len() as i64)
+            .bind(by)
+            .bind(now())
+            .fetch_one(&mut *tx)
+            .await?;
+            let batch: i64 = row.try_get(0)?;
+            for (code, field, value) in values {
+                sqlx::query(
+                    "INSERT INTO source_values (source, year, credit_code, field, value, batch_id) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (source, year, credit_code, field) DO UPDATE SET value = excluded.value, batch_id = excluded.batch_id",
+                )
+                .bind(source)
+                .bind(year)
+                .bind(code)
+                .bind(field)
+                .bind(value)
+                .bind(batch)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(batch)
+        })
+    }
+
+    /// The sources' values for a year: of one enterprise, or of all (`None`).
+    pub async fn source_values(
+        &self,
+        year: i32,
+        credit_code: Option<&str>,
+    ) -> Result<Vec<SourceValue>> {
+        with_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT v.source, v.credit_code, v.field, v.value, v.batch_id, b.imported_by, b.imported_at \
+                 FROM source_values v JOIN source_batches b ON b.id = v.batch_id \
+                 WHERE v.year = $1 AND ($2 IS NULL OR v.credit_code = $2) ORDER BY v.credit_code, v.field, v.source",
+            )
+            .bind(year)
+            .bind(credit_code)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(SourceValue {
+                        source: r.try_get(0)?,
+                        credit_code: r.try_get(1)?,
+                        field: r.try_get(2)?,
+                        value: r.try_get(3)?,
+                        batch_id: r.try_get(4)?,
+                        imported_by: r.try_get(5)?,
+                        imported_at: r.try_get(6)?,
                     })
                 })
                 .collect()

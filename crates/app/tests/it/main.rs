@@ -58,4 +58,5 @@ both_backends!(
     a_form_is_saved_validated_submitted_returned_and_approved,
     each_role_reaches_only_its_own_forms,
     the_response_is_counted_by_district_with_the_late_ones,
+    sources_prefill_forms_and_corrections_need_a_reason,
 );

@@ -151,9 +151,20 @@ pub async fn a_form_is_saved_validated_submitted_returned_and_approved(store: Ar
         .cloned()
         .expect("employees field");
     values.insert(field.clone(), "-5".into());
-    let refused = rounds::save(&store, &auditor, &caller(&me), id, &code, &values, true)
-        .await
-        .expect("checked");
+    let refused = rounds::save(
+        &store,
+        &auditor,
+        &caller(&me),
+        id,
+        &code,
+        &rounds::Filed {
+            values: &values,
+            reasons: &BTreeMap::new(),
+            submit: true,
+        },
+    )
+    .await
+    .expect("checked");
     assert_eq!(
         refused.status,
         FormStatus::Draft,
@@ -167,18 +178,52 @@ pub async fn a_form_is_saved_validated_submitted_returned_and_approved(store: Ar
         "{:?}",
         refused.issues
     );
-    let draft = rounds::save(&store, &auditor, &caller(&me), id, &code, &values, false)
-        .await
-        .expect("draft");
+    let draft = rounds::save(
+        &store,
+        &auditor,
+        &caller(&me),
+        id,
+        &code,
+        &rounds::Filed {
+            values: &values,
+            reasons: &BTreeMap::new(),
+            submit: false,
+        },
+    )
+    .await
+    .expect("draft");
     assert_eq!(draft.status, FormStatus::Draft);
     // Fixed and submitted: locked for the firm.
     values.insert(field.clone(), "40".into());
-    let sent = rounds::save(&store, &auditor, &caller(&me), id, &code, &values, true)
-        .await
-        .expect("submit");
+    let sent = rounds::save(
+        &store,
+        &auditor,
+        &caller(&me),
+        id,
+        &code,
+        &rounds::Filed {
+            values: &values,
+            reasons: &BTreeMap::new(),
+            submit: true,
+        },
+    )
+    .await
+    .expect("submit");
     assert_eq!(sent.status, FormStatus::Submitted, "{:?}", sent.issues);
     assert!(matches!(
-        rounds::save(&store, &auditor, &caller(&me), id, &code, &values, false).await,
+        rounds::save(
+            &store,
+            &auditor,
+            &caller(&me),
+            id,
+            &code,
+            &rounds::Filed {
+                values: &values,
+                reasons: &BTreeMap::new(),
+                submit: false
+            }
+        )
+        .await,
         Err(Error::Conflict(_))
     ));
     // Returned on a named field with a comment; the firm corrects and resubmits.
@@ -201,9 +246,20 @@ pub async fn a_form_is_saved_validated_submitted_returned_and_approved(store: Ar
     assert_eq!(returned.fields, field);
     assert_eq!(returned.comment, "请核对从业人员数");
     values.insert(field.clone(), "42".into());
-    rounds::save(&store, &auditor, &caller(&me), id, &code, &values, true)
-        .await
-        .expect("resubmit");
+    rounds::save(
+        &store,
+        &auditor,
+        &caller(&me),
+        id,
+        &code,
+        &rounds::Filed {
+            values: &values,
+            reasons: &BTreeMap::new(),
+            submit: true,
+        },
+    )
+    .await
+    .expect("resubmit");
     // A return without a comment is refused.
     let bare = Decision::Return {
         fields: vec![field.clone()],
@@ -267,8 +323,11 @@ pub async fn a_form_is_saved_validated_submitted_returned_and_approved(store: Ar
             &caller(&them),
             id,
             &other,
-            &BTreeMap::new(),
-            false
+            &rounds::Filed {
+                values: &BTreeMap::new(),
+                reasons: &BTreeMap::new(),
+                submit: false
+            }
         )
         .await,
         Err(Error::Conflict(_))
@@ -328,7 +387,19 @@ pub async fn each_role_reaches_only_its_own_forms(store: Arc<Store>) {
         .values;
     for p in [&own_officer, &analyst, &bank] {
         assert!(matches!(
-            rounds::save(&store, &auditor, &caller(p), id, &code, &values, true).await,
+            rounds::save(
+                &store,
+                &auditor,
+                &caller(p),
+                id,
+                &code,
+                &rounds::Filed {
+                    values: &values,
+                    reasons: &BTreeMap::new(),
+                    submit: true
+                }
+            )
+            .await,
             Err(Error::Forbidden(_))
         ));
     }
@@ -339,15 +410,29 @@ pub async fn each_role_reaches_only_its_own_forms(store: Arc<Store>) {
             &caller(&me),
             id,
             &other_code,
-            &values,
-            true
+            &rounds::Filed {
+                values: &values,
+                reasons: &BTreeMap::new(),
+                submit: true
+            }
         )
         .await,
         Err(Error::Forbidden(_))
     ));
-    rounds::save(&store, &auditor, &caller(&me), id, &code, &values, true)
-        .await
-        .expect("submit");
+    rounds::save(
+        &store,
+        &auditor,
+        &caller(&me),
+        id,
+        &code,
+        &rounds::Filed {
+            values: &values,
+            reasons: &BTreeMap::new(),
+            submit: true,
+        },
+    )
+    .await
+    .expect("submit");
     // Only the firm's own district reviews it; the firm itself cannot approve.
     for p in [&other_officer, &me, &bank] {
         let r = rounds::review(&store, &auditor, &caller(p), id, &code, &Decision::Approve).await;
@@ -386,9 +471,20 @@ pub async fn the_response_is_counted_by_district_with_the_late_ones(store: Arc<S
                 .await
                 .expect("form")
                 .values;
-            let saved = rounds::save(&store, &auditor, &caller(&me), id, &code, &values, submit)
-                .await
-                .expect("save");
+            let saved = rounds::save(
+                &store,
+                &auditor,
+                &caller(&me),
+                id,
+                &code,
+                &rounds::Filed {
+                    values: &values,
+                    reasons: &BTreeMap::new(),
+                    submit,
+                },
+            )
+            .await
+            .expect("save");
             assert!(
                 saved.issues.iter().all(|i| i.severity != "error"),
                 "{:?}",
@@ -422,4 +518,159 @@ pub async fn the_response_is_counted_by_district_with_the_late_ones(store: Arc<S
             .iter()
             .any(|m| m.credit_code == records[0].credit_code.as_str())
     );
+}
+
+pub async fn sources_prefill_forms_and_corrections_need_a_reason(store: Arc<Store>) {
+    use kechuang_app::sources::{self, Source};
+    let records = seeded(&store).await;
+    let (auditor, _writer) = Auditor::start(store.clone());
+    let analyst = who(Role::Analyst, "analyst", &[]);
+    let a = records[0].credit_code.to_string();
+    let b = records[1].credit_code.to_string();
+    // Bad rows — a malformed code, a negative amount, a duplicate — and nothing is written.
+    let bad = format!(
+        "统一社会信用代码,营业收入(万元),研发费用(万元)\n{a},1000,80\nnot-a-code,5,5\n{b},-3,10\n{a},1,1\n"
+    );
+    let report = sources::import(
+        &store,
+        &auditor,
+        &caller(&analyst),
+        Source::Tax,
+        2025,
+        "tax.csv",
+        bad.into_bytes(),
+    )
+    .await
+    .expect("checked");
+    assert_eq!(report.issues.len(), 3, "{:?}", report.issues);
+    assert_eq!(report.batch, None);
+    assert!(
+        store
+            .source_values(2025, None)
+            .await
+            .expect("values")
+            .is_empty()
+    );
+    // A column the source does not give is refused too.
+    let wrong = format!("统一社会信用代码,有效发明专利数(件)\n{a},3\n");
+    let r = sources::import(
+        &store,
+        &auditor,
+        &caller(&analyst),
+        Source::Tax,
+        2025,
+        "tax.csv",
+        wrong.into_bytes(),
+    )
+    .await
+    .expect("checked");
+    assert_eq!(r.issues.len(), 1);
+    // A good file: an unknown enterprise is reported and left out.
+    let stranger = "91110108MA7YYYYYYA";
+    // The tax office's figures for the first firm are its own (valid together with the rest).
+    let revenue = records[0]
+        .get(kechuang_domain::Num::Revenue)
+        .expect("revenue");
+    let rd = records[0]
+        .get(kechuang_domain::Num::RdExpense)
+        .expect("R&D expense");
+    let good = format!(
+        "统一社会信用代码,营业收入(万元),研发费用(万元)\n{a},{revenue},{rd}\n{b},2000,150\n{stranger},5,5\n"
+    );
+    let r = sources::import(
+        &store,
+        &auditor,
+        &caller(&analyst),
+        Source::Tax,
+        2025,
+        "tax.csv",
+        good.into_bytes(),
+    )
+    .await
+    .expect("imported");
+    assert!(r.issues.is_empty(), "{:?}", r.issues);
+    assert_eq!(r.values, 4);
+    assert_eq!(r.unmatched, vec![stranger.to_string()]);
+    // Only analysts and administrators import sources.
+    let officer = who(Role::DistrictOfficer, "officer", &["120116"]);
+    assert!(matches!(
+        sources::import(
+            &store,
+            &auditor,
+            &caller(&officer),
+            Source::Tax,
+            2025,
+            "t.csv",
+            Vec::new()
+        )
+        .await,
+        Err(Error::Forbidden(_))
+    ));
+    // The form starts from the source, and says where the value came from.
+    let id = rounds::open(&store, &auditor, &caller(&analyst), &open_2025())
+        .await
+        .expect("open");
+    let me = who(Role::Enterprise, "firm", &[&a]);
+    let form = rounds::form(&store, &auditor, &caller(&me), id, &a)
+        .await
+        .expect("form");
+    assert_eq!(
+        form.values.get("revenue").map(String::as_str),
+        Some(revenue.to_string().as_str())
+    );
+    assert_eq!(form.provenance["revenue"].source, "tax");
+    // A correction without a reason is kept as a draft; with one, it is submitted and listed.
+    let mut values = form.values.clone();
+    let corrected = (rd + 10.0).to_string();
+    values.insert("rd_expense".into(), corrected.clone());
+    let no_reason = BTreeMap::new();
+    let saved = rounds::save(
+        &store,
+        &auditor,
+        &caller(&me),
+        id,
+        &a,
+        &rounds::Filed {
+            values: &values,
+            reasons: &no_reason,
+            submit: true,
+        },
+    )
+    .await
+    .expect("saved");
+    assert_eq!(saved.status, FormStatus::Draft);
+    assert!(
+        saved
+            .issues
+            .iter()
+            .any(|i| i.rule == "source_correction" && i.field == "rd_expense")
+    );
+    let reasons = BTreeMap::from([("rd_expense".to_string(), "含委托外部研发费用".to_string())]);
+    let saved = rounds::save(
+        &store,
+        &auditor,
+        &caller(&me),
+        id,
+        &a,
+        &rounds::Filed {
+            values: &values,
+            reasons: &reasons,
+            submit: true,
+        },
+    )
+    .await
+    .expect("submitted");
+    assert_eq!(saved.status, FormStatus::Submitted, "{:?}", saved.issues);
+    let listed = rounds::contradictions(&store, &caller(&analyst), id)
+        .await
+        .expect("contradictions");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].field, "rd_expense");
+    assert_eq!(listed[0].source_value, rd.to_string());
+    assert_eq!(listed[0].filed_value, corrected);
+    assert_eq!(listed[0].reason, "含委托外部研发费用");
+    assert!(matches!(
+        rounds::contradictions(&store, &caller(&officer), id).await,
+        Err(Error::Forbidden(_))
+    ));
 }

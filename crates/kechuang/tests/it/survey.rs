@@ -374,6 +374,69 @@ fn survey_rounds_open_close_reopen_and_report_their_response() {
         "{}",
         text(&o.stdout)
     );
+    // A tax extract for 2026: a bad amount refuses the whole file; a good one pre-fills the forms.
+    let tax = dir.join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "统一社会信用代码,营业收入(万元),研发费用(万元)\n{},5000,-1\n",
+            CODES[0]
+        ),
+    )
+    .expect("write");
+    let o = kechuang(
+        &[
+            "survey",
+            "source",
+            "--source",
+            "tax",
+            "--year",
+            "2026",
+            tax.to_str().expect("p"),
+            "--db",
+            &db(dir),
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("row 2"), "{}", text(&o.stderr));
+    std::fs::write(
+        &tax,
+        format!(
+            "统一社会信用代码,营业收入(万元),研发费用(万元)\n{},5200,320\n",
+            CODES[0]
+        ),
+    )
+    .expect("write");
+    let o = kechuang(
+        &[
+            "survey",
+            "source",
+            "--source",
+            "tax",
+            "--year",
+            "2026",
+            tax.to_str().expect("p"),
+            "--db",
+            &db(dir),
+        ],
+        dir,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("imported 2 tax values"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = kechuang(
+        &["survey", "round", "contradictions", "1", "--db", &db(dir)],
+        dir,
+    );
+    assert!(
+        text(&o.stdout).contains("0 contradictions"),
+        "{}",
+        text(&o.stdout)
+    );
     // Close, reopen; closing twice is refused.
     for (cmd, ok) in [("close", true), ("close", false), ("reopen", true)] {
         let o = kechuang(&["survey", "round", cmd, "1", "--db", &db(dir)], dir);

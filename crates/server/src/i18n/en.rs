@@ -271,5 +271,7 @@ pub fn text(t: Text) -> &'static str {
         NoRounds => "No survey rounds yet.",
         ReminderList => "Download the late list (XLSX)",
         RemindLate => "Remind the late enterprises in their inbox",
+        FieldSource => "Source",
+        CorrectionReason => "Reason for the correction",
     }
 }

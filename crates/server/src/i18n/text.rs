@@ -518,4 +518,8 @@ pub enum Text {
     ReminderList,
     /// Remind the late enterprises in their inbox
     RemindLate,
+    /// Source
+    FieldSource,
+    /// Reason for the correction
+    CorrectionReason,
 }

@@ -269,5 +269,7 @@ pub fn text(t: Text) -> &'static str {
         NoRounds => "尚无调查轮次。",
         ReminderList => "下载逾期名单（XLSX）",
         RemindLate => "站内信提醒逾期企业",
+        FieldSource => "来源数据",
+        CorrectionReason => "更正理由（与来源不一致时必填）",
     }
 }

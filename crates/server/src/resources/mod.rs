@@ -42,4 +42,5 @@ pub fn upload_routes() -> Router<Shared> {
         .merge(imports::upload_routes())
         .merge(catalogue::upload_routes())
         .merge(talent::upload_routes())
+        .merge(rounds::upload_routes())
 }

@@ -50,6 +50,9 @@ pub struct FormBody {
     /// Submit (true) or save a draft.
     #[serde(default)]
     pub submit: bool,
+    /// Reasons for correcting a source's value, by field key.
+    #[serde(default)]
+    pub reasons: BTreeMap<String, String>,
 }
 
 /// A reviewer's decision.
@@ -160,8 +163,11 @@ pub(super) async fn save(
         &ctx.caller(),
         id,
         &code,
-        &body.values,
-        body.submit,
+        &rounds::Filed {
+            values: &body.values,
+            reasons: &body.reasons,
+            submit: body.submit,
+        },
     )
     .await?;
     let refused = body.submit && saved.status != rounds::FormStatus::Submitted;
@@ -234,4 +240,56 @@ pub(super) async fn reminders_xlsx(
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
     reminder_workbook(&state, &ctx, id).await
+}
+
+pub(super) async fn contradictions(
+    State(state): State<Shared>,
+    ctx: Allowed<can::ManageRounds>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
+    let list = rounds::contradictions(&state.store, &ctx.caller(), id).await?;
+    Ok(Json(json!({ "items": list })))
+}
+
+/// `?year=&file_name=` of a source extract.
+#[derive(Debug, Deserialize)]
+pub struct SourceParams {
+    /// The year the values are for.
+    pub year: i32,
+    /// The file's name: `.xlsx` reads the first sheet; anything else is CSV.
+    pub file_name: Option<String>,
+}
+
+pub(super) async fn import_source(
+    State(state): State<Shared>,
+    ctx: Allowed<can::ManageRounds>,
+    Path(source): Path<String>,
+    Query(q): Query<SourceParams>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let source = kechuang_app::sources::Source::parse(&source).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "no source '{source}': use registry, tax, patents or certificates"
+        ))
+    })?;
+    let name = q
+        .file_name
+        .clone()
+        .unwrap_or_else(|| format!("{}.csv", source.key()));
+    let report = kechuang_app::sources::import(
+        &state.store,
+        &state.auditor,
+        &ctx.caller(),
+        source,
+        q.year,
+        &name,
+        body.to_vec(),
+    )
+    .await?;
+    let status = if report.issues.is_empty() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(report)).into_response())
 }

@@ -11,6 +11,11 @@ pub mod pages;
 
 pub use api::*;
 
+/// The routes that take files (source extracts).
+pub fn upload_routes() -> Router<Shared> {
+    Router::new().route("/api/v1/sources/{source}", post(api::import_source))
+}
+
 /// The routes.
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -27,6 +32,10 @@ pub fn routes() -> Router<Shared> {
             get(api::form).post(api::save),
         )
         .route("/api/v1/rounds/{id}/forms/{code}/review", post(api::review))
+        .route(
+            "/api/v1/rounds/{id}/contradictions",
+            get(api::contradictions),
+        )
         .route("/rounds", get(pages::rounds_page).post(pages::open_round))
         .route("/rounds/{id}", get(pages::response_page))
         .route("/rounds/{id}/state", post(pages::round_state))

@@ -70,6 +70,15 @@ fn section_text(section: &str) -> Text {
     }
 }
 
+/// A source's name in the page's language.
+fn source_name(key: &str, l: Lang) -> String {
+    match (kechuang_app::sources::Source::parse(key), l) {
+        (Some(s), Lang::Zh) => s.zh().to_string(),
+        (Some(s), Lang::En) => s.key().to_string(),
+        (None, _) => key.to_string(),
+    }
+}
+
 /// A field's label in the page's language, with its unit.
 fn field_label(f: Field, l: Lang) -> String {
     match (f, l) {
@@ -329,7 +338,10 @@ pub(super) async fn form_page(
             @for (section, fields) in sections() {
                 h2 { (l.text(section)) }
                 table.form-section {
-                    tr { th { (l.text(Text::FieldLabel)) } th { (l.text(Text::FieldValue)) } th { (l.text(Text::FieldIssue)) } }
+                    tr {
+                        th { (l.text(Text::FieldLabel)) } th { (l.text(Text::FieldValue)) }
+                        th { (l.text(Text::FieldSource)) } th { (l.text(Text::FieldIssue)) }
+                    }
                     @for f in fields {
                         @let key = f.key();
                         @let found = issues.get(key);
@@ -338,6 +350,18 @@ pub(super) async fn form_page(
                             td {
                                 input id={ "field-" (key) } name=(key) value=(values.get(key).map_or("", String::as_str))
                                     readonly[!editable || fixed.contains(&f)] size="28";
+                            }
+                            td.source {
+                                @if let Some(src) = form.provenance.get(key) {
+                                    span.muted { (source_name(&src.source, l)) ": " (src.value) }
+                                    @if editable || form.reasons.contains_key(key) {
+                                        br;
+                                        input name={ "reason-" (key) } size="24"
+                                            placeholder=(l.text(Text::CorrectionReason))
+                                            value=(form.reasons.get(key).map_or("", String::as_str))
+                                            readonly[!editable];
+                                    }
+                                }
                             }
                             td {
                                 @if let Some(list) = found {
@@ -388,15 +412,26 @@ pub(super) async fn save_form(
     let code = code.trim().to_ascii_uppercase();
     let submit = fields.remove("action").as_deref() == Some("submit");
     fields.remove(crate::auth::CSRF_FIELD);
-    fields.retain(|_, v| !v.trim().is_empty());
+    // `reason-KEY`: why a source's value of KEY is corrected.
+    let reasons: BTreeMap<String, String> = fields
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("reason-")
+                .map(|f| (f.to_string(), v.clone()))
+        })
+        .collect();
+    fields.retain(|k, v| !k.starts_with("reason-") && !v.trim().is_empty());
     let saved = rounds::save(
         &state.store,
         &state.auditor,
         &ctx.allowed().caller(),
         id,
         &code,
-        &fields,
-        submit,
+        &rounds::Filed {
+            values: &fields,
+            reasons: &reasons,
+            submit,
+        },
     )
     .await
     .or_page(&ctx)?;

@@ -261,10 +261,87 @@ pub struct Form {
     pub status: FormStatus,
     /// The values by field key: as saved, or — before the first save — last year's record.
     pub values: BTreeMap<String, String>,
-    /// What the rules find in the values (the same rules as a file, and against last year).
+    /// What the rules find in the values (the same rules as a file, and against last year), and
+    /// corrections of a source's value without a reason.
     pub issues: Vec<FormIssue>,
+    /// Where the sources' values come from, by field key.
+    pub provenance: BTreeMap<String, Provenance>,
+    /// The firm's reasons for correcting a source's value, by field key.
+    pub reasons: BTreeMap<String, String>,
     /// Every step so far.
     pub history: Vec<FilingEvent>,
+}
+
+/// A source's value of a field, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    /// The source's key.
+    pub source: String,
+    /// The value it gave.
+    pub value: String,
+    /// The import batch.
+    pub batch_id: i64,
+    /// Who imported it.
+    pub imported_by: String,
+    /// When.
+    pub imported_at: String,
+}
+
+/// The sources' values of an enterprise's fields for a year (one per field; the latest batch
+/// wins where two sources give the same field).
+async fn provenance(store: &Store, year: i32, code: &str) -> Result<BTreeMap<String, Provenance>> {
+    let mut out: BTreeMap<String, Provenance> = BTreeMap::new();
+    for v in store.source_values(year, Some(code)).await? {
+        let newer = out.get(&v.field).is_none_or(|p| p.batch_id < v.batch_id);
+        if newer {
+            out.insert(
+                v.field,
+                Provenance {
+                    source: v.source,
+                    value: v.value,
+                    batch_id: v.batch_id,
+                    imported_by: v.imported_by,
+                    imported_at: v.imported_at,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a form's value is the source's (numbers compared as numbers).
+fn same_value(filed: &str, source: &str) -> bool {
+    let (a, b) = (filed.trim(), source.trim());
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => (x - y).abs() <= 1e-9 * y.abs().max(1.0),
+        _ => a == b,
+    }
+}
+
+/// The fields where the form departs from a source without a reason, as issues.
+fn unexplained(
+    values: &BTreeMap<String, String>,
+    sources: &BTreeMap<String, Provenance>,
+    reasons: &BTreeMap<String, String>,
+) -> Vec<FormIssue> {
+    sources
+        .iter()
+        .filter_map(|(field, p)| {
+            let filed = values.get(field).map_or("", String::as_str);
+            let explained = reasons.get(field).is_some_and(|r| !r.trim().is_empty());
+            (!same_value(filed, &p.value) && !explained).then(|| FormIssue {
+                field: field.clone(),
+                value: filed.to_string(),
+                rule: "source_correction".into(),
+                severity: "error",
+                message: format!(
+                    "differs from the {} value {}: give a reason for the correction",
+                    crate::sources::Source::parse(&p.source).map_or(p.source.as_str(), |s| s.zh()),
+                    p.value
+                ),
+            })
+        })
+        .collect()
 }
 
 /// The member record of an enterprise in a round, when the round asks it.
@@ -409,20 +486,27 @@ pub async fn form(
         )));
     }
     let filing = store.filing(round_id, code).await?;
-    let (status, values) = match &filing {
+    let sources = provenance(store, round.year, code).await?;
+    let (status, values, reasons) = match &filing {
         Some(f) => (
             FormStatus::parse(&f.status),
             serde_json::from_str(&f.values_json)
                 .map_err(|e| Error::Internal(format!("stored form {round_id} {code}: {e}")))?,
+            serde_json::from_str(&f.reasons_json)
+                .map_err(|e| Error::Internal(format!("stored form {round_id} {code}: {e}")))?,
         ),
-        None => (
-            FormStatus::NotStarted,
-            store
+        None => {
+            // Last year's record, then what the sources say for this year.
+            let mut values = store
                 .record(code, round.year - 1)
                 .await?
                 .map(|r| values_of(&r))
-                .unwrap_or_default(),
-        ),
+                .unwrap_or_default();
+            for (field, p) in &sources {
+                values.insert(field.clone(), p.value.clone());
+            }
+            (FormStatus::NotStarted, values, BTreeMap::new())
+        }
     };
     // The form's enterprise and year are its own, whatever was saved or filed the year before.
     let mut values: BTreeMap<String, String> = values;
@@ -436,7 +520,8 @@ pub async fn form(
         Field::Text(kechuang_domain::Text::Year).key().to_string(),
         round.year.to_string(),
     );
-    let (_, issues) = check(store, &round, code, &values).await?;
+    let (_, mut issues) = check(store, &round, code, &values).await?;
+    issues.extend(unexplained(&values, &sources, &reasons));
     let history = store.filing_events(round_id, code).await?;
     Ok(Form {
         round,
@@ -444,8 +529,21 @@ pub async fn form(
         status,
         values,
         issues,
+        provenance: sources,
+        reasons,
         history,
     })
+}
+
+/// A form as the enterprise sends it.
+#[derive(Debug, Clone, Copy)]
+pub struct Filed<'a> {
+    /// The values by field key.
+    pub values: &'a BTreeMap<String, String>,
+    /// Reasons for correcting a source's value, by field key.
+    pub reasons: &'a BTreeMap<String, String>,
+    /// Submit (or save a draft).
+    pub submit: bool,
 }
 
 /// What a save found and did.
@@ -466,9 +564,13 @@ pub async fn save(
     caller: &Caller<'_>,
     round_id: i64,
     code: &str,
-    values: &BTreeMap<String, String>,
-    submit: bool,
+    filed: &Filed<'_>,
 ) -> Result<Saved> {
+    let Filed {
+        values,
+        reasons,
+        submit,
+    } = *filed;
     let p = caller.require(Capability::FileSurvey)?;
     if p.role != Role::Enterprise || p.scope.first().is_none_or(|c| c != code) {
         return Err(Error::Forbidden(
@@ -493,9 +595,25 @@ pub async fn save(
             from.map_or("", |s| s.key())
         )));
     }
-    let (record, issues) = check(store, &round, code, values).await?;
+    let (record, mut issues) = check(store, &round, code, values).await?;
+    // A correction of a source's value needs a reason; only the reasons of corrections are kept.
+    let sources = provenance(store, round.year, code).await?;
+    let corrections = unexplained(values, &sources, reasons);
+    let explained = corrections.is_empty();
+    issues.extend(corrections);
+    let reasons: BTreeMap<&String, &String> = reasons
+        .iter()
+        .filter(|(f, r)| {
+            !r.trim().is_empty()
+                && sources.get(*f).is_some_and(|p| {
+                    !same_value(values.get(*f).map_or("", String::as_str), &p.value)
+                })
+        })
+        .collect();
+    let reasons_json =
+        serde_json::to_string(&reasons).map_err(|e| Error::Internal(e.to_string()))?;
     // A submission with errors is kept as a draft, so that nothing typed is lost.
-    let submit = submit && record.is_some();
+    let submit = submit && record.is_some() && explained;
     let status = if submit {
         FormStatus::Submitted
     } else if from == Some(FormStatus::Returned) {
@@ -513,6 +631,7 @@ pub async fn save(
                 expected: current.as_ref().map(|f| f.status.as_str()),
                 status: status.key(),
                 values_json: &values_json,
+                reasons_json: &reasons_json,
                 by: &p.name,
                 action,
                 fields: "",
@@ -639,6 +758,7 @@ pub async fn review(
                 expected: Some("submitted"),
                 status,
                 values_json: &filing.values_json,
+                reasons_json: &filing.reasons_json,
                 by: &p.name,
                 action,
                 fields: &fields,
@@ -663,199 +783,5 @@ pub async fn review(
     Ok(())
 }
 
-/// A round's response in one area (or overall).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Response {
-    /// Enterprises asked.
-    pub in_scope: usize,
-    /// Nothing saved.
-    pub not_started: usize,
-    /// Saved, not submitted.
-    pub draft: usize,
-    /// Awaiting review.
-    pub submitted: usize,
-    /// Returned for correction.
-    pub returned: usize,
-    /// Approved.
-    pub approved: usize,
-    /// Past the deadline without a submitted or approved form.
-    pub late: usize,
-}
-
-/// A round's response tracking.
-#[derive(Debug, Clone, Serialize)]
-pub struct Tracking {
-    /// The round.
-    pub round: Round,
-    /// By district (region code; empty when not known).
-    pub by_district: BTreeMap<String, Response>,
-    /// By park.
-    pub by_park: BTreeMap<String, Response>,
-    /// Overall (within the caller's areas).
-    pub total: Response,
-    /// The enterprises without a submitted or approved form past the deadline (the reminder list).
-    pub late: Vec<RoundMember>,
-    /// The enterprises whose form awaits review.
-    pub submitted: Vec<RoundMember>,
-}
-
-/// A round's response by district and park, within the caller's areas (audited: the reminder
-/// list names firms).
-pub async fn tracking(
-    store: &Store,
-    auditor: &Auditor,
-    caller: &Caller<'_>,
-    round_id: i64,
-    today: chrono::NaiveDate,
-) -> Result<Tracking> {
-    let p = caller.principal;
-    if !(p.may(Capability::ManageRounds) || p.may(Capability::ReviewFilings)) {
-        return Err(Error::Forbidden(format!(
-            "the role {} does not follow survey rounds",
-            p.role.as_str()
-        )));
-    }
-    let round = round_of(store, round_id).await?;
-    let deadline = chrono::NaiveDate::parse_from_str(&round.deadline, "%Y-%m-%d")
-        .map_err(|e| Error::Internal(format!("round {round_id}'s deadline: {e}")))?;
-    let status: HashMap<String, FormStatus> = store
-        .filings(round_id)
-        .await?
-        .into_iter()
-        .map(|f| (f.credit_code, FormStatus::parse(&f.status)))
-        .collect();
-    let mut out = Tracking {
-        round,
-        by_district: BTreeMap::new(),
-        by_park: BTreeMap::new(),
-        total: Response::default(),
-        late: Vec::new(),
-        submitted: Vec::new(),
-    };
-    for m in store.round_members(round_id).await? {
-        if !reviews(p, &m) && !p.may(Capability::ManageRounds) {
-            continue;
-        }
-        let s = status
-            .get(&m.credit_code)
-            .copied()
-            .unwrap_or(FormStatus::NotStarted);
-        let late = today > deadline && !matches!(s, FormStatus::Submitted | FormStatus::Approved);
-        let count = |r: &mut Response| {
-            r.in_scope += 1;
-            match s {
-                FormStatus::NotStarted => r.not_started += 1,
-                FormStatus::Draft => r.draft += 1,
-                FormStatus::Submitted => r.submitted += 1,
-                FormStatus::Returned => r.returned += 1,
-                FormStatus::Approved => r.approved += 1,
-            }
-            if late {
-                r.late += 1;
-            }
-        };
-        count(&mut out.total);
-        count(out.by_district.entry(m.region_code.clone()).or_default());
-        if let Some(park) = &m.park {
-            count(out.by_park.entry(park.clone()).or_default());
-        }
-        if late {
-            out.late.push(m);
-        } else if s == FormStatus::Submitted {
-            out.submitted.push(m);
-        }
-    }
-    auditor
-        .record(
-            &p.name,
-            AuditAction::RoundStatus,
-            &round_id.to_string(),
-            caller.remote,
-            "ok",
-        )
-        .await;
-    Ok(out)
-}
-
-/// The reminder list of a round as a table (the late enterprises within the caller's areas, with
-/// their names as last filed, district and park), for a workbook.
-pub async fn reminder_table(store: &Store, tracking: &Tracking) -> Result<kechuang_tabular::Table> {
-    use kechuang_tabular::Cell;
-    let names: HashMap<String, String> = store
-        .load_year(tracking.round.year - 1)
-        .await?
-        .into_iter()
-        .map(|r| (r.credit_code.to_string(), r.name))
-        .collect();
-    let district = |code: &str| {
-        kechuang_domain::RegionCode::parse(code)
-            .ok()
-            .and_then(|c| c.district_name().map(String::from))
-            .unwrap_or_else(|| code.to_string())
-    };
-    Ok(kechuang_tabular::Table {
-        name: format!("round {} late", tracking.round.id),
-        headers: vec![
-            "统一社会信用代码".into(),
-            "企业名称".into(),
-            "区".into(),
-            "园区".into(),
-            "截止日期".into(),
-        ],
-        rows: tracking
-            .late
-            .iter()
-            .map(|m| {
-                vec![
-                    Cell::Text(m.credit_code.clone()),
-                    Cell::Text(names.get(&m.credit_code).cloned().unwrap_or_default()),
-                    Cell::Text(district(&m.region_code)),
-                    Cell::Text(m.park.clone().unwrap_or_default()),
-                    Cell::Text(tracking.round.deadline.clone()),
-                ]
-            })
-            .collect(),
-    })
-}
-
-/// Leaves a reminder in the inbox of every account of each late enterprise within the caller's
-/// areas; the number of accounts told (audited).
-pub async fn remind(
-    store: &Store,
-    auditor: &Auditor,
-    caller: &Caller<'_>,
-    round_id: i64,
-    today: chrono::NaiveDate,
-) -> Result<usize> {
-    let t = tracking(store, auditor, caller, round_id, today).await?;
-    let late: std::collections::HashSet<&str> =
-        t.late.iter().map(|m| m.credit_code.as_str()).collect();
-    let mut told = 0;
-    for u in store.users().await? {
-        if u.disabled || u.role != Role::Enterprise.as_str() || !late.contains(u.scope.as_str()) {
-            continue;
-        }
-        let message = format!(
-            "{} 年度科技企业创新调查：截止日期 {} 已过，请尽快填报。",
-            t.round.year, t.round.deadline
-        );
-        store
-            .notify(
-                &u.name,
-                &message,
-                &format!("/rounds/{round_id}/forms/{}", u.scope),
-            )
-            .await?;
-        told += 1;
-    }
-    auditor
-        .record(
-            &caller.principal.name,
-            AuditAction::RoundRemind,
-            &format!("{round_id}: {told} accounts of {} late", late.len()),
-            caller.remote,
-            "ok",
-        )
-        .await;
-    Ok(told)
-}
+mod followup;
+pub use followup::*;
