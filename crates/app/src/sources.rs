@@ -179,7 +179,29 @@ pub async fn import(
                 code_column = Some(columns.len());
                 columns.push(None);
             }
-            Some(f) if allowed.contains(&f) => columns.push(Some(f)),
+            Some(f) if allowed.contains(&f) => {
+                // A unit in the header must be the template's: 元 where 万元 is meant is refused,
+                // not read a ten-thousandth off.
+                let unit = h
+                    .split_once(['(', '（'])
+                    .map(|(_, u)| u.trim_end_matches([')', '）']).trim());
+                match (f, unit) {
+                    (Field::Num(n), Some(u)) if u != n.spec().unit => {
+                        issues.push(SourceIssue {
+                            row: 1,
+                            column: h.clone(),
+                            value: String::new(),
+                            message: format!(
+                                "is in {u}; the survey takes {} in {}: convert the column",
+                                n.spec().zh,
+                                n.spec().unit
+                            ),
+                        });
+                        columns.push(None);
+                    }
+                    _ => columns.push(Some(f)),
+                }
+            }
             _ if h.trim().is_empty() => columns.push(None),
             _ => {
                 issues.push(SourceIssue {

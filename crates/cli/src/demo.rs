@@ -216,7 +216,7 @@ pub fn run(args: &DemoArgs, web: crate::Web) -> Result<()> {
         drop(auditor);
         let _ = writer.await;
         println!(
-            "survey round {} for {}: {} enterprises asked — {} approved, {} awaiting review, {} returned, {} drafts, the rest late (`kechuang survey round status {}`)",
+            "survey round {} for {}: {} enterprises asked — {} approved, {} awaiting review, {} returned, {} drafts, the rest late; {} forms correct the tax office's R&D expense with a reason (`kechuang survey round status|contradictions {}`)",
             round.id,
             years[years.len() - 1] + 1,
             round.asked,
@@ -224,6 +224,7 @@ pub fn run(args: &DemoArgs, web: crate::Web) -> Result<()> {
             round.submitted,
             round.returned,
             round.drafts,
+            round.corrected,
             round.id
         );
         println!("demo accounts (name / password / role):");

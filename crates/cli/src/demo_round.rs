@@ -24,6 +24,8 @@ pub struct DemoRound {
     pub submitted: usize,
     pub returned: usize,
     pub drafts: usize,
+    /// Forms that correct the tax office's R&D expense, with a reason.
+    pub corrected: usize,
 }
 
 fn firm(code: &str) -> Principal {
@@ -41,6 +43,26 @@ fn firm(code: &str) -> Principal {
 
 fn anyhow_of(e: Error) -> anyhow::Error {
     anyhow::Error::new(e)
+}
+
+/// The tax office's extract for the round's year: each asked firm's revenue and R&D expense as it
+/// filed them, but for one in 40, whose R&D expense the tax office knows as a quarter lower (the
+/// super-deduction leaves out work commissioned abroad) — firms that correct it with a reason.
+fn tax_extract(asked: &[&SurveyRecord]) -> Vec<u8> {
+    use kechuang_domain::Num;
+    let mut csv = String::from("统一社会信用代码,营业收入(万元),研发费用(万元)\n");
+    for (i, r) in asked.iter().enumerate() {
+        let (Some(revenue), Some(rd)) = (r.get(Num::Revenue), r.get(Num::RdExpense)) else {
+            continue;
+        };
+        let rd = if i % 40 == 7 {
+            (rd * 0.75 * 10.0).round() / 10.0
+        } else {
+            rd
+        };
+        csv.push_str(&format!("{},{revenue},{rd}\n", r.credit_code));
+    }
+    csv.into_bytes()
 }
 
 /// Opens and fills the demo round over the stored records of `last_year`.
@@ -85,6 +107,20 @@ pub async fn fill(
     )
     .await
     .map_err(anyhow_of)?;
+    let tax = kechuang_app::sources::import(
+        store,
+        auditor,
+        &bureau,
+        kechuang_app::sources::Source::Tax,
+        last_year + 1,
+        "税务-研发费用加计扣除.csv",
+        tax_extract(&asked),
+    )
+    .await
+    .map_err(anyhow_of)?;
+    if !tax.issues.is_empty() {
+        anyhow::bail!("the demo's tax extract: {:?}", tax.issues);
+    }
     let mut out = DemoRound {
         id,
         asked: asked.len(),
@@ -92,6 +128,7 @@ pub async fn fill(
         submitted: 0,
         returned: 0,
         drafts: 0,
+        corrected: 0,
     };
     for (i, r) in asked.iter().enumerate() {
         let code = r.credit_code.to_string();
@@ -102,6 +139,15 @@ pub async fn fill(
         };
         let mut values: BTreeMap<String, String> = rounds::values_of(r);
         values.insert("year".into(), (last_year + 1).to_string());
+        // The firms the tax office disagrees with keep their own figure, and say why.
+        let reasons: BTreeMap<String, String> = if i % 40 == 7 {
+            BTreeMap::from([(
+                "rd_expense".to_string(),
+                "加计扣除口径不含境外委托研发费用，调查表按全部研发投入填报。".to_string(),
+            )])
+        } else {
+            BTreeMap::new()
+        };
         // The demo enterprise's own form is returned for a correction; the others by their place.
         let step = if code == own { 14 } else { i % 20 };
         if step >= 17 {
@@ -116,12 +162,15 @@ pub async fn fill(
             &code,
             &rounds::Filed {
                 values: &values,
-                reasons: &BTreeMap::new(),
+                reasons: &reasons,
                 submit,
             },
         )
         .await
         .map_err(anyhow_of)?;
+        if !reasons.is_empty() {
+            out.corrected += 1;
+        }
         // A form the rules stop stays a draft (none should: last year's values are valid).
         let step = if submit && saved.status != rounds::FormStatus::Submitted {
             15

@@ -551,6 +551,21 @@ pub async fn sources_prefill_forms_and_corrections_need_a_reason(store: Arc<Stor
             .expect("values")
             .is_empty()
     );
+    // A column in another unit (元 for 万元) is refused, not read a ten-thousandth off.
+    let yuan = format!("统一社会信用代码,营业收入(元)\n{a},10000000\n");
+    let r = sources::import(
+        &store,
+        &auditor,
+        &caller(&analyst),
+        Source::Tax,
+        2025,
+        "tax.csv",
+        yuan.into_bytes(),
+    )
+    .await
+    .expect("checked");
+    assert_eq!(r.issues.len(), 1, "{:?}", r.issues);
+    assert!(r.issues[0].message.contains("万元"), "{:?}", r.issues);
     // A column the source does not give is refused too.
     let wrong = format!("统一社会信用代码,有效发明专利数(件)\n{a},3\n");
     let r = sources::import(
