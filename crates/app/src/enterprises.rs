@@ -40,6 +40,8 @@ pub struct DataVersion {
     pub build: Option<BuildInfo>,
     /// The latest import batch (0 before any import).
     pub batch: i64,
+    /// The latest source batch (0 before any): portraits show the sources' values.
+    pub sources: i64,
 }
 
 /// The latest [`DataVersion`], read from the store at most once a second (a new build or import
@@ -61,6 +63,7 @@ impl DataVersions {
         let version = DataVersion {
             build: store.builds().await?.into_iter().next(),
             batch: store.latest_batch().await?,
+            sources: store.latest_source_batch().await?,
         };
         if let Ok(mut guard) = self.held.lock() {
             *guard = Some((Instant::now(), version.clone()));
@@ -69,8 +72,8 @@ impl DataVersions {
     }
 }
 
-/// A memoised portrait: build, import batch, enterprise, year asked for.
-pub type PortraitKey = (Option<i64>, i64, String, Option<i32>);
+/// A memoised portrait: build, import batch, source batch, enterprise, year asked for.
+pub type PortraitKey = (Option<i64>, i64, i64, String, Option<i32>);
 
 /// Portraits as assembled from the store, before the reader's peers are withheld; keyed by the
 /// data they were computed from, so never stale for their key.
@@ -407,6 +410,7 @@ impl Enterprises<'_> {
         let key = (
             version.build.as_ref().map(|b| b.id),
             version.batch,
+            version.sources,
             code.to_string(),
             year,
         );

@@ -111,14 +111,50 @@ pub async fn gather_from(
         .find(|r| r.year == year)
         .map(kechuang_enterprise::stored::decode_result)
         .transpose()?;
-    Ok(assemble(&PortraitInput {
+    let mut portrait = assemble(&PortraitInput {
         record: &record,
         result: result.as_ref(),
         trend,
         framework,
         evaluations,
         rd_streak: streak,
-    }))
+    });
+    portrait.sources = source_notes(store, year, code).await?;
+    Ok(portrait)
+}
+
+/// The sources' values of an enterprise's fields for a year (the latest batch per field).
+async fn source_notes(
+    store: &Store,
+    year: i32,
+    code: &str,
+) -> Result<Vec<kechuang_portrait::SourceNote>, ViewError> {
+    let mut latest: std::collections::BTreeMap<String, kechuang_store::SourceValue> =
+        std::collections::BTreeMap::new();
+    for v in store.source_values(year, Some(code)).await? {
+        if latest
+            .get(&v.field)
+            .is_none_or(|old| old.batch_id < v.batch_id)
+        {
+            latest.insert(v.field.clone(), v);
+        }
+    }
+    Ok(latest
+        .into_values()
+        .map(|v| {
+            let field = kechuang_domain::Field::from_header(&v.field);
+            let source = crate::sources::Source::parse(&v.source);
+            kechuang_portrait::SourceNote {
+                field_zh: field.map_or_else(|| v.field.clone(), |f| f.header_zh()),
+                field_en: field.map_or_else(|| v.field.clone(), |f| f.en().to_string()),
+                source_zh: source.map_or_else(|| v.source.clone(), |s| s.zh().to_string()),
+                field: v.field,
+                source: v.source,
+                value: v.value,
+                imported_at: v.imported_at,
+            }
+        })
+        .collect())
 }
 
 /// One enterprise on a scheme's target list.

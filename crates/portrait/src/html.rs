@@ -175,78 +175,91 @@ pub fn content(p: &Portrait, lang: Lang, after_header: Markup, after: Markup) ->
         Lang::En => format!("{:?}", s.outcome),
     };
     html! {
-        div.portrait {
-            h1 { (p.name) }
-            div.muted {
-                (p.credit_code) " · " (p.district) " · " (p.industry) " · "
-                (p.tech_field.as_deref().unwrap_or("—")) " · " (p.stage) " · "
-                (p.age) " " (text(lang, Text::Years)) " · " (p.size_class)
-            }
-            (after_header)
-            p {
-                span.big { (num(p.index)) } " "
-                span.muted { (text(lang, Text::InnovationIndex)) " (" (p.year) ") · " (p.framework) }
-            }
-            div.tags { @for tag in &p.tags { span { (tag) } } }
-            h2 { (text(lang, Text::Ranks)) }
-            table {
-                tr { th { (text(lang, Text::Within)) } th { (text(lang, Text::Rank)) } th { (text(lang, Text::Of)) } }
-                @for r in &p.ranks { tr { td { (r.label) } td { (r.rank) } td { (r.of) } } }
-            }
-            h2 { (text(lang, Text::Charts)) }
-            div.charts { (radar(p, lang)) (trend(p, lang)) (distribution(p, lang)) }
-            h2 { (text(lang, Text::PillarsAgainstIndustryPeers)) }
-            table {
-                tr {
-                    th { (text(lang, Text::Pillar)) } th { (text(lang, Text::Score)) }
-                    th { (text(lang, Text::IndustryMedian)) } th { (text(lang, Text::IndustryPercentile)) }
+            div.portrait {
+                h1 { (p.name) }
+                div.muted {
+                    (p.credit_code) " · " (p.district) " · " (p.industry) " · "
+                    (p.tech_field.as_deref().unwrap_or("—")) " · " (p.stage) " · "
+                    (p.age) " " (text(lang, Text::Years)) " · " (p.size_class)
                 }
-                @for pl in &p.pillars {
-                    tr { td { (part(&pl.name, lang)) } td { (num(pl.score)) } td { (num(pl.peer_median)) } td { (num(pl.percentile)) } }
+                (after_header)
+                p {
+                    span.big { (num(p.index)) } " "
+                    span.muted { (text(lang, Text::InnovationIndex)) " (" (p.year) ") · " (p.framework) }
                 }
-            }
-            @for (label, list) in [(text(lang, Text::Strengths), &p.strengths), (text(lang, Text::Weaknesses), &p.weaknesses)] {
-                h2 { (label) }
+                div.tags { @for tag in &p.tags { span { (tag) } } }
+                h2 { (text(lang, Text::Ranks)) }
                 table {
-                    @for s in list {
-                        tr {
-                            td { (part(&s.name, lang)) } td { (num(s.value)) }
-                            td { (text(lang, Text::Percentile)) " " (format!("{:.0}", s.percentile)) }
+                    tr { th { (text(lang, Text::Within)) } th { (text(lang, Text::Rank)) } th { (text(lang, Text::Of)) } }
+                    @for r in &p.ranks { tr { td { (r.label) } td { (r.rank) } td { (r.of) } } }
+                }
+                h2 { (text(lang, Text::Charts)) }
+                div.charts { (radar(p, lang)) (trend(p, lang)) (distribution(p, lang)) }
+                h2 { (text(lang, Text::PillarsAgainstIndustryPeers)) }
+                table {
+                    tr {
+                        th { (text(lang, Text::Pillar)) } th { (text(lang, Text::Score)) }
+                        th { (text(lang, Text::IndustryMedian)) } th { (text(lang, Text::IndustryPercentile)) }
+                    }
+                    @for pl in &p.pillars {
+                        tr { td { (part(&pl.name, lang)) } td { (num(pl.score)) } td { (num(pl.peer_median)) } td { (num(pl.percentile)) } }
+                    }
+                }
+                @for (label, list) in [(text(lang, Text::Strengths), &p.strengths), (text(lang, Text::Weaknesses), &p.weaknesses)] {
+                    h2 { (label) }
+                    table {
+                        @for s in list {
+                            tr {
+                                td { (part(&s.name, lang)) } td { (num(s.value)) }
+                                td { (text(lang, Text::Percentile)) " " (format!("{:.0}", s.percentile)) }
+                            }
                         }
                     }
                 }
-            }
-            h2 { (text(lang, Text::SupportSchemes)) }
-            table {
-                tr {
-                    th { (text(lang, Text::Scheme)) } th { (text(lang, Text::Outcome)) }
-                    th { (text(lang, Text::Score)) } th { (text(lang, Text::ToQualify)) }
-                }
-                @for s in &p.schemes {
-                    tr { td { (crate::scheme_name(&s.id)) } td { (outcome(s)) } td { (num(s.score)) } td { (s.gaps.join("; ")) } }
-                }
-            }
-            h2 { (text(lang, Text::SimilarEnterprises)) }
-            table {
-                @for s in &p.similar { tr { td { (s.credit_code) } td { (s.name) } td { (num(s.index)) } } }
-            }
-            @if let Some(w) = &p.similar_withheld {
-                p.muted #similar-withheld {
-                    (w.count)
-                    (text(lang, Text::SimilarEnterprisesNotNamed))
-                    @if let Some(m) = w.median_index {
-                        (text(lang, Text::MedianIndex)) " " (num(Some(m)))
+                h2 { (text(lang, Text::SupportSchemes)) }
+                table {
+                    tr {
+                        th { (text(lang, Text::Scheme)) } th { (text(lang, Text::Outcome)) }
+                        th { (text(lang, Text::Score)) } th { (text(lang, Text::ToQualify)) }
+                    }
+                    @for s in &p.schemes {
+                        tr { td { (crate::scheme_name(&s.id)) } td { (outcome(s)) } td { (num(s.score)) } td { (s.gaps.join("; ")) } }
                     }
                 }
-            }
-            h2 { (text(lang, Text::Suggestions)) }
-            ul { @for s in &p.suggestions { li { (s) } } }
-            (after)
-            p.muted {
-                (text(lang, Text::GeneratedByKechuangFrom))
+                h2 { (text(lang, Text::SimilarEnterprises)) }
+                table {
+                    @for s in &p.similar { tr { td { (s.credit_code) } td { (s.name) } td { (num(s.index)) } } }
+                }
+                @if let Some(w) = &p.similar_withheld {
+                    p.muted #similar-withheld {
+                        (w.count)
+                        (text(lang, Text::SimilarEnterprisesNotNamed))
+                        @if let Some(m) = w.median_index {
+                            (text(lang, Text::MedianIndex)) " " (num(Some(m)))
+                        }
+                    }
+                }
+    @if !p.sources.is_empty() {
+                    h2 { (text(lang, Text::DataSources)) }
+                    table #sources {
+                        @for n in &p.sources {
+                            tr {
+                                td { (if lang == Lang::Zh { n.field_zh.as_str() } else { n.field_en.as_str() }) }
+                                td { (if lang == Lang::Zh { n.source_zh.as_str() } else { n.source.as_str() }) }
+                                td { (n.value) }
+                                td.muted { (n.imported_at) }
+                            }
+                        }
+                    }
+                }
+                            h2 { (text(lang, Text::Suggestions)) }
+                ul { @for s in &p.suggestions { li { (s) } } }
+                (after)
+                p.muted {
+                    (text(lang, Text::GeneratedByKechuangFrom))
+                }
             }
         }
-    }
 }
 
 /// Renders the portrait as a standalone, printable HTML page.

@@ -173,6 +173,28 @@ pub struct Portrait {
     pub similar_withheld: Option<WithheldPeers>,
     /// Plain-language suggestions.
     pub suggestions: Vec<String>,
+    /// Where some of the year's values came from: the government's sources (registry, tax,
+    /// patents, certificates) that pre-filled the survey form, one per field.
+    pub sources: Vec<SourceNote>,
+}
+
+/// A field's value as a source gave it (provenance), for the portrait's readers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceNote {
+    /// The survey field's key.
+    pub field: String,
+    /// Its Chinese label with the unit.
+    pub field_zh: String,
+    /// Its English label.
+    pub field_en: String,
+    /// The source's key (`tax` …).
+    pub source: String,
+    /// The source's Chinese name.
+    pub source_zh: String,
+    /// The value the source gave.
+    pub value: String,
+    /// When it was imported.
+    pub imported_at: String,
 }
 
 const SCHEME_NAMES: [(&str, &str); 6] = [
@@ -385,6 +407,7 @@ pub fn assemble(input: &PortraitInput<'_>) -> Portrait {
         similar,
         similar_withheld: None,
         suggestions,
+        sources: Vec::new(),
     }
 }
 

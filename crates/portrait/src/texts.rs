@@ -7,6 +7,8 @@ use crate::html::Lang;
 /// text cannot be missing from a language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Text {
+    /// Where values came from
+    DataSources,
     /// red: this enterprise  dashed: industry median
     RedThisEnterpriseDashed,
     /// no yearly data
@@ -69,6 +71,7 @@ pub enum Text {
 fn zh(t: Text) -> &'static str {
     use Text::*;
     match t {
+        DataSources => "数据来源",
         RedThisEnterpriseDashed => "红: 本企业  虚线: 行业中位数",
         NoYearlyData => "无历年数据",
         IndexDistributionAllEnterprises => "全市指数分布",
@@ -104,6 +107,7 @@ fn zh(t: Text) -> &'static str {
 fn en(t: Text) -> &'static str {
     use Text::*;
     match t {
+        DataSources => "Where values came from",
         RedThisEnterpriseDashed => "red: this enterprise  dashed: industry median",
         NoYearlyData => "no yearly data",
         IndexDistributionAllEnterprises => "index distribution, all enterprises",

@@ -434,6 +434,16 @@ impl Store {
         })
     }
 
+    /// The latest source batch (0 before any): views that show sources' values are keyed by it.
+    pub async fn latest_source_batch(&self) -> Result<i64> {
+        with_pool!(self, pool => {
+            let row = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM source_batches")
+                .fetch_one(pool)
+                .await?;
+            Ok(row.try_get::<i64, _>(0)?)
+        })
+    }
+
     /// The sources' values for a year: of one enterprise, or of all (`None`).
     pub async fn source_values(
         &self,

@@ -522,7 +522,20 @@ pub async fn the_response_is_counted_by_district_with_the_late_ones(store: Arc<S
 
 pub async fn sources_prefill_forms_and_corrections_need_a_reason(store: Arc<Store>) {
     use kechuang_app::sources::{self, Source};
-    let records = seeded(&store).await;
+    // Two years, so that the portrait's year can be built (growth needs the year before).
+    let all = region(&RegionSpec {
+        enterprises: 300,
+        years: vec![2023, 2024],
+        seed: 11,
+    });
+    let meta = BatchMeta {
+        file_name: "seed.csv".into(),
+        sha256: "0".repeat(64),
+        user_name: "seed".into(),
+        warnings: 0,
+    };
+    store.import(&meta, &all, &|_| true).await.expect("seed");
+    let records: Vec<_> = all.into_iter().filter(|r| r.year == 2024).collect();
     let (auditor, _writer) = Auditor::start(store.clone());
     let analyst = who(Role::Analyst, "analyst", &[]);
     let a = records[0].credit_code.to_string();
@@ -688,4 +701,54 @@ pub async fn sources_prefill_forms_and_corrections_need_a_reason(store: Arc<Stor
         rounds::contradictions(&store, &caller(&officer), id).await,
         Err(Error::Forbidden(_))
     ));
+    // Approved, the year's portrait says where its values came from.
+    rounds::review(
+        &store,
+        &auditor,
+        &caller(&analyst),
+        id,
+        &a,
+        &Decision::Approve,
+    )
+    .await
+    .expect("approve");
+    // The portrait of a built year says where its values came from (here 2024: a year with a
+    // whole region to build over).
+    let extract = format!("统一社会信用代码,研发费用(万元)\n{a},{rd}\n");
+    let r = sources::import(
+        &store,
+        &auditor,
+        &caller(&analyst),
+        Source::Tax,
+        2024,
+        "tax-2024.csv",
+        extract.into_bytes(),
+    )
+    .await
+    .expect("imported");
+    assert!(r.issues.is_empty(), "{:?}", r.issues);
+    let framework = kechuang_app::builds::rebuild_framework(&store, &caller(&analyst))
+        .await
+        .expect("framework");
+    kechuang_enterprise::stored::build_from_store(
+        &store,
+        framework,
+        &[2024],
+        "analyst",
+        Default::default(),
+    )
+    .await
+    .expect("build");
+    let portrait = kechuang_app::views::gather(&store, &a, Some(2024), &[])
+        .await
+        .expect("portrait");
+    let rd_note = portrait
+        .sources
+        .iter()
+        .find(|n| n.field == "rd_expense")
+        .expect("the tax office's R&D expense");
+    assert_eq!(rd_note.source, "tax");
+    assert_eq!(rd_note.value, rd.to_string());
+    let html = kechuang_portrait::html::render(&portrait, kechuang_portrait::html::Lang::Zh);
+    assert!(html.contains("数据来源") && html.contains("税务"), "{html}");
 }
