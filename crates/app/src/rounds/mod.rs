@@ -674,6 +674,33 @@ pub async fn save(
     Ok(Saved { status, issues })
 }
 
+/// What the rules find in a form as it is being filled in, without saving it (the page's live
+/// check): the enterprise's own form in an open round.
+pub async fn check_form(
+    store: &Store,
+    caller: &Caller<'_>,
+    round_id: i64,
+    code: &str,
+    filed: &Filed<'_>,
+) -> Result<Vec<FormIssue>> {
+    let p = caller.require(Capability::FileSurvey)?;
+    if p.role != Role::Enterprise || p.scope.first().is_none_or(|c| c != code) {
+        return Err(Error::Forbidden(
+            "a form is checked by its enterprise's account".into(),
+        ));
+    }
+    let round = round_of(store, round_id).await?;
+    if membership(store, &round, code).await?.is_none() && round.scope != "everyone" {
+        return Err(Error::NotFound(format!(
+            "round {round_id} does not ask {code}"
+        )));
+    }
+    let (_, mut issues) = check(store, &round, code, filed.values).await?;
+    let sources = provenance(store, round.year, code).await?;
+    issues.extend(unexplained(filed.values, &sources, filed.reasons));
+    Ok(issues)
+}
+
 /// A reviewer's decision on a submitted form.
 #[derive(Debug, Clone)]
 pub enum Decision {

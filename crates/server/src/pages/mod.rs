@@ -292,6 +292,18 @@ pub(crate) fn text_input(
     html! { label { (label) input name=(name) value=(value.unwrap_or("")) size=[size]; } }
 }
 
+/// The survey form's live check (`form.js`), served from the binary.
+async fn form_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("form.js"),
+    )
+        .into_response()
+}
+
 async fn switch_language(Path(code): Path<String>, headers: HeaderMap) -> Response {
     let lang = if code == "en" { "en" } else { "zh" };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
@@ -335,6 +347,7 @@ async fn not_found(ctx: Anyone, uri: axum::http::Uri) -> Response {
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/lang/{code}", get(switch_language))
+        .route("/static/form.js", get(form_script))
         .fallback(not_found)
 }
 

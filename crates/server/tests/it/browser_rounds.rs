@@ -93,6 +93,16 @@ pub async fn rounds_journey(f: &Fixture) {
     click(&c, "a.our-form").await;
     wait_for(&c, "#survey-form").await;
     type_into(&c, "#field-employees", "-5").await;
+    // The live check marks the field as soon as it is left, before anything is sent to be saved.
+    c.find(Locator::Css("#field-employees"))
+        .await
+        .expect("field")
+        .send_keys("\u{e004}")
+        .await
+        .expect("tab");
+    let live = wait_for(&c, "#issues-employees span.error").await;
+    assert!(!live.text().await.expect("text").is_empty());
+    shot(&c, "r2a-live-check.png").await;
     click(&c, "#submit-form").await;
     let notice = wait_for(&c, "#notice").await;
     assert_eq!(

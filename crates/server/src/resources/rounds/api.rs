@@ -293,3 +293,26 @@ pub(super) async fn import_source(
     };
     Ok((status, Json(report)).into_response())
 }
+
+pub(super) async fn check(
+    State(state): State<Shared>,
+    ctx: Allowed<can::FileSurvey>,
+    Path((id, code)): Path<(i64, String)>,
+    body: Result<Json<FormBody>, JsonRejection>,
+) -> ApiResult<Json<Value>> {
+    let code = code.trim().to_ascii_uppercase();
+    let body = json_body(body)?;
+    let issues = rounds::check_form(
+        &state.store,
+        &ctx.caller(),
+        id,
+        &code,
+        &rounds::Filed {
+            values: &body.values,
+            reasons: &body.reasons,
+            submit: false,
+        },
+    )
+    .await?;
+    Ok(Json(json!({ "issues": issues })))
+}

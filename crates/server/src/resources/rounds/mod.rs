@@ -32,6 +32,7 @@ pub fn routes() -> Router<Shared> {
             get(api::form).post(api::save),
         )
         .route("/api/v1/rounds/{id}/forms/{code}/review", post(api::review))
+        .route("/api/v1/rounds/{id}/forms/{code}/check", post(api::check))
         .route(
             "/api/v1/rounds/{id}/contradictions",
             get(api::contradictions),

@@ -334,7 +334,8 @@ pub(super) async fn form_page(
         @if let Some((class, text)) = notice { p class=(class) #notice { (l.text(text)) } }
         @if files && form.round.status != "open" { p.error { (l.text(Text::RoundClosedNotice)) } }
         @if files && matches!(form.status, FormStatus::Submitted) { p.muted { (l.text(Text::FormLocked)) } }
-        form method="post" action=(action(&format!("/rounds/{id}/forms/{}", percent_encode(&code)), p)) #survey-form {
+        form method="post" action=(action(&format!("/rounds/{id}/forms/{}", percent_encode(&code)), p)) #survey-form
+            data-check=[editable.then(|| format!("/api/v1/rounds/{id}/forms/{}/check", percent_encode(&code)))] {
             @for (section, fields) in sections() {
                 h2 { (l.text(section)) }
                 table.form-section {
@@ -363,7 +364,7 @@ pub(super) async fn form_page(
                                     }
                                 }
                             }
-                            td {
+                            td.issues id={ "issues-" (key) } {
                                 @if let Some(list) = found {
                                     @for i in list { span class=(i.severity) { (i.message) } " " }
                                 }
@@ -392,6 +393,7 @@ pub(super) async fn form_page(
                 button #return-submit { (l.text(Text::ReturnForm)) }
             }
         }
+        @if editable { script src="/static/form.js" defer {} }
         h2 { (l.text(Text::FormHistory)) }
         table #history {
             tr { th { (l.text(Text::When)) } th { (l.text(Text::Who)) } th { (l.text(Text::Action)) } th { (l.text(Text::FieldLabel)) } th { (l.text(Text::ReturnComment)) } }

@@ -55,6 +55,34 @@ pub async fn a_survey_round_goes_from_opening_to_an_approved_form(f: &Fixture) {
         pairs.push((k.to_string(), v.to_string()));
     };
     set(&mut pairs, "employees", "-5");
+    // The live check finds the mistake without saving anything; only the firm may ask it.
+    let check_path = format!("/api/v1/rounds/1/forms/{code}/check");
+    let values: serde_json::Map<String, serde_json::Value> = pairs
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    let checked = firm
+        .post_json(&check_path, serde_json::json!({ "values": values }))
+        .await;
+    assert_eq!(checked.status, 200, "{}", checked.text);
+    assert!(
+        checked.json()["issues"]
+            .as_array()
+            .expect("issues")
+            .iter()
+            .any(|i| i["field"] == "employees" && i["severity"] == "error")
+    );
+    let unsaved = firm
+        .get(&format!("/api/v1/rounds/1/forms/{code}"))
+        .await
+        .json();
+    assert_eq!(unsaved["status"], "not_started", "a check saves nothing");
+    let officer_check = f
+        .session("officer")
+        .await
+        .post_json(&check_path, serde_json::json!({ "values": values }))
+        .await;
+    assert_eq!(officer_check.status, 403);
     let post = |pairs: &Vec<(String, String)>, action: &'static str| {
         let mut all: Vec<(String, String)> = pairs.clone();
         all.push(("action".into(), action.into()));
