@@ -163,8 +163,9 @@ pub enum RoundCommand {
         a file (one per line); everyone, whoever files. One round per year is open at a time."
     )]
     Open(RoundOpenArgs),
-    /// Close a round (its forms stay; nothing more is taken).
-    Close(RoundIdArgs),
+    /// Close a round (its forms stay; nothing more is taken), then build the index over every
+    /// stored year; the build records the round.
+    Close(RoundCloseArgs),
     /// Reopen a closed round.
     Reopen(RoundIdArgs),
     /// The response by district and park, and the firms late past the deadline.
@@ -192,6 +193,20 @@ pub struct RoundOpenArgs {
     /// With --scope list: a file of credit codes, one per line.
     #[arg(long)]
     pub list: Option<PathBuf>,
+    /// The fields asked (keys or template headers, comma-separated); every field by default.
+    #[arg(long, value_delimiter = ',')]
+    pub fields: Vec<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RoundCloseArgs {
+    /// The round's id.
+    pub id: i64,
+    /// Close without building the index.
+    #[arg(long)]
+    pub no_build: bool,
     #[command(flatten)]
     pub store: StoreArgs,
 }

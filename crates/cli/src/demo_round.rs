@@ -103,6 +103,7 @@ pub async fn fill(
             year: last_year + 1,
             deadline,
             scope: RoundScope::List(asked.iter().map(|r| r.credit_code.to_string()).collect()),
+            fields: Vec::new(),
         },
     )
     .await

@@ -76,7 +76,7 @@ fn run(cli: args::Cli, web: Web) -> anyhow::Result<()> {
             args::SurveyCommand::Source(a) => round::source(&a),
             args::SurveyCommand::Round { command } => match command {
                 args::RoundCommand::Open(a) => round::open(&a),
-                args::RoundCommand::Close(a) => round::set_open(&a, false),
+                args::RoundCommand::Close(a) => round::close(&a),
                 args::RoundCommand::Reopen(a) => round::set_open(&a, true),
                 args::RoundCommand::Status(a) => round::status(&a),
                 args::RoundCommand::Remind(a) => round::remind(&a),

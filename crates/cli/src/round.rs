@@ -11,7 +11,7 @@ use kechuang_app::rounds::{self, OpenRound, RoundScope};
 use kechuang_app::{Caller, Error};
 use kechuang_store::Store;
 
-use crate::args::{RoundIdArgs, RoundOpenArgs, RoundStatusArgs, SourceArgs};
+use crate::args::{RoundCloseArgs, RoundIdArgs, RoundOpenArgs, RoundStatusArgs, SourceArgs};
 use crate::index::InvalidInput;
 use crate::runtime;
 
@@ -75,6 +75,7 @@ pub fn open(args: &RoundOpenArgs) -> Result<()> {
         year: args.year,
         deadline: args.deadline.clone(),
         scope,
+        fields: args.fields.clone(),
     };
     let id = with_store(&args.store.db, async |store, auditor, caller| {
         rounds::open(store, auditor, caller, &req)
@@ -88,6 +89,32 @@ pub fn open(args: &RoundOpenArgs) -> Result<()> {
         "opened round {id}: survey year {}, deadline {}, {} ({members} enterprises asked)",
         args.year, args.deadline, args.scope
     );
+    Ok(())
+}
+
+pub fn close(args: &RoundCloseArgs) -> Result<()> {
+    let build = !args.no_build;
+    let built = with_store(&args.store.db, async |store, auditor, caller| {
+        rounds::set_open(store, auditor, caller, args.id, false)
+            .await
+            .map_err(user_error)?;
+        if !build {
+            return Ok(None);
+        }
+        // What the round gathered is stored: the index is built over every stored year.
+        let framework = kechuang_app::builds::rebuild_framework(store, caller)
+            .await
+            .map_err(user_error)?;
+        let id =
+            kechuang_app::builds::rebuild(store, auditor, framework, "cli", "local", Some(args.id))
+                .await
+                .map_err(user_error)?;
+        Ok(Some(id))
+    })?;
+    match built {
+        Some(b) => println!("round {} closed; index build {b} records it", args.id),
+        None => println!("round {} closed", args.id),
+    }
     Ok(())
 }
 

@@ -27,6 +27,8 @@ pub struct Round {
     pub opened_at: String,
     /// When it was last closed (none while open).
     pub closed_at: Option<String>,
+    /// The fields it asks (keys, comma-separated; empty: every field).
+    pub fields: String,
 }
 
 /// An enterprise a round asks, with the district and park that follows it up.
@@ -99,7 +101,8 @@ pub struct FilingChange<'a> {
     pub comment: &'a str,
 }
 
-const ROUND_COLUMNS: &str = "id, year, deadline, scope, status, opened_by, opened_at, closed_at";
+const ROUND_COLUMNS: &str =
+    "id, year, deadline, scope, status, opened_by, opened_at, closed_at, fields";
 const FILING_COLUMNS: &str = "round_id, credit_code, status, values_json, updated_by, updated_at, submitted_at, reasons_json";
 
 macro_rules! round_row {
@@ -114,6 +117,7 @@ macro_rules! round_row {
             opened_by: r.try_get(5)?,
             opened_at: r.try_get(6)?,
             closed_at: r.try_get(7)?,
+            fields: r.try_get(8)?,
         })
     }};
 }
@@ -135,26 +139,29 @@ macro_rules! filing_row {
 }
 
 impl Store {
-    /// Opens a round with its members, in one transaction; its id.
+    /// Opens a round asking `fields` (keys, comma-separated; empty: all) of its members, in one
+    /// transaction; its id.
     pub async fn open_round(
         &self,
         year: i32,
         deadline: &str,
         scope: &str,
+        fields: &str,
         members: &[RoundMember],
         by: &str,
     ) -> Result<i64> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let row = sqlx::query(
-                "INSERT INTO survey_rounds (year, deadline, scope, status, opened_by, opened_at) \
-                 VALUES ($1, $2, $3, 'open', $4, $5) RETURNING id",
+                "INSERT INTO survey_rounds (year, deadline, scope, status, opened_by, opened_at, fields) \
+                 VALUES ($1, $2, $3, 'open', $4, $5, $6) RETURNING id",
             )
             .bind(year)
             .bind(deadline)
             .bind(scope)
             .bind(by)
             .bind(now())
+            .bind(fields)
             .fetch_one(&mut *tx)
             .await?;
             let id: i64 = row.try_get(0)?;

@@ -48,6 +48,29 @@ pub struct OpenRound {
     pub deadline: String,
     /// Who is asked.
     pub scope: RoundScope,
+    /// The fields asked (keys or template headers); empty: every field. The identifying fields
+    /// (code, name, district, industry, founding date, year) are always asked.
+    pub fields: Vec<String>,
+}
+
+/// The fields a round asks, in the template's order: every field when `keys` is empty, else the
+/// named ones and the required ones.
+pub fn asked_fields(keys: &str) -> Vec<Field> {
+    let named: Vec<&str> = keys
+        .split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .collect();
+    Field::all()
+        .into_iter()
+        .filter(|f| {
+            named.is_empty()
+                || named.contains(&f.key())
+                || matches!(f, Field::Text(t) if kechuang_domain::fields::TEXT
+                    .iter()
+                    .any(|s| s.field == *t && s.required))
+        })
+        .collect()
 }
 
 /// Opens a round (analysts and administrators); its id. One open round per year.
@@ -116,8 +139,21 @@ pub async fn open(
         }
         RoundScope::Everyone => Vec::new(),
     };
+    let mut keys = Vec::with_capacity(req.fields.len());
+    for k in &req.fields {
+        let f = Field::from_header(k)
+            .ok_or_else(|| Error::Invalid(format!("'{k}' is not a survey field")))?;
+        keys.push(f.key());
+    }
     let id = store
-        .open_round(req.year, &req.deadline, req.scope.key(), &members, &p.name)
+        .open_round(
+            req.year,
+            &req.deadline,
+            req.scope.key(),
+            &keys.join(","),
+            &members,
+            &p.name,
+        )
         .await?;
     auditor
         .record(
@@ -386,8 +422,11 @@ async fn check(
 ) -> Result<(Option<SurveyRecord>, Vec<FormIssue>)> {
     let mut cells: HashMap<Field, String> = HashMap::new();
     let mut issues = Vec::new();
+    let asked = asked_fields(&round.fields);
     for (k, v) in values {
         match Field::from_header(k) {
+            // A field the round does not ask is left out, whatever was sent.
+            Some(f) if !asked.contains(&f) => {}
             Some(f) => {
                 cells.insert(f, v.clone());
             }

@@ -56,6 +56,7 @@ fn open_2025() -> OpenRound {
         year: 2025,
         deadline: "2026-03-31".into(),
         scope: RoundScope::Register,
+        fields: Vec::new(),
     }
 }
 
@@ -109,12 +110,44 @@ pub async fn a_round_is_opened_once_per_year_and_closes_and_reopens(store: Arc<S
             records[0].credit_code.to_string(),
             "not-a-code".into(),
         ]),
+        fields: Vec::new(),
     };
     assert!(matches!(
         rounds::open(&store, &auditor, &caller(&analyst), &list).await,
         Err(Error::Invalid(_))
     ));
     assert_eq!(store.rounds().await.expect("rounds").len(), 1);
+    // A round asks the fields it names (and always the identifying ones); an unknown one is refused.
+    let unknown = OpenRound {
+        year: 2024,
+        deadline: "2025-03-31".into(),
+        scope: RoundScope::Everyone,
+        fields: vec!["employees".into(), "no_such_field".into()],
+    };
+    assert!(matches!(
+        rounds::open(&store, &auditor, &caller(&analyst), &unknown).await,
+        Err(Error::Invalid(_))
+    ));
+    let few = OpenRound {
+        fields: vec!["employees".into(), "研发费用".into()],
+        ..unknown
+    };
+    let id = rounds::open(&store, &auditor, &caller(&analyst), &few)
+        .await
+        .expect("open with fields");
+    let round = store.round(id).await.expect("round").expect("some");
+    assert_eq!(round.fields, "employees,rd_expense");
+    let asked: Vec<&str> = rounds::asked_fields(&round.fields)
+        .iter()
+        .map(|f| f.key())
+        .collect();
+    assert!(asked.contains(&"employees") && asked.contains(&"rd_expense"));
+    assert!(asked.contains(&"name") && asked.contains(&"credit_code"));
+    assert!(!asked.contains(&"revenue"), "{asked:?}");
+    assert_eq!(
+        rounds::asked_fields("").len(),
+        kechuang_domain::Field::all().len()
+    );
 }
 
 pub async fn a_form_is_saved_validated_submitted_returned_and_approved(store: Arc<Store>) {

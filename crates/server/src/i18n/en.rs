@@ -273,5 +273,6 @@ pub fn text(t: Text) -> &'static str {
         RemindLate => "Remind the late enterprises in their inbox",
         FieldSource => "Source",
         CorrectionReason => "Reason for the correction",
+        FieldsAsked => "Fields asked (keys, comma-separated; empty: all)",
     }
 }

@@ -522,4 +522,6 @@ pub enum Text {
     FieldSource,
     /// Reason for the correction
     CorrectionReason,
+    /// Fields asked (keys, comma-separated; empty: all)
+    FieldsAsked,
 }

@@ -271,5 +271,6 @@ pub fn text(t: Text) -> &'static str {
         RemindLate => "站内信提醒逾期企业",
         FieldSource => "来源数据",
         CorrectionReason => "更正理由（与来源不一致时必填）",
+        FieldsAsked => "调查字段（英文键，逗号分隔；空为全部）",
     }
 }

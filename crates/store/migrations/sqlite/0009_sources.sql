@@ -24,3 +24,6 @@ CREATE INDEX source_values_firm ON source_values (year, credit_code);
 
 -- A firm's reasons for correcting a source's value, by field (JSON).
 ALTER TABLE filings ADD COLUMN reasons_json TEXT NOT NULL DEFAULT '{}';
+
+-- The fields a round asks (keys, comma-separated; empty: every field of the template).
+ALTER TABLE survey_rounds ADD COLUMN fields TEXT NOT NULL DEFAULT '';

@@ -19,6 +19,9 @@ pub struct OpenBody {
     /// With `list`: the credit codes.
     #[serde(default)]
     pub codes: Vec<String>,
+    /// The fields asked (keys); empty: every field.
+    #[serde(default)]
+    pub fields: Vec<String>,
 }
 
 impl OpenBody {
@@ -38,6 +41,7 @@ impl OpenBody {
             year: self.year,
             deadline: self.deadline.trim().to_string(),
             scope,
+            fields: self.fields.clone(),
         })
     }
 }

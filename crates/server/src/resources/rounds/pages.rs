@@ -18,6 +18,8 @@ pub(super) struct OpenForm {
     scope: String,
     #[serde(default)]
     codes: String,
+    #[serde(default)]
+    fields: String,
 }
 
 /// Close or reopen.
@@ -90,10 +92,10 @@ fn field_label(f: Field, l: Lang) -> String {
     }
 }
 
-/// The form's fields in the template's order, grouped by section.
-fn sections() -> Vec<(Text, Vec<Field>)> {
+/// The fields a round asks in the template's order, grouped by section.
+fn sections(asked: &str) -> Vec<(Text, Vec<Field>)> {
     let mut out: Vec<(Text, Vec<Field>)> = vec![(Text::BasicInformation, Vec::new())];
-    for f in Field::all() {
+    for f in rounds::asked_fields(asked) {
         let section = match f {
             Field::Text(_) => Text::BasicInformation,
             Field::Num(n) => section_text(n.spec().section),
@@ -128,6 +130,7 @@ pub(super) async fn rounds_page(State(state): State<Shared>, ctx: PageSignedIn) 
                 label { (l.text(Text::Deadline)) input name="deadline" #deadline placeholder="2026-03-31" size="10" required; }
                 (select("scope", l.text(Text::Scope), Some("register"), &scopes))
                 label { (l.text(Text::CodesOnePerLine)) textarea name="codes" rows="2" cols="24" {} }
+                (text_input(l.text(Text::FieldsAsked), "fields", None, Some(30)))
                 button #open-submit { (l.text(Text::OpenRound)) }
             }
         }
@@ -191,6 +194,13 @@ pub(super) async fn open_round(
         year: f.year,
         deadline: f.deadline.trim().to_string(),
         scope,
+        fields: f
+            .fields
+            .split([',', '，', ' ', '\n'])
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(String::from)
+            .collect(),
     };
     let id = rounds::open(&state.store, &state.auditor, &ctx.allowed().caller(), &req)
         .await
@@ -336,7 +346,7 @@ pub(super) async fn form_page(
         @if files && matches!(form.status, FormStatus::Submitted) { p.muted { (l.text(Text::FormLocked)) } }
         form method="post" action=(action(&format!("/rounds/{id}/forms/{}", percent_encode(&code)), p)) #survey-form
             data-check=[editable.then(|| format!("/api/v1/rounds/{id}/forms/{}/check", percent_encode(&code)))] {
-            @for (section, fields) in sections() {
+            @for (section, fields) in sections(&form.round.fields) {
                 h2 { (l.text(section)) }
                 table.form-section {
                     tr {
