@@ -97,9 +97,8 @@ pub async fn shot(c: &fantoccini::Client, name: &str) {
     println!("screenshot: {}", path.display());
 }
 
-pub async fn journey(f: &Fixture) {
-    let (_driver, url) = start_driver().await;
-    let profile = tempfile::tempdir().expect("profile");
+/// A headless Chromium session on the driver at `url`, with a profile of its own.
+pub async fn session(url: &str, profile: &std::path::Path) -> fantoccini::Client {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -108,14 +107,20 @@ pub async fn journey(f: &Fixture) {
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--disable-quic", "--no-first-run", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
-                     format!("--user-data-dir={}", profile.path().display())]
+                     format!("--user-data-dir={}", profile.display())]
         }),
     );
-    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
-        .connect(&url)
+        .connect(url)
         .await
-        .expect("a WebDriver session");
+        .expect("a WebDriver session")
+}
+
+pub async fn journey(f: &Fixture) {
+    let (_driver, url) = start_driver().await;
+    let profile = tempfile::tempdir().expect("profile");
+    let c = session(&url, profile.path()).await;
 
     // Log in (the start page sends us to the login form).
     c.goto(&format!("{}/", f.base)).await.expect("open");

@@ -3,10 +3,9 @@
 //! with a comment; the firm corrects and resubmits; the officer approves and the response table
 //! counts it. Screenshots go to `target/tmp/browser/` with the other journey's.
 
-use fantoccini::{ClientBuilder, Locator};
-use serde_json::json;
+use fantoccini::Locator;
 
-use crate::browser::{shot, start_driver, wait_for, which};
+use crate::browser::{session, shot, start_driver, wait_for};
 use crate::{Fixture, PASSWORD};
 
 async fn log_in(c: &fantoccini::Client, base: &str, name: &str) {
@@ -57,22 +56,7 @@ async fn click(c: &fantoccini::Client, css: &str) {
 pub async fn rounds_journey(f: &Fixture) {
     let (_driver, url) = start_driver().await;
     let profile = tempfile::tempdir().expect("profile");
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": which("chromium"),
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-quic", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
-                     format!("--user-data-dir={}", profile.path().display())]
-        }),
-    );
-    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&url)
-        .await
-        .expect("a WebDriver session");
+    let c = session(&url, profile.path()).await;
     let base = f.base.as_str();
     let year = f.records.iter().map(|r| r.year).max().unwrap_or(0) + 1;
     let code = f.in_binhai.clone();
