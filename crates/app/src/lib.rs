@@ -25,6 +25,7 @@
 //! - [`settings`]: the web service's settings file.
 //! - [`sources`]: what the government already knows, imported to pre-fill the forms.
 //! - [`talent`]: the unified talent pool: search, statistics, duplicates, imports and merges.
+//! - [`whatif`]: policy what-if: a scheme's changed rules beside the current ones.
 //! - [`views`]: what the pages, the API and the CLI show of one enterprise (its portrait), of a
 //!   scheme (its target list) and of a year (the policy panel).
 #![warn(missing_docs)]
@@ -58,3 +59,4 @@ pub mod settings;
 pub mod sources;
 pub mod talent;
 pub mod views;
+pub mod whatif;

@@ -340,6 +340,36 @@ pub enum PolicyCommand {
         kechuang policy evaluate 91120116MA05K12343 --scheme hnte --year 2025 --expert rd_management=16 --json"
     )]
     Evaluate(EvaluateArgs),
+    /// A scenario — the scheme's rules with changed thresholds, bands or conditions — beside the
+    /// current rules: who enters and leaves (and why), by district, and the budget implied.
+    #[command(
+        after_help = "Examples:\n  kechuang policy whatif --scheme tech_sme --rules tech_sme-relaxed.toml --amount 20\n  \
+        kechuang policy whatif --scheme tech_sme --rules tech_sme-relaxed.toml --year 2025 --json\n\n\
+        Start from the shipped rules (crates/policy/rules/*.toml or `kechuang policy list`) and change what\n\
+        you want to test; the scenario's id must be the scheme's."
+    )]
+    Whatif(WhatIfArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WhatIfArgs {
+    /// The scheme (tech_sme, hnte, specialised_sme, little_giant, innovative_sme, rd_credit).
+    #[arg(long)]
+    pub scheme: String,
+    /// The scenario's rule file (TOML).
+    #[arg(long)]
+    pub rules: PathBuf,
+    /// The year (the latest stored by default).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// An amount per qualifying enterprise (万元), for the budget.
+    #[arg(long)]
+    pub amount: Option<f64>,
+    /// Print JSON (entering, leaving, unchanged, by_district …).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]

@@ -93,6 +93,7 @@ fn run(cli: args::Cli, web: Web) -> anyhow::Result<()> {
         args::Command::Policy { command } => match command {
             args::PolicyCommand::List => policy::list(),
             args::PolicyCommand::Evaluate(a) => policy::evaluate(&a),
+            args::PolicyCommand::Whatif(a) => round::whatif(&a),
         },
         args::Command::Target(a) => policy::target(&a),
         args::Command::Portrait(a) => portrait::run(&a),

@@ -26,6 +26,7 @@ mod evaluate;
 pub mod expr;
 mod panel;
 mod rules;
+mod whatif;
 
 pub use evaluate::{
     Criterion, CriterionKind, Evaluation, Gap, Outcome, check_expert_points, evaluate,
@@ -33,6 +34,7 @@ pub use evaluate::{
 pub use expr::History;
 pub use panel::{Panel, evaluate_year};
 pub use rules::{Band, ConditionSpec, IndicatorSpec, Op, Points, RuleError, RuleSet, RuleSetSpec};
+pub use whatif::{Change, WhatIf, compare};
 
 /// The rule files shipped with kechuang: (id, TOML).
 pub const SHIPPED: [(&str, &str); 6] = [

@@ -95,11 +95,13 @@ pub enum AuditAction {
     RoundRemind,
     /// A source's extract (registry, tax, patents, certificates) imported.
     SourceImport,
+    /// A policy scenario evaluated (its lists name enterprises).
+    PolicyWhatIf,
 }
 
 impl AuditAction {
     /// Every action, for the tests and the audit page's filter.
-    pub const ALL: [AuditAction; 41] = [
+    pub const ALL: [AuditAction; 42] = [
         AuditAction::Login,
         AuditAction::Logout,
         AuditAction::LoginFailed,
@@ -141,6 +143,7 @@ impl AuditAction {
         AuditAction::FormApprove,
         AuditAction::RoundRemind,
         AuditAction::SourceImport,
+        AuditAction::PolicyWhatIf,
     ];
 
     /// The name stored in the log.
@@ -187,6 +190,7 @@ impl AuditAction {
             AuditAction::FormApprove => "form.approve",
             AuditAction::RoundRemind => "round.remind",
             AuditAction::SourceImport => "source.import",
+            AuditAction::PolicyWhatIf => "policy.whatif",
         }
     }
 }

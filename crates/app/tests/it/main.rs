@@ -3,6 +3,7 @@
 //! passed — CI sets it).
 
 mod rounds;
+mod whatif;
 
 use std::sync::Arc;
 
@@ -28,7 +29,7 @@ macro_rules! both_backends {
                         let store = Store::open(dir.path().join("k.db").to_str().expect("utf8"))
                             .await
                             .expect("open sqlite");
-                        super::rounds::$name(Arc::new(store)).await;
+                        super::suite::$name(Arc::new(store)).await;
                     });
                 }
             )*
@@ -42,7 +43,7 @@ macro_rules! both_backends {
                     super::runtime().block_on(async {
                         let (url, db) = kechuang_testkit::create_database("ka", stringify!($name)).await;
                         let store = Arc::new(Store::open(&url).await.expect("open postgres"));
-                        super::rounds::$name(store.clone()).await;
+                        super::suite::$name(store.clone()).await;
                         store.close().await;
                         kechuang_testkit::drop_database(&db).await;
                     });
@@ -53,10 +54,17 @@ macro_rules! both_backends {
     };
 }
 
+/// Every suite function, whichever file holds it.
+mod suite {
+    pub use super::rounds::*;
+    pub use super::whatif::*;
+}
+
 both_backends!(
     a_round_is_opened_once_per_year_and_closes_and_reopens,
     a_form_is_saved_validated_submitted_returned_and_approved,
     each_role_reaches_only_its_own_forms,
     the_response_is_counted_by_district_with_the_late_ones,
     sources_prefill_forms_and_corrections_need_a_reason,
+    a_scenario_moves_only_who_it_concerns_within_the_callers_districts,
 );

@@ -21,6 +21,60 @@ fn targets_and_an_explained_evaluation() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let db = tmp.path().join("demo/kechuang.db");
     let db = db.to_str().expect("p");
+    // A what-if: the tech-SME sales limit doubled lets firms in and nobody out, with the budget.
+    let shipped = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../policy/rules/tech_sme-2022.toml"),
+    )
+    .expect("rules");
+    let relaxed = tmp.path().join("relaxed.toml");
+    std::fs::write(
+        &relaxed,
+        shipped.replacen("value = 20000", "value = 40000", 1),
+    )
+    .expect("write");
+    let o = kechuang(
+        &[
+            "policy",
+            "whatif",
+            "--scheme",
+            "tech_sme",
+            "--rules",
+            relaxed.to_str().expect("p"),
+            "--amount",
+            "20",
+            "--json",
+            "--db",
+            db,
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let w: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(w["leaving"].as_array().expect("leaving").is_empty(), "{w}");
+    assert!(w["unchanged"].as_u64().expect("unchanged") > 0);
+    assert!(w["by_district"].is_object());
+    for c in w["entering"].as_array().expect("entering") {
+        assert_eq!(c["criterion"], "revenue", "{c}");
+    }
+    let wrong = kechuang(
+        &[
+            "policy",
+            "whatif",
+            "--scheme",
+            "hnte",
+            "--rules",
+            relaxed.to_str().expect("p"),
+            "--db",
+            db,
+        ],
+        tmp.path(),
+    );
+    assert_eq!(
+        wrong.status.code(),
+        Some(1),
+        "another scheme's rules: {}",
+        text(&wrong.stderr)
+    );
     let out = tmp.path().join("targets.csv");
     let o = kechuang(
         &[

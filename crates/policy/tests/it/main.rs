@@ -6,3 +6,4 @@ mod expressions;
 mod hnte;
 mod ladder;
 mod tech_sme;
+mod whatif;
