@@ -107,16 +107,7 @@ pub async fn evaluate(
         .map(|r| (r.credit_code.to_string(), r.region_code.to_string()))
         .collect();
     let panel = Panel::new(&records);
-    let (w, qualifying_after) = {
-        let w = compare(&panel, current, &scenario, year);
-        let after: Vec<String> = panel
-            .evaluate_year(&scenario, year, false)
-            .into_iter()
-            .filter(|e| e.outcome == kechuang_policy::Outcome::Qualifies)
-            .map(|e| e.credit_code)
-            .collect();
-        (w, after)
-    };
+    let w = compare(&panel, current, &scenario, year);
     let mut by_district: BTreeMap<String, DistrictLine> = BTreeMap::new();
     let line = |code: &str, lines: &mut BTreeMap<String, DistrictLine>| -> String {
         let d = district.get(code).cloned().unwrap_or_default();
@@ -131,7 +122,7 @@ pub async fn evaluate(
         let d = line(&c.credit_code, &mut by_district);
         by_district.entry(d).or_default().leaving += 1;
     }
-    for code in &qualifying_after {
+    for code in &w.qualifying {
         let d = line(code, &mut by_district);
         by_district.entry(d).or_default().qualifying_after += 1;
     }

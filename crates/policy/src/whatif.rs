@@ -37,6 +37,9 @@ pub struct WhatIf {
     pub qualifying_before: usize,
     /// Qualifying under the scenario.
     pub qualifying_after: usize,
+    /// Who qualifies under the scenario (for counts by area; not serialised).
+    #[serde(skip)]
+    pub qualifying: Vec<String>,
 }
 
 /// The criterion that holds under `now` and not under `then` (the first, in rule-file order).
@@ -65,6 +68,7 @@ pub fn compare(panel: &Panel<'_>, current: &RuleSet, scenario: &RuleSet, year: i
         unchanged: 0,
         qualifying_before: 0,
         qualifying_after: 0,
+        qualifying: Vec::new(),
     };
     for b in &before {
         let Some(a) = after_by.get(b.credit_code.as_str()) else {
@@ -76,6 +80,9 @@ pub fn compare(panel: &Panel<'_>, current: &RuleSet, scenario: &RuleSet, year: i
         );
         out.qualifying_before += usize::from(was);
         out.qualifying_after += usize::from(is);
+        if is {
+            out.qualifying.push(b.credit_code.clone());
+        }
         match (was, is) {
             (false, true) => {
                 let (criterion, label) = deciding(b, a);
