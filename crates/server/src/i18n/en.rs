@@ -274,5 +274,13 @@ pub fn text(t: Text) -> &'static str {
         FieldSource => "Source",
         CorrectionReason => "Reason for the correction",
         FieldsAsked => "Fields asked (keys, comma-separated; empty: all)",
+        PolicyWhatIf => "Policy what-if",
+        AmountPerFirm => "Amount per enterprise (¥10k)",
+        ScenarioRules => "Scenario rules (TOML: change thresholds, bands or conditions)",
+        EvaluateScenario => "Evaluate",
+        Entering => "Entering",
+        Leaving => "Leaving",
+        QualifyingAfter => "Qualifying under the scenario",
+        Budget => "Budget (¥10k)",
     }
 }

@@ -524,4 +524,20 @@ pub enum Text {
     CorrectionReason,
     /// Fields asked (keys, comma-separated; empty: all)
     FieldsAsked,
+    /// Policy what-if
+    PolicyWhatIf,
+    /// Amount per enterprise (¥10k)
+    AmountPerFirm,
+    /// Scenario rules (TOML: change thresholds, bands or conditions)
+    ScenarioRules,
+    /// Evaluate
+    EvaluateScenario,
+    /// Entering
+    Entering,
+    /// Leaving
+    Leaving,
+    /// Qualifying under the scenario
+    QualifyingAfter,
+    /// Budget (¥10k)
+    Budget,
 }

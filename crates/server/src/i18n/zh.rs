@@ -272,5 +272,13 @@ pub fn text(t: Text) -> &'static str {
         FieldSource => "来源数据",
         CorrectionReason => "更正理由（与来源不一致时必填）",
         FieldsAsked => "调查字段（英文键，逗号分隔；空为全部）",
+        PolicyWhatIf => "政策模拟",
+        AmountPerFirm => "每家企业金额（万元）",
+        ScenarioRules => "情景规则（TOML，修改阈值、分档或条件）",
+        EvaluateScenario => "模拟",
+        Entering => "新进入",
+        Leaving => "退出",
+        QualifyingAfter => "模拟后符合",
+        Budget => "预算（万元）",
     }
 }

@@ -171,6 +171,9 @@ pub(crate) fn nav(ctx: &Ctx, p: &Principal) -> Markup {
     if p.may(Capability::Targets) {
         links.push(("/targets".into(), l.text(Text::SchemeTargeting)));
     }
+    if p.may(Capability::Targets) {
+        links.push(("/whatif".into(), l.text(Text::PolicyWhatIf)));
+    }
     if p.may(Capability::FileSurvey) {
         links.push(("/upload".into(), l.text(Text::SurveyUpload)));
     }

@@ -15,6 +15,7 @@ pub mod imports;
 pub mod overview;
 pub mod regions;
 pub mod rounds;
+pub mod scenarios;
 pub mod schemes;
 pub mod sessions;
 pub mod talent;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<Shared> {
         .merge(catalogue::routes())
         .merge(talent::routes())
         .merge(rounds::routes())
+        .merge(scenarios::routes())
 }
 
 /// The routes that take files.

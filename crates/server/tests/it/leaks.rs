@@ -23,7 +23,7 @@ fn may_read(f: &Fixture, account: &str, code: &str, region: &str) -> bool {
 const ACCOUNTS: [&str; 6] = ["admin", "analyst", "officer", "firm", "bank", "citizen"];
 
 /// Pages (GET) of the web UI; `{code}` and `{demand}` are filled in.
-const PAGES: [&str; 23] = [
+const PAGES: [&str; 24] = [
     "/",
     "/ranking",
     "/ranking?per_page=500",
@@ -47,6 +47,7 @@ const PAGES: [&str; 23] = [
     "/rounds",
     "/rounds/1",
     "/rounds/1/forms/{code}",
+    "/whatif",
 ];
 
 pub async fn no_response_names_an_enterprise_the_role_may_not_read(f: &Fixture) {

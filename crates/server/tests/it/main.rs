@@ -234,6 +234,7 @@ both_backends!(
     the_talent_pool_is_searched_counted_and_deduplicated,
     a_portrait_follows_a_new_import,
     a_survey_round_goes_from_opening_to_an_approved_form,
+    a_scenario_names_only_the_readers_enterprises,
 );
 
 /// Calls `$backend!` with every test of [`security`].

@@ -195,3 +195,89 @@ pub async fn a_survey_round_goes_from_opening_to_an_approved_form(f: &Fixture) {
     })
     .await;
 }
+
+/// A policy scenario names only the enterprises its reader may read: an officer's lists hold its
+/// district's firms; the page shows the same; the public and banks are refused.
+pub async fn a_scenario_names_only_the_readers_enterprises(f: &Fixture) {
+    let shipped = kechuang_policy::SHIPPED
+        .iter()
+        .find(|(id, _)| *id == "tech_sme")
+        .map(|(_, t)| *t)
+        .expect("tech_sme");
+    let relaxed = shipped.replacen("value = 20000", "value = 80000", 1);
+    let body = serde_json::json!({"scheme": "tech_sme", "rules": relaxed, "amount": 20});
+    let officer = f.session("officer").await;
+    let w = officer
+        .post_json("/api/v1/scenarios/evaluate", body.clone())
+        .await;
+    assert_eq!(w.status, 200, "{}", w.text);
+    let w = w.json();
+    let binhai: std::collections::HashSet<String> = f
+        .records
+        .iter()
+        .filter(|r| r.region_code.as_str() == "120116")
+        .map(|r| r.credit_code.to_string())
+        .collect();
+    for c in w["entering"].as_array().expect("entering") {
+        let code = c["credit_code"].as_str().expect("code");
+        assert!(
+            binhai.contains(code),
+            "{code} is outside the officer's district"
+        );
+    }
+    assert!(
+        w["by_district"]
+            .as_object()
+            .expect("by district")
+            .keys()
+            .all(|d| d == "120116"),
+        "{w}"
+    );
+    let page = officer
+        .post_form(
+            "/whatif",
+            &[
+                ("scheme", "tech_sme"),
+                ("rules", &relaxed),
+                ("amount", "20"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(
+        page.text.contains("id=\"whatif-districts\""),
+        "{}",
+        page.text
+    );
+    for r in f
+        .records
+        .iter()
+        .filter(|r| r.region_code.as_str() != "120116")
+    {
+        assert!(
+            !page.text.contains(r.credit_code.as_str()),
+            "{} named",
+            r.credit_code
+        );
+    }
+    for account in ["bank", "citizen", "firm"] {
+        let c = f.session(account).await;
+        assert_eq!(
+            c.post_json("/api/v1/scenarios/evaluate", body.clone())
+                .await
+                .status,
+            403,
+            "{account}"
+        );
+    }
+    // A scenario that does not parse is a located refusal, not a failure.
+    let bad = serde_json::json!({"scheme": "tech_sme", "rules": "not [toml"});
+    let analyst = f.session("analyst").await;
+    assert_eq!(
+        analyst
+            .post_json("/api/v1/scenarios/evaluate", bad)
+            .await
+            .status,
+        400
+    );
+}
