@@ -5,11 +5,11 @@
 //! file is validated whole and written all or nothing; rows of enterprises the bureau does not know
 //! are reported and left out.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use kechuang_domain::{CreditCode, Field, Num, RegionCode, Text};
-use kechuang_store::{AuditAction, Store};
+use kechuang_store::{AuditAction, SourceValue, Store};
 use serde::Serialize;
 
 use crate::access::Capability;
@@ -93,6 +93,20 @@ impl Source {
             ],
         }
     }
+}
+
+/// The value that stands for each (enterprise, field) among the sources' values: where two
+/// batches give the same field, the later one. The one rule for the forms, the contradictions and
+/// the portrait.
+pub fn latest(values: Vec<SourceValue>) -> BTreeMap<(String, String), SourceValue> {
+    let mut out: BTreeMap<(String, String), SourceValue> = BTreeMap::new();
+    for v in values {
+        let key = (v.credit_code.clone(), v.field.clone());
+        if out.get(&key).is_none_or(|old| old.batch_id < v.batch_id) {
+            out.insert(key, v);
+        }
+    }
+    out
 }
 
 /// One problem of a source file, located.

@@ -123,22 +123,13 @@ pub async fn gather_from(
     Ok(portrait)
 }
 
-/// The sources' values of an enterprise's fields for a year (the latest batch per field).
+/// The sources' values of an enterprise's fields for a year (see [`crate::sources::latest`]).
 async fn source_notes(
     store: &Store,
     year: i32,
     code: &str,
 ) -> Result<Vec<kechuang_portrait::SourceNote>, ViewError> {
-    let mut latest: std::collections::BTreeMap<String, kechuang_store::SourceValue> =
-        std::collections::BTreeMap::new();
-    for v in store.source_values(year, Some(code)).await? {
-        if latest
-            .get(&v.field)
-            .is_none_or(|old| old.batch_id < v.batch_id)
-        {
-            latest.insert(v.field.clone(), v);
-        }
-    }
+    let latest = crate::sources::latest(store.source_values(year, Some(code)).await?);
     Ok(latest
         .into_values()
         .map(|v| {

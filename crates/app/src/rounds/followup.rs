@@ -237,20 +237,9 @@ pub async fn contradictions(
     caller.require(Capability::ManageRounds)?;
     let round = round_of(store, round_id).await?;
     let mut by_firm: HashMap<String, BTreeMap<String, Provenance>> = HashMap::new();
-    for v in store.source_values(round.year, None).await? {
-        let firm = by_firm.entry(v.credit_code.clone()).or_default();
-        if firm.get(&v.field).is_none_or(|p| p.batch_id < v.batch_id) {
-            firm.insert(
-                v.field,
-                Provenance {
-                    source: v.source,
-                    value: v.value,
-                    batch_id: v.batch_id,
-                    imported_by: v.imported_by,
-                    imported_at: v.imported_at,
-                },
-            );
-        }
+    let values = store.source_values(round.year, None).await?;
+    for ((code, field), v) in crate::sources::latest(values) {
+        by_firm.entry(code).or_default().insert(field, v.into());
     }
     let mut out = Vec::new();
     for f in store.filings(round_id).await? {

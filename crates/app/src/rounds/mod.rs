@@ -323,26 +323,26 @@ pub struct Provenance {
     pub imported_at: String,
 }
 
-/// The sources' values of an enterprise's fields for a year (one per field; the latest batch
-/// wins where two sources give the same field).
-async fn provenance(store: &Store, year: i32, code: &str) -> Result<BTreeMap<String, Provenance>> {
-    let mut out: BTreeMap<String, Provenance> = BTreeMap::new();
-    for v in store.source_values(year, Some(code)).await? {
-        let newer = out.get(&v.field).is_none_or(|p| p.batch_id < v.batch_id);
-        if newer {
-            out.insert(
-                v.field,
-                Provenance {
-                    source: v.source,
-                    value: v.value,
-                    batch_id: v.batch_id,
-                    imported_by: v.imported_by,
-                    imported_at: v.imported_at,
-                },
-            );
+impl From<kechuang_store::SourceValue> for Provenance {
+    fn from(v: kechuang_store::SourceValue) -> Self {
+        Provenance {
+            source: v.source,
+            value: v.value,
+            batch_id: v.batch_id,
+            imported_by: v.imported_by,
+            imported_at: v.imported_at,
         }
     }
-    Ok(out)
+}
+
+/// The sources' values of an enterprise's fields for a year, by field (see
+/// [`crate::sources::latest`]).
+async fn provenance(store: &Store, year: i32, code: &str) -> Result<BTreeMap<String, Provenance>> {
+    let values = store.source_values(year, Some(code)).await?;
+    Ok(crate::sources::latest(values)
+        .into_iter()
+        .map(|((_, field), v)| (field, v.into()))
+        .collect())
 }
 
 /// Whether a form's value is the source's (numbers compared as numbers).
@@ -610,21 +610,9 @@ pub async fn save(
         reasons,
         submit,
     } = *filed;
-    let p = caller.require(Capability::FileSurvey)?;
-    if p.role != Role::Enterprise || p.scope.first().is_none_or(|c| c != code) {
-        return Err(Error::Forbidden(
-            "a form is filed by its enterprise's account".into(),
-        ));
-    }
-    let round = round_of(store, round_id).await?;
+    let (p, round, member) = own_form(store, caller, round_id, code).await?;
     if round.status != "open" {
         return Err(Error::Conflict(format!("round {round_id} is closed")));
-    }
-    let member = membership(store, &round, code).await?;
-    if member.is_none() && round.scope != "everyone" {
-        return Err(Error::NotFound(format!(
-            "round {round_id} does not ask {code}"
-        )));
     }
     let current = store.filing(round_id, code).await?;
     let from = current.as_ref().map(|f| FormStatus::parse(&f.status));
@@ -713,6 +701,30 @@ pub async fn save(
     Ok(Saved { status, issues })
 }
 
+/// The enterprise's own form in a round that asks it (or asks everyone): the principal, the
+/// round and the membership, or the refusal.
+async fn own_form<'c>(
+    store: &Store,
+    caller: &Caller<'c>,
+    round_id: i64,
+    code: &str,
+) -> Result<(&'c Principal, Round, Option<RoundMember>)> {
+    let p = caller.require(Capability::FileSurvey)?;
+    if p.role != Role::Enterprise || p.scope.first().is_none_or(|c| c != code) {
+        return Err(Error::Forbidden(
+            "a form is filed by its enterprise's account".into(),
+        ));
+    }
+    let round = round_of(store, round_id).await?;
+    let member = membership(store, &round, code).await?;
+    if member.is_none() && round.scope != "everyone" {
+        return Err(Error::NotFound(format!(
+            "round {round_id} does not ask {code}"
+        )));
+    }
+    Ok((p, round, member))
+}
+
 /// What the rules find in a form as it is being filled in, without saving it (the page's live
 /// check): the enterprise's own form in an open round.
 pub async fn check_form(
@@ -722,18 +734,7 @@ pub async fn check_form(
     code: &str,
     filed: &Filed<'_>,
 ) -> Result<Vec<FormIssue>> {
-    let p = caller.require(Capability::FileSurvey)?;
-    if p.role != Role::Enterprise || p.scope.first().is_none_or(|c| c != code) {
-        return Err(Error::Forbidden(
-            "a form is checked by its enterprise's account".into(),
-        ));
-    }
-    let round = round_of(store, round_id).await?;
-    if membership(store, &round, code).await?.is_none() && round.scope != "everyone" {
-        return Err(Error::NotFound(format!(
-            "round {round_id} does not ask {code}"
-        )));
-    }
+    let (_, round, _) = own_form(store, caller, round_id, code).await?;
     let (_, mut issues) = check(store, &round, code, filed.values).await?;
     let sources = provenance(store, round.year, code).await?;
     issues.extend(unexplained(filed.values, &sources, filed.reasons));

@@ -59,6 +59,17 @@ pub struct FormBody {
     pub reasons: BTreeMap<String, String>,
 }
 
+impl FormBody {
+    /// The form as the use cases take it.
+    fn filed(&self) -> rounds::Filed<'_> {
+        rounds::Filed {
+            values: &self.values,
+            reasons: &self.reasons,
+            submit: self.submit,
+        }
+    }
+}
+
 /// A reviewer's decision.
 #[derive(Debug, Deserialize)]
 pub struct ReviewBody {
@@ -167,11 +178,7 @@ pub(super) async fn save(
         &ctx.caller(),
         id,
         &code,
-        &rounds::Filed {
-            values: &body.values,
-            reasons: &body.reasons,
-            submit: body.submit,
-        },
+        &body.filed(),
     )
     .await?;
     let refused = body.submit && saved.status != rounds::FormStatus::Submitted;
@@ -312,9 +319,8 @@ pub(super) async fn check(
         id,
         &code,
         &rounds::Filed {
-            values: &body.values,
-            reasons: &body.reasons,
             submit: false,
+            ..body.filed()
         },
     )
     .await?;
