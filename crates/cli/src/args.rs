@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 /// kechuang (科创): the regional science-and-technology innovation platform.
+mod policy;
+pub use policy::*;
+
 #[derive(Debug, Parser)]
 #[command(name = "kechuang", version, about, long_about = None)]
 pub struct Cli {
@@ -328,142 +331,6 @@ pub enum IndexCommand {
         Exit code 0: valid; 1: the framework or the data has a problem (printed); 2: another error."
     )]
     Check(CheckArgs),
-}
-
-#[derive(Debug, Subcommand)]
-pub enum PolicyCommand {
-    /// List the shipped rule sets with their versions and effective dates.
-    List,
-    /// Evaluate one enterprise-year against one or all schemes, with every criterion and the gaps.
-    #[command(
-        after_help = "Examples:\n  kechuang policy evaluate 91120116MA05K12343\n  \
-        kechuang policy evaluate 91120116MA05K12343 --scheme hnte --year 2025 --expert rd_management=16 --json"
-    )]
-    Evaluate(EvaluateArgs),
-    /// A scenario — the scheme's rules with changed thresholds, bands or conditions — beside the
-    /// current rules: who enters and leaves (and why), by district, and the budget implied.
-    #[command(
-        after_help = "Examples:\n  kechuang policy whatif --scheme tech_sme --rules tech_sme-relaxed.toml --amount 20\n  \
-        kechuang policy whatif --scheme tech_sme --rules tech_sme-relaxed.toml --year 2025 --json\n\n\
-        Start from the shipped rules (crates/policy/rules/*.toml or `kechuang policy list`) and change what\n\
-        you want to test; the scenario's id must be the scheme's."
-    )]
-    Whatif(WhatIfArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct WhatIfArgs {
-    /// The scheme (tech_sme, hnte, specialised_sme, little_giant, innovative_sme, rd_credit).
-    #[arg(long)]
-    pub scheme: String,
-    /// The scenario's rule file (TOML).
-    #[arg(long)]
-    pub rules: PathBuf,
-    /// The year (the latest stored by default).
-    #[arg(long)]
-    pub year: Option<i32>,
-    /// An amount per qualifying enterprise (万元), for the budget.
-    #[arg(long)]
-    pub amount: Option<f64>,
-    /// Print JSON (entering, leaving, unchanged, by_district …).
-    #[arg(long)]
-    pub json: bool,
-    #[command(flatten)]
-    pub store: StoreArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct EvaluateArgs {
-    /// The enterprise's unified social credit code.
-    pub credit_code: String,
-    /// Scheme ids (repeatable; default: all shipped).
-    #[arg(long = "scheme")]
-    pub schemes: Vec<String>,
-    /// A rule file to use instead of the shipped schemes.
-    #[arg(long)]
-    pub rules: Option<PathBuf>,
-    /// Survey year (default: the latest stored).
-    #[arg(long)]
-    pub year: Option<i32>,
-    /// Experts' points for expert-judged items, e.g. rd_management=16 (repeatable).
-    #[arg(long = "expert", value_name = "ID=POINTS")]
-    pub expert: Vec<String>,
-    /// Print JSON instead of text.
-    #[arg(long)]
-    pub json: bool,
-    #[command(flatten)]
-    pub store: StoreArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct RegionArgs {
-    /// Survey year (default: the latest stored).
-    #[arg(long)]
-    pub year: Option<i32>,
-    /// Output: .xlsx (one sheet per table), .html (report with charts) or .pdf (printed with Chromium).
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Threshold rule: fewer enterprises than this are suppressed.
-    #[arg(long, default_value_t = 3)]
-    pub min_count: usize,
-    /// Dominance rule: one enterprise above this share of a cell's R&D total is suppressed.
-    #[arg(long, default_value_t = 0.85)]
-    pub dominance: f64,
-    #[command(flatten)]
-    pub store: StoreArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct PortraitArgs {
-    /// The enterprise's unified social credit code.
-    pub credit_code: String,
-    /// Survey year (default: the latest year of the latest build).
-    #[arg(long)]
-    pub year: Option<i32>,
-    /// text, json, html, or pdf (printed with headless Chromium when installed; needs --out).
-    #[arg(long, default_value = "text")]
-    pub format: String,
-    /// zh or en (HTML).
-    #[arg(long, default_value = "zh")]
-    pub lang: String,
-    /// Write to this file instead of standard output.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    #[command(flatten)]
-    pub store: StoreArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct TargetArgs {
-    /// Scheme id.
-    #[arg(long)]
-    pub scheme: Option<String>,
-    /// A rule file instead of a shipped scheme.
-    #[arg(long)]
-    pub rules: Option<PathBuf>,
-    /// Survey year (default: the latest stored).
-    #[arg(long)]
-    pub year: Option<i32>,
-    /// Also list enterprises that nearly qualify (at most two changes away), with the changes.
-    #[arg(long)]
-    pub near_miss: bool,
-    /// Only this district (code such as 120116, or name such as 滨海新区).
-    #[arg(long)]
-    pub district: Option<String>,
-    /// Only this industry: a GB/T 4754 section letter (C) or a code prefix (C39).
-    #[arg(long)]
-    pub industry: Option<String>,
-    /// Only this high-tech field (Chinese name or key).
-    #[arg(long)]
-    pub tech_field: Option<String>,
-    /// Write the list to a file (.csv or .xlsx).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Rows to print (the file gets them all).
-    #[arg(long, default_value_t = 20)]
-    pub limit: usize,
-    #[command(flatten)]
-    pub store: StoreArgs,
 }
 
 #[derive(Debug, Subcommand)]

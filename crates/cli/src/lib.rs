@@ -19,6 +19,7 @@ mod round;
 mod serve;
 mod survey;
 mod talent;
+mod whatif;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -93,7 +94,9 @@ fn run(cli: args::Cli, web: Web) -> anyhow::Result<()> {
         args::Command::Policy { command } => match command {
             args::PolicyCommand::List => policy::list(),
             args::PolicyCommand::Evaluate(a) => policy::evaluate(&a),
-            args::PolicyCommand::Whatif(a) => round::whatif(&a),
+            args::PolicyCommand::Whatif(a) => whatif::run(&a),
+            args::PolicyCommand::Parameters { scheme } => whatif::parameters(&scheme),
+            args::PolicyCommand::Scenarios(a) => whatif::scenarios(&a),
         },
         args::Command::Target(a) => policy::target(&a),
         args::Command::Portrait(a) => portrait::run(&a),

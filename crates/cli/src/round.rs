@@ -1,5 +1,5 @@
-//! `kechuang survey round …`, `kechuang survey source` and `kechuang policy whatif`: the use cases
-//! the web service runs too (`kechuang_app::{rounds, sources, whatif}`), from the command line,
+//! `kechuang survey round …` and `kechuang survey source`: the use cases
+//! the web service runs too (`kechuang_app::{rounds, sources}`), from the command line,
 //! acting as the local operator and audited as `cli`.
 
 use std::sync::Arc;
@@ -11,14 +11,12 @@ use kechuang_app::rounds::{self, OpenRound, RoundScope};
 use kechuang_app::{Caller, Error};
 use kechuang_store::Store;
 
-use crate::args::{
-    RoundCloseArgs, RoundIdArgs, RoundOpenArgs, RoundStatusArgs, SourceArgs, WhatIfArgs,
-};
+use crate::args::{RoundCloseArgs, RoundIdArgs, RoundOpenArgs, RoundStatusArgs, SourceArgs};
 use crate::index::InvalidInput;
 use crate::runtime;
 
 /// A use case's refusal of the input as a user error (exit 1).
-fn user_error(e: Error) -> anyhow::Error {
+pub(crate) fn user_error(e: Error) -> anyhow::Error {
     match e {
         Error::Invalid(m) | Error::Conflict(m) | Error::NotFound(m) => InvalidInput(m).into(),
         other => anyhow::Error::new(other),
@@ -26,7 +24,7 @@ fn user_error(e: Error) -> anyhow::Error {
 }
 
 /// Runs `work` on the store with an audit writer, draining the audit log before returning.
-fn with_store<T>(
+pub(crate) fn with_store<T>(
     db: &str,
     work: impl AsyncFnOnce(&Store, &Auditor, &Caller<'_>) -> Result<T>,
 ) -> Result<T> {
@@ -275,68 +273,5 @@ pub fn contradictions(args: &RoundIdArgs) -> Result<()> {
         );
     }
     println!("{} contradictions", list.len());
-    Ok(())
-}
-
-pub fn whatif(args: &WhatIfArgs) -> Result<()> {
-    let rules = std::fs::read_to_string(&args.rules)
-        .with_context(|| format!("reading {}", args.rules.display()))?;
-    let shipped: Vec<kechuang_policy::RuleSet> = kechuang_policy::SHIPPED
-        .iter()
-        .filter_map(|(id, _)| kechuang_policy::shipped(id))
-        .collect();
-    let scenario = kechuang_app::whatif::Scenario {
-        scheme: &args.scheme,
-        rules: &rules,
-        year: args.year,
-        amount: args.amount,
-    };
-    let view = with_store(&args.store.db, async |store, auditor, caller| {
-        kechuang_app::whatif::evaluate(store, auditor, &shipped, caller, &scenario)
-            .await
-            .map_err(user_error)
-    })?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&view)?);
-        return Ok(());
-    }
-    println!(
-        "{} {} → scenario {}, {}: qualifying {} → {} ({} entering, {} leaving, {} unchanged)",
-        view.scheme,
-        view.current_version,
-        view.scenario_version,
-        view.year,
-        view.qualifying_before,
-        view.qualifying_after,
-        view.entering.len(),
-        view.leaving.len(),
-        view.unchanged
-    );
-    if let (Some(b), Some(d)) = (view.budget, view.budget_change) {
-        println!("budget {b:.1} 万元 ({d:+.1})");
-    }
-    println!(
-        "{:<14} {:>9} {:>8} {:>11} {:>12}",
-        "district", "entering", "leaving", "qualifying", "budget"
-    );
-    for (code, l) in &view.by_district {
-        let name = kechuang_domain::RegionCode::parse(code)
-            .ok()
-            .and_then(|c| c.district_name().map(String::from))
-            .unwrap_or_else(|| code.clone());
-        println!(
-            "{:<14} {:>9} {:>8} {:>11} {:>12}",
-            name,
-            l.entering,
-            l.leaving,
-            l.qualifying_after,
-            l.budget.map_or_else(String::new, |b| format!("{b:.1}"))
-        );
-    }
-    for (what, list) in [("entering", &view.entering), ("leaving", &view.leaving)] {
-        for c in list.iter().take(20) {
-            println!("  {what} {} ({}: {})", c.credit_code, c.criterion, c.label);
-        }
-    }
     Ok(())
 }

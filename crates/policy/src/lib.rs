@@ -25,6 +25,7 @@
 mod evaluate;
 pub mod expr;
 mod panel;
+mod params;
 mod rules;
 mod whatif;
 
@@ -33,8 +34,9 @@ pub use evaluate::{
 };
 pub use expr::History;
 pub use panel::{Panel, evaluate_year};
+pub use params::{Overrides, ParamChange, Parameter, apply, diff};
 pub use rules::{Band, ConditionSpec, IndicatorSpec, Op, Points, RuleError, RuleSet, RuleSetSpec};
-pub use whatif::{Change, WhatIf, compare};
+pub use whatif::{Change, NearMiss, WhatIf, compare};
 
 /// The rule files shipped with kechuang: (id, TOML).
 pub const SHIPPED: [(&str, &str); 6] = [
@@ -54,6 +56,11 @@ pub const SHIPPED: [(&str, &str); 6] = [
     ),
     ("rd_credit", include_str!("../rules/rd_credit-2026.toml")),
 ];
+
+/// A shipped rule file's text by id (what a scenario's changes apply to).
+pub fn shipped_text(id: &str) -> Option<&'static str> {
+    SHIPPED.iter().find(|(i, _)| *i == id).map(|(_, t)| *t)
+}
 
 /// A shipped rule set by id.
 pub fn shipped(id: &str) -> Option<RuleSet> {

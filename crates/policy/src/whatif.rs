@@ -22,6 +22,17 @@ pub struct Change {
     pub label: String,
 }
 
+/// An enterprise that does not qualify under the scenario but would with at most two changes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NearMiss {
+    /// The enterprise.
+    pub credit_code: String,
+    /// Its score under the scenario (midpoint of a range), for scored schemes.
+    pub score: Option<f64>,
+    /// What would make it qualify under the scenario, e.g. "研发费用 +120 万元 (500 → 620)".
+    pub gaps: Vec<String>,
+}
+
 /// The scenario against the current rules, over one year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatIf {
@@ -37,6 +48,8 @@ pub struct WhatIf {
     pub qualifying_before: usize,
     /// Qualifying under the scenario.
     pub qualifying_after: usize,
+    /// Near misses under the scenario, by credit code.
+    pub near_misses: Vec<NearMiss>,
     /// Who qualifies under the scenario (for counts by area; not serialised).
     #[serde(skip)]
     pub qualifying: Vec<String>,
@@ -58,7 +71,8 @@ fn deciding(then: &Evaluation<'_>, now: &Evaluation<'_>) -> (String, String) {
 /// Evaluates `scenario` beside `current` over the enterprises of `year` in the panel.
 pub fn compare(panel: &Panel<'_>, current: &RuleSet, scenario: &RuleSet, year: i32) -> WhatIf {
     let before = panel.evaluate_year(current, year, false);
-    let after = panel.evaluate_year(scenario, year, false);
+    // With gaps: who nearly qualifies under the scenario, and what they lack.
+    let after = panel.evaluate_year(scenario, year, true);
     let after_by: HashMap<&str, &Evaluation<'_>> =
         after.iter().map(|e| (e.credit_code.as_str(), e)).collect();
     let mut out = WhatIf {
@@ -68,6 +82,7 @@ pub fn compare(panel: &Panel<'_>, current: &RuleSet, scenario: &RuleSet, year: i
         unchanged: 0,
         qualifying_before: 0,
         qualifying_after: 0,
+        near_misses: Vec::new(),
         qualifying: Vec::new(),
     };
     for b in &before {
@@ -82,6 +97,12 @@ pub fn compare(panel: &Panel<'_>, current: &RuleSet, scenario: &RuleSet, year: i
         out.qualifying_after += usize::from(is);
         if is {
             out.qualifying.push(b.credit_code.clone());
+        } else if a.near_miss() {
+            out.near_misses.push(NearMiss {
+                credit_code: b.credit_code.clone(),
+                score: a.score_mid(),
+                gaps: a.gaps.iter().map(|g| g.message.clone()).collect(),
+            });
         }
         match (was, is) {
             (false, true) => {
@@ -106,6 +127,8 @@ pub fn compare(panel: &Panel<'_>, current: &RuleSet, scenario: &RuleSet, year: i
     out.entering
         .sort_by(|x, y| x.credit_code.cmp(&y.credit_code));
     out.leaving
+        .sort_by(|x, y| x.credit_code.cmp(&y.credit_code));
+    out.near_misses
         .sort_by(|x, y| x.credit_code.cmp(&y.credit_code));
     out
 }

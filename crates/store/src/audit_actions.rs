@@ -97,11 +97,17 @@ pub enum AuditAction {
     SourceImport,
     /// A policy scenario evaluated (its lists name enterprises).
     PolicyWhatIf,
+    /// A policy scenario saved.
+    ScenarioSave,
+    /// A saved policy scenario deleted.
+    ScenarioDelete,
+    /// A policy scenario's lists exported.
+    ScenarioExport,
 }
 
 impl AuditAction {
     /// Every action, for the tests and the audit page's filter.
-    pub const ALL: [AuditAction; 42] = [
+    pub const ALL: [AuditAction; 45] = [
         AuditAction::Login,
         AuditAction::Logout,
         AuditAction::LoginFailed,
@@ -144,6 +150,9 @@ impl AuditAction {
         AuditAction::RoundRemind,
         AuditAction::SourceImport,
         AuditAction::PolicyWhatIf,
+        AuditAction::ScenarioSave,
+        AuditAction::ScenarioDelete,
+        AuditAction::ScenarioExport,
     ];
 
     /// The name stored in the log.
@@ -191,6 +200,9 @@ impl AuditAction {
             AuditAction::RoundRemind => "round.remind",
             AuditAction::SourceImport => "source.import",
             AuditAction::PolicyWhatIf => "policy.whatif",
+            AuditAction::ScenarioSave => "scenario.save",
+            AuditAction::ScenarioDelete => "scenario.delete",
+            AuditAction::ScenarioExport => "scenario.export",
         }
     }
 }

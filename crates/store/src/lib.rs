@@ -76,9 +76,11 @@ pub use audit_actions::AuditAction;
 mod accounts;
 mod catalogue;
 mod rounds;
+mod scenarios;
 pub use accounts::{AuditEntry, Consent, NewUser, RankingQuery, RankingRow, Token, User};
 pub use catalogue::{CatalogueEntry, Deal, MergeEntry, Message, Publisher};
 pub use rounds::{Filing, FilingChange, FilingEvent, Round, RoundMember, SourceValue};
+pub use scenarios::{NewScenario, SavedScenario};
 
 /// Who imported a file, and what it was.
 #[derive(Debug, Clone)]

@@ -67,4 +67,5 @@ both_backends!(
     the_response_is_counted_by_district_with_the_late_ones,
     sources_prefill_forms_and_corrections_need_a_reason,
     a_scenario_moves_only_who_it_concerns_within_the_callers_districts,
+    scenarios_are_saved_compared_exported_and_deleted_by_whoever_saved_them,
 );

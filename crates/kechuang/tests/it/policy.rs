@@ -75,6 +75,99 @@ fn targets_and_an_explained_evaluation() {
         "another scheme's rules: {}",
         text(&wrong.stderr)
     );
+    // The same scenario by --set, saved, exported, listed and compared.
+    let book = tmp.path().join("scenario.xlsx");
+    let o = kechuang(
+        &[
+            "policy",
+            "whatif",
+            "--scheme",
+            "tech_sme",
+            "--set",
+            "condition.revenue=60000",
+            "--amount",
+            "20",
+            "--save",
+            "营收上限6亿",
+            "--out",
+            book.to_str().expect("p"),
+            "--json",
+            "--db",
+            db,
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("saved as scenario 1"),
+        "{}",
+        text(&o.stderr)
+    );
+    let by_set: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(
+        by_set["entering"], w["entering"],
+        "a file or --set: the same scenario"
+    );
+    assert_eq!(by_set["changes"][0]["key"], "condition.revenue");
+    assert!(std::fs::metadata(&book).expect("the workbook").len() > 1000);
+    let o = kechuang(
+        &[
+            "policy",
+            "whatif",
+            "--scheme",
+            "tech_sme",
+            "--set",
+            "pass_score=50",
+            "--save",
+            "合格线50",
+            "--db",
+            db,
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = kechuang(&["policy", "scenarios", "--db", db], tmp.path());
+    assert!(text(&o.stdout).contains("营收上限6亿") && text(&o.stdout).contains("2 scenarios"));
+    let o = kechuang(
+        &[
+            "policy",
+            "scenarios",
+            "--compare",
+            "1,2",
+            "--json",
+            "--db",
+            db,
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let c: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(c["scenarios"][0]["result"]["entering"], w["entering"]);
+    let o = kechuang(
+        &["policy", "whatif", "--saved", "2", "--db", db],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("pass_score: 60 → 50"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = kechuang(&["policy", "parameters", "tech_sme"], tmp.path());
+    assert!(text(&o.stdout).contains("indicator.rd.basis1.band5.min"));
+    for bad in [
+        ["--set", "condition.nope=1"],
+        ["--set", "pass_score"],
+        ["--drop", "indicator.rd"],
+    ] {
+        let o = kechuang(
+            &[
+                "policy", "whatif", "--scheme", "tech_sme", bad[0], bad[1], "--db", db,
+            ],
+            tmp.path(),
+        );
+        assert_eq!(o.status.code(), Some(1), "{bad:?}: {}", text(&o.stderr));
+    }
     let out = tmp.path().join("targets.csv");
     let o = kechuang(
         &[

@@ -99,3 +99,35 @@ fn a_relaxed_threshold_lets_someone_in() {
     let w = compare(&panel, &current, &with_revenue_limit(5_000), 2025);
     assert!(!w.leaving.is_empty(), "{w:?}");
 }
+
+#[test]
+fn near_misses_are_counted_under_the_scenario() {
+    // Near misses are the scenario's: none of them qualifies under it, each is one or two changes
+    // away from it, and a relaxed limit turns some of today's near misses into entrants.
+    let panel = Panel::new(records());
+    let current = shipped("tech_sme").expect("shipped");
+    let same = compare(&panel, &current, &current, 2025);
+    let relaxed = compare(&panel, &current, &with_revenue_limit(60000), 2025);
+    assert!(!relaxed.near_misses.is_empty());
+    for n in &relaxed.near_misses {
+        assert!(!relaxed.qualifying.contains(&n.credit_code), "{n:?}");
+        assert!((1..=2).contains(&n.gaps.len()), "{n:?}");
+    }
+    let entered: Vec<&str> = relaxed
+        .entering
+        .iter()
+        .map(|c| c.credit_code.as_str())
+        .collect();
+    assert!(
+        same.near_misses
+            .iter()
+            .any(|n| entered.contains(&n.credit_code.as_str())),
+        "some of today's near misses enter"
+    );
+    assert!(
+        relaxed
+            .near_misses
+            .iter()
+            .all(|n| !entered.contains(&n.credit_code.as_str()))
+    );
+}

@@ -73,6 +73,24 @@ pub(crate) fn csv_download(
         .into_response()
 }
 
+/// A workbook (XLSX) as a download.
+pub(crate) fn xlsx_download(file_name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// Quotes a CSV cell when needed, and defuses spreadsheet formulas.
 pub(crate) fn csv_cell(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {

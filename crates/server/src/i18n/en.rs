@@ -282,5 +282,49 @@ pub fn text(t: Text) -> &'static str {
         Leaving => "Leaving",
         QualifyingAfter => "Qualifying under the scenario",
         Budget => "Budget (¥10k)",
+        ParameterLabel => "Parameter",
+        CurrentValue => "Current",
+        ScenarioValue => "Scenario",
+        DropIt => "Drop",
+        ConditionsToDrop => "Conditions and direct routes the scenario drops",
+        RuleFileAdvanced => {
+            "Advanced: a whole rule file (TOML) to start from instead of the shipped rules; the parameters above then apply to it"
+        }
+        ScenarioName => "Scenario name (to save it)",
+        SaveScenario => "Evaluate and save",
+        SavedScenarios => "Saved scenarios",
+        CompareSelected => "Compare the selected",
+        ScenarioComparison => "Scenarios side by side",
+        ExportXlsx => "Export (XLSX: summary and lists)",
+        ScenarioNearMisses => "Near misses under the scenario",
+        QualifyingNow => "Qualifying now",
+        ByPark => "By park",
+        ByStage => "By stage",
+        ChangedParameters => "What the scenario changes",
+        SameAsCurrentRules => "Nothing: the scenario is the current rules.",
+        DroppedMark => "dropped",
+        SavedBy => "Saved by",
+        SavedAt => "Saved at",
+        BasedOnVersion => "Made from rules version",
+        OlderRulesWarning => {
+            "This scenario was made from another version of the rules than the current one: it is compared with the current rules."
+        }
+        DeleteScenario => "Delete",
+        ChooseScheme => "Choose",
+        WhatItLacks => "What it lacks",
+        ShowingFirst => "Showing the first 500: export the workbook for the full list.",
+        NoSavedScenarios => "No saved scenarios yet.",
+        UnchangedCount => "Unchanged",
+        NewScenario => "New scenario",
+        ScenarioParamsHint => {
+            "Change the numbers you want to test; the others stay as the current rules have them."
+        }
+        CompareHint => {
+            "Tick two to six scenarios to compare them over the same enterprises and year."
+        }
+        BudgetChange => "Budget change (¥10k)",
+        DecidingCriterion => "Deciding criterion",
+        ScenarioWord => "Scenario",
+        NoneMark => "(none)",
     }
 }

@@ -540,4 +540,76 @@ pub enum Text {
     QualifyingAfter,
     /// Budget (¥10k)
     Budget,
+    /// Parameter
+    ParameterLabel,
+    /// Current
+    CurrentValue,
+    /// Scenario
+    ScenarioValue,
+    /// Drop
+    DropIt,
+    /// Conditions and direct routes the scenario drops
+    ConditionsToDrop,
+    /// Advanced: a whole rule file (TOML) to start from instead of the shipped rules; the parameters above then apply to it
+    RuleFileAdvanced,
+    /// Scenario name (to save it)
+    ScenarioName,
+    /// Evaluate and save
+    SaveScenario,
+    /// Saved scenarios
+    SavedScenarios,
+    /// Compare the selected
+    CompareSelected,
+    /// Scenarios side by side
+    ScenarioComparison,
+    /// Export (XLSX: summary and lists)
+    ExportXlsx,
+    /// Near misses under the scenario
+    ScenarioNearMisses,
+    /// Qualifying now
+    QualifyingNow,
+    /// By park
+    ByPark,
+    /// By stage
+    ByStage,
+    /// What the scenario changes
+    ChangedParameters,
+    /// Nothing: the scenario is the current rules.
+    SameAsCurrentRules,
+    /// dropped
+    DroppedMark,
+    /// Saved by
+    SavedBy,
+    /// Saved at
+    SavedAt,
+    /// Made from rules version
+    BasedOnVersion,
+    /// This scenario was made from another version of the rules than the current one: it is compared with the current rules.
+    OlderRulesWarning,
+    /// Delete
+    DeleteScenario,
+    /// Choose
+    ChooseScheme,
+    /// What it lacks
+    WhatItLacks,
+    /// Showing the first 500: export the workbook for the full list.
+    ShowingFirst,
+    /// No saved scenarios yet.
+    NoSavedScenarios,
+    /// Unchanged
+    UnchangedCount,
+    /// New scenario
+    NewScenario,
+    /// Change the numbers you want to test; the others stay as the current rules have them.
+    ScenarioParamsHint,
+    /// Tick two to six scenarios to compare them over the same enterprises and year.
+    CompareHint,
+    /// Budget change (¥10k)
+    BudgetChange,
+    /// Deciding criterion
+    DecidingCriterion,
+    /// Scenario
+    ScenarioWord,
+    /// (none)
+    NoneMark,
 }

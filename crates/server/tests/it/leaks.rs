@@ -23,7 +23,7 @@ fn may_read(f: &Fixture, account: &str, code: &str, region: &str) -> bool {
 const ACCOUNTS: [&str; 6] = ["admin", "analyst", "officer", "firm", "bank", "citizen"];
 
 /// Pages (GET) of the web UI; `{code}` and `{demand}` are filled in.
-const PAGES: [&str; 24] = [
+const PAGES: [&str; 27] = [
     "/",
     "/ranking",
     "/ranking?per_page=500",
@@ -48,6 +48,9 @@ const PAGES: [&str; 24] = [
     "/rounds/1",
     "/rounds/1/forms/{code}",
     "/whatif",
+    "/whatif/scenarios",
+    "/whatif/scenarios/1",
+    "/whatif/compare?ids=1&ids=2",
 ];
 
 pub async fn no_response_names_an_enterprise_the_role_may_not_read(f: &Fixture) {
@@ -93,6 +96,23 @@ pub async fn no_response_names_an_enterprise_the_role_may_not_read(f: &Fixture) 
         .await;
     assert_eq!(saved.status, 200, "{}", saved.text);
 
+    // Two saved scenarios (1 and 2) that move enterprises of every district.
+    for (name, changes) in [
+        (
+            "revenue",
+            serde_json::json!({"values": {"condition.revenue": 80000}}),
+        ),
+        ("pass", serde_json::json!({"values": {"pass_score": 40}})),
+    ] {
+        let saved = analyst
+            .post_json(
+                "/api/v1/scenarios",
+                serde_json::json!({"name": name, "scheme": "tech_sme", "changes": changes}),
+            )
+            .await;
+        assert_eq!(saved.status, 201, "{}", saved.text);
+    }
+
     // Every GET operation of the API document, parameters filled in.
     let doc = f.client().get("/api/v1/openapi.json").await.json();
     let mut api_paths = Vec::new();
@@ -105,6 +125,7 @@ pub async fn no_response_names_an_enterprise_the_role_may_not_read(f: &Fixture) 
     api_paths.push("/api/v1/enterprises?per_page=500".into());
     api_paths.push("/api/v1/catalogue/search?q=%E5%B0%81%E8%A3%85&kind=demand".into());
     api_paths.push("/api/v1/deals?demand=D700".into());
+    api_paths.push("/api/v1/scenarios/compare?ids=1,2".into());
     let pages: Vec<String> = PAGES.iter().flat_map(|p| fill(p, f, &third)).collect();
 
     // Who is who: every enterprise of the region, by code and by name.

@@ -229,20 +229,7 @@ pub async fn reminder_workbook(state: &Shared, ctx: &Ctx, id: i64) -> ApiResult<
     let name = format!("round-{id}-late.xlsx");
     let bytes = kechuang_tabular::xlsx_bytes(&[table], std::path::Path::new(&name))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(xlsx_download(&name, bytes))
 }
 
 pub(super) async fn reminders_xlsx(

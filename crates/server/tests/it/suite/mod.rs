@@ -9,8 +9,10 @@ use crate::{BANK, Fixture, PASSWORD};
 
 mod catalogue;
 mod rounds;
+mod scenarios;
 pub use catalogue::*;
 pub use rounds::*;
+pub use scenarios::*;
 
 /// Waits for the audit writer (it batches) until `check` holds, or fails after 5 s.
 async fn eventually_audited(f: &Fixture, check: impl Fn(&[kechuang_store::AuditEntry]) -> bool) {

@@ -1,0 +1,233 @@
+//! The API suite, continued: policy scenarios saved, shown, compared, exported and deleted over
+//! HTTP and on the pages, by every role.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// Saves two scenarios (one from the parameter form), reads them back as an officer (its district
+/// only, in the JSON, the page and the workbook), compares them, and checks who may delete.
+pub async fn scenarios_are_saved_compared_exported_and_deleted_over_http(f: &Fixture) {
+    let analyst = f.session("analyst").await;
+    let hostile = "放宽\"><script>alert(1)</script>";
+    let saved = analyst
+        .post_json(
+            "/api/v1/scenarios",
+            json!({"name": hostile, "scheme": "tech_sme",
+                   "changes": {"values": {"condition.revenue": 80000}}, "amount": 20}),
+        )
+        .await;
+    assert_eq!(saved.status, 201, "{}", saved.text);
+    let saved = saved.json();
+    let first = saved["id"].as_i64().expect("id");
+    assert_eq!(saved["created_by"], "analyst");
+    assert_eq!(saved["base_version"], "2022");
+    // The parameter form: the current values shown, one changed, saved from the page.
+    let form = analyst.get("/whatif?scheme=tech_sme").await;
+    assert_eq!(form.status, 200);
+    assert!(
+        form.text
+            .contains("name=\"p:indicator.rd.basis1.band5.min\" value=\"2\""),
+        "the current value is the field's: {}",
+        form.text
+    );
+    let from_page = analyst
+        .post_form(
+            "/whatif",
+            &[
+                ("scheme", "tech_sme"),
+                ("p:pass_score", "45"),
+                ("p:condition.revenue", "20000"),
+                ("amount", "10"),
+                ("name", "合格线45"),
+                ("save", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(from_page.status, 303, "{}", from_page.text);
+    let location = from_page.headers["location"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    let second: i64 = location
+        .rsplit('/')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .expect("the saved scenario's page");
+    let shown = analyst.get(&location).await;
+    assert_eq!(shown.status, 200, "{}", shown.text);
+    assert!(shown.text.contains("id=\"changes\"") && shown.text.contains("45"));
+    // A value that is not a number is a message on the form, nothing saved.
+    let bad = analyst
+        .post_form(
+            "/whatif",
+            &[
+                ("scheme", "tech_sme"),
+                ("p:pass_score", "abc"),
+                ("name", "x"),
+                ("save", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 200);
+    assert!(bad.text.contains("id=\"whatif-error\""), "{}", bad.text);
+    assert_eq!(
+        analyst.get("/api/v1/scenarios").await.json()["items"]
+            .as_array()
+            .expect("items")
+            .len(),
+        2
+    );
+    // The hostile name is text everywhere.
+    let list = analyst.get("/whatif/scenarios").await;
+    assert!(!list.text.contains("<script>alert(1)"), "{}", list.text);
+    assert!(list.text.contains("&lt;script&gt;"));
+
+    // An officer: its district's enterprises only, in JSON, on the page and in the workbook.
+    let officer = f.session("officer").await;
+    let binhai: std::collections::HashSet<String> = f
+        .records
+        .iter()
+        .filter(|r| r.region_code.as_str() == "120116")
+        .map(|r| r.credit_code.to_string())
+        .collect();
+    let foreign: Vec<&str> = f
+        .records
+        .iter()
+        .filter(|r| r.region_code.as_str() != "120116")
+        .map(|r| r.credit_code.as_str())
+        .collect();
+    let one = officer.get(&format!("/api/v1/scenarios/{first}")).await;
+    assert_eq!(one.status, 200, "{}", one.text);
+    let one = one.json();
+    let result = &one["result"];
+    for list in ["entering", "leaving", "near_misses"] {
+        for m in result[list].as_array().expect("list") {
+            let code = m["credit_code"].as_str().expect("code");
+            assert!(binhai.contains(code), "{list}: {code}");
+        }
+    }
+    for by in [
+        "by_district",
+        "by_park",
+        "by_industry",
+        "by_field",
+        "by_stage",
+    ] {
+        assert!(result[by].is_object(), "{by}");
+    }
+    let book = officer
+        .get(&format!("/api/v1/scenarios/{first}/export"))
+        .await;
+    assert_eq!(book.status, 200);
+    assert!(book.text.contains("## entering") && book.text.contains("## by stage"));
+    let page = officer.get(&format!("/whatif/scenarios/{first}")).await;
+    assert_eq!(page.status, 200);
+    for code in &foreign {
+        assert!(!book.text.contains(code), "the workbook names {code}");
+        assert!(!page.text.contains(code), "the page names {code}");
+    }
+    // Side by side, over the same enterprises.
+    let cmp = officer
+        .get(&format!("/api/v1/scenarios/compare?ids={first},{second}"))
+        .await;
+    assert_eq!(cmp.status, 200, "{}", cmp.text);
+    let cmp = cmp.json();
+    assert_eq!(cmp["scenarios"].as_array().expect("scenarios").len(), 2);
+    assert_eq!(
+        cmp["scenarios"][0]["result"]["qualifying_after"],
+        result["qualifying_after"]
+    );
+    let cmp_page = officer
+        .get(&format!("/whatif/compare?ids={first}&ids={second}"))
+        .await;
+    assert_eq!(cmp_page.status, 200);
+    assert!(cmp_page.text.contains("id=\"comparison-districts\""));
+    assert_eq!(
+        officer
+            .get(&format!("/api/v1/scenarios/compare?ids={first}"))
+            .await
+            .status,
+        400
+    );
+    assert_eq!(
+        officer
+            .get("/api/v1/scenarios/compare?ids=1,x")
+            .await
+            .status,
+        400
+    );
+    // Deleting: not another's (not even on the page), but one's own, or anyone's as administrator.
+    assert_eq!(
+        officer
+            .delete(&format!("/api/v1/scenarios/{first}"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        officer
+            .post_form(&format!("/whatif/scenarios/{first}/delete"), &[])
+            .await
+            .status,
+        403
+    );
+    let admin = f.session("admin").await;
+    assert_eq!(
+        admin
+            .delete(&format!("/api/v1/scenarios/{second}"))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        analyst
+            .get(&format!("/api/v1/scenarios/{second}"))
+            .await
+            .status,
+        404
+    );
+    let deleted = analyst
+        .post_form(&format!("/whatif/scenarios/{first}/delete"), &[])
+        .await;
+    assert_eq!(deleted.status, 303, "{}", deleted.text);
+    assert_eq!(
+        analyst.get("/api/v1/scenarios").await.json()["items"]
+            .as_array()
+            .expect("items")
+            .len(),
+        0
+    );
+    // Other roles reach none of it.
+    for account in ["bank", "citizen", "firm"] {
+        let c = f.session(account).await;
+        for path in [
+            "/api/v1/scenarios".to_string(),
+            format!("/api/v1/scenarios/{first}"),
+            format!("/api/v1/scenarios/{first}/export"),
+            "/api/v1/schemes/tech_sme/parameters".to_string(),
+            "/whatif/scenarios".to_string(),
+        ] {
+            assert_eq!(c.get(&path).await.status, 403, "{account} {path}");
+        }
+        let save = c
+            .post_json(
+                "/api/v1/scenarios",
+                json!({"name": "x", "scheme": "tech_sme"}),
+            )
+            .await;
+        assert_eq!(save.status, 403, "{account}");
+    }
+    // The parameters of a scheme, for a form elsewhere.
+    let params = analyst
+        .get("/api/v1/schemes/rd_credit/parameters")
+        .await
+        .json();
+    assert_eq!(params["parameters"][0]["key"], "condition.rd_growth_streak");
+    assert_eq!(params["parameters"][0]["value"], 3.0);
+    eventually_audited(f, |e| {
+        ["scenario.save", "scenario.export", "scenario.delete"]
+            .iter()
+            .all(|a| e.iter().any(|e| e.action == *a))
+    })
+    .await;
+}
