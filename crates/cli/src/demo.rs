@@ -213,6 +213,7 @@ pub fn run(args: &DemoArgs, web: crate::Web) -> Result<()> {
         let store = std::sync::Arc::new(store);
         let (auditor, writer) = kechuang_app::audit::Auditor::start(store.clone());
         let round = crate::demo_round::fill(&store, &auditor, years[years.len() - 1], &own).await?;
+        let scenarios = crate::whatif::demo_scenarios(&store, &auditor, years[years.len() - 1]).await?;
         drop(auditor);
         let _ = writer.await;
         println!(
@@ -226,6 +227,10 @@ pub fn run(args: &DemoArgs, web: crate::Web) -> Result<()> {
             round.drafts,
             round.corrected,
             round.id
+        );
+        println!(
+            "policy scenarios {:?} saved: /whatif/scenarios/{} shows the 科技型中小企业 R&D bands relaxed by a point and who enters, by district; /whatif/compare?ids={}&ids={} sets it beside half a point",
+            scenarios, scenarios[0], scenarios[0], scenarios[1]
         );
         println!("demo accounts (name / password / role):");
         for (name, password, role) in &logins {

@@ -227,3 +227,65 @@ pub fn scenarios(args: &ScenariosArgs) -> Result<()> {
     println!("{} scenarios", list.len());
     Ok(())
 }
+
+/// The demo's saved scenarios: the 科技型中小企业 R&D-intensity bands relaxed by one and by half a
+/// percentage point (a subsidy of 20 万元 per qualifying firm), and the R&D-growth credit rule
+/// asking two years instead of three (a credit line of 500 万元), over `year` (the last full
+/// survey year: the demo round's year holds only the forms approved so far): their ids.
+pub async fn demo_scenarios(
+    store: &kechuang_store::Store,
+    auditor: &kechuang_app::audit::Auditor,
+    year: i32,
+) -> Result<Vec<i64>> {
+    let operator = kechuang_app::access::Principal::local_operator("demo");
+    let bureau = kechuang_app::Caller {
+        principal: &operator,
+        remote: "local",
+    };
+    let shipped = shipped_rules();
+    let bands = |by: f64| -> Vec<(String, f64)> {
+        [6.0, 5.0, 4.0, 3.0, 2.0]
+            .iter()
+            .enumerate()
+            .map(|(n, min)| (format!("indicator.rd.basis1.band{}.min", n + 1), min - by))
+            .collect()
+    };
+    let plans = [
+        (
+            "科小：研发费用占比各档下调1个百分点",
+            "tech_sme",
+            bands(1.0),
+            20.0,
+        ),
+        (
+            "科小：研发费用占比各档下调0.5个百分点",
+            "tech_sme",
+            bands(0.5),
+            20.0,
+        ),
+        (
+            "研发增长信用贷：连续2年增长即可",
+            "rd_credit",
+            vec![("condition.rd_growth_streak".to_string(), 2.0)],
+            500.0,
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (name, scheme, values, amount) in plans {
+        let scenario = Scenario {
+            scheme,
+            rules: None,
+            changes: Overrides {
+                values: values.into_iter().collect(),
+                dropped: Default::default(),
+            },
+            year: Some(year),
+            amount: Some(amount),
+        };
+        let s = saved::save(store, auditor, &shipped, &bureau, name, &scenario)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        ids.push(s.id);
+    }
+    Ok(ids)
+}

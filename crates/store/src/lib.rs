@@ -511,6 +511,18 @@ impl Store {
         })
     }
 
+    /// The years with survey data and their numbers of records, ascending.
+    pub async fn year_counts(&self) -> Result<Vec<(i32, i64)>> {
+        with_pool!(self, pool => {
+            let rows = sqlx::query("SELECT year, COUNT(*) FROM survey_records GROUP BY year ORDER BY year")
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|r| Ok((r.try_get::<i32, _>(0)?, r.try_get::<i64, _>(1)?)))
+                .collect()
+        })
+    }
+
     /// Number of stored records.
     pub async fn count_records(&self) -> Result<i64> {
         with_pool!(self, pool => Ok(sqlx::query("SELECT COUNT(*) FROM survey_records").fetch_one(pool).await?.try_get::<i64, _>(0)?))

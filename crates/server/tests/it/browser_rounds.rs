@@ -8,7 +8,7 @@ use fantoccini::Locator;
 use crate::browser::{session, shot, start_driver, wait_for};
 use crate::{Fixture, PASSWORD};
 
-async fn log_in(c: &fantoccini::Client, base: &str, name: &str) {
+pub(crate) async fn log_in(c: &fantoccini::Client, base: &str, name: &str) {
     c.goto(&format!("{base}/login")).await.expect("login page");
     wait_for(c, "#login").await;
     for (css, text) in [("#name", name), ("#password", PASSWORD)] {
@@ -28,7 +28,7 @@ async fn log_in(c: &fantoccini::Client, base: &str, name: &str) {
     wait_for(c, "#who").await;
 }
 
-async fn log_out(c: &fantoccini::Client) {
+pub(crate) async fn log_out(c: &fantoccini::Client) {
     c.find(Locator::Css("#logout"))
         .await
         .expect("logout")
@@ -38,13 +38,13 @@ async fn log_out(c: &fantoccini::Client) {
     wait_for(c, "#login").await;
 }
 
-async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
+pub(crate) async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
     let e = c.find(Locator::Css(css)).await.expect(css);
     e.clear().await.expect("clear");
     e.send_keys(text).await.expect("type");
 }
 
-async fn click(c: &fantoccini::Client, css: &str) {
+pub(crate) async fn click(c: &fantoccini::Client, css: &str) {
     c.find(Locator::Css(css))
         .await
         .expect(css)

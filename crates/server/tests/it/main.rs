@@ -3,6 +3,7 @@
 
 mod browser;
 mod browser_rounds;
+mod browser_whatif;
 mod client;
 mod leaks;
 mod security;
@@ -317,6 +318,20 @@ fn browser_journey_of_a_survey_round_in_headless_chromium() {
             .expect("open");
         let f = Fixture::start(store).await;
         browser_rounds::rounds_journey(&f).await;
+        f.stop().await;
+    });
+}
+
+#[test]
+#[ignore = "needs chromium and chromedriver (Debian: chromium chromium-driver); .ci/run installs them and runs this"]
+fn browser_journey_of_policy_what_if_in_headless_chromium() {
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = Store::open(dir.path().join("k.db").to_str().expect("utf8"))
+            .await
+            .expect("open");
+        let f = Fixture::start(store).await;
+        browser_whatif::whatif_journey(&f).await;
         f.stop().await;
     });
 }

@@ -111,8 +111,26 @@ fn scheme_picker(l: Lang, state: &Shared, scheme: &str) -> Markup {
     }
 }
 
+/// The stored years with their numbers of records, and the year to preselect: the latest, unless
+/// it holds fewer than half the records of the year before (a survey round still being filed),
+/// then that year.
+async fn years(state: &Shared) -> (Vec<(String, String)>, String) {
+    let counts = state.store.year_counts().await.unwrap_or_default();
+    let preselect = match counts.as_slice() {
+        [.., (before, n0), (_, n1)] if n1 * 2 < *n0 => before.to_string(),
+        [.., (last, _)] => last.to_string(),
+        [] => String::new(),
+    };
+    let options = counts
+        .iter()
+        .rev()
+        .map(|(y, n)| (y.to_string(), format!("{y} ({n})")))
+        .collect();
+    (options, preselect)
+}
+
 /// The parameter form: each parameter with its current value and the scenario's.
-fn form(l: Lang, p: &Principal, base: &RuleSet, sent: &Sent) -> Markup {
+fn form(l: Lang, p: &Principal, base: &RuleSet, sent: &Sent, years: &[(String, String)]) -> Markup {
     let dropped = |k: &str| sent.dropped.iter().any(|d| d == k);
     html! {
         form method="post" action=(action("/whatif", p)) #whatif-form {
@@ -145,7 +163,7 @@ fn form(l: Lang, p: &Principal, base: &RuleSet, sent: &Sent) -> Markup {
             }
             div.filters {
                 (text_input(l.text(Text::AmountPerFirm), "amount", Some(&sent.amount), Some(8)))
-                (text_input(l.text(Text::Year), "year", Some(&sent.year), Some(6)))
+                (select("year", l.text(Text::Year), Some(&sent.year), years))
                 (text_input(l.text(Text::ScenarioName), "name", Some(&sent.name), Some(30)))
             }
             details #advanced open[!sent.rules.trim().is_empty()] {
@@ -163,6 +181,19 @@ fn form(l: Lang, p: &Principal, base: &RuleSet, sent: &Sent) -> Markup {
 /// A number as the rule files write it (no trailing `.0`).
 fn fmt_value(v: f64) -> String {
     format!("{v}")
+}
+
+/// A stored UTC time (RFC 3339) as Beijing time, which is what the bureau's people read.
+fn beijing_time(stored: &str) -> String {
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    chrono::DateTime::parse_from_rfc3339(stored).map_or_else(
+        |_| stored.to_string(),
+        |t| {
+            t.with_timezone(&beijing)
+                .format("%Y-%m-%d %H:%M (UTC+8)")
+                .to_string()
+        },
+    )
 }
 
 fn saved_link(l: Lang) -> Markup {
@@ -184,10 +215,16 @@ pub(super) async fn whatif_form(
     };
     let base = rules_of(&state, scheme)
         .ok_or_else(|| PageError(ApiError::NotFound(format!("no scheme '{scheme}'")), l))?;
+    let (years, year) = years(&state).await;
+    let blank = Sent {
+        scheme: scheme.to_string(),
+        year,
+        ..Sent::default()
+    };
     let body = html! {
         (saved_link(l))
         (scheme_picker(l, &state, scheme))
-        (form(l, p, base, &Sent { scheme: scheme.to_string(), ..Sent::default() }))
+        (form(l, p, base, &blank, &years))
     };
     Ok(page(&ctx, p, l.text(Text::PolicyWhatIf), body))
 }
@@ -337,9 +374,11 @@ pub(super) async fn whatif_result(
     let parsed = (|| {
         let changes = sent.overrides(base)?;
         let amount = number(&sent.amount, l.text(Text::AmountPerFirm))?;
-        let year = number(&sent.year, l.text(Text::Year))?
-            .map(|y| y as i32)
-            .filter(|y| (1900..=2200).contains(y));
+        let year = match number(&sent.year, l.text(Text::Year))? {
+            None => None,
+            Some(y) if y.fract() == 0.0 && (1900.0..=2200.0).contains(&y) => Some(y as i32),
+            Some(_) => return Err(format!("{}: '{}'", l.text(Text::Year), sent.year.trim())),
+        };
         Ok::<_, String>((changes, amount, year))
     })();
     let caller = ctx.allowed().caller();
@@ -391,11 +430,14 @@ pub(super) async fn whatif_result(
         }
         Err(e) => return Err(PageError(ApiError::Internal(e.message()), l)),
     };
+    let (years, _) = years(&state).await;
+    // The result first: the form is long, and is there below to change and run again.
     let body = html! {
         (saved_link(l))
-        (scheme_picker(l, &state, &scheme))
-        (form(l, p, current, &Sent { scheme: scheme.clone(), ..sent }))
         (shown)
+        h2 { (l.text(Text::NewScenario)) }
+        (scheme_picker(l, &state, &scheme))
+        (form(l, p, current, &Sent { scheme: scheme.clone(), ..sent }, &years))
     };
     Ok(page(&ctx, p, l.text(Text::PolicyWhatIf), body))
 }
@@ -429,7 +471,7 @@ pub(super) async fn saved_list(
                         tr {
                             td { input type="checkbox" name="ids" value=(s.id) aria-label=(s.name); }
                             td { a href={ "/whatif/scenarios/" (s.id) } { (s.name) } }
-                            td { (s.scheme) } td { (s.base_version) } td { (s.created_by) } td { (s.created_at) }
+                            td { (s.scheme) } td { (s.base_version) } td { (s.created_by) } td { (beijing_time(&s.created_at)) }
                         }
                     }
                 }
@@ -458,12 +500,11 @@ pub(super) async fn saved_page(
     .or_page(&ctx)?;
     let body = html! {
         p { a href="/whatif/scenarios" { (l.text(Text::SavedScenarios)) } }
-        h2 #scenario-name { (s.name) }
         table #scenario-meta {
             tr { th { (l.text(Text::Scheme)) } td { (s.scheme) } }
             tr { th { (l.text(Text::BasedOnVersion)) } td { (s.base_version) } }
             tr { th { (l.text(Text::SavedBy)) } td { (s.created_by) } }
-            tr { th { (l.text(Text::SavedAt)) } td { (s.created_at) } }
+            tr { th { (l.text(Text::SavedAt)) } td { (beijing_time(&s.created_at)) } }
             tr { th { (l.text(Text::AmountPerFirm)) } td { (s.amount.map_or_else(String::new, fmt_value)) } }
         }
         @if s.base_version != w.current_version { p.warning #older-rules { (l.text(Text::OlderRulesWarning)) } }
