@@ -155,8 +155,11 @@ pub fn resolve<'r>(
             scenario.spec.id, current.spec.id
         )));
     }
-    if s.amount.is_some_and(|a| !a.is_finite() || a < 0.0) {
-        return Err(Error::Invalid("the amount is a number ≥ 0 (万元)".into()));
+    // A budget stays a finite number: at most 10⁸ 万元 (a trillion yuan) per enterprise.
+    if s.amount.is_some_and(|a| !(0.0..=1e8).contains(&a)) {
+        return Err(Error::Invalid(
+            "the amount is a number from 0 to 100000000 (万元 per enterprise)".into(),
+        ));
     }
     Ok((current, text, scenario))
 }

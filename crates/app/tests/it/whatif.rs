@@ -176,6 +176,19 @@ pub async fn a_scenario_moves_only_who_it_concerns_within_the_callers_districts(
         evaluate(&store, &auditor, &shipped, &caller(&analyst), &negative).await,
         Err(Error::Invalid(_))
     ));
+    for amount in [1e300, f64::NAN, f64::INFINITY] {
+        let huge = Scenario {
+            amount: Some(amount),
+            ..scenario(relaxed)
+        };
+        assert!(
+            matches!(
+                evaluate(&store, &auditor, &shipped, &caller(&analyst), &huge).await,
+                Err(Error::Invalid(_))
+            ),
+            "{amount}"
+        );
+    }
 }
 
 fn changes(values: &[(&str, f64)]) -> Overrides {
