@@ -58,5 +58,6 @@ pub mod schemes;
 pub mod settings;
 pub mod sources;
 pub mod talent;
+pub mod validity;
 pub mod views;
 pub mod whatif;

@@ -232,6 +232,9 @@ pub fn run(args: &DemoArgs, web: crate::Web) -> Result<()> {
             "policy scenarios {:?} saved: /whatif/scenarios/{} shows the 科技型中小企业 R&D bands relaxed by a point and who enters, by district; /whatif/compare?ids={}&ids={} sets it beside half a point",
             scenarios, scenarios[0], scenarios[0], scenarios[1]
         );
+        println!(
+            "/validity shows whether the index predicts next years' growth, patents and certifications (`kechuang index validity`)"
+        );
         println!("demo accounts (name / password / role):");
         for (name, password, role) in &logins {
             println!("  {name:<12} {password:<22} {role}");

@@ -19,6 +19,7 @@ mod round;
 mod serve;
 mod survey;
 mod talent;
+mod validity;
 mod whatif;
 
 use std::future::Future;
@@ -90,6 +91,7 @@ fn run(cli: args::Cli, web: Web) -> anyhow::Result<()> {
             args::IndexCommand::Uncertainty(a) => index::uncertainty(&a),
             args::IndexCommand::Audit(a) => index::audit(&a),
             args::IndexCommand::Sensitivity(a) => index::sensitivity(&a),
+            args::IndexCommand::Validity(a) => validity::run(&a),
         },
         args::Command::Policy { command } => match command {
             args::PolicyCommand::List => policy::list(),

@@ -276,6 +276,18 @@ impl Stage {
     pub fn key(self) -> &'static str {
         ["startup", "growth", "mature"][self as usize]
     }
+
+    /// English label.
+    pub fn en(self) -> &'static str {
+        ["Start-up", "Growth", "Mature"][self as usize]
+    }
+
+    /// The stage with this key.
+    pub fn from_key(key: &str) -> Option<Stage> {
+        [Stage::Startup, Stage::Growth, Stage::Mature]
+            .into_iter()
+            .find(|s| s.key() == key)
+    }
 }
 
 /// Size class by the national statistical standard (国统字〔2017〕213号), industrial thresholds applied to

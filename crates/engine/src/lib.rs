@@ -58,6 +58,7 @@ mod spec;
 pub mod stats;
 pub mod steps;
 pub mod uncertainty;
+pub mod validity;
 
 pub use build::{
     Build, BuildOptions, Imputed, Records, STAGE_NAMES, ScreenedOut, Stage, Treated, TreatedPoint,

@@ -3,6 +3,7 @@
 //! passed — CI sets it).
 
 mod rounds;
+mod validity;
 mod whatif;
 
 use std::sync::Arc;
@@ -57,6 +58,7 @@ macro_rules! both_backends {
 /// Every suite function, whichever file holds it.
 mod suite {
     pub use super::rounds::*;
+    pub use super::validity::*;
     pub use super::whatif::*;
 }
 
@@ -68,4 +70,5 @@ both_backends!(
     sources_prefill_forms_and_corrections_need_a_reason,
     a_scenario_moves_only_who_it_concerns_within_the_callers_districts,
     scenarios_are_saved_compared_exported_and_deleted_by_whoever_saved_them,
+    the_index_validity_matches_a_recomputation_and_is_for_analysts,
 );

@@ -168,6 +168,39 @@ fn targets_and_an_explained_evaluation() {
         );
         assert_eq!(o.status.code(), Some(1), "{bad:?}: {}", text(&o.stderr));
     }
+    // The index's predictive validity over the demo panel: defined, within range, reproducible.
+    let validity = |seed: &str| {
+        let o = kechuang(
+            &[
+                "index",
+                "validity",
+                "--replications",
+                "30",
+                "--seed",
+                seed,
+                "--json",
+                "--db",
+                db,
+            ],
+            tmp.path(),
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).expect("json")
+    };
+    let v = validity("5");
+    assert_eq!(v, validity("5"), "the same seed, the same report");
+    let rows = v["rows"].as_array().expect("rows");
+    let rho = rows
+        .iter()
+        .find(|r| r["measure"] == "index" && r["outcome"] == "rd_growth" && r["horizon"] == 1)
+        .expect("the index against next year's R&D growth");
+    let value = rho["estimate"]["value"].as_f64().expect("a value");
+    assert!(value > 0.0 && value < 1.0, "{rho}");
+    let o = kechuang(
+        &["index", "validity", "--replications", "0", "--db", db],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let out = tmp.path().join("targets.csv");
     let o = kechuang(
         &[

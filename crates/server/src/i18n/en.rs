@@ -326,5 +326,21 @@ pub fn text(t: Text) -> &'static str {
         DecidingCriterion => "Deciding criterion",
         ScenarioWord => "Scenario",
         NoneMark => "(none)",
+        PredictiveValidity => "Predictive validity of the index",
+        ValidityIntro => {
+            "Does an enterprise's index in year t say anything about what happens to it one and two years later? Spearman's ρ (ties at their average rank) with later growth and patents: 0 is no relation, 1 a perfect one. AUC for later certification: 0.5 is chance, 1 perfect. 95% percentile bootstrap intervals over resampled enterprise-years."
+        }
+        MeasureLabel => "Measure",
+        SubsetLabel => "Enterprises",
+        OutcomeLabel => "Later outcome",
+        YearsAhead => "Years ahead",
+        StatisticLabel => "Statistic",
+        ValueLabel => "Value",
+        Interval95 => "95% interval",
+        UnitYears => "Enterprise-years (events)",
+        AllEnterprises => "all",
+        IndexMeasure => "Index",
+        ByPillar => "By pillar (all enterprises)",
+        ValidityBaseYears => "Build, base years and replications",
     }
 }

@@ -612,4 +612,32 @@ pub enum Text {
     ScenarioWord,
     /// (none)
     NoneMark,
+    /// Predictive validity of the index
+    PredictiveValidity,
+    /// Does an enterprise's index in year t say anything about what happens to it one and two years later? Spearman's ρ (ties at their average rank) with later growth and patents: 0 is no relation, 1 a perfect one. AUC for later certification: 0.5 is chance, 1 perfect. 95% percentile bootstrap intervals over resampled enterprise-years.
+    ValidityIntro,
+    /// Measure
+    MeasureLabel,
+    /// Enterprises
+    SubsetLabel,
+    /// Later outcome
+    OutcomeLabel,
+    /// Years ahead
+    YearsAhead,
+    /// Statistic
+    StatisticLabel,
+    /// Value
+    ValueLabel,
+    /// 95% interval
+    Interval95,
+    /// Enterprise-years (events)
+    UnitYears,
+    /// all
+    AllEnterprises,
+    /// Index
+    IndexMeasure,
+    /// By pillar (all enterprises)
+    ByPillar,
+    /// Build, base years and replications
+    ValidityBaseYears,
 }

@@ -318,5 +318,21 @@ pub fn text(t: Text) -> &'static str {
         DecidingCriterion => "决定条件",
         ScenarioWord => "方案",
         NoneMark => "（无）",
+        PredictiveValidity => "指数预测效度",
+        ValidityIntro => {
+            "企业在 t 年的指数能否预示其 1 年、2 年后的表现？与后续增长和专利的 Spearman 秩相关 ρ（并列取平均秩）：0 为无关，1 为完全相关。与后续获得认定的 AUC：0.5 为随机，1 为完全区分。区间为对企业年度重抽样的 95% 百分位 bootstrap 区间。"
+        }
+        MeasureLabel => "度量",
+        SubsetLabel => "企业范围",
+        OutcomeLabel => "后续结果",
+        YearsAhead => "年后",
+        StatisticLabel => "统计量",
+        ValueLabel => "值",
+        Interval95 => "95% 区间",
+        UnitYears => "企业年度数（事件数）",
+        AllEnterprises => "全部",
+        IndexMeasure => "指数",
+        ByPillar => "分维度（全部企业）",
+        ValidityBaseYears => "构建、基准年度与重抽样次数",
     }
 }

@@ -23,7 +23,7 @@ fn may_read(f: &Fixture, account: &str, code: &str, region: &str) -> bool {
 const ACCOUNTS: [&str; 6] = ["admin", "analyst", "officer", "firm", "bank", "citizen"];
 
 /// Pages (GET) of the web UI; `{code}` and `{demand}` are filled in.
-const PAGES: [&str; 27] = [
+const PAGES: [&str; 28] = [
     "/",
     "/ranking",
     "/ranking?per_page=500",
@@ -51,6 +51,7 @@ const PAGES: [&str; 27] = [
     "/whatif/scenarios",
     "/whatif/scenarios/1",
     "/whatif/compare?ids=1&ids=2",
+    "/validity",
 ];
 
 pub async fn no_response_names_an_enterprise_the_role_may_not_read(f: &Fixture) {

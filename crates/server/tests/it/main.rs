@@ -237,6 +237,7 @@ both_backends!(
     a_survey_round_goes_from_opening_to_an_approved_form,
     a_scenario_names_only_the_readers_enterprises,
     scenarios_are_saved_compared_exported_and_deleted_over_http,
+    the_index_validity_is_for_analysts,
 );
 
 /// Calls `$backend!` with every test of [`security`].

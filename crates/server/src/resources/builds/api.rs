@@ -66,3 +66,21 @@ pub(super) async fn rebuild(
     start_rebuild(&state, &ctx).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({"status": "started"}))).into_response())
 }
+
+/// Bootstrap settings of the validity report.
+#[derive(Debug, Deserialize, Default)]
+pub struct ValidityQuery {
+    /// Replications (1–2000; 200 by default).
+    pub replications: Option<usize>,
+    /// Seed (1 by default).
+    pub seed: Option<u64>,
+}
+
+pub(super) async fn validity(
+    State(state): State<Shared>,
+    ctx: Allowed<can::BuildIndex>,
+    Query(q): Query<ValidityQuery>,
+) -> ApiResult<Json<kechuang_app::validity::ValidityReport>> {
+    let r = kechuang_app::validity::report(&state, &ctx.caller(), q.replications, q.seed).await?;
+    Ok(Json((*r).clone()))
+}

@@ -1,4 +1,5 @@
-//! Index builds: the stored builds and a rebuild (API and page).
+//! Index builds: the stored builds and a rebuild, and the index's predictive validity (API and
+//! pages).
 
 use axum::Router;
 use axum::routing::get;
@@ -14,5 +15,7 @@ pub use api::*;
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/api/v1/builds", get(api::builds).post(api::rebuild))
+        .route("/api/v1/index/validity", get(api::validity))
         .route("/builds", get(pages::builds).post(pages::rebuild))
+        .route("/validity", get(pages::validity))
 }

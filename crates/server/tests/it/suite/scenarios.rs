@@ -231,3 +231,42 @@ pub async fn scenarios_are_saved_compared_exported_and_deleted_over_http(f: &Fix
     })
     .await;
 }
+
+/// The index's predictive validity: analysts and administrators, in JSON and on a page; nobody
+/// else.
+pub async fn the_index_validity_is_for_analysts(f: &Fixture) {
+    let analyst = f.session("analyst").await;
+    let r = analyst
+        .get("/api/v1/index/validity?replications=20&seed=2")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = r.json();
+    assert_eq!(r["replications"], 20);
+    assert!(!r["rows"].as_array().expect("rows").is_empty());
+    let page = analyst.get("/validity?replications=20").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("id=\"validity-index\"") && page.text.contains("AUC"));
+    assert!(
+        analyst
+            .get("/builds")
+            .await
+            .text
+            .contains("href=\"/validity\"")
+    );
+    assert_eq!(
+        analyst
+            .get("/api/v1/index/validity?replications=0")
+            .await
+            .status,
+        400
+    );
+    for account in ["officer", "bank", "citizen", "firm"] {
+        let c = f.session(account).await;
+        assert_eq!(
+            c.get("/api/v1/index/validity").await.status,
+            403,
+            "{account}"
+        );
+        assert_eq!(c.get("/validity").await.status, 403, "{account}");
+    }
+}
