@@ -48,6 +48,7 @@ pub mod catalogue;
 pub mod consents;
 pub mod enterprises;
 pub mod error;
+pub mod finance;
 pub mod imports;
 pub mod intake;
 pub mod memo;

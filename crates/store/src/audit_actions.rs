@@ -103,11 +103,19 @@ pub enum AuditAction {
     ScenarioDelete,
     /// A policy scenario's lists exported.
     ScenarioExport,
+    /// An enterprise applied for a loan.
+    LoanApply,
+    /// A bank answered an application.
+    LoanAnswer,
+    /// A bank recorded loans.
+    LoansRecord,
+    /// Loans or their totals read.
+    LoansRead,
 }
 
 impl AuditAction {
     /// Every action, for the tests and the audit page's filter.
-    pub const ALL: [AuditAction; 45] = [
+    pub const ALL: [AuditAction; 49] = [
         AuditAction::Login,
         AuditAction::Logout,
         AuditAction::LoginFailed,
@@ -153,6 +161,10 @@ impl AuditAction {
         AuditAction::ScenarioSave,
         AuditAction::ScenarioDelete,
         AuditAction::ScenarioExport,
+        AuditAction::LoanApply,
+        AuditAction::LoanAnswer,
+        AuditAction::LoansRecord,
+        AuditAction::LoansRead,
     ];
 
     /// The name stored in the log.
@@ -203,6 +215,10 @@ impl AuditAction {
             AuditAction::ScenarioSave => "scenario.save",
             AuditAction::ScenarioDelete => "scenario.delete",
             AuditAction::ScenarioExport => "scenario.export",
+            AuditAction::LoanApply => "loan.apply",
+            AuditAction::LoanAnswer => "loan.answer",
+            AuditAction::LoansRecord => "loans.record",
+            AuditAction::LoansRead => "loans.read",
         }
     }
 }

@@ -75,10 +75,12 @@ mod audit_actions;
 pub use audit_actions::AuditAction;
 mod accounts;
 mod catalogue;
+mod finance;
 mod rounds;
 mod scenarios;
 pub use accounts::{AuditEntry, Consent, NewUser, RankingQuery, RankingRow, Token, User};
 pub use catalogue::{CatalogueEntry, Deal, MergeEntry, Message, Publisher};
+pub use finance::{Loan, LoanApplication};
 pub use rounds::{Filing, FilingChange, FilingEvent, Round, RoundMember, SourceValue};
 pub use scenarios::{NewScenario, SavedScenario};
 

@@ -2,6 +2,7 @@
 //! PostgreSQL (`KECHUANG_TEST_POSTGRES_URL`; without it the PostgreSQL runs are ignored, never
 //! passed — CI sets it).
 
+mod finance;
 mod rounds;
 mod validity;
 mod whatif;
@@ -57,6 +58,7 @@ macro_rules! both_backends {
 
 /// Every suite function, whichever file holds it.
 mod suite {
+    pub use super::finance::*;
     pub use super::rounds::*;
     pub use super::validity::*;
     pub use super::whatif::*;
@@ -71,4 +73,5 @@ both_backends!(
     a_scenario_moves_only_who_it_concerns_within_the_callers_districts,
     scenarios_are_saved_compared_exported_and_deleted_by_whoever_saved_them,
     the_index_validity_matches_a_recomputation_and_is_for_analysts,
+    loans_follow_consent_and_each_bank_sees_only_its_own,
 );

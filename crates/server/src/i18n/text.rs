@@ -640,4 +640,78 @@ pub enum Text {
     ByPillar,
     /// Build, base years and replications
     ValidityBaseYears,
+    /// Innovation finance
+    Finance,
+    /// Apply for an innovation-credit loan (积分贷)
+    ApplyForLoan,
+    /// Applying grants the bank your consent to read your enterprise's portrait and index.
+    ApplyHint,
+    /// Amount (¥10k)
+    AmountAsked,
+    /// Purpose
+    Purpose,
+    /// Apply
+    SubmitApplication,
+    /// Applications
+    LoanApplications,
+    /// Status
+    ApplicationStatus,
+    /// Granted (¥10k)
+    GrantedAmount,
+    /// Reason for declining
+    DeclineReason,
+    /// Grant
+    GrantIt,
+    /// Decline
+    DeclineIt,
+    /// Applied
+    AppliedAt,
+    /// Credit lines and loans
+    Loans,
+    /// Reference
+    LoanReference,
+    /// Granted on
+    GrantedOn,
+    /// Disbursed (¥10k)
+    Disbursed,
+    /// Repaid (¥10k)
+    Repaid,
+    /// Overdue (¥10k)
+    Overdue,
+    /// Record loans from a file (CSV or XLSX; all rows or none)
+    UploadLoans,
+    /// Columns
+    LoanFileColumns,
+    /// Record
+    RecordLoans,
+    /// Loans recorded
+    LoansRecorded,
+    /// Totals
+    FinanceTotals,
+    /// By bank
+    ByBank,
+    /// By index score band
+    ByScoreBand,
+    /// Enterprises
+    FirmsWithLoans,
+    /// Loans
+    LoanCount,
+    /// Share with overdue
+    OverdueRate,
+    /// Share of the amount granted to the top fifth of the index
+    TopFifthShare,
+    /// Applications granted
+    ApprovalRate,
+    /// Median days to an answer
+    MedianDaysToAnswer,
+    /// Published totals (disclosure control applied)
+    PublishedFinance,
+    /// suppressed
+    SuppressedMark,
+    /// No applications.
+    NoApplications,
+    /// No loans recorded.
+    NoLoans,
+    /// pending
+    Pending,
 }

@@ -197,6 +197,7 @@ pub(crate) fn nav(ctx: &Ctx, p: &Principal) -> Markup {
     ) {
         links.push(("/consents".into(), l.text(Text::Consents)));
     }
+    links.push(("/finance".into(), l.text(Text::Finance)));
     if p.may(Capability::Talent) {
         links.push(("/talent".into(), l.text(Text::TalentPoolNav)));
     }

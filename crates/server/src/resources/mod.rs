@@ -11,6 +11,7 @@ pub mod builds;
 pub mod catalogue;
 pub mod consents;
 pub mod enterprises;
+pub mod finance;
 pub mod imports;
 pub mod overview;
 pub mod regions;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<Shared> {
         .merge(talent::routes())
         .merge(rounds::routes())
         .merge(scenarios::routes())
+        .merge(finance::routes())
 }
 
 /// The routes that take files.
@@ -45,4 +47,5 @@ pub fn upload_routes() -> Router<Shared> {
         .merge(catalogue::upload_routes())
         .merge(talent::upload_routes())
         .merge(rounds::upload_routes())
+        .merge(finance::upload_routes())
 }

@@ -23,7 +23,7 @@ fn may_read(f: &Fixture, account: &str, code: &str, region: &str) -> bool {
 const ACCOUNTS: [&str; 6] = ["admin", "analyst", "officer", "firm", "bank", "citizen"];
 
 /// Pages (GET) of the web UI; `{code}` and `{demand}` are filled in.
-const PAGES: [&str; 28] = [
+const PAGES: [&str; 29] = [
     "/",
     "/ranking",
     "/ranking?per_page=500",
@@ -52,6 +52,7 @@ const PAGES: [&str; 28] = [
     "/whatif/scenarios/1",
     "/whatif/compare?ids=1&ids=2",
     "/validity",
+    "/finance",
 ];
 
 pub async fn no_response_names_an_enterprise_the_role_may_not_read(f: &Fixture) {
@@ -96,6 +97,17 @@ pub async fn no_response_names_an_enterprise_the_role_may_not_read(f: &Fixture) 
         )
         .await;
     assert_eq!(saved.status, 200, "{}", saved.text);
+
+    // A loan of the bank to the enterprise that consented to it (outside the officer's district).
+    let bank = f.session("bank").await;
+    let recorded = bank
+        .post_json(
+            "/api/v1/finance/loans",
+            serde_json::json!({"loans": [{"reference": "L1", "credit_code": f.elsewhere,
+                "granted_on": "2025-05-01", "granted": 100, "disbursed": 50, "repaid": 0, "overdue": 0}]}),
+        )
+        .await;
+    assert_eq!(recorded.status, 201, "{}", recorded.text);
 
     // Two saved scenarios (1 and 2) that move enterprises of every district.
     for (name, changes) in [

@@ -238,6 +238,7 @@ both_backends!(
     a_scenario_names_only_the_readers_enterprises,
     scenarios_are_saved_compared_exported_and_deleted_over_http,
     the_index_validity_is_for_analysts,
+    loans_are_applied_for_answered_recorded_and_totalled,
 );
 
 /// Calls `$backend!` with every test of [`security`].

@@ -270,3 +270,175 @@ pub async fn the_index_validity_is_for_analysts(f: &Fixture) {
         assert_eq!(c.get("/validity").await.status, 403, "{account}");
     }
 }
+
+/// 科技金融 over HTTP: the firm applies (consent follows), the bank answers its queue and records
+/// loans (JSON and a workbook, all or nothing), and every role reads what it may.
+pub async fn loans_are_applied_for_answered_recorded_and_totalled(f: &Fixture) {
+    let firm = f.session("firm").await;
+    let banks = firm.get("/api/v1/finance/banks").await.json();
+    assert_eq!(banks["banks"][0], BANK);
+    let applied = firm
+        .post_json(
+            "/api/v1/finance/applications",
+            json!({"bank": BANK, "amount": 300, "purpose": "设备\"><i>x"}),
+        )
+        .await;
+    assert_eq!(applied.status, 201, "{}", applied.text);
+    let id = applied.json()["id"].as_i64().expect("id");
+    assert!(
+        f.store.has_consent(&f.in_binhai, BANK).await.expect("c"),
+        "applying granted the consent"
+    );
+    assert_eq!(
+        firm.post_json(
+            "/api/v1/finance/applications",
+            json!({"bank": "别家银行", "amount": 1})
+        )
+        .await
+        .status,
+        400
+    );
+    let bank = f.session("bank").await;
+    let queue = bank.get("/api/v1/finance/applications").await.json();
+    assert_eq!(queue["items"].as_array().expect("items").len(), 1);
+    let page = bank.get("/finance").await;
+    assert!(page.text.contains("id=\"queue\""));
+    assert!(
+        !page.text.contains("<i>x") && page.text.contains("&lt;i&gt;x"),
+        "escaped"
+    );
+    // Declining needs a reason; granting works once.
+    let path = format!("/api/v1/finance/applications/{id}/answer");
+    assert_eq!(
+        bank.post_json(&path, json!({"reason": ""})).await.status,
+        400
+    );
+    let granted = bank.post_json(&path, json!({"granted": 250})).await;
+    assert_eq!(granted.status, 200, "{}", granted.text);
+    assert_eq!(granted.json()["status"], "granted");
+    assert_eq!(
+        bank.post_json(&path, json!({"granted": 1})).await.status,
+        409
+    );
+    // Loans: for consenting enterprises only, all or nothing.
+    let third = f
+        .records
+        .iter()
+        .find(|r| r.credit_code.as_str() != f.in_binhai && r.credit_code.as_str() != f.elsewhere)
+        .expect("a third")
+        .credit_code
+        .to_string();
+    let loan = |reference: &str, code: &str, overdue: f64| {
+        json!({"reference": reference, "credit_code": code, "granted_on": "2025-05-01",
+               "granted": 100, "disbursed": 100, "repaid": 10, "overdue": overdue})
+    };
+    let refused = bank
+        .post_json(
+            "/api/v1/finance/loans",
+            json!({"loans": [loan("L1", &f.elsewhere, 0.0), loan("L2", &third, 0.0)]}),
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.text);
+    assert!(refused.text.contains("loan 2") && refused.text.contains(&third));
+    assert_eq!(
+        bank.get("/api/v1/finance/loans").await.json()["items"]
+            .as_array()
+            .expect("i")
+            .len(),
+        1
+    );
+    let ok = bank
+        .post_json(
+            "/api/v1/finance/loans",
+            json!({"loans": [loan("L1", &f.elsewhere, 5.0)]}),
+        )
+        .await;
+    assert_eq!(ok.status, 201, "{}", ok.text);
+    // A workbook with a located mistake, then a good one.
+    let book = |rows: &[(&str, &str, &str)]| {
+        let mut b = rust_xlsxwriter::Workbook::new();
+        let s = b.add_worksheet();
+        for (c, h) in kechuang_app::finance::loan_file_header().iter().enumerate() {
+            s.write_string(0, c as u16, *h).expect("h");
+        }
+        for (r, (reference, code, granted)) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, v) in [*reference, *code, "2025-06-01", *granted, "0", "0", "0"]
+                .iter()
+                .enumerate()
+            {
+                s.write_string(r, c as u16, *v).expect("c");
+            }
+        }
+        b.save_to_buffer().expect("xlsx")
+    };
+    let bad = bank
+        .post_file(
+            "/api/v1/finance/loans/import?file_name=l.xlsx",
+            book(&[("X1", &f.elsewhere, "abc")]),
+        )
+        .await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+    assert!(
+        bad.text.contains("row 2") && bad.text.contains("授信金额"),
+        "{}",
+        bad.text
+    );
+    let good = bank
+        .post_file(
+            "/api/v1/finance/loans/import?file_name=l.xlsx",
+            book(&[("X1", &f.elsewhere, "60")]),
+        )
+        .await;
+    assert_eq!(good.status, 201, "{}", good.text);
+    assert_eq!(
+        bank.get("/api/v1/finance/loans").await.json()["items"]
+            .as_array()
+            .expect("i")
+            .len(),
+        3
+    );
+    // Who reads what.
+    let firm_loans = firm.get("/api/v1/finance/loans").await.json();
+    assert!(
+        firm_loans["items"]
+            .as_array()
+            .expect("i")
+            .iter()
+            .all(|l| l["credit_code"] == f.in_binhai.as_str())
+    );
+    let officer = f.session("officer").await;
+    let officer_loans = officer.get("/api/v1/finance/loans").await.json();
+    assert!(
+        officer_loans["items"]
+            .as_array()
+            .expect("i")
+            .iter()
+            .all(|l| l["credit_code"] == f.in_binhai.as_str())
+    );
+    assert_eq!(
+        officer.get("/api/v1/finance/applications").await.status,
+        403
+    );
+    let totals = f
+        .session("analyst")
+        .await
+        .get("/api/v1/finance/totals")
+        .await
+        .json();
+    assert_eq!(totals["total"]["loans"], 3);
+    assert_eq!(totals["by_bank"][BANK]["firms"], 2);
+    assert_eq!(totals["approval_rate"], 1.0);
+    let page = f.session("analyst").await.get("/finance").await;
+    assert!(page.text.contains("id=\"finance-banks\""));
+    let citizen = f.session("citizen").await;
+    assert_eq!(citizen.get("/api/v1/finance/loans").await.status, 403);
+    assert_eq!(citizen.get("/api/v1/finance/totals").await.status, 403);
+    let published = citizen.get("/api/v1/finance/published").await.json();
+    assert!(
+        published["total"]["suppressed"].is_string(),
+        "two enterprises: suppressed {published}"
+    );
+    assert!(!citizen.get("/finance").await.text.contains(&f.elsewhere));
+    assert_eq!(bank.get("/api/v1/finance/totals").await.status, 403);
+}
