@@ -346,6 +346,8 @@ struct Place {
     region_code: String,
     park: Option<String>,
     score: Option<f64>,
+    /// The certifications held (`hnte`, `tech_sme`, `specialised`).
+    titles: Vec<&'static str>,
 }
 
 fn in_scope(scope: &ListScope, place: &Place) -> bool {
@@ -360,30 +362,48 @@ fn in_scope(scope: &ListScope, place: &Place) -> bool {
 }
 
 async fn places(store: &Store) -> Result<HashMap<String, Place>> {
-    let Some(&year) = store.years().await?.last() else {
-        return Ok(HashMap::new());
-    };
-    let mut out: HashMap<String, Place> = store
-        .load_year(year)
-        .await?
-        .into_iter()
-        .map(|r| {
-            (
-                r.credit_code.to_string(),
+    // Each enterprise's latest record, reading one year at a time from the latest down (the
+    // latest year may be a round still being filed, holding only some enterprises).
+    let mut out: HashMap<String, Place> = HashMap::new();
+    for year in store.years().await?.into_iter().rev() {
+        for r in store.load_year(year).await? {
+            let code = r.credit_code.to_string();
+            if out.contains_key(&code) {
+                continue;
+            }
+            let t = &r.titles;
+            let held = |d| kechuang_domain::held_in(d, r.year);
+            let titles = [
+                ("hnte", held(t.hnte)),
+                ("tech_sme", held(t.tech_sme)),
+                (
+                    "specialised",
+                    held(t.specialised_sme) || held(t.little_giant),
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(k, h)| h.then_some(k))
+            .collect();
+            out.insert(
+                code,
                 Place {
                     region_code: r.region_code.as_str().to_string(),
                     park: r.park.clone(),
                     score: None,
+                    titles,
                 },
-            )
-        })
-        .collect();
-    if let Some(build) = store.builds().await?.into_iter().next()
-        && let Some(&built) = build.years.iter().max()
-    {
-        for (code, score) in store.scores(build.id, built).await? {
-            if let Some(place) = out.get_mut(&code) {
-                place.score = score;
+            );
+        }
+    }
+    // Each enterprise's latest score in the latest build.
+    if let Some(build) = store.builds().await?.into_iter().next() {
+        let mut years = build.years.clone();
+        years.sort_unstable();
+        for year in years {
+            for (code, score) in store.scores(build.id, year).await? {
+                if let (Some(place), Some(s)) = (out.get_mut(&code), score) {
+                    place.score = Some(s);
+                }
             }
         }
     }
@@ -418,6 +438,12 @@ pub struct FinanceTotals {
     pub by_district: BTreeMap<String, FinanceLine>,
     /// By index score band of the latest build (`0-20` … `80-100`, `none`).
     pub by_score_band: BTreeMap<String, FinanceLine>,
+    /// By certification held (`hnte`, `tech_sme`, `specialised`, `none`; an enterprise may count
+    /// under several).
+    pub by_scheme: BTreeMap<String, FinanceLine>,
+    /// Share of the amount granted that went to R&D-growth credit candidates (the `rd_credit`
+    /// rule over the latest year).
+    pub rd_credit_share: Option<f64>,
     /// Share of the amount granted that went to the top fifth of the index.
     pub top_fifth_share: Option<f64>,
     /// Applications answered, and the median days from applying to the answer.
@@ -438,16 +464,36 @@ fn band(score: Option<f64>) -> String {
     }
 }
 
-/// Totals of the loans and applications the caller may see in aggregate: analysts and
-/// administrators all, a district officer its districts and parks.
+/// The enterprises the R&D-growth credit rule (`rd_credit`) picks in the last full survey year.
+async fn rd_credit_candidates(store: &Store) -> Result<std::collections::HashSet<String>> {
+    let Some(rules) = kechuang_policy::shipped("rd_credit") else {
+        return Ok(Default::default());
+    };
+    let year = crate::views::last_full_year(&store.year_counts().await?);
+    let Ok((year, records)) = crate::views::panel(store, year).await else {
+        return Ok(Default::default());
+    };
+    Ok(kechuang_policy::Panel::new(&records)
+        .evaluate_year_where(&rules, year, false, |e| {
+            e.outcome == kechuang_policy::Outcome::Qualifies
+        })
+        .into_iter()
+        .map(|e| e.credit_code)
+        .collect())
+}
+
+/// Totals of the loans (granted in `year`, or all) and applications the caller may see in
+/// aggregate: analysts and administrators all, a district officer its districts and parks.
 pub async fn totals(
     store: &Store,
     auditor: &Auditor,
     caller: &Caller<'_>,
+    year: Option<i32>,
 ) -> Result<FinanceTotals> {
     let p = caller.require(Capability::Targets)?;
     let scope = p.list_scope();
     let places = places(store).await?;
+    let candidates = rd_credit_candidates(store).await?;
     let unknown = Place::default();
     let mut all_scores: Vec<f64> = places.values().filter_map(|x| x.score).collect();
     all_scores.sort_by(f64::total_cmp);
@@ -458,24 +504,33 @@ pub async fn totals(
         .await?
         .into_iter()
         .filter(|l| in_scope(&scope, places.get(&l.credit_code).unwrap_or(&unknown)))
+        .filter(|l| year.is_none_or(|y| l.granted_on.starts_with(&format!("{y}-"))))
         .collect();
     // Firms counted once per line; overdue once per firm.
     let mut lines: HashMap<(u8, String), (FinanceLine, HashMap<String, bool>)> = HashMap::new();
-    let (mut top_granted, mut all_granted) = (0.0, 0.0);
+    let (mut top_granted, mut all_granted, mut candidate_granted) = (0.0, 0.0, 0.0);
     for l in &loans {
         let place = places.get(&l.credit_code).unwrap_or(&unknown);
         all_granted += l.granted;
+        if candidates.contains(&l.credit_code) {
+            candidate_granted += l.granted;
+        }
         if let (Some(s), Some(t)) = (place.score, top_fifth)
             && s >= t
         {
             top_granted += l.granted;
         }
-        for key in [
+        let mut keys = vec![
             (0u8, String::new()),
             (1, l.bank.clone()),
             (2, place.region_code.clone()),
             (3, band(place.score)),
-        ] {
+        ];
+        if place.titles.is_empty() {
+            keys.push((4, "none".to_string()));
+        }
+        keys.extend(place.titles.iter().map(|t| (4, t.to_string())));
+        for key in keys {
             let (line, firms) = lines.entry(key).or_default();
             line.loans += 1;
             line.granted += l.granted;
@@ -485,8 +540,12 @@ pub async fn totals(
         }
     }
     let mut total = FinanceLine::default();
-    let (mut by_bank, mut by_district, mut by_score_band) =
-        (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let (mut by_bank, mut by_district, mut by_score_band, mut by_scheme) = (
+        BTreeMap::new(),
+        BTreeMap::new(),
+        BTreeMap::new(),
+        BTreeMap::new(),
+    );
     for ((kind, key), (mut line, firms)) in lines {
         line.firms = firms.len();
         let overdue = firms.values().filter(|o| **o).count();
@@ -499,8 +558,11 @@ pub async fn totals(
             2 => {
                 by_district.insert(key, line);
             }
-            _ => {
+            3 => {
                 by_score_band.insert(key, line);
+            }
+            _ => {
+                by_scheme.insert(key, line);
             }
         }
     }
@@ -543,6 +605,8 @@ pub async fn totals(
         by_bank,
         by_district,
         by_score_band,
+        by_scheme,
+        rd_credit_share: (all_granted > 0.0).then(|| candidate_granted / all_granted),
         top_fifth_share: (all_granted > 0.0).then(|| top_granted / all_granted),
         applications_answered: answered.len(),
         median_days_to_answer: median,

@@ -33,16 +33,19 @@ pub enum Outcome {
     GainsHnte,
     /// 新获专精特新: not 专精特新 (or 小巨人) in t, one in t+h.
     GainsSpecialised,
+    /// 贷款逾期: a loan granted in t+1 (on the index of t) is overdue now.
+    GoesOverdue,
 }
 
 impl Outcome {
     /// Every outcome.
-    pub const ALL: [Outcome; 5] = [
+    pub const ALL: [Outcome; 6] = [
         Outcome::RevenueGrowth,
         Outcome::RdGrowth,
         Outcome::PatentsGranted,
         Outcome::GainsHnte,
         Outcome::GainsSpecialised,
+        Outcome::GoesOverdue,
     ];
 
     /// Stable key.
@@ -53,6 +56,7 @@ impl Outcome {
             "patents_granted",
             "gains_hnte",
             "gains_specialised",
+            "goes_overdue",
         ][self as usize]
     }
 
@@ -75,12 +79,16 @@ impl Outcome {
             "Invention patents granted",
             "Becomes a high-tech enterprise",
             "Becomes specialised (专精特新)",
+            "A loan goes overdue",
         ][self as usize]
     }
 
     /// Whether it is an event (AUC) rather than a quantity (Spearman).
     pub fn is_event(self) -> bool {
-        matches!(self, Outcome::GainsHnte | Outcome::GainsSpecialised)
+        matches!(
+            self,
+            Outcome::GainsHnte | Outcome::GainsSpecialised | Outcome::GoesOverdue
+        )
     }
 
     /// The outcome of a unit from its records in t and t+h; `None` when it cannot be known (or,
@@ -101,6 +109,8 @@ impl Outcome {
                 .then(|| f64::from(u8::from(held_in(later.titles.hnte, later.year)))),
             Outcome::GainsSpecialised => (!specialised(&now.titles, now.year))
                 .then(|| f64::from(u8::from(specialised(&later.titles, later.year)))),
+            // From the loans, not the records (see `compute`).
+            Outcome::GoesOverdue => None,
         }
     }
 }
@@ -171,7 +181,11 @@ struct UnitYear<'r> {
     pillars: Vec<(String, f64)>,
 }
 
-fn samples(units: &[UnitYear<'_>], later: &HashMap<(&str, i32), &SurveyRecord>) -> Vec<Sample> {
+fn samples(
+    units: &[UnitYear<'_>],
+    later: &HashMap<(&str, i32), &SurveyRecord>,
+    overdue: &HashMap<(&str, i32), bool>,
+) -> Vec<Sample> {
     let mut out: Vec<Sample> = Vec::new();
     let mut slot: HashMap<(String, String, Outcome, u8), usize> = HashMap::new();
     let mut push = |measure: &str, subset: &str, outcome: Outcome, horizon: u8, s: f64, v: f64| {
@@ -192,6 +206,22 @@ fn samples(units: &[UnitYear<'_>], later: &HashMap<(&str, i32), &SurveyRecord>) 
     };
     for u in units {
         let r = u.record;
+        // Loans granted the year after, on this year's index: overdue or not.
+        if let Some(&o) = overdue.get(&(r.credit_code.as_str(), r.year + 1)) {
+            let v = f64::from(u8::from(o));
+            push("index", "all", Outcome::GoesOverdue, 1, u.index, v);
+            push(
+                "index",
+                r.stage().key(),
+                Outcome::GoesOverdue,
+                1,
+                u.index,
+                v,
+            );
+            for (code, score) in &u.pillars {
+                push(code, "all", Outcome::GoesOverdue, 1, *score, v);
+            }
+        }
         for horizon in [1u8, 2] {
             let Some(next) = later.get(&(r.credit_code.as_str(), r.year + i32::from(horizon)))
             else {
@@ -256,14 +286,31 @@ fn statistics(samples: Vec<Sample>, replications: usize, seed: u64) -> Vec<Valid
     rows
 }
 
+/// A loan's outcome: the enterprise, the year it was granted, and whether it is overdue.
+#[derive(Debug, Clone)]
+pub struct LoanOutcome {
+    /// The enterprise.
+    pub credit_code: String,
+    /// The year granted.
+    pub year: i32,
+    /// Something overdue.
+    pub overdue: bool,
+}
+
 /// The validity statistics of stored data (pure): `results` are each built year's scores;
-/// `records` hold those years and up to two later ones.
+/// `records` hold those years and up to two later ones; `loans` the loans recorded.
 pub fn compute(
     results: &[(i32, Vec<BuiltScore>)],
     records: &[SurveyRecord],
+    loans: &[LoanOutcome],
     replications: usize,
     seed: u64,
 ) -> (Vec<i32>, Vec<ValidityRow>) {
+    // An enterprise with several loans in a year is overdue if any is.
+    let mut overdue: HashMap<(&str, i32), bool> = HashMap::new();
+    for l in loans {
+        *overdue.entry((l.credit_code.as_str(), l.year)).or_default() |= l.overdue;
+    }
     let by_key: HashMap<(&str, i32), &SurveyRecord> = records
         .iter()
         .map(|r| ((r.credit_code.as_str(), r.year), r))
@@ -289,7 +336,7 @@ pub fn compute(
     }
     (
         base_years,
-        statistics(samples(&units, &by_key), replications, seed),
+        statistics(samples(&units, &by_key, &overdue), replications, seed),
     )
 }
 
@@ -317,7 +364,26 @@ pub async fn report(
         .next()
         .ok_or_else(|| Error::NotFound("no index build is stored: build one first".into()))?;
     let batch = app.store.latest_batch().await?;
-    let key = format!("validity/{}/{batch}/{replications}/{seed}", build.id);
+    // Loans change without an import: their count and overdue total are part of the key.
+    let loans: Vec<LoanOutcome> = app
+        .store
+        .loans(None, None)
+        .await?
+        .into_iter()
+        .filter_map(|l| {
+            Some(LoanOutcome {
+                year: l.granted_on.get(..4)?.parse().ok()?,
+                overdue: l.overdue > 0.0,
+                credit_code: l.credit_code,
+            })
+        })
+        .collect();
+    let overdue = loans.iter().filter(|l| l.overdue).count();
+    let key = format!(
+        "validity/{}/{batch}/{replications}/{seed}/{}/{overdue}",
+        build.id,
+        loans.len()
+    );
     let store = app.store.clone();
     app.cached(key, || async move {
         let stored_years = store.years().await?;
@@ -360,10 +426,11 @@ pub async fn report(
             .filter(|y| build.years.iter().any(|b| (*b..=b + 2).contains(y)))
             .collect();
         let records = store.load_years(&wanted).await?;
-        let (base_years, rows) =
-            tokio::task::spawn_blocking(move || compute(&results, &records, replications, seed))
-                .await
-                .map_err(|e| Error::Internal(e.to_string()))?;
+        let (base_years, rows) = tokio::task::spawn_blocking(move || {
+            compute(&results, &records, &loans, replications, seed)
+        })
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
         Ok(ValidityReport {
             build_id: build.id,
             framework: build.framework_id.clone(),

@@ -196,6 +196,17 @@ pub struct TargetList {
     pub rows: Vec<TargetRow>,
 }
 
+/// The last full survey year of `(year, records)` counts, ascending: the latest, unless it holds
+/// fewer than half the records of the year before (a survey round still being filed), then that
+/// year.
+pub fn last_full_year(counts: &[(i32, i64)]) -> Option<i32> {
+    match counts {
+        [.., (before, n0), (_, n1)] if n1 * 2 < *n0 => Some(*before),
+        [.., (last, _)] => Some(*last),
+        [] => None,
+    }
+}
+
 /// The year's records plus three earlier years (what every shipped rule needs); the latest
 /// stored year when `year` is `None`.
 pub async fn panel(

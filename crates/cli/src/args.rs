@@ -32,6 +32,11 @@ pub enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// Innovation finance (科技金融): loans recorded by banks, applications, the bureau's totals.
+    Finance {
+        #[command(subcommand)]
+        command: FinanceCommand,
+    },
     /// List the enterprises a scheme should reach (精准支持靶点): those that qualify or nearly qualify.
     #[command(
         after_help = "Examples:\n  kechuang target --scheme hnte --near-miss\n  \
@@ -882,4 +887,27 @@ pub struct TalentEvaluateArgs {
 pub struct TalentDuplicatesArgs {
     /// Register file: a JSON array of people.
     pub people: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FinanceCommand {
+    /// The bureau's totals as a workbook: by bank, district, index score band and certification,
+    /// with overdue rates, the shares to top-scoring firms and to R&D-growth credit candidates,
+    /// and the answers to applications.
+    #[command(
+        after_help = "Example:\n  kechuang finance report --year 2025 --out finance-2025.xlsx"
+    )]
+    Report(FinanceReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FinanceReportArgs {
+    /// Loans granted in this year only (all years when absent).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// The workbook to write (XLSX).
+    #[arg(long)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }

@@ -214,6 +214,7 @@ pub fn run(args: &DemoArgs, web: crate::Web) -> Result<()> {
         let (auditor, writer) = kechuang_app::audit::Auditor::start(store.clone());
         let round = crate::demo_round::fill(&store, &auditor, years[years.len() - 1], &own).await?;
         let scenarios = crate::whatif::demo_scenarios(&store, &auditor, years[years.len() - 1]).await?;
+        let finance = crate::demo_finance::fill(&store, years[years.len() - 1], &own).await?;
         drop(auditor);
         let _ = writer.await;
         println!(
@@ -233,7 +234,11 @@ pub fn run(args: &DemoArgs, web: crate::Web) -> Result<()> {
             scenarios, scenarios[0], scenarios[0], scenarios[1]
         );
         println!(
-            "/validity shows whether the index predicts next years' growth, patents and certifications (`kechuang index validity`)"
+            "/validity shows whether the index predicts next years' growth, patents, certifications and overdue loans (`kechuang index validity`)"
+        );
+        println!(
+            "innovation finance: {} loans from 3 banks to {} enterprises, {} applications ({} awaiting an answer) — /finance, `kechuang finance report`",
+            finance.loans, finance.firms, finance.applications, finance.pending
         );
         println!("demo accounts (name / password / role):");
         for (name, password, role) in &logins {
@@ -291,6 +296,8 @@ async fn demo_accounts(
         ("binhai", "district_officer", "120116", "滨海新区科技局"),
         ("enterprise", "enterprise", own.as_str(), "企业用户"),
         ("bank", "bank", bank, "津创银行 创新积分贷"),
+        ("bank2", "bank", "海河科技银行", "海河科技银行 科技金融部"),
+        ("bank3", "bank", "滨城农商银行", "滨城农商银行 普惠金融部"),
         ("public", "public", "", "公众"),
     ];
     let mut out = Vec::new();

@@ -8,7 +8,9 @@ mod args;
 mod bench;
 mod checkpoint;
 mod demo;
+mod demo_finance;
 mod demo_round;
+mod finance;
 mod index;
 mod matching;
 mod output;
@@ -99,6 +101,9 @@ fn run(cli: args::Cli, web: Web) -> anyhow::Result<()> {
             args::PolicyCommand::Whatif(a) => whatif::run(&a),
             args::PolicyCommand::Parameters { scheme } => whatif::parameters(&scheme),
             args::PolicyCommand::Scenarios(a) => whatif::scenarios(&a),
+        },
+        args::Command::Finance { command } => match command {
+            args::FinanceCommand::Report(a) => finance::report(&a),
         },
         args::Command::Target(a) => policy::target(&a),
         args::Command::Portrait(a) => portrait::run(&a),

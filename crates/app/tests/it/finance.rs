@@ -294,7 +294,7 @@ pub async fn loans_follow_consent_and_each_bank_sees_only_its_own(store: Arc<Sto
 
     // Totals: the bureau's, and the officers' within their districts; not for banks.
     let analyst = who(Role::Analyst, "");
-    let t = finance::totals(&store, &auditor, &c(&analyst))
+    let t = finance::totals(&store, &auditor, &c(&analyst), None)
         .await
         .expect("totals");
     assert_eq!((t.total.firms, t.total.loans), (1, 2));
@@ -303,13 +303,13 @@ pub async fn loans_follow_consent_and_each_bank_sees_only_its_own(store: Arc<Sto
     assert_eq!(t.by_bank["甲银行"].granted, 700.0);
     assert_eq!(t.by_district["120116"].loans, 2);
     assert_eq!((t.applications_answered, t.approval_rate), (1, Some(1.0)));
-    let scoped = finance::totals(&store, &auditor, &c(&other_officer))
+    let scoped = finance::totals(&store, &auditor, &c(&other_officer), None)
         .await
         .expect("t");
     assert_eq!(scoped.total.loans, 0);
     assert!(scoped.by_bank.is_empty());
     assert!(matches!(
-        finance::totals(&store, &auditor, &c(&bank_a)).await,
+        finance::totals(&store, &auditor, &c(&bank_a), None).await,
         Err(Error::Forbidden(_))
     ));
 

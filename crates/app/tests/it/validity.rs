@@ -179,6 +179,45 @@ pub async fn the_index_validity_matches_a_recomputation_and_is_for_analysts(stor
             .all(|(a, b)| a.estimate.map(|e| e.value) == b.estimate.map(|e| e.value))
     );
 
+    // Loans granted in 2024 on the 2023 index, overdue exactly below the median: the index
+    // separates them perfectly, the wrong way round for a risk score (AUC 0: higher index, never
+    // overdue).
+    let mut scored: Vec<(String, f64)> = store
+        .results(build.id, 2023)
+        .await
+        .expect("results")
+        .into_iter()
+        .filter_map(|r| Some((r.credit_code, r.score?)))
+        .take(41)
+        .collect();
+    scored.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let loans: Vec<kechuang_store::Loan> = scored
+        .iter()
+        .enumerate()
+        .map(|(k, (code, _))| kechuang_store::Loan {
+            bank: "甲银行".into(),
+            reference: format!("L{k}"),
+            credit_code: code.clone(),
+            granted_on: "2024-03-01".into(),
+            granted: 100.0,
+            disbursed: 100.0,
+            repaid: 0.0,
+            overdue: if k < 20 { 10.0 } else { 0.0 },
+            application_id: None,
+        })
+        .collect();
+    store.put_loans(&loans, "test").await.expect("loans");
+    let with_loans = report(&app, &a, Some(50), Some(3)).await.expect("report");
+    let overdue = with_loans
+        .rows
+        .iter()
+        .find(|row| {
+            row.measure == "index" && row.subset == "all" && row.outcome == Outcome::GoesOverdue
+        })
+        .expect("the overdue row");
+    assert_eq!((overdue.n, overdue.events), (41, Some(20)));
+    assert_eq!(overdue.estimate.expect("defined").value, 0.0);
+
     // Analysts and administrators only; replications within bounds.
     for role in [
         Role::DistrictOfficer,

@@ -201,6 +201,28 @@ fn targets_and_an_explained_evaluation() {
         tmp.path(),
     );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    // The finance report on a store without loans: zeros, and a workbook.
+    let finance = tmp.path().join("finance.xlsx");
+    let o = kechuang(
+        &[
+            "finance",
+            "report",
+            "--year",
+            "2025",
+            "--out",
+            finance.to_str().expect("p"),
+            "--db",
+            db,
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).starts_with("0 loans to 0 enterprises"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert!(std::fs::metadata(&finance).expect("the workbook").len() > 1000);
     let out = tmp.path().join("targets.csv");
     let o = kechuang(
         &[

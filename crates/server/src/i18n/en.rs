@@ -381,5 +381,9 @@ pub fn text(t: Text) -> &'static str {
         NoApplications => "No applications.",
         NoLoans => "No loans recorded.",
         Pending => "pending",
+        ByCertification => "By certification held",
+        RdCreditShare => "Share of the amount granted to R&D-growth credit candidates",
+        Declined => "Declined",
+        LoanGranted => "Granted",
     }
 }

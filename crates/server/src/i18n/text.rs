@@ -714,4 +714,12 @@ pub enum Text {
     NoLoans,
     /// pending
     Pending,
+    /// By certification held
+    ByCertification,
+    /// Share of the amount granted to R&D-growth credit candidates
+    RdCreditShare,
+    /// Declined
+    Declined,
+    /// Granted
+    LoanGranted,
 }

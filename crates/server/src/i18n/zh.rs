@@ -371,5 +371,9 @@ pub fn text(t: Text) -> &'static str {
         NoApplications => "暂无申请。",
         NoLoans => "暂无贷款记录。",
         Pending => "待答复",
+        ByCertification => "按已获认定",
+        RdCreditShare => "研发增长信用贷候选企业获批金额占比",
+        Declined => "已拒绝",
+        LoanGranted => "已批准",
     }
 }

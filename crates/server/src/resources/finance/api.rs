@@ -98,12 +98,20 @@ pub(super) async fn import(
     Ok((StatusCode::CREATED, Json(json!({ "recorded": n }))).into_response())
 }
 
+/// The year of the totals.
+#[derive(Debug, Deserialize)]
+pub struct YearParams {
+    /// Loans granted in this year only (all when absent).
+    pub year: Option<i32>,
+}
+
 pub(super) async fn totals(
     State(state): State<Shared>,
     ctx: Allowed<can::Targets>,
+    Query(q): Query<YearParams>,
 ) -> ApiResult<Json<FinanceTotals>> {
     Ok(Json(
-        finance::totals(&state.store, &state.auditor, &ctx.caller()).await?,
+        finance::totals(&state.store, &state.auditor, &ctx.caller(), q.year).await?,
     ))
 }
 

@@ -17,6 +17,15 @@ fn share(v: Option<f64>) -> String {
     v.map_or_else(|| "—".into(), |x| format!("{:.1}%", x * 100.0))
 }
 
+fn status(l: Lang, s: &str) -> String {
+    match s {
+        "pending" => l.text(Text::Pending).to_string(),
+        "granted" => l.text(Text::LoanGranted).to_string(),
+        "declined" => l.text(Text::Declined).to_string(),
+        other => other.to_string(),
+    }
+}
+
 fn applications_table(l: Lang, list: &[LoanApplication]) -> Markup {
     html! {
         @if list.is_empty() {
@@ -32,7 +41,7 @@ fn applications_table(l: Lang, list: &[LoanApplication]) -> Markup {
                 @for a in list {
                     tr {
                         td { (a.id) } td { (a.credit_code) } td { (a.bank) }
-                        td.num { (money(a.amount)) } td { (a.purpose) } td { (a.status) }
+                        td.num { (money(a.amount)) } td { (a.purpose) } td { (status(l, &a.status)) }
                         td.num { (a.granted.map_or_else(String::new, money)) } td { (a.reason) }
                         td { (a.applied_at) }
                     }
@@ -194,7 +203,7 @@ pub(super) async fn finance_page(State(state): State<Shared>, ctx: PageSignedIn)
             }
         }
         Role::Admin | Role::Analyst | Role::DistrictOfficer => {
-            let t = finance::totals(&state.store, &state.auditor, &caller)
+            let t = finance::totals(&state.store, &state.auditor, &caller, None)
                 .await
                 .or_page(&ctx)?;
             let same = |k: &str| k.to_string();
@@ -206,6 +215,7 @@ pub(super) async fn finance_page(State(state): State<Shared>, ctx: PageSignedIn)
                     div.card { (l.text(Text::Disbursed)) b { (money(t.total.disbursed)) } }
                     div.card { (l.text(Text::OverdueRate)) b { (share(t.total.overdue_rate)) } }
                     div.card { (l.text(Text::TopFifthShare)) b { (share(t.top_fifth_share)) } }
+                    div.card { (l.text(Text::RdCreditShare)) b { (share(t.rd_credit_share)) } }
                     div.card { (l.text(Text::ApprovalRate)) b { (share(t.approval_rate)) } }
                     div.card { (l.text(Text::MedianDaysToAnswer)) b { (t.median_days_to_answer.map_or_else(|| "—".into(), |d| format!("{d:.1}"))) } }
                 }
@@ -215,6 +225,8 @@ pub(super) async fn finance_page(State(state): State<Shared>, ctx: PageSignedIn)
                 (lines_table(l, "finance-districts", l.text(Text::District), &t.by_district, district_name))
                 h2 { (l.text(Text::ByScoreBand)) }
                 (lines_table(l, "finance-bands", l.text(Text::IndexMeasure), &t.by_score_band, same))
+                h2 { (l.text(Text::ByCertification)) }
+                (lines_table(l, "finance-schemes", l.text(Text::Scheme), &t.by_scheme, same))
             }
         }
         Role::Public => html! {},

@@ -116,11 +116,9 @@ fn scheme_picker(l: Lang, state: &Shared, scheme: &str) -> Markup {
 /// then that year.
 async fn years(state: &Shared) -> (Vec<(String, String)>, String) {
     let counts = state.store.year_counts().await.unwrap_or_default();
-    let preselect = match counts.as_slice() {
-        [.., (before, n0), (_, n1)] if n1 * 2 < *n0 => before.to_string(),
-        [.., (last, _)] => last.to_string(),
-        [] => String::new(),
-    };
+    let preselect = kechuang_app::views::last_full_year(&counts)
+        .map(|y| y.to_string())
+        .unwrap_or_default();
     let options = counts
         .iter()
         .rev()
