@@ -546,6 +546,10 @@ pub struct AuditArgs {
     /// Random seed for the uncertainty replications.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Add the predictive validity of the latest build in this store (HTML only; see `index
+    /// validity`).
+    #[arg(long, value_name = "LOCATION")]
+    pub validity_db: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -885,10 +885,16 @@ pub fn audit(args: &crate::args::AuditArgs) -> Result<()> {
         .is_some_and(|e| e.eq_ignore_ascii_case("html"));
     let text = if html {
         let title = report_title(&loaded, &args.data);
+        let validity = args
+            .validity_db
+            .as_deref()
+            .map(|db| crate::validity::load(db, 200, 1))
+            .transpose()?;
         kechuang_tabular::audit_html(
             &a,
             &title,
             uncertainty.as_ref().map(|(r, what)| (r, what.as_str())),
+            validity.as_deref().map(crate::validity::section),
         )
     } else {
         serde_json::to_string_pretty(&a)?

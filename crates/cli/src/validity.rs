@@ -11,9 +11,9 @@ use kechuang_store::Store;
 use crate::args::ValidityArgs;
 use crate::round::user_error;
 
-pub fn run(args: &ValidityArgs) -> Result<()> {
-    let db = &args.store.db;
-    let r: Arc<ValidityReport> = crate::runtime()?.block_on(async {
+/// The validity report of the store at `db`, as the local operator.
+pub fn load(db: &str, replications: usize, seed: u64) -> Result<Arc<ValidityReport>> {
+    crate::runtime()?.block_on(async {
         let store = Arc::new(
             Store::open(db)
                 .await
@@ -25,13 +25,45 @@ pub fn run(args: &ValidityArgs) -> Result<()> {
             principal: &operator,
             remote: "local",
         };
-        let out = report(&app, &caller, Some(args.replications), Some(args.seed))
+        let out = report(&app, &caller, Some(replications), Some(seed))
             .await
             .map_err(user_error);
         drop(app);
         let _ = writer.await;
         out
-    })?;
+    })
+}
+
+/// The audit report's section: the index's and the pillars' predictive validity.
+pub fn section(r: &ValidityReport) -> maud::Markup {
+    maud::html! {
+        h2 { "Predictive validity / 预测效度" }
+        p {
+            "Build " (r.build_id) " (" (r.framework) "), base years "
+            (r.base_years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "))
+            "; Spearman's ρ with later outcomes and the AUC for later events (for overdue loans, \
+             below 0.5 is the useful direction), 95% percentile bootstrap intervals over "
+            (r.replications) " resamples of enterprise-years (seed " (r.seed) ")."
+        }
+        table #validity {
+            tr { th { "measure" } th { "subset" } th { "outcome" } th { "years ahead" } th { "statistic" } th { "value" } th { "95% interval" } th { "n (events)" } }
+            @for row in &r.rows {
+                tr {
+                    td { (row.measure) } td { (row.subset) } td { (row.outcome.zh()) " " (row.outcome.en()) }
+                    td { (row.horizon) } td { (row.statistic) }
+                    @match row.estimate {
+                        Some(e) => { td { (format!("{:.3}", e.value)) } td { (format!("[{:.3}, {:.3}]", e.low, e.high)) } }
+                        None => { td { "—" } td {} }
+                    }
+                    td { (row.n) @if let Some(k) = row.events { " (" (k) ")" } }
+                }
+            }
+        }
+    }
+}
+
+pub fn run(args: &ValidityArgs) -> Result<()> {
+    let r = load(&args.store.db, args.replications, args.seed)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&*r)?);
         return Ok(());

@@ -181,11 +181,12 @@ pub fn report_page(heading: &str, subtitle: &str, body: Markup) -> String {
 }
 
 /// Renders the audit of a build of framework `title`, with the uncertainty analysis (and the account
-/// of what varied) when one was run.
+/// of what varied) when one was run, and `more` (e.g. the predictive validity over a store) last.
 pub fn audit_html(
     audit: &Audit,
     title: &str,
     uncertainty: Option<(&UncertaintyResult, &str)>,
+    more: Option<Markup>,
 ) -> String {
     let body = html! {
         h2 { "Flags (" (audit.flags.len()) ")" }
@@ -226,6 +227,7 @@ pub fn audit_html(
             }
         }
         @if let Some((r, what_varies)) = uncertainty { (uncertainty_section(r, what_varies)) }
+        @if let Some(section) = more { (section) }
     };
     report_page("统计审计 / Statistical audit", title, body)
 }

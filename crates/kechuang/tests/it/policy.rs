@@ -1,6 +1,6 @@
 //! `kechuang target` and `kechuang policy …` on a small demo region.
 
-use crate::common::{kechuang, read_csv, text};
+use crate::common::{asem, asem_pipeline, kechuang, read_csv, text};
 
 #[test]
 fn targets_and_an_explained_evaluation() {
@@ -201,6 +201,30 @@ fn targets_and_an_explained_evaluation() {
         tmp.path(),
     );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    // The audit report with the store's predictive validity as its last section.
+    let report = tmp.path().join("audit.html");
+    let o = kechuang(
+        &[
+            "index",
+            "audit",
+            "--data",
+            asem().join("iData.csv").to_str().expect("p"),
+            "--framework",
+            asem_pipeline().to_str().expect("p"),
+            "--out",
+            report.to_str().expect("p"),
+            "--validity-db",
+            db,
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let page = std::fs::read_to_string(&report).expect("html");
+    assert!(page.contains("Predictive validity") && page.contains("id=\"validity\""));
+    assert!(
+        page.contains("研发费用增长 R&amp;D expense growth"),
+        "the outcomes named"
+    );
     // The finance report on a store without loans: zeros, and a workbook.
     let finance = tmp.path().join("finance.xlsx");
     let o = kechuang(
