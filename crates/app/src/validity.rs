@@ -48,39 +48,44 @@ impl Outcome {
         Outcome::GoesOverdue,
     ];
 
+    /// Stable key, Chinese and English labels: one exhaustive match, so an outcome cannot lack
+    /// one.
+    fn labels(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Outcome::RevenueGrowth => ("revenue_growth", "营业收入增长", "Revenue growth"),
+            Outcome::RdGrowth => ("rd_growth", "研发费用增长", "R&D expense growth"),
+            Outcome::PatentsGranted => (
+                "patents_granted",
+                "发明专利授权",
+                "Invention patents granted",
+            ),
+            Outcome::GainsHnte => (
+                "gains_hnte",
+                "新获高企认定",
+                "Becomes a high-tech enterprise",
+            ),
+            Outcome::GainsSpecialised => (
+                "gains_specialised",
+                "新获专精特新",
+                "Becomes specialised (专精特新)",
+            ),
+            Outcome::GoesOverdue => ("goes_overdue", "贷款逾期", "A loan goes overdue"),
+        }
+    }
+
     /// Stable key.
     pub fn key(self) -> &'static str {
-        [
-            "revenue_growth",
-            "rd_growth",
-            "patents_granted",
-            "gains_hnte",
-            "gains_specialised",
-            "goes_overdue",
-        ][self as usize]
+        self.labels().0
     }
 
     /// Chinese label.
     pub fn zh(self) -> &'static str {
-        [
-            "营业收入增长",
-            "研发费用增长",
-            "发明专利授权",
-            "新获高企认定",
-            "新获专精特新",
-        ][self as usize]
+        self.labels().1
     }
 
     /// English label.
     pub fn en(self) -> &'static str {
-        [
-            "Revenue growth",
-            "R&D expense growth",
-            "Invention patents granted",
-            "Becomes a high-tech enterprise",
-            "Becomes specialised (专精特新)",
-            "A loan goes overdue",
-        ][self as usize]
+        self.labels().2
     }
 
     /// Whether it is an event (AUC) rather than a quantity (Spearman).
@@ -441,4 +446,18 @@ pub async fn report(
         })
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Outcome;
+
+    #[test]
+    fn every_outcome_has_its_own_key_and_labels() {
+        let mut keys = std::collections::HashSet::new();
+        for o in Outcome::ALL {
+            assert!(keys.insert(o.key()), "{o:?}");
+            assert!(!o.zh().is_empty() && !o.en().is_empty(), "{o:?}");
+        }
+    }
 }
