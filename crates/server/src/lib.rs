@@ -274,6 +274,23 @@ async fn one_of_few_uploads(request: Request, next: Next) -> Response {
     }
 }
 
+/// A handler or middleware that panics (a defect) answers 500 with a log line instead of dropping
+/// the connection without an answer.
+async fn contain_panics(request: Request, next: Next) -> Response {
+    use futures_util::FutureExt;
+    let path = request.uri().path().to_string();
+    match std::panic::AssertUnwindSafe(next.run(request))
+        .catch_unwind()
+        .await
+    {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::error!(%path, "a handler panicked; answered 500");
+            ApiError::Internal(format!("a handler failed on {path}")).into_response()
+        }
+    }
+}
+
 /// The body limit of requests that are not file uploads.
 pub const SMALL_BODY: usize = 1 << 20;
 
@@ -292,7 +309,54 @@ pub fn app(state: Shared) -> Router {
         .layer(DefaultBodyLimit::max(SMALL_BODY))
         .merge(uploads)
         .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .layer(middleware::from_fn(contain_panics))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod panic_tests {
+    use axum::routing::get;
+
+    use super::*;
+
+    async fn boom() -> &'static str {
+        if std::hint::black_box(true) {
+            panic!("a defect");
+        }
+        "never"
+    }
+
+    #[test]
+    fn a_panicking_handler_answers_500_and_the_server_goes_on() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let app: Router = Router::new()
+                .route("/boom", get(boom))
+                .route("/fine", get(|| async { "fine" }))
+                .layer(middleware::from_fn(contain_panics));
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let at = listener.local_addr().expect("addr");
+            tokio::spawn(async move { axum::serve(listener, app).await });
+            let client = reqwest::Client::new();
+            let boom = client
+                .get(format!("http://{at}/boom"))
+                .send()
+                .await
+                .expect("an answer, not a dropped connection");
+            assert_eq!(boom.status(), 500);
+            let fine = client
+                .get(format!("http://{at}/fine"))
+                .send()
+                .await
+                .expect("answer");
+            assert_eq!(fine.status(), 200);
+        });
+    }
 }
 
 /// Builds the state: the store is opened by the caller; the audit writer starts here.
