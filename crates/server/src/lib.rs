@@ -313,6 +313,42 @@ pub fn app(state: Shared) -> Router {
         .with_state(state)
 }
 
+/// Builds the state: the store is opened by the caller; the audit writer starts here.
+pub fn state(store: Arc<Store>, config: Config) -> (Shared, audit::Writer) {
+    let (app, writer) = kechuang_app::App::start(store);
+    (
+        Arc::new(AppState {
+            app,
+            config,
+            build_lock: Arc::new(tokio::sync::Mutex::new(())),
+        }),
+        writer,
+    )
+}
+
+/// Serves until `shutdown` resolves, then finishes open requests and drains the audit log.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Arc<Store>,
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (state, writer) = state(store, config);
+    let router = app(state.clone());
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    // Only the state still holds an auditor: dropping it closes the channel; the writer drains.
+    drop(state);
+    if let Err(e) = writer.await {
+        tracing::error!(error = %e, "audit writer");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod panic_tests {
     use axum::routing::get;
@@ -357,40 +393,4 @@ mod panic_tests {
             assert_eq!(fine.status(), 200);
         });
     }
-}
-
-/// Builds the state: the store is opened by the caller; the audit writer starts here.
-pub fn state(store: Arc<Store>, config: Config) -> (Shared, audit::Writer) {
-    let (app, writer) = kechuang_app::App::start(store);
-    (
-        Arc::new(AppState {
-            app,
-            config,
-            build_lock: Arc::new(tokio::sync::Mutex::new(())),
-        }),
-        writer,
-    )
-}
-
-/// Serves until `shutdown` resolves, then finishes open requests and drains the audit log.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    store: Arc<Store>,
-    config: Config,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let (state, writer) = state(store, config);
-    let router = app(state.clone());
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await?;
-    // Only the state still holds an auditor: dropping it closes the channel; the writer drains.
-    drop(state);
-    if let Err(e) = writer.await {
-        tracing::error!(error = %e, "audit writer");
-    }
-    Ok(())
 }
