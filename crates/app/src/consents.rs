@@ -49,6 +49,18 @@ pub async fn change_consent(
     if bank.is_empty() {
         return Err(Error::Invalid("name the bank".into()));
     }
+    // A consent goes to a bank on the platform (one with an account); a revocation may name any
+    // bank a consent was once given to.
+    if grant
+        && !crate::finance::banks(store)
+            .await?
+            .iter()
+            .any(|b| b == bank)
+    {
+        return Err(Error::Invalid(format!(
+            "'{bank}' is not a bank on the platform"
+        )));
+    }
     let changed = if grant {
         store.grant_consent(&code, bank, &p.name).await?;
         true

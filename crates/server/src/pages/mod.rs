@@ -117,6 +117,7 @@ pub(crate) fn frame(
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width";
+                link rel="icon" type="image/svg+xml" href="/favicon.ico";
                 title { (title) " · 科创" }
                 style { (PreEscaped(STYLE)) @if let Some(s) = extra_style { (PreEscaped(s)) } }
             }
@@ -296,6 +297,18 @@ pub(crate) fn text_input(
     html! { label { (label) input name=(name) value=(value.unwrap_or("")) size=[size]; } }
 }
 
+/// The site's icon (an SVG, which browsers take at the path they ask for), served from the binary.
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "max-age=86400"),
+        ],
+        include_str!("favicon.svg"),
+    )
+        .into_response()
+}
+
 /// The survey form's live check (`form.js`), served from the binary.
 async fn form_script() -> Response {
     (
@@ -352,6 +365,7 @@ pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/lang/{code}", get(switch_language))
         .route("/static/form.js", get(form_script))
+        .route("/favicon.ico", get(favicon))
         .fallback(not_found)
 }
 

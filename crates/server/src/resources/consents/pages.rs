@@ -17,13 +17,19 @@ pub(super) async fn consents(State(state): State<Shared>, ctx: PageSignedIn) -> 
         .await
         .or_page(&ctx)?;
     let manages = p.may(Capability::ManageConsents);
+    let banks: Vec<(String, String)> = kechuang_app::finance::banks(&state.store)
+        .await
+        .or_page(&ctx)?
+        .into_iter()
+        .map(|b| (b.clone(), b))
+        .collect();
     let body = html! {
         @if manages {
             form.filters method="post" action=(action("/consents", p)) #grant {
                 @if p.role != Role::Enterprise {
                     label { (l.text(Text::CreditCode)) input name="credit_code" required; }
                 }
-                label { (l.text(Text::Bank)) input name="bank" #bank required; }
+                (select("bank", l.text(Text::Bank), None, &banks))
                 button { (l.text(Text::Grant)) }
             }
         }

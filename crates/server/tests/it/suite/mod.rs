@@ -344,6 +344,11 @@ pub async fn consent_lets_a_bank_read_until_revoked(f: &Fixture) {
         )
         .await;
     assert_eq!(other.status, 403);
+    // Only to a bank on the platform.
+    let unknown = firm
+        .post_json("/api/v1/consents", json!({"bank": "不存在的银行"}))
+        .await;
+    assert_eq!(unknown.status, 400, "{}", unknown.text);
     let granted = firm
         .post_json("/api/v1/consents", json!({"bank": BANK}))
         .await;
@@ -810,6 +815,17 @@ pub async fn pages_follow_the_session_and_language(f: &Fixture) {
     assert_eq!(r.status, 303);
     assert_eq!(r.headers["location"], "/login");
     assert_eq!(anonymous.get("/login").await.status, 200);
+    // The site's icon, for everyone (the login page links it too).
+    let icon = anonymous.get("/favicon.ico").await;
+    assert_eq!(icon.status, 200);
+    assert_eq!(icon.headers["content-type"], "image/svg+xml");
+    assert!(
+        anonymous
+            .get("/login")
+            .await
+            .text
+            .contains("href=\"/favicon.ico\"")
+    );
     let mut analyst = f.session("analyst").await;
     let overview = analyst.get("/").await;
     assert_eq!(overview.status, 200, "{}", overview.text);
