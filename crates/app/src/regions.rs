@@ -23,16 +23,18 @@ pub struct RegionTables {
     pub by_field: kechuang_region::tables::OneWay,
 }
 
-/// The regional tables of a year (cached per build, year and import).
+/// The regional tables of a year — the last full survey year by default, not a round still being
+/// filed (cached per build, year and import).
 pub async fn region_tables(
     app: &App,
     caller: &Caller<'_>,
     year: Option<i32>,
 ) -> Result<Arc<RegionTables>> {
     caller.require(Capability::ReadAggregates)?;
-    let years = app.store.years().await?;
+    let counts = app.store.year_counts().await?;
+    let years: Vec<i32> = counts.iter().map(|(y, _)| *y).collect();
     let year = year
-        .or(years.last().copied())
+        .or(crate::views::last_full_year(&counts))
         .ok_or_else(|| Error::NotFound("no survey data".into()))?;
     if !years.contains(&year) {
         return Err(Error::NotFound(format!("no survey data for {year}")));

@@ -20,7 +20,29 @@ pub(super) async fn tables(
         .published()
         .filter_map(|(label, f)| f.map(|f| (label.to_string(), f.enterprises as f64)))
         .collect();
+    let years: Vec<(String, String)> = state
+        .store
+        .year_counts()
+        .await
+        .map_err(ApiError::from)
+        .or_page(&ctx)?
+        .into_iter()
+        .rev()
+        .map(|(y, n)| (y.to_string(), format!("{y} ({n})")))
+        .collect();
     let body = html! {
+        form.filters method="get" action="/tables" #year-picker {
+            // No empty choice: `?year=` must be a year.
+            label {
+                (l.text(Text::Year))
+                select name="year" #f-year {
+                    @for (v, text) in &years {
+                        option value=(v) selected[*v == t.year.to_string()] { (text) }
+                    }
+                }
+            }
+            button { (l.text(Text::ChooseScheme)) }
+        }
         p.muted {
             (l.text(Text::Year)) " " (t.year) " · "
             (l.text(Text::StatisticalDisclosureControlAppliedCells))

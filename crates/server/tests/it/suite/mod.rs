@@ -863,6 +863,18 @@ pub async fn pages_follow_the_session_and_language(f: &Fixture) {
     let citizen = f.session("citizen").await;
     assert_eq!(citizen.get("/").await.headers["location"], "/tables");
     assert_eq!(citizen.get("/tables").await.status, 200);
+    // A year selector, the default (the last full year) chosen; another year on asking.
+    let tables = citizen.get("/tables").await.text;
+    assert!(
+        tables.contains("id=\"year-picker\"") && tables.contains("<option value=\"2025\" selected")
+    );
+    assert!(
+        citizen
+            .get("/tables?year=2024")
+            .await
+            .text
+            .contains("<option value=\"2024\" selected")
+    );
     assert_eq!(citizen.get("/ranking").await.status, 403);
     // A cross-site login form is refused.
     let cross = anonymous
