@@ -454,6 +454,34 @@ impl SearchIndex {
         self.search_words(&words, filters, limit, true)
     }
 
+    /// The query for `words` under `filters` (every document under them when there are no words).
+    fn query(&self, words: &[String], filters: &Filters) -> Box<dyn Query> {
+        let text = self.text_query(words);
+        let mut clauses = self.filter_queries(filters);
+        match (text, clauses.is_empty()) {
+            (Some(t), true) => t,
+            (Some(t), false) => {
+                clauses.push((Occur::Must, t));
+                Box::new(BooleanQuery::new(clauses))
+            }
+            (None, true) => Box::new(AllQuery),
+            (None, false) => {
+                clauses.push((Occur::Must, Box::new(AllQuery)));
+                Box::new(BooleanQuery::new(clauses))
+            }
+        }
+    }
+
+    /// How many documents [`SearchIndex::search`] would find for `text` under `filters`, whatever the
+    /// limit.
+    pub fn count(&self, text: &str, filters: &Filters) -> Result<usize, SearchError> {
+        let query = self.query(&self.words(text), filters);
+        Ok(self
+            .reader
+            .searcher()
+            .search(&query, &tantivy::collector::Count)?)
+    }
+
     /// Searches by words already cut; `highlight` adds the snippets.
     pub fn search_words(
         &self,
@@ -465,20 +493,7 @@ impl SearchIndex {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let text = self.text_query(words);
-        let mut clauses = self.filter_queries(filters);
-        let query: Box<dyn Query> = match (text, clauses.is_empty()) {
-            (Some(t), true) => t,
-            (Some(t), false) => {
-                clauses.push((Occur::Must, t));
-                Box::new(BooleanQuery::new(clauses))
-            }
-            (None, true) => Box::new(AllQuery),
-            (None, false) => {
-                clauses.push((Occur::Must, Box::new(AllQuery)));
-                Box::new(BooleanQuery::new(clauses))
-            }
-        };
+        let query = self.query(words, filters);
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         let generators = if highlight {

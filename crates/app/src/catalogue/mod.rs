@@ -15,7 +15,7 @@ pub mod search;
 pub use deals::{DEAL_STATUSES, DealBody, DealsParams, MoveBody, may_move};
 pub use index::{CatalogueIndex, Indexed};
 pub use publish::publishable;
-pub use search::{HitView, MatchParams, SearchParams};
+pub use search::{HitView, MatchParams, SearchParams, SearchResults};
 
 /// What the matchmaking use cases work on: the store, the audit log and the index held between
 /// requests. Its methods are the use cases; each takes the [`crate::Caller`].

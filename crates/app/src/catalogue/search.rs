@@ -67,6 +67,15 @@ pub struct MatchParams {
     pub kind: Option<String>,
 }
 
+/// A page of search results and how many documents matched in all.
+#[derive(Debug, Serialize)]
+pub struct SearchResults {
+    /// Documents matching, whatever the limit.
+    pub total: usize,
+    /// The best of them, at most the limit.
+    pub hits: Vec<HitView>,
+}
+
 /// A search hit as the API and pages show it.
 #[derive(Debug, Serialize)]
 pub struct HitView {
@@ -98,7 +107,7 @@ pub struct HitView {
 
 impl Matchmaking<'_> {
     /// Searches the catalogue.
-    pub async fn search(&self, caller: &Caller<'_>, p: &SearchParams) -> Result<Vec<HitView>> {
+    pub async fn search(&self, caller: &Caller<'_>, p: &SearchParams) -> Result<SearchResults> {
         reader(caller)?;
         let region = match p.region.as_deref().filter(|r| !r.is_empty()) {
             Some(r) => Some(
@@ -118,15 +127,16 @@ impl Matchmaking<'_> {
             kind_type: p.kind_type.clone().filter(|t| !t.is_empty()),
         };
         let idx = self.index.current(self.store).await?;
+        let text = p.q.as_deref().unwrap_or("");
         let hits = idx
             .index
-            .search(
-                p.q.as_deref().unwrap_or(""),
-                &filters,
-                p.limit.unwrap_or(20).clamp(1, 200),
-            )
+            .search(text, &filters, p.limit.unwrap_or(20).clamp(1, 200))
             .map_err(|e| Error::Internal(e.to_string()))?;
-        Ok(hits
+        let total = idx
+            .index
+            .count(text, &filters)
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let hits = hits
             .into_iter()
             .map(|h| {
                 let d = &idx.index.docs()[h.doc];
@@ -144,7 +154,8 @@ impl Matchmaking<'_> {
                     score: h.score,
                 }
             })
-            .collect())
+            .collect();
+        Ok(SearchResults { total, hits })
     }
 
     /// An entry: its document and who wrote it.

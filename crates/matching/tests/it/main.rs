@@ -322,3 +322,33 @@ fn supply_finds_the_demands_it_could_serve_and_weak_pillars_find_supply() {
     );
     assert!(!s[0].1.is_empty(), "检测 finds the test instrument");
 }
+
+#[test]
+fn the_count_is_every_match_whatever_the_limit() {
+    let idx = index();
+    for (query, filters) in [
+        ("封装", Filters::default()),
+        (
+            "封装",
+            Filters {
+                kinds: vec![Kind::Patent],
+                ..Filters::default()
+            },
+        ),
+        ("", Filters::default()),
+        ("不存在的词语组合", Filters::default()),
+    ] {
+        let all = idx.search(query, &filters, 100_000).expect("search");
+        assert_eq!(
+            idx.count(query, &filters).expect("count"),
+            all.len(),
+            "{query}"
+        );
+        let few = idx.search(query, &filters, 2).expect("search");
+        assert!(few.len() <= 2);
+    }
+    assert!(
+        idx.count("封装", &Filters::default()).expect("count") > 2,
+        "the limit is not the total"
+    );
+}

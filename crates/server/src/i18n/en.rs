@@ -385,5 +385,6 @@ pub fn text(t: Text) -> &'static str {
         RdCreditShare => "Share of the amount granted to R&D-growth credit candidates",
         Declined => "Declined",
         LoanGranted => "Granted",
+        ShowingTheBest => "showing the best",
     }
 }

@@ -722,4 +722,6 @@ pub enum Text {
     Declined,
     /// Granted
     LoanGranted,
+    /// showing the best
+    ShowingTheBest,
 }

@@ -375,5 +375,6 @@ pub fn text(t: Text) -> &'static str {
         RdCreditShare => "研发增长信用贷候选企业获批金额占比",
         Declined => "已拒绝",
         LoanGranted => "已批准",
+        ShowingTheBest => "显示前",
     }
 }

@@ -53,8 +53,8 @@ pub(super) async fn search(
     ctx: Allowed<can::ListEnterprises>,
     Query(p): Query<SearchParams>,
 ) -> ApiResult<Json<Value>> {
-    let hits = state.matchmaking().search(&ctx.caller(), &p).await?;
-    Ok(Json(json!({"total": hits.len(), "items": hits})))
+    let found = state.matchmaking().search(&ctx.caller(), &p).await?;
+    Ok(Json(json!({"total": found.total, "items": found.hits})))
 }
 
 pub(super) async fn entry(

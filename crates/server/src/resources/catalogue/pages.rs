@@ -27,11 +27,12 @@ pub(super) async fn match_search(
         .collect();
     let regions = region_options();
     let fields = field_options();
-    let hits = state
+    let found = state
         .matchmaking()
         .search(&ctx.allowed().caller(), &q)
         .await
         .or_page(&ctx)?;
+    let hits = &found.hits;
     let body = html! {
         form.filters method="get" action="/match" #match-search {
             label { (l.text(Text::Words)) input name="q" #q value=(q.q.as_deref().unwrap_or("")) size="30"; }
@@ -46,9 +47,12 @@ pub(super) async fn match_search(
             p { a href="/match/new-demand" #new-demand { (l.text(Text::PlusPublishATechnologyDemand)) } }
             (catalogue_form(l, p))
         }
-        p.muted #hits-count { (hits.len()) " " (l.text(Text::Hits)) }
+        p.muted #hits-count {
+            (found.total) " " (l.text(Text::Hits))
+            @if found.total > hits.len() { " · " (l.text(Text::ShowingTheBest)) " " (hits.len()) }
+        }
         ol #hits {
-            @for h in &hits {
+            @for h in hits {
                 li {
                     a href={ "/match/" (h.kind.key()) "/" (percent_encode(&h.id)) } { (marked(&h.title_marked)) }
                     " " span.muted { (kind_name(l, h.kind)) " · " (h.id) " · " (h.region.abbr()) }

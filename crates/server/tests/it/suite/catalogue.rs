@@ -91,6 +91,18 @@ pub async fn matchmaking_imports_searches_matches_and_follows_deals(f: &Fixture)
         .await
         .json();
     assert_eq!(filtered["total"], 1);
+    // The total is every match, not the page: one item shown of all that match.
+    let everything = analyst
+        .get("/api/v1/catalogue/search?limit=200")
+        .await
+        .json();
+    let one = analyst.get("/api/v1/catalogue/search?limit=1").await.json();
+    assert_eq!(one["items"].as_array().expect("items").len(), 1);
+    assert_eq!(
+        one["total"],
+        everything["items"].as_array().expect("items").len()
+    );
+    assert!(one["total"].as_u64() > Some(1), "{one}");
     assert_eq!(
         f.session("citizen")
             .await
