@@ -34,8 +34,8 @@ pub(crate) mod prelude {
 
     pub(crate) use super::{
         OrPage, PageResult, action, bare_page, district_name, district_options, field_options, fmt,
-        frame, nav, one_way_html, other_language, page, read_form, region_options, select,
-        text_input, trend_chart,
+        frame, local_time, nav, one_way_html, other_language, page, read_form, region_options,
+        select, text_input, trend_chart,
     };
     pub(crate) use crate::Shared;
     pub(crate) use crate::access::{Capability, Principal, Role};
@@ -309,6 +309,22 @@ async fn favicon() -> Response {
         .into_response()
 }
 
+/// A stored time (UTC, RFC 3339) as the bureau's people read it: Beijing time, to the minute.
+/// Anything else is shown as stored.
+pub(crate) fn local_time(stored: &str) -> String {
+    let Some(beijing) = chrono::FixedOffset::east_opt(8 * 3600) else {
+        return stored.to_string();
+    };
+    chrono::DateTime::parse_from_rfc3339(stored).map_or_else(
+        |_| stored.to_string(),
+        |t| {
+            t.with_timezone(&beijing)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        },
+    )
+}
+
 /// The survey form's live check (`form.js`), served from the binary.
 async fn form_script() -> Response {
     (
@@ -481,6 +497,13 @@ pub(crate) async fn read_form(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_times_show_in_beijing_time() {
+        assert_eq!(local_time("2026-12-05T05:17:17Z"), "2026-12-05 13:17");
+        assert_eq!(local_time("2026-12-31T20:00:00+00:00"), "2027-01-01 04:00");
+        assert_eq!(local_time("not a time"), "not a time");
+    }
 
     #[test]
     fn a_suppressed_row_shows_no_figure_at_all() {

@@ -112,7 +112,7 @@ pub(super) async fn admin_page(
             }
             @for e in &audit.items {
                 tr {
-                    td { (e.at) }
+                    td { (local_time(&e.at)) }
                     td { a href={ "/admin?user=" (percent_encode(&e.user)) } { (e.user) } }
                     td { (e.action) } td { (e.target) } td { (e.remote) } td { (e.outcome) }
                 }

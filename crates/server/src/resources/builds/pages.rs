@@ -35,7 +35,7 @@ pub(super) async fn builds(
                     td { (b.framework_id) " " (b.framework_version) }
                     td { (b.years.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")) }
                     td.num { (b.units) }
-                    td { (b.created_at) }
+                    td { (local_time(&b.created_at)) }
                     td { (b.user_name) }
                 }
             }
@@ -50,7 +50,7 @@ pub(super) async fn builds(
             @for b in &batches {
                 tr {
                     td { (b.id) } td { (b.file_name) } td.num { (b.rows_total) } td.num { (b.rows_inserted) }
-                    td.num { (b.rows_updated) } td { (b.user_name) } td { (b.imported_at) }
+                    td.num { (b.rows_updated) } td { (b.user_name) } td { (local_time(&b.imported_at)) }
                 }
             }
         }

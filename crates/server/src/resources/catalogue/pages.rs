@@ -317,7 +317,7 @@ pub(super) async fn match_entry(
                         td { a href={ "/match/" (d.supply_kind) "/" (percent_encode(&d.supply_id)) } { (d.supply_kind) " " (d.supply_id) } }
                         td.status { (deal_status(l, &d.status)) }
                         td { (d.note) }
-                        td { (d.updated_at) " " (d.updated_by) }
+                        td { (local_time(&d.updated_at)) " " (d.updated_by) }
                         td {
                             @for to in next.into_iter().chain((d.status != "closed" && next != Some(&"closed")).then_some(&"closed")) {
                                 form method="post" action=(action(&format!("/match/deals/{}", d.id), p)) {
@@ -389,7 +389,7 @@ pub(super) async fn inbox_page(State(state): State<Shared>, ctx: PageSignedIn) -
             table #inbox {
                 @for m in &messages {
                     tr.unread[m.read_at.is_none()] {
-                        td { (m.at) }
+                        td { (local_time(&m.at)) }
                         td { a href=(m.link) { (m.message) } }
                     }
                 }

@@ -42,8 +42,8 @@ pub(super) async fn consents(State(state): State<Shared>, ctx: PageSignedIn) -> 
                 tr {
                     td { (c.credit_code) }
                     td { (c.bank) }
-                    td { (c.granted_at) " " (c.granted_by) }
-                    td { (c.revoked_at.as_deref().unwrap_or("")) " " (c.revoked_by.as_deref().unwrap_or("")) }
+                    td { (local_time(&c.granted_at)) " " (c.granted_by) }
+                    td { (c.revoked_at.as_deref().map(local_time).unwrap_or_default()) " " (c.revoked_by.as_deref().unwrap_or("")) }
                     td {
                         @if c.revoked_at.is_none() && manages {
                             form method="post" action=(action("/consents", p)) {

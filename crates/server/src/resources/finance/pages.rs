@@ -43,7 +43,7 @@ fn applications_table(l: Lang, list: &[LoanApplication]) -> Markup {
                         td { (a.id) } td { (a.credit_code) } td { (a.bank) }
                         td.num { (money(a.amount)) } td { (a.purpose) } td { (status(l, &a.status)) }
                         td.num { (a.granted.map_or_else(String::new, money)) } td { (a.reason) }
-                        td { (a.applied_at) }
+                        td { (local_time(&a.applied_at)) }
                     }
                 }
             }
@@ -178,7 +178,7 @@ pub(super) async fn finance_page(State(state): State<Shared>, ctx: PageSignedIn)
                         tr {
                             td { (a.id) }
                             td { a href={ "/enterprises/" (percent_encode(&a.credit_code)) } { (a.credit_code) } }
-                            td.num { (money(a.amount)) } td { (a.purpose) } td { (a.applied_at) }
+                            td.num { (money(a.amount)) } td { (a.purpose) } td { (local_time(&a.applied_at)) }
                             td {
                                 form.filters method="post" action=(action(&format!("/finance/applications/{}/answer", a.id), p)) {
                                     (text_input(l.text(Text::GrantedAmount), "granted", Some(&money(a.amount)), Some(8)))

@@ -408,7 +408,7 @@ pub(super) async fn form_page(
         table #history {
             tr { th { (l.text(Text::When)) } th { (l.text(Text::Who)) } th { (l.text(Text::Action)) } th { (l.text(Text::FieldLabel)) } th { (l.text(Text::ReturnComment)) } }
             @for e in &form.history {
-                tr { td { (e.at) } td { (e.by_user) } td { (e.action) } td { (e.fields) } td { (e.comment) } }
+                tr { td { (local_time(&e.at)) } td { (e.by_user) } td { (e.action) } td { (e.fields) } td { (e.comment) } }
             }
         }
     };

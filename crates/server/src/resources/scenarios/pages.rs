@@ -181,19 +181,6 @@ fn fmt_value(v: f64) -> String {
     format!("{v}")
 }
 
-/// A stored UTC time (RFC 3339) as Beijing time, which is what the bureau's people read.
-fn beijing_time(stored: &str) -> String {
-    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
-    chrono::DateTime::parse_from_rfc3339(stored).map_or_else(
-        |_| stored.to_string(),
-        |t| {
-            t.with_timezone(&beijing)
-                .format("%Y-%m-%d %H:%M (UTC+8)")
-                .to_string()
-        },
-    )
-}
-
 fn saved_link(l: Lang) -> Markup {
     html! { p { a #saved-link href="/whatif/scenarios" { (l.text(Text::SavedScenarios)) } } }
 }
@@ -469,7 +456,7 @@ pub(super) async fn saved_list(
                         tr {
                             td { input type="checkbox" name="ids" value=(s.id) aria-label=(s.name); }
                             td { a href={ "/whatif/scenarios/" (s.id) } { (s.name) } }
-                            td { (s.scheme) } td { (s.base_version) } td { (s.created_by) } td { (beijing_time(&s.created_at)) }
+                            td { (s.scheme) } td { (s.base_version) } td { (s.created_by) } td { (local_time(&s.created_at)) }
                         }
                     }
                 }
@@ -502,7 +489,7 @@ pub(super) async fn saved_page(
             tr { th { (l.text(Text::Scheme)) } td { (s.scheme) } }
             tr { th { (l.text(Text::BasedOnVersion)) } td { (s.base_version) } }
             tr { th { (l.text(Text::SavedBy)) } td { (s.created_by) } }
-            tr { th { (l.text(Text::SavedAt)) } td { (beijing_time(&s.created_at)) } }
+            tr { th { (l.text(Text::SavedAt)) } td { (local_time(&s.created_at)) } }
             tr { th { (l.text(Text::AmountPerFirm)) } td { (s.amount.map_or_else(String::new, fmt_value)) } }
         }
         @if s.base_version != w.current_version { p.warning #older-rules { (l.text(Text::OlderRulesWarning)) } }
