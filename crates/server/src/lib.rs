@@ -178,14 +178,25 @@ pub async fn guard(State(state): State<Shared>, mut request: Request, next: Next
     let user = principal
         .as_ref()
         .map_or_else(|| "-".to_string(), |p| p.name.clone());
-    request.extensions_mut().insert(Ctx {
+    let ctx = Ctx {
         principal,
         remote,
         lang,
-    });
+    };
+    request.extensions_mut().insert(ctx.clone());
     let started = Instant::now();
     let api = path.starts_with("/api/");
     let mut response = next.run(request).await;
+    // A page's error in the site's frame when someone is signed in (the pages' extractors and
+    // handlers refuse without knowing who it is).
+    if !api
+        && let (Some(error), Some(p)) = (
+            response.extensions().get::<pages::ErrorPage>().cloned(),
+            ctx.principal.as_ref(),
+        )
+    {
+        response = pages::framed_error(&ctx, p, &error, response.status());
+    }
     // Errors from the framework itself (405, 413, 415…) are plain text: the API answers JSON always.
     if api
         && (response.status().is_client_error() || response.status().is_server_error())

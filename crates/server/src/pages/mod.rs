@@ -66,7 +66,37 @@ pub fn page_error(e: ApiError, lang: Lang) -> Response {
         p.error #error { (e.message()) }
         p { a href="/" { (lang.text(Text::BackToTheStart)) } }
     };
-    (e.status(), bare_page(lang, title, body)).into_response()
+    let mut response = (e.status(), bare_page(lang, title, body)).into_response();
+    // The guard, which knows who is signed in, draws it again in the site's frame.
+    response.extensions_mut().insert(ErrorPage {
+        title: title.to_string(),
+        message: e.message(),
+    });
+    response
+}
+
+/// What an error page says, for [`framed_error`].
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorPage {
+    title: String,
+    message: String,
+}
+
+/// An error page in the site's frame (the navigation of the signed-in principal), its status kept.
+pub(crate) fn framed_error(
+    ctx: &Ctx,
+    p: &Principal,
+    error: &ErrorPage,
+    status: StatusCode,
+) -> Response {
+    let l = ctx.lang;
+    let body = html! {
+        p.error #error { (error.message) }
+        p { a href="/" { (l.text(Text::BackToTheStart)) } }
+    };
+    let mut response = page(ctx, p, &error.title, body);
+    *response.status_mut() = status;
+    response
 }
 
 /// A page handler's result.

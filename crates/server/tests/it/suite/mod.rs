@@ -875,7 +875,17 @@ pub async fn pages_follow_the_session_and_language(f: &Fixture) {
             .text
             .contains("<option value=\"2024\" selected")
     );
-    assert_eq!(citizen.get("/ranking").await.status, 403);
+    let refused = citizen.get("/ranking").await;
+    assert_eq!(refused.status, 403);
+    // Error pages keep the site's frame: the navigation and who is signed in.
+    assert!(
+        refused.text.contains("id=\"who\"") && refused.text.contains("id=\"error\""),
+        "{}",
+        refused.text
+    );
+    let missing = citizen.get("/no-such-page").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.text.contains("id=\"who\""), "{}", missing.text);
     // A cross-site login form is refused.
     let cross = anonymous
         .http_form_with_origin("/login", "name=analyst&password=x", "http://evil.example")
