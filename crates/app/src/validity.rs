@@ -186,29 +186,31 @@ struct UnitYear<'r> {
     pillars: Vec<(String, f64)>,
 }
 
-fn samples(
-    units: &[UnitYear<'_>],
+fn samples<'a>(
+    units: &'a [UnitYear<'_>],
     later: &HashMap<(&str, i32), &SurveyRecord>,
     overdue: &HashMap<(&str, i32), bool>,
 ) -> Vec<Sample> {
     let mut out: Vec<Sample> = Vec::new();
-    let mut slot: HashMap<(String, String, Outcome, u8), usize> = HashMap::new();
-    let mut push = |measure: &str, subset: &str, outcome: Outcome, horizon: u8, s: f64, v: f64| {
-        let key = (measure.to_string(), subset.to_string(), outcome, horizon);
-        let k = *slot.entry(key).or_insert_with(|| {
-            out.push(Sample {
-                measure: measure.to_string(),
-                subset: subset.to_string(),
-                outcome,
-                horizon,
-                score: Vec::new(),
-                value: Vec::new(),
+    // Keyed by borrowed names: a pair is pushed for every unit, outcome and measure.
+    let mut slot: HashMap<(&'a str, &'a str, Outcome, u8), usize> = HashMap::new();
+    let mut push =
+        |measure: &'a str, subset: &'a str, outcome: Outcome, horizon: u8, s: f64, v: f64| {
+            let key = (measure, subset, outcome, horizon);
+            let k = *slot.entry(key).or_insert_with(|| {
+                out.push(Sample {
+                    measure: measure.to_string(),
+                    subset: subset.to_string(),
+                    outcome,
+                    horizon,
+                    score: Vec::new(),
+                    value: Vec::new(),
+                });
+                out.len() - 1
             });
-            out.len() - 1
-        });
-        out[k].score.push(s);
-        out[k].value.push(v);
-    };
+            out[k].score.push(s);
+            out[k].value.push(v);
+        };
     for u in units {
         let r = u.record;
         // Loans granted the year after, on this year's index: overdue or not.

@@ -8,8 +8,8 @@ use kechuang_app::access::{Credential, Principal, Role};
 use kechuang_app::audit::Auditor;
 use kechuang_app::finance::{self, Answer, Application};
 use kechuang_app::{Caller, Error};
-use kechuang_store::{BatchMeta, Loan, NewUser, Store};
-use kechuang_synthetic::region::{RegionSpec, region};
+use kechuang_store::{Loan, NewUser, Store};
+use kechuang_synthetic::region::RegionSpec;
 
 fn who(role: Role, scope: &str) -> Principal {
     Principal {
@@ -50,21 +50,15 @@ fn loan(reference: &str, code: &str, granted: f64, overdue: f64) -> Loan {
 }
 
 pub async fn loans_follow_consent_and_each_bank_sees_only_its_own(store: Arc<Store>) {
-    let records = region(&RegionSpec {
-        enterprises: 300,
-        years: vec![2025],
-        seed: 3,
-    });
-    let meta = BatchMeta {
-        file_name: "seed.csv".into(),
-        sha256: "0".repeat(64),
-        user_name: "seed".into(),
-        warnings: 0,
-    };
-    store
-        .import(&meta, &records, &|_| true)
-        .await
-        .expect("seed");
+    let records = crate::seed_region(
+        &store,
+        RegionSpec {
+            enterprises: 300,
+            years: vec![2025],
+            seed: 3,
+        },
+    )
+    .await;
     for (name, bank) in [("bank-a", "甲银行"), ("bank-b", "乙银行")] {
         store
             .create_user(&NewUser {

@@ -11,6 +11,25 @@ use std::sync::Arc;
 
 use kechuang_store::Store;
 
+/// Stores a synthetic region as one seed batch; its records.
+async fn seed_region(
+    store: &Store,
+    spec: kechuang_synthetic::region::RegionSpec,
+) -> Vec<kechuang_domain::SurveyRecord> {
+    let records = kechuang_synthetic::region::region(&spec);
+    let meta = kechuang_store::BatchMeta {
+        file_name: "seed.csv".into(),
+        sha256: "0".repeat(64),
+        user_name: "seed".into(),
+        warnings: 0,
+    };
+    store
+        .import(&meta, &records, &|_| true)
+        .await
+        .expect("seed");
+    records
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

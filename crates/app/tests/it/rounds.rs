@@ -8,8 +8,8 @@ use kechuang_app::access::{Credential, Principal, Role};
 use kechuang_app::audit::Auditor;
 use kechuang_app::rounds::{self, Decision, FormStatus, OpenRound, RoundScope};
 use kechuang_app::{Caller, Error};
-use kechuang_store::{BatchMeta, Store};
-use kechuang_synthetic::region::{RegionSpec, region};
+use kechuang_store::Store;
+use kechuang_synthetic::region::RegionSpec;
 
 fn who(role: Role, name: &str, scope: &[&str]) -> Principal {
     Principal {
@@ -33,21 +33,15 @@ fn caller(p: &Principal) -> Caller<'_> {
 
 /// A region of 60 enterprises that filed for 2024; the round asks for 2025.
 async fn seeded(store: &Store) -> Vec<kechuang_domain::SurveyRecord> {
-    let records: Vec<_> = region(&RegionSpec {
-        enterprises: 60,
-        years: vec![2024],
-        seed: 11,
-    });
-    let meta = BatchMeta {
-        file_name: "seed.csv".into(),
-        sha256: "0".repeat(64),
-        user_name: "seed".into(),
-        warnings: 0,
-    };
-    store
-        .import(&meta, &records, &|_| true)
-        .await
-        .expect("seed");
+    let records = crate::seed_region(
+        &store,
+        RegionSpec {
+            enterprises: 60,
+            years: vec![2024],
+            seed: 11,
+        },
+    )
+    .await;
     records
 }
 
@@ -556,18 +550,15 @@ pub async fn the_response_is_counted_by_district_with_the_late_ones(store: Arc<S
 pub async fn sources_prefill_forms_and_corrections_need_a_reason(store: Arc<Store>) {
     use kechuang_app::sources::{self, Source};
     // Two years, so that the portrait's year can be built (growth needs the year before).
-    let all = region(&RegionSpec {
-        enterprises: 300,
-        years: vec![2023, 2024],
-        seed: 11,
-    });
-    let meta = BatchMeta {
-        file_name: "seed.csv".into(),
-        sha256: "0".repeat(64),
-        user_name: "seed".into(),
-        warnings: 0,
-    };
-    store.import(&meta, &all, &|_| true).await.expect("seed");
+    let all = crate::seed_region(
+        &store,
+        RegionSpec {
+            enterprises: 300,
+            years: vec![2023, 2024],
+            seed: 11,
+        },
+    )
+    .await;
     let records: Vec<_> = all.into_iter().filter(|r| r.year == 2024).collect();
     let (auditor, _writer) = Auditor::start(store.clone());
     let analyst = who(Role::Analyst, "analyst", &[]);

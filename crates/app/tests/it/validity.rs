@@ -8,8 +8,8 @@ use kechuang_app::access::{Credential, Principal, Role};
 use kechuang_app::validity::{Outcome, report};
 use kechuang_app::{App, Caller, Error};
 use kechuang_domain::Num;
-use kechuang_store::{BatchMeta, Store};
-use kechuang_synthetic::region::{RegionSpec, region};
+use kechuang_store::Store;
+use kechuang_synthetic::region::RegionSpec;
 
 fn who(role: Role) -> Principal {
     Principal {
@@ -59,21 +59,15 @@ fn naive_spearman(x: &[f64], y: &[f64]) -> f64 {
 }
 
 pub async fn the_index_validity_matches_a_recomputation_and_is_for_analysts(store: Arc<Store>) {
-    let records = region(&RegionSpec {
-        enterprises: 600,
-        years: vec![2023, 2024, 2025],
-        seed: 11,
-    });
-    let meta = BatchMeta {
-        file_name: "seed.csv".into(),
-        sha256: "0".repeat(64),
-        user_name: "seed".into(),
-        warnings: 0,
-    };
-    store
-        .import(&meta, &records, &|_| true)
-        .await
-        .expect("seed");
+    let records = crate::seed_region(
+        &store,
+        RegionSpec {
+            enterprises: 600,
+            years: vec![2023, 2024, 2025],
+            seed: 11,
+        },
+    )
+    .await;
     let (app, _writer) = App::start(store.clone());
     let analyst = who(Role::Analyst);
     let a = Caller {

@@ -11,8 +11,8 @@ use kechuang_app::whatif::{Line, Scenario, WhatIfView, evaluate, saved};
 use kechuang_app::{Caller, Error};
 use kechuang_domain::ParseContext;
 use kechuang_policy::Overrides;
-use kechuang_store::{BatchMeta, Store};
-use kechuang_synthetic::region::{RegionSpec, region};
+use kechuang_store::Store;
+use kechuang_synthetic::region::RegionSpec;
 use kechuang_tabular::grid::read_grid;
 use kechuang_tabular::survey::{Encoding, GridLimits, SurveyReadOptions};
 
@@ -40,21 +40,15 @@ fn caller(p: &Principal) -> Caller<'_> {
 
 /// Stores a synthetic region of 3,000 enterprises over 2024 and 2025; its records.
 async fn seed(store: &Store) -> Vec<kechuang_domain::SurveyRecord> {
-    let records = region(&RegionSpec {
-        enterprises: 3000,
-        years: vec![2024, 2025],
-        seed: 5,
-    });
-    let meta = BatchMeta {
-        file_name: "seed.csv".into(),
-        sha256: "0".repeat(64),
-        user_name: "seed".into(),
-        warnings: 0,
-    };
-    store
-        .import(&meta, &records, &|_| true)
-        .await
-        .expect("seed");
+    let records = crate::seed_region(
+        &store,
+        RegionSpec {
+            enterprises: 3000,
+            years: vec![2024, 2025],
+            seed: 5,
+        },
+    )
+    .await;
     records
 }
 

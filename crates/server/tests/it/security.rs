@@ -76,7 +76,7 @@ pub async fn portraits_name_only_peers_the_reader_may_read(f: &Fixture) {
 }
 
 /// A workbook with a cell at A1 and one at `far` (e.g. XFD1048576).
-fn sparse_workbook(far: (u32, u16)) -> Vec<u8> {
+pub(crate) fn sparse_workbook(far: (u32, u16)) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     sheet.write_string(0, 0, "id").expect("a1");

@@ -391,6 +391,26 @@ pub async fn loans_are_applied_for_answered_recorded_and_totalled(f: &Fixture) {
         )
         .await;
     assert_eq!(good.status, 201, "{}", good.text);
+    // A sparse workbook (a cell at XFD1048576) and a tall one are refused, nothing written.
+    for far in [(1_048_575, 16_383), (199_999, 25)] {
+        let sparse = bank
+            .post_file(
+                "/api/v1/finance/loans/import?file_name=l.xlsx",
+                crate::security::sparse_workbook(far),
+            )
+            .await;
+        assert_eq!(sparse.status, 400, "{far:?}: {}", sparse.text);
+    }
+    // Another bank's application is a missing one, as is a made-up id.
+    assert_eq!(
+        bank.post_json(
+            "/api/v1/finance/applications/999999/answer",
+            json!({"granted": 1})
+        )
+        .await
+        .status,
+        404
+    );
     assert_eq!(
         bank.get("/api/v1/finance/loans").await.json()["items"]
             .as_array()
