@@ -33,16 +33,15 @@ fn caller(p: &Principal) -> Caller<'_> {
 
 /// A region of 60 enterprises that filed for 2024; the round asks for 2025.
 async fn seeded(store: &Store) -> Vec<kechuang_domain::SurveyRecord> {
-    let records = crate::seed_region(
-        &store,
+    crate::seed_region(
+        store,
         RegionSpec {
             enterprises: 60,
             years: vec![2024],
             seed: 11,
         },
     )
-    .await;
-    records
+    .await
 }
 
 fn open_2025() -> OpenRound {

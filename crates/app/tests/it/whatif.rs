@@ -40,16 +40,15 @@ fn caller(p: &Principal) -> Caller<'_> {
 
 /// Stores a synthetic region of 3,000 enterprises over 2024 and 2025; its records.
 async fn seed(store: &Store) -> Vec<kechuang_domain::SurveyRecord> {
-    let records = crate::seed_region(
-        &store,
+    crate::seed_region(
+        store,
         RegionSpec {
             enterprises: 3000,
             years: vec![2024, 2025],
             seed: 5,
         },
     )
-    .await;
-    records
+    .await
 }
 
 pub async fn a_scenario_moves_only_who_it_concerns_within_the_callers_districts(store: Arc<Store>) {
