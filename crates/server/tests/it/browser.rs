@@ -89,6 +89,27 @@ pub async fn wait_for(c: &fantoccini::Client, css: &str) -> fantoccini::elements
     }
 }
 
+/// Clicks a link or submit button and waits until the browser has left the page, so that what the
+/// test looks for next is found on the page that answered, never on the one it clicked from.
+pub async fn click_and_load(c: &fantoccini::Client, css: &str) {
+    let page = c.find(Locator::Css("html")).await.expect("the page");
+    c.find(Locator::Css(css))
+        .await
+        .expect(css)
+        .click()
+        .await
+        .expect("click");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    // The old root element goes stale once the next document replaces it.
+    while page.tag_name().await.is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "clicking {css} did not load a page"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}
+
 pub async fn shot(c: &fantoccini::Client, name: &str) {
     let png = c.screenshot().await.expect("screenshot");
     assert!(png.starts_with(b"\x89PNG"), "a PNG");
@@ -138,12 +159,7 @@ pub async fn journey(f: &Fixture) {
         .send_keys(PASSWORD)
         .await
         .expect("type");
-    c.find(Locator::Css("#submit"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
+    click_and_load(&c, "#submit").await;
     let cards = wait_for(&c, "#cards").await;
     assert!(cards.text().await.expect("text").contains("企业"));
     assert!(
@@ -178,12 +194,7 @@ pub async fn journey(f: &Fixture) {
         .send_keys(&file.display().to_string())
         .await
         .expect("choose file");
-    c.find(Locator::Css("#upload-submit"))
-        .await
-        .expect("button")
-        .click()
-        .await
-        .expect("submit");
+    click_and_load(&c, "#upload-submit").await;
     let report = wait_for(&c, "#report").await;
     let report_text = report.text().await.expect("report");
     assert!(report_text.contains("2099"), "{report_text}");
@@ -205,7 +216,7 @@ pub async fn journey(f: &Fixture) {
         .expect("ranking");
     let first = wait_for(&c, "#ranking tr:nth-child(2) a").await;
     let name = first.text().await.expect("name");
-    first.click().await.expect("open portrait");
+    click_and_load(&c, "#ranking tr:nth-child(2) a").await;
     let h1 = wait_for(&c, "h1").await;
     assert_eq!(h1.text().await.expect("h1"), name);
     assert!(
@@ -218,12 +229,7 @@ pub async fn journey(f: &Fixture) {
     shot(&c, "3-portrait-zh.png").await;
 
     // Switch to English: the same portrait, in English.
-    c.find(Locator::Css("#lang-switch"))
-        .await
-        .expect("switch")
-        .click()
-        .await
-        .expect("click");
+    click_and_load(&c, "#lang-switch").await;
     wait_for(&c, "html[lang=en]").await;
     let html = c.source().await.expect("html");
     assert!(
@@ -248,7 +254,7 @@ pub async fn journey(f: &Fixture) {
     ))
     .await
     .expect("search");
-    let first = wait_for(&c, "#hits li a").await;
+    wait_for(&c, "#hits li a").await;
     let hits_html = c
         .find(Locator::Css("#hits"))
         .await
@@ -261,7 +267,7 @@ pub async fn journey(f: &Fixture) {
         "{hits_html}"
     );
     shot(&c, "5-match-search.png").await;
-    first.click().await.expect("open the demand");
+    click_and_load(&c, "#hits li a").await;
     let table = wait_for(&c, "#matches").await;
     let text = table.text().await.expect("matches");
     assert!(
@@ -271,12 +277,7 @@ pub async fn journey(f: &Fixture) {
     shot(&c, "6-match-demand.png").await;
 
     // Log out: back to the login form, and the pages are closed again.
-    c.find(Locator::Css("#logout"))
-        .await
-        .expect("logout")
-        .click()
-        .await
-        .expect("click");
+    click_and_load(&c, "#logout").await;
     wait_for(&c, "#login").await;
     c.goto(&format!("{}/ranking", f.base))
         .await

@@ -5,7 +5,7 @@
 
 use fantoccini::Locator;
 
-use crate::browser::{session, shot, start_driver, wait_for};
+use crate::browser::{click_and_load, session, shot, start_driver, wait_for};
 use crate::{Fixture, PASSWORD};
 
 pub(crate) async fn log_in(c: &fantoccini::Client, base: &str, name: &str) {
@@ -19,22 +19,12 @@ pub(crate) async fn log_in(c: &fantoccini::Client, base: &str, name: &str) {
             .await
             .expect("type");
     }
-    c.find(Locator::Css("#submit"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
+    click_and_load(c, "#submit").await;
     wait_for(c, "#who").await;
 }
 
 pub(crate) async fn log_out(c: &fantoccini::Client) {
-    c.find(Locator::Css("#logout"))
-        .await
-        .expect("logout")
-        .click()
-        .await
-        .expect("click");
+    click_and_load(c, "#logout").await;
     wait_for(c, "#login").await;
 }
 
@@ -42,15 +32,6 @@ pub(crate) async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
     let e = c.find(Locator::Css(css)).await.expect(css);
     e.clear().await.expect("clear");
     e.send_keys(text).await.expect("type");
-}
-
-pub(crate) async fn click(c: &fantoccini::Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .expect(css)
-        .click()
-        .await
-        .expect("click");
 }
 
 pub async fn rounds_journey(f: &Fixture) {
@@ -66,7 +47,7 @@ pub async fn rounds_journey(f: &Fixture) {
     c.goto(&format!("{base}/rounds")).await.expect("rounds");
     type_into(&c, "#open-round input[name=year]", &year.to_string()).await;
     type_into(&c, "#deadline", "2099-12-31").await;
-    click(&c, "#open-submit").await;
+    click_and_load(&c, "#open-submit").await;
     wait_for(&c, "#by-district").await;
     shot(&c, "r1-round-opened.png").await;
     log_out(&c).await;
@@ -74,7 +55,7 @@ pub async fn rounds_journey(f: &Fixture) {
     // The firm files with a mistake, sees it on its field, fixes it and submits.
     log_in(&c, base, "firm").await;
     c.goto(&format!("{base}/rounds")).await.expect("rounds");
-    click(&c, "a.our-form").await;
+    click_and_load(&c, "a.our-form").await;
     wait_for(&c, "#survey-form").await;
     type_into(&c, "#field-employees", "-5").await;
     // The live check marks the field as soon as it is left, before anything is sent to be saved.
@@ -87,7 +68,7 @@ pub async fn rounds_journey(f: &Fixture) {
     let live = wait_for(&c, "#issues-employees span.error").await;
     assert!(!live.text().await.expect("text").is_empty());
     shot(&c, "r2a-live-check.png").await;
-    click(&c, "#submit-form").await;
+    click_and_load(&c, "#submit-form").await;
     let notice = wait_for(&c, "#notice").await;
     assert_eq!(
         notice.attr("class").await.expect("class").as_deref(),
@@ -100,7 +81,7 @@ pub async fn rounds_journey(f: &Fixture) {
     assert!(marked, "the mistaken field is marked");
     shot(&c, "r2-form-with-an-error.png").await;
     type_into(&c, "#field-employees", "40").await;
-    click(&c, "#submit-form").await;
+    click_and_load(&c, "#submit-form").await;
     let notice = wait_for(&c, "#notice").await;
     assert_eq!(
         notice.attr("class").await.expect("class").as_deref(),
@@ -114,12 +95,12 @@ pub async fn rounds_journey(f: &Fixture) {
     c.goto(&format!("{base}/rounds/1")).await.expect("response");
     let queue = wait_for(&c, "#review-queue").await;
     assert!(queue.text().await.expect("queue").contains(&code));
-    click(&c, "#review-queue a").await;
+    click_and_load(&c, "#review-queue a").await;
     wait_for(&c, "#return").await;
     type_into(&c, "#return input[name=fields]", "employees").await;
     type_into(&c, "#return input[name=comment]", "请核对从业人员数").await;
     shot(&c, "r4-review.png").await;
-    click(&c, "#return-submit").await;
+    click_and_load(&c, "#return-submit").await;
     wait_for(&c, "#by-district").await;
     log_out(&c).await;
 
@@ -137,7 +118,7 @@ pub async fn rounds_journey(f: &Fixture) {
             .contains("请核对从业人员数")
     );
     type_into(&c, "#field-employees", "41").await;
-    click(&c, "#submit-form").await;
+    click_and_load(&c, "#submit-form").await;
     wait_for(&c, "#notice").await;
     log_out(&c).await;
 
@@ -147,7 +128,7 @@ pub async fn rounds_journey(f: &Fixture) {
         .await
         .expect("form");
     wait_for(&c, "#approve").await;
-    click(&c, "#approve").await;
+    click_and_load(&c, "#approve").await;
     let table = wait_for(&c, "#by-district").await;
     let rows = table.find_all(Locator::Css("tr")).await.expect("rows");
     let total = rows.last().expect("total row").text().await.expect("text");

@@ -6,8 +6,9 @@
 use fantoccini::Locator;
 
 use crate::Fixture;
+use crate::browser::click_and_load;
 use crate::browser::{session, shot, start_driver, wait_for};
-use crate::browser_rounds::{click, log_in, log_out, type_into};
+use crate::browser_rounds::{log_in, log_out, type_into};
 
 async fn text_of(c: &fantoccini::Client, css: &str) -> String {
     wait_for(c, css).await.text().await.expect("text")
@@ -27,7 +28,7 @@ pub async fn whatif_journey(f: &Fixture) {
     type_into(&c, "#p-pass_score", "50").await;
     type_into(&c, "input[name=amount]", "20").await;
     type_into(&c, "input[name=name]", "营收上限8亿、合格线50").await;
-    click(&c, "#whatif-save").await;
+    click_and_load(&c, "#whatif-save").await;
     let changes = text_of(&c, "#changes").await;
     assert!(
         changes.contains("20000") && changes.contains("80000"),
@@ -50,7 +51,7 @@ pub async fn whatif_journey(f: &Fixture) {
     c.goto(&format!("{base}/whatif")).await.expect("whatif");
     wait_for(&c, "#parameters").await;
     type_into(&c, "#p-pass_score", "55").await;
-    click(&c, "#whatif-submit").await;
+    click_and_load(&c, "#whatif-submit").await;
     wait_for(&c, "#whatif-summary").await;
     assert_eq!(
         c.find(Locator::Css("#p-pass_score"))
@@ -65,7 +66,7 @@ pub async fn whatif_journey(f: &Fixture) {
     );
     shot(&c, "w2-scenario-evaluated.png").await;
     type_into(&c, "input[name=name]", "合格线55").await;
-    click(&c, "#whatif-save").await;
+    click_and_load(&c, "#whatif-save").await;
     wait_for(&c, "#scenario-meta").await;
 
     // Both, side by side.
@@ -80,7 +81,7 @@ pub async fn whatif_journey(f: &Fixture) {
     {
         b.click().await.expect("tick");
     }
-    click(&c, "#compare-submit").await;
+    click_and_load(&c, "#compare-submit").await;
     let table = text_of(&c, "#comparison").await;
     assert!(
         table.contains("营收上限8亿、合格线50") && table.contains("合格线55"),
@@ -88,7 +89,7 @@ pub async fn whatif_journey(f: &Fixture) {
     );
     wait_for(&c, "#comparison-districts").await;
     shot(&c, "w3-compared-zh.png").await;
-    click(&c, "#lang-switch").await;
+    click_and_load(&c, "#lang-switch").await;
     wait_for(&c, "html[lang=en]").await;
     let table = text_of(&c, "#comparison").await;
     assert!(
@@ -96,7 +97,7 @@ pub async fn whatif_journey(f: &Fixture) {
         "{table}"
     );
     shot(&c, "w4-compared-en.png").await;
-    click(&c, "#lang-switch").await;
+    click_and_load(&c, "#lang-switch").await;
     wait_for(&c, "html[lang^=zh]").await;
     log_out(&c).await;
 
@@ -106,7 +107,7 @@ pub async fn whatif_journey(f: &Fixture) {
     c.goto(&format!("{base}/whatif/scenarios"))
         .await
         .expect("list");
-    click(&c, "#scenarios a[href$='/1']").await;
+    click_and_load(&c, "#scenarios a[href$='/1']").await;
     wait_for(&c, "#entering").await;
     let cells = c
         .find_all(Locator::Css("#entering tr td:nth-child(3)"))
