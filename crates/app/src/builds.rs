@@ -39,6 +39,7 @@ pub async fn rebuild(
         keep_stages: false,
         rank_aggregates: true,
         progress: None,
+        stage_sink: None,
     };
     let built = match round {
         Some(r) => {

@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use kechuang_engine::{Build, BuildOptions, Dataset, Framework, STAGE_NAMES};
+use kechuang_engine::{Build, BuildOptions, Dataset, Framework};
 use kechuang_enterprise::stored::{Error as StoredError, build_from_store};
 use kechuang_store::Store;
 use kechuang_tabular::{
@@ -19,6 +19,7 @@ use serde::Serialize;
 use crate::args::{BuildArgs, CheckArgs, TableFormat};
 use crate::output::{MANIFEST, OutputDir, sha256_file};
 use crate::runtime;
+use crate::written::{StageWriter, Written};
 
 /// The input has problems the user must fix (exit code 1).
 #[derive(Debug)]
@@ -102,9 +103,19 @@ impl Phases {
 
     pub(crate) fn done(&self, phase: &str) {
         if let Some(start) = &self.0 {
+            // The memory held now and at most so far, to see which phase sets the peak.
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map_or(String::new(), |v| v.trim().to_string())
+            };
             eprintln!(
-                "timing: {phase}: {:.2} s",
-                start.get().elapsed().as_secs_f64()
+                "timing: {phase}: {:.2} s (resident {}, peak {})",
+                start.get().elapsed().as_secs_f64(),
+                field("VmRSS:"),
+                field("VmHWM:")
             );
             start.set(std::time::Instant::now());
         }
@@ -116,6 +127,7 @@ pub fn run_build(
     data: Dataset,
     source: &str,
     keep_stages: bool,
+    stage_sink: Option<kechuang_engine::StageSink<'_>>,
 ) -> Result<Build> {
     let spinner = ProgressBar::new_spinner();
     spinner.set_style(
@@ -128,6 +140,7 @@ pub fn run_build(
         keep_stages,
         rank_aggregates: true,
         progress: Some(&report),
+        stage_sink,
     };
     let build = Build::run(framework, data, options).map_err(|e| invalid_engine(source, e));
     spinner.finish_and_clear();
@@ -196,78 +209,12 @@ fn manifest<'a>(
     })
 }
 
-/// What `index build` writes besides the results: the file format and the stages.
-pub struct Written {
-    format: TableFormat,
-    /// The stages chosen by `--stages`; `None` for every stage.
-    stages: Option<Vec<String>>,
-}
-
-impl Written {
-    /// Checks `--stages` before anything is read or built.
-    pub fn from_args(args: &BuildArgs) -> Result<Written> {
-        let stages = match &args.stages {
-            None => None,
-            Some(names) => {
-                let mut chosen = Vec::new();
-                for name in names.iter().map(|n| n.trim()).filter(|n| *n != "none") {
-                    if !STAGE_NAMES.contains(&name) {
-                        return Err(InvalidInput(format!(
-                            "--stages: no stage is called '{name}' (the stages: {}, or none)",
-                            STAGE_NAMES.join(", ")
-                        ))
-                        .into());
-                    }
-                    chosen.push(name.to_string());
-                }
-                Some(chosen)
-            }
-        };
-        Ok(Written {
-            format: args.format,
-            stages,
-        })
-    }
-
-    /// Whether the build must keep a copy of the data after each step.
-    fn keeps_stages(&self) -> bool {
-        self.stages.as_ref().is_none_or(|s| !s.is_empty())
-    }
-
-    fn writes(&self, stage: &str) -> bool {
-        self.stages
-            .as_ref()
-            .is_none_or(|s| s.iter().any(|n| n == stage))
-    }
-
-    fn extension(&self) -> &'static str {
-        match self.format {
-            TableFormat::Csv => "csv",
-            TableFormat::Parquet => "parquet",
-        }
-    }
-
-    /// The options naming this choice, for the manifest's rebuild command.
-    fn as_args(&self) -> String {
-        let mut args = String::new();
-        if self.format == TableFormat::Parquet {
-            args.push_str(" --format parquet");
-        }
-        if let Some(stages) = &self.stages {
-            let list = if stages.is_empty() {
-                "none".to_string()
-            } else {
-                stages.join(",")
-            };
-            args.push_str(&format!(" --stages {list}"));
-        }
-        args
-    }
-}
-
-/// Writes every table, the framework files and the manifest into `out`, all at once.
+/// Writes every table, the framework files and the manifest into `out`, all at once; `streamed`
+/// are the stage files the build wrote as it went.
+#[allow(clippy::too_many_arguments)]
 fn write_outputs(
-    out_path: &Path,
+    out: OutputDir,
+    streamed: Vec<PathBuf>,
     build: &Build,
     loaded: &LoadedFramework,
     xlsx: bool,
@@ -275,7 +222,6 @@ fn write_outputs(
     mut manifest: Manifest<'_>,
 ) -> Result<()> {
     let phases = Phases::from_env();
-    let out = OutputDir::create(out_path)?;
     // Every file is written in parallel: the stages straight from their columns (never held as
     // cells), the other tables from their cells.
     // Tables of one row per unit are made as they are written; the small ones at once.
@@ -288,11 +234,13 @@ fn write_outputs(
         .filter(|s| written.writes(s.name))
         .collect();
     let stage_paths: Vec<PathBuf> = stages.iter().map(|s| file(s.name)).collect();
+    let stage_views: Vec<kechuang_engine::StageView<'_>> =
+        stages.iter().map(|s| s.view()).collect();
     let unit_paths: Vec<PathBuf> = per_unit.iter().map(|t| file(&t.name)).collect();
     let table_paths: Vec<PathBuf> = tables.iter().map(|t| file(&t.name)).collect();
     type Writer<T> = fn(&T, &Path) -> kechuang_tabular::Result<()>;
     let (stage_writer, unit_writer, table_writer): (
-        Writer<kechuang_engine::Stage>,
+        Writer<kechuang_engine::StageView<'_>>,
         Writer<kechuang_tabular::RowTable<'_>>,
         Writer<kechuang_tabular::Table>,
     ) = match written.format {
@@ -305,7 +253,7 @@ fn write_outputs(
     };
     let (stages_written, (units_written, tables_written)) = rayon::join(
         || {
-            stages
+            stage_views
                 .par_iter()
                 .zip(&stage_paths)
                 .try_for_each(|(s, p)| stage_writer(s, p))
@@ -331,8 +279,9 @@ fn write_outputs(
     units_written?;
     tables_written?;
     phases.done("  stages and tables written");
-    let mut outputs: Vec<PathBuf> = stage_paths
+    let mut outputs: Vec<PathBuf> = streamed
         .into_iter()
+        .chain(stage_paths)
         .chain(unit_paths)
         .chain(table_paths)
         .collect();
@@ -401,11 +350,22 @@ pub fn build(args: &BuildArgs) -> Result<()> {
                 .as_ref()
                 .ok_or_else(|| InvalidInput("--out is required with --data".into()))?;
             let written = Written::from_args(args)?;
+            let out_dir = OutputDir::create(out)?;
             let phases = Phases::from_env();
             let data = read_data(&loaded, data_path, &args.groups)?;
             phases.done("read and validate the data");
             let input_rows = data.len();
             let years = data.years();
+            // Stages are written as the build makes them, so that no copy of the data is kept;
+            // a workbook (--xlsx) holds them all, so it keeps them.
+            let stream = written.keeps_stages() && !args.xlsx;
+            let writer = StageWriter {
+                out: &out_dir,
+                written: &written,
+                paths: Default::default(),
+                failure: Default::default(),
+            };
+            let sink = |stage: kechuang_engine::StageView<'_>| writer.take(stage);
             // The input's fingerprint is taken while the build runs.
             let (build, input_digest) = rayon::join(
                 || {
@@ -413,12 +373,22 @@ pub fn build(args: &BuildArgs) -> Result<()> {
                         &loaded.framework,
                         data,
                         &data_path.display().to_string(),
-                        written.keeps_stages(),
+                        written.keeps_stages() && !stream,
+                        stream.then_some(&sink as kechuang_engine::StageSink<'_>),
                     )
                 },
                 || sha256_file(data_path),
             );
-            let build = build?;
+            let failure = writer.failure.lock().ok().and_then(|mut f| f.take());
+            let build = match (build, failure) {
+                (Ok(build), _) => build,
+                (Err(_), Some(failure)) => return Err(failure),
+                (Err(e), None) => return Err(e),
+            };
+            let streamed = writer
+                .paths
+                .into_inner()
+                .map_err(|_| anyhow::anyhow!("writing the stages failed"))?;
             phases.done("build (and fingerprint the input)");
             let digest = FileDigest {
                 path: data_path.display().to_string(),
@@ -436,7 +406,7 @@ pub fn build(args: &BuildArgs) -> Result<()> {
                 written.as_args()
             );
             let m = manifest(&build, &loaded, digest, input_rows, years, rebuild)?;
-            write_outputs(out, &build, &loaded, args.xlsx, &written, m)?;
+            write_outputs(out_dir, streamed, &build, &loaded, args.xlsx, &written, m)?;
             phases.done("write every output");
             summarise(&build, &out.display().to_string());
             Ok(())
@@ -459,6 +429,7 @@ pub async fn build_stored(args: &BuildArgs, loaded: &LoadedFramework) -> Result<
         keep_stages: args.out.is_some() && written.keeps_stages(),
         rank_aggregates: true,
         progress: None,
+        stage_sink: None,
     };
     let stored =
         build_from_store(&store, &loaded.framework, &args.years, &args.user, options).await;
@@ -490,7 +461,15 @@ pub async fn build_stored(args: &BuildArgs, loaded: &LoadedFramework) -> Result<
             stored.years.clone(),
             rebuild,
         )?;
-        write_outputs(out, &stored.build, loaded, args.xlsx, &written, m)?;
+        write_outputs(
+            OutputDir::create(out)?,
+            Vec::new(),
+            &stored.build,
+            loaded,
+            args.xlsx,
+            &written,
+            m,
+        )?;
     }
     summarise(
         &stored.build,
@@ -604,7 +583,7 @@ pub fn check(args: &CheckArgs) -> Result<()> {
     if let Some(path) = &args.data {
         let data = read_data(&loaded, path, &args.groups)?;
         let rows = data.len();
-        let build = run_build(fw, data, &path.display().to_string(), false)?;
+        let build = run_build(fw, data, &path.display().to_string(), false, None)?;
         println!(
             "data {}: {rows} rows, {} units after screening: the build would succeed",
             path.display(),
@@ -877,6 +856,7 @@ pub fn audit(args: &crate::args::AuditArgs) -> Result<()> {
         data,
         &args.data.display().to_string(),
         true,
+        None,
     )?;
     let a = kechuang_engine::audit::audit(&build, kechuang_engine::audit::AuditSettings::default());
     let html = args

@@ -23,6 +23,7 @@ mod survey;
 mod talent;
 mod validity;
 mod whatif;
+mod written;
 
 use std::future::Future;
 use std::pin::Pin;

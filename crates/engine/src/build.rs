@@ -10,6 +10,8 @@ use crate::error::{Error, Result};
 use crate::framework::{Framework, Step};
 use crate::methods::{Aggregation, Imputation, InvalidValues, PanelMode, Rescale, Weighting};
 use crate::rank::{rank_within, year_keys};
+pub use crate::stage::{STAGE_NAMES, Stage, StageSink, StageView};
+use crate::stage::{concat_stages, give};
 use crate::steps::{aggregate, impute, normalise, treat, weight};
 
 /// Settings of one build that are not part of the framework.
@@ -21,36 +23,10 @@ pub struct BuildOptions<'a> {
     pub rank_aggregates: bool,
     /// Called with the name of each step as it starts.
     pub progress: Option<&'a (dyn Fn(&str) + Sync)>,
-}
-
-/// The names a [`Stage`] can have, in the order a build can produce them (`rescaled`: the
-/// aggregated scores after a framework's rescaling).
-pub const STAGE_NAMES: [&str; 8] = [
-    "raw",
-    "denominated",
-    "imputed",
-    "screened",
-    "treated",
-    "normalised",
-    "aggregated",
-    "rescaled",
-];
-
-/// The data as it stood after one step.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Stage {
-    /// One of [`STAGE_NAMES`].
-    pub name: &'static str,
-    /// Input row of each unit in this stage.
-    pub rows: Vec<usize>,
-    /// Code of each unit in this stage.
-    pub units: Vec<String>,
-    /// Year of each unit in this stage, for panel data.
-    pub times: Option<Vec<i32>>,
-    /// Column codes: the indicators, and for `aggregated` every node of the framework.
-    pub codes: Vec<String>,
-    /// One column per code.
-    pub columns: Vec<Vec<f64>>,
+    /// Given each stage as the build makes it, borrowed: a caller that writes the stages out
+    /// needs no copies of the data (a per-year build still gathers each stage's years first).
+    /// Stages given to the sink are not kept.
+    pub stage_sink: Option<StageSink<'a>>,
 }
 
 /// A unit removed by screening.
@@ -191,6 +167,8 @@ struct Run<'a> {
     framework: &'a Framework,
     options: BuildOptions<'a>,
     stages: Vec<Stage>,
+    /// Inside a per-year build: stages are gathered, a year at a time, before any is given out.
+    gathering: bool,
     records: Records,
     weighting: Weighting,
 }
@@ -213,10 +191,11 @@ impl Build {
             framework,
             options,
             stages: Vec::new(),
+            gathering: false,
             records: Records::default(),
             weighting: Weighting::Framework,
         };
-        run.stage("raw", &state);
+        run.stage("raw", &state)?;
         let years = state.meta.years();
         let steps = &framework.steps;
         let state = if framework.panel == PanelMode::PerYear && years.len() > 1 {
@@ -252,6 +231,7 @@ impl Build {
             let mut per_year = Vec::with_capacity(years.len());
             let prefix_stages = run.stages.len();
             let mut year_stages: Vec<Vec<Stage>> = Vec::new();
+            run.gathering = true;
             for &y in &years {
                 let keep: Vec<usize> = (0..times.len()).filter(|&r| times[r] == y).collect();
                 let mut sub = state.select(&keep);
@@ -263,7 +243,13 @@ impl Build {
                 year_stages.push(run.stages.split_off(prefix_stages));
                 per_year.push(sub);
             }
-            run.stages.extend(concat_stages(year_stages));
+            run.gathering = false;
+            for stage in concat_stages(year_stages) {
+                match options.stage_sink {
+                    Some(sink) => give(sink, stage.view())?,
+                    None => run.stages.push(stage),
+                }
+            }
             concat_states(per_year)
         } else {
             for s in steps {
@@ -281,7 +267,19 @@ impl Build {
                 &mut scores,
                 &mut run.records.warnings,
             )?;
-            if let Some(last) = run.stages.last().filter(|_| options.keep_stages) {
+            if let Some(sink) = options.stage_sink {
+                let codes: Vec<String> = framework.nodes.iter().map(|n| n.code.clone()).collect();
+                give(
+                    sink,
+                    StageView {
+                        name: "rescaled",
+                        units: &state.meta.codes,
+                        times: state.meta.times.as_deref(),
+                        codes: &codes,
+                        columns: &scores,
+                    },
+                )?;
+            } else if let Some(last) = run.stages.last().filter(|_| options.keep_stages) {
                 let mut rescaled = last.clone();
                 rescaled.name = "rescaled";
                 rescaled.columns = scores.clone();
@@ -383,9 +381,29 @@ fn initial_state(framework: &Framework, mut data: Dataset) -> Result<State> {
 }
 
 impl Run<'_> {
-    fn stage(&mut self, name: &'static str, state: &State) {
-        if !self.options.keep_stages {
-            return;
+    fn stage(&mut self, name: &'static str, state: &State) -> Result<()> {
+        let codes = |nodes: &[crate::framework::Node]| -> Vec<String> {
+            nodes.iter().map(|n| n.code.clone()).collect()
+        };
+        if let (Some(sink), false) = (self.options.stage_sink, self.gathering) {
+            let (codes, columns) = match &state.scores {
+                Some(s) => (codes(&self.framework.nodes), s),
+                None => (codes(self.framework.indicators()), &state.indicators),
+            };
+            return give(
+                sink,
+                StageView {
+                    name,
+                    units: &state.meta.codes,
+                    times: state.meta.times.as_deref(),
+                    codes: &codes,
+                    columns,
+                },
+            );
+        }
+        let gathered_for_the_sink = self.gathering && self.options.stage_sink.is_some();
+        if !self.options.keep_stages && !gathered_for_the_sink {
+            return Ok(());
         }
         let (codes, columns) = match &state.scores {
             Some(s) => (
@@ -413,6 +431,7 @@ impl Run<'_> {
             codes,
             columns,
         });
+        Ok(())
     }
 
     fn step(&mut self, step: &Step, mut state: State) -> Result<State> {
@@ -522,7 +541,7 @@ impl Run<'_> {
                 "aggregated"
             }
         };
-        self.stage(stage, &state);
+        self.stage(stage, &state)?;
         Ok(state)
     }
 
@@ -942,26 +961,6 @@ impl Run<'_> {
             }
         ));
     }
-}
-
-fn concat_stages(per_year: Vec<Vec<Stage>>) -> Vec<Stage> {
-    let mut it = per_year.into_iter();
-    let Some(mut first) = it.next() else {
-        return Vec::new();
-    };
-    for year in it {
-        for (acc, s) in first.iter_mut().zip(year) {
-            acc.rows.extend(s.rows);
-            acc.units.extend(s.units);
-            if let (Some(a), Some(b)) = (acc.times.as_mut(), s.times) {
-                a.extend(b);
-            }
-            for (a, c) in acc.columns.iter_mut().zip(s.columns) {
-                a.extend(c);
-            }
-        }
-    }
-    first
 }
 
 fn concat_states(states: Vec<State>) -> State {

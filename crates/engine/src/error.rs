@@ -4,6 +4,14 @@
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
+    /// The caller's stage sink could not take a stage (writing it failed).
+    #[error("stage '{stage}': {message}")]
+    StageOutput {
+        /// The stage's name.
+        stage: String,
+        /// The sink's message.
+        message: String,
+    },
     /// The framework file could not be parsed.
     #[error("framework: {message}")]
     FrameworkSyntax {

@@ -55,14 +55,15 @@ mod rank;
 mod results;
 pub mod sensitivity;
 mod spec;
+mod stage;
 pub mod stats;
 pub mod steps;
 pub mod uncertainty;
 pub mod validity;
 
 pub use build::{
-    Build, BuildOptions, Imputed, Records, STAGE_NAMES, ScreenedOut, Stage, Treated, TreatedPoint,
-    WeightUsed, round_published,
+    Build, BuildOptions, Imputed, Records, STAGE_NAMES, ScreenedOut, Stage, StageSink, StageView,
+    Treated, TreatedPoint, WeightUsed, round_published,
 };
 pub use dataset::{Column, Dataset, GroupColumn};
 pub use error::{Error, Result};
@@ -71,7 +72,7 @@ pub use methods::{
     Aggregation, Fallback, Imputation, InvalidValues, Normaliser, PanelMode, Rescale, Transform,
     Treatment, Weighting,
 };
-pub use results::{StrengthsWeaknesses, Trend};
+pub use results::{IndicatorRanks, StrengthsWeaknesses, Trend};
 pub use spec::{
     AggregateSpec, FrameworkSpec, IndicatorSpec, LevelSpec, MethodSpec, PanelSpec, ProfileSpec,
     WeightsBySpec,

@@ -17,6 +17,42 @@ pub struct StrengthsWeaknesses {
     pub weaknesses: Vec<(String, u32)>,
 }
 
+/// Every unit's rank on every indicator: see [`Build::indicator_ranks`].
+pub struct IndicatorRanks<'a> {
+    build: &'a Build,
+    /// Per indicator, per unit: the rank, 0 for none (a missing score). Four bytes a cell.
+    ranks: Vec<Vec<u32>>,
+}
+
+impl IndicatorRanks<'_> {
+    /// The `n` best and `n` worst indicators of unit `u`.
+    pub fn strengths_weaknesses(&self, u: usize, n: usize) -> StrengthsWeaknesses {
+        let indicators = self.build.framework.indicators();
+        let mut mine: Vec<(u32, usize)> = self
+            .ranks
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r[u] > 0)
+            .map(|(i, r)| (r[u], i))
+            .collect();
+        let named = |&(r, i): &(u32, usize)| (indicators[i].code.clone(), r);
+        // Only the n best and n worst are wanted: selected, then those few sorted.
+        let k = mine.len();
+        if k > 2 * n {
+            mine.select_nth_unstable(n);
+            mine[n..].select_nth_unstable(k - 2 * n - 1);
+            mine[..n].sort_unstable();
+            mine[k - n..].sort_unstable();
+        } else {
+            mine.sort_unstable();
+        }
+        StrengthsWeaknesses {
+            strengths: mine.iter().take(n).map(named).collect(),
+            weaknesses: mine.iter().rev().take(n).map(named).collect(),
+        }
+    }
+}
+
 /// A unit's index over its years.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Trend {
@@ -38,6 +74,16 @@ pub struct Trend {
 impl Build {
     /// The `n` best and `n` worst indicators of every unit.
     pub fn strengths_weaknesses(&self, n: usize) -> Vec<StrengthsWeaknesses> {
+        let ranks = self.indicator_ranks();
+        (0..self.rows.len())
+            .into_par_iter()
+            .map(|u| ranks.strengths_weaknesses(u, n))
+            .collect()
+    }
+
+    /// Every unit's rank on every indicator (within its year), from which its strengths and
+    /// weaknesses are read one unit at a time: a million units' lists are never all held.
+    pub fn indicator_ranks(&self) -> IndicatorRanks<'_> {
         let keys: Vec<Option<u64>> = match &self.units.times {
             Some(t) => t
                 .iter()
@@ -45,36 +91,16 @@ impl Build {
                 .collect(),
             None => vec![Some(0); self.rows.len()],
         };
-        let indicators = self.framework.indicators();
-        let ranks: Vec<Vec<Option<u32>>> = (0..indicators.len())
+        let ranks = (0..self.framework.indicator_count)
             .into_par_iter()
-            .map(|i| rank_within(&self.scores[i], &keys))
-            .collect();
-        (0..self.rows.len())
-            .into_par_iter()
-            .map(|u| {
-                let mut mine: Vec<(u32, usize)> = ranks
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, r)| r[u].map(|r| (r, i)))
-                    .collect();
-                let named = |&(r, i): &(u32, usize)| (indicators[i].code.clone(), r);
-                // Only the n best and n worst are wanted: selected, then those few sorted.
-                let k = mine.len();
-                if k > 2 * n {
-                    mine.select_nth_unstable(n);
-                    mine[n..].select_nth_unstable(k - 2 * n - 1);
-                    mine[..n].sort_unstable();
-                    mine[k - n..].sort_unstable();
-                } else {
-                    mine.sort_unstable();
-                }
-                StrengthsWeaknesses {
-                    strengths: mine.iter().take(n).map(named).collect(),
-                    weaknesses: mine.iter().rev().take(n).map(named).collect(),
-                }
+            .map(|i| {
+                rank_within(&self.scores[i], &keys)
+                    .into_iter()
+                    .map(|r| r.unwrap_or(0))
+                    .collect()
             })
-            .collect()
+            .collect();
+        IndicatorRanks { build: self, ranks }
     }
 
     /// Change of a node's score from the same unit's score in the previous calendar year

@@ -519,6 +519,7 @@ fn run_with_plain_mean(mut prefix: Framework, data: &Dataset) -> Result<Build> {
         keep_stages: true,
         rank_aggregates: false,
         progress: None,
+        stage_sink: None,
     };
     Build::run(&prefix, data.clone(), options)
 }

@@ -226,7 +226,7 @@ fn by_column(
 /// Writes a build stage as Parquet straight from its columns: `uCode`, `Time` (int32) for
 /// panels, then one double column per code, missing values null. The same values as
 /// [`write_stage_csv`](crate::write_stage_csv).
-pub fn write_stage_parquet(stage: &kechuang_engine::Stage, path: &Path) -> Result<()> {
+pub fn write_stage_parquet(stage: &kechuang_engine::StageView<'_>, path: &Path) -> Result<()> {
     let mut columns = vec![("uCode", Kind::Text)];
     if stage.times.is_some() {
         columns.push(("Time", Kind::Year));
@@ -235,13 +235,9 @@ pub fn write_stage_parquet(stage: &kechuang_engine::Stage, path: &Path) -> Resul
     columns.extend(stage.codes.iter().map(|c| (c.as_str(), Kind::Number)));
     let group = by_column(columns.len(), |c, rows| match c {
         0 => texts(stage.units[rows].iter().map(|s| Some(s.as_bytes()))),
-        1 if leading == 2 => Chunk::Years(
-            stage
-                .times
-                .as_ref()
-                .map(|t| t[rows].to_vec())
-                .unwrap_or_default(),
-        ),
+        1 if leading == 2 => {
+            Chunk::Years(stage.times.map(|t| t[rows].to_vec()).unwrap_or_default())
+        }
         c => numbers(stage.columns[c - leading][rows].iter().copied()),
     });
     write_table(path, &columns, stage.units.len(), group)

@@ -126,11 +126,20 @@ pub fn read_dataset(path: &Path, options: &ReadOptions) -> Result<Dataset> {
 /// [`read_dataset`], with notes on what was recognised or ignored (a text column the framework
 /// does not use, a name column used as the unit code) for the user to read.
 pub fn read_dataset_noting(path: &Path, options: &ReadOptions) -> Result<(Dataset, Vec<String>)> {
-    let bytes = std::fs::read(path).map_err(|error| Error::Io {
+    read_in_chunks(path, options, CHUNK)
+}
+
+/// [`read_dataset_noting`], holding about `chunk` bytes of the file at a time.
+fn read_in_chunks(
+    path: &Path,
+    options: &ReadOptions,
+    chunk: usize,
+) -> Result<(Dataset, Vec<String>)> {
+    let io = |error| Error::Io {
         path: path.to_path_buf(),
         error,
-    })?;
-    let (headers, data_start, records_from_line) = header_of(path, &bytes)?;
+    };
+    let (headers, data_start, records_from_line) = header_of(path)?;
     let mut notes = Vec::new();
     let find = |names: &[&str]| {
         names
@@ -198,54 +207,98 @@ pub fn read_dataset_noting(path: &Path, options: &ReadOptions) -> Result<(Datase
         numeric_cols: &numeric_cols,
         used: &used,
     };
-    // The rows are cut into pieces at record boundaries and parsed in parallel; the pieces are
-    // then joined in file order, so that errors and notes are those a reading from the top gives.
-    let pieces: Vec<Piece> = record_pieces(&bytes, data_start, records_from_line)
-        .into_par_iter()
-        .map(|(range, line)| layout.parse(&bytes[range], line))
-        .collect();
-    // Rows after a piece's first error are not read, as a reading from the top stops there.
-    let read = pieces
-        .iter()
-        .position(|p| p.error.is_some())
-        .map_or(pieces.len(), |k| k + 1);
-    let mut pieces = pieces;
-    let failure = pieces
-        .get_mut(..read)
-        .and_then(|p| p.last_mut()?.error.take());
-    let pieces = &mut pieces[..read];
-    let rows: usize = pieces.iter().map(|p| p.codes.len()).sum();
-    // The numbers, most of the data, joined a column per task into vectors of their final size.
-    let values: Vec<Vec<f64>> = (0..numeric_cols.len())
-        .into_par_iter()
-        .map(|k| {
-            let mut all = Vec::with_capacity(rows);
+    // The file is read a chunk at a time, never whole: each chunk's complete records are cut into
+    // pieces parsed in parallel, joined in file order onto the columns, and let go before the
+    // next chunk is read. Errors and notes are those a reading from the top gives.
+    use std::io::{Read, Seek};
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len() as usize;
+    file.seek(std::io::SeekFrom::Start(data_start as u64))
+        .map_err(io)?;
+    let chunk = chunk.min(size.saturating_sub(data_start)).max(1);
+    let target = piece_size(chunk);
+    let mut buffer: Vec<u8> = Vec::with_capacity(chunk);
+    let (mut line, mut consumed) = (records_from_line, 0usize);
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); numeric_cols.len()];
+    let mut codes = Vec::new();
+    let mut names = Vec::new();
+    let mut times = Vec::new();
+    let mut lines: Vec<u64> = Vec::new();
+    let mut labels: Vec<Vec<String>> = vec![Vec::new(); group_cols.len()];
+    let mut text_cell: Vec<Option<(u64, String)>> = vec![None; numeric_cols.len()];
+    let mut failure;
+    loop {
+        let kept = buffer.len();
+        buffer.resize(kept + chunk, 0);
+        let mut filled = kept;
+        while filled < buffer.len() {
+            match file.read(&mut buffer[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(io(e)),
+            }
+        }
+        let at_end = filled < buffer.len();
+        buffer.truncate(filled);
+        let (mut ranges, end, next_line) = whole_record_pieces(&buffer, 0, line, target);
+        if at_end && end < buffer.len() {
+            ranges.push((end..buffer.len(), next_line));
+        }
+        let pieces: Vec<Piece> = ranges
+            .into_par_iter()
+            .map(|(range, line)| layout.parse(&buffer[range], line))
+            .collect();
+        // Rows after a piece's first error are not read, as a reading from the top stops there.
+        let read = pieces
+            .iter()
+            .position(|p| p.error.is_some())
+            .map_or(pieces.len(), |k| k + 1);
+        let mut pieces = pieces;
+        failure = pieces
+            .get_mut(..read)
+            .and_then(|p| p.last_mut()?.error.take());
+        let pieces = &mut pieces[..read];
+        let rows: usize = pieces.iter().map(|p| p.codes.len()).sum();
+        consumed += end;
+        // The columns are given room for the rows the rest of the file holds at this chunk's
+        // density, so that they grow a few times, never doubling past the data.
+        if values
+            .first()
+            .is_some_and(|v| v.capacity() < v.len() + rows)
+        {
+            let per_byte = (codes.len() + rows) as f64 / consumed.max(1) as f64;
+            let left = size.saturating_sub(data_start + consumed) as f64 * per_byte * 1.02;
+            let room = rows + left as usize;
+            values.par_iter_mut().for_each(|v| v.reserve_exact(room));
+        }
+        values.par_iter_mut().enumerate().for_each(|(k, all)| {
             for p in pieces.iter() {
                 all.extend_from_slice(&p.values[k]);
             }
-            all
-        })
-        .collect();
-    let mut codes = Vec::with_capacity(rows);
-    let mut names = Vec::with_capacity(rows);
-    let mut times = Vec::with_capacity(rows);
-    let mut lines: Vec<u64> = Vec::with_capacity(rows);
-    let mut labels: Vec<Vec<String>> = vec![Vec::with_capacity(rows); group_cols.len()];
-    let mut text_cell: Vec<Option<(u64, String)>> = vec![None; numeric_cols.len()];
-    for piece in pieces.iter_mut() {
-        codes.append(&mut piece.codes);
-        names.append(&mut piece.names);
-        times.append(&mut piece.times);
-        lines.append(&mut piece.lines);
-        for (all, mine) in labels.iter_mut().zip(&mut piece.labels) {
-            all.append(mine);
-        }
-        for (first, mine) in text_cell.iter_mut().zip(&mut piece.text_cell) {
-            if first.is_none() {
-                *first = mine.take();
+        });
+        for piece in pieces.iter_mut() {
+            codes.append(&mut piece.codes);
+            names.append(&mut piece.names);
+            times.append(&mut piece.times);
+            lines.append(&mut piece.lines);
+            for (all, mine) in labels.iter_mut().zip(&mut piece.labels) {
+                all.append(mine);
+            }
+            for (first, mine) in text_cell.iter_mut().zip(&mut piece.text_cell) {
+                if first.is_none() {
+                    *first = mine.take();
+                }
             }
         }
+        if failure.is_some() || at_end {
+            break;
+        }
+        // The unfinished record is carried over to the front of the next chunk.
+        buffer.drain(..end);
+        line = next_line;
     }
+    drop(buffer);
     // A unit twice (in the same year) among the rows read comes before any later error.
     let mut first_line: foldhash::HashMap<(&str, i32), u64> =
         foldhash::HashMap::with_capacity_and_hasher(codes.len(), Default::default());
@@ -298,11 +351,8 @@ pub fn read_dataset_noting(path: &Path, options: &ReadOptions) -> Result<(Datase
 
 /// The header of a data file: its cells (a byte-order mark removed, trimmed, none twice), the
 /// byte where the records start and the line of the first record.
-fn header_of(path: &Path, bytes: &[u8]) -> Result<(Vec<String>, usize, u64)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(bytes);
-    let headers = clean_headers(path, reader.headers().map_err(|e| csv_error(path, &e))?)?;
+fn header_of(path: &Path) -> Result<(Vec<String>, usize, u64)> {
+    let (reader, headers) = open(path)?;
     let at = reader.position();
     Ok((headers, at.byte() as usize, at.line()))
 }
@@ -314,32 +364,62 @@ pub(crate) fn record_pieces(
     start: usize,
     first_line: u64,
 ) -> Vec<(std::ops::Range<usize>, u64)> {
-    let target = ((bytes.len() - start.min(bytes.len())) / (rayon::current_num_threads() * 8))
-        .clamp(1 << 20, 8 << 20);
+    let start = start.min(bytes.len());
+    let target = piece_size(bytes.len() - start);
+    let (mut pieces, end, line) = whole_record_pieces(bytes, start, first_line, target);
+    if end < bytes.len() {
+        pieces.push((end..bytes.len(), line));
+    }
+    pieces
+}
+
+/// How much of a data file is held at once while it is read.
+const CHUNK: usize = 64 << 20;
+
+/// About eight pieces a thread, of 1 to 8 MiB.
+fn piece_size(bytes: usize) -> usize {
+    (bytes / (rayon::current_num_threads() * 8)).clamp(1 << 20, 8 << 20)
+}
+
+/// The complete records of `bytes[start..]` (those ending at a line break outside quotes) cut
+/// into pieces of about `target` bytes, each with the line its first record starts on; then the
+/// byte where the unfinished rest begins and its line.
+fn whole_record_pieces(
+    bytes: &[u8],
+    start: usize,
+    first_line: u64,
+    target: usize,
+) -> (Vec<(std::ops::Range<usize>, u64)>, usize, u64) {
     let mut pieces = Vec::new();
-    let (mut from, mut line) = (start.min(bytes.len()), first_line);
+    let (mut from, mut line) = (start, first_line);
     let (mut quoted, mut lines_here) = (false, 0u64);
+    let mut last_break = None;
     // Only quotes and line breaks matter: found by memchr, not by looking at every byte.
-    let begin = from;
-    for i in memchr::memchr2_iter(b'"', b'\n', &bytes[begin..]).map(|i| i + begin) {
+    for i in memchr::memchr2_iter(b'"', b'\n', &bytes[start..]).map(|i| i + start) {
         match bytes[i] {
             b'"' => quoted = !quoted,
             b'\n' => {
                 lines_here += 1;
-                if !quoted && i + 1 - from >= target {
-                    pieces.push((from..i + 1, line));
-                    from = i + 1;
-                    line += lines_here;
-                    lines_here = 0;
+                if !quoted {
+                    last_break = Some((i, lines_here));
+                    if i + 1 - from >= target {
+                        pieces.push((from..i + 1, line));
+                        from = i + 1;
+                        line += lines_here;
+                        lines_here = 0;
+                        last_break = None;
+                    }
                 }
             }
             _ => {}
         }
     }
-    if from < bytes.len() {
-        pieces.push((from..bytes.len(), line));
+    if let Some((i, lines)) = last_break {
+        pieces.push((from..i + 1, line));
+        from = i + 1;
+        line += lines;
     }
-    pieces
+    (pieces, from, line)
 }
 
 /// Where the columns of a data file are, for parsing its pieces.
@@ -554,4 +634,64 @@ pub fn read_imeta(path: &Path) -> Result<Vec<MetaRow>> {
         });
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_with(text: &str, chunk: usize, options: &ReadOptions) -> String {
+        // One place for every file, so that errors naming it compare equal.
+        static PLACE: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+        let path = PLACE
+            .get_or_init(|| tempfile::tempdir().expect("dir"))
+            .path()
+            .join(format!("{:x}.csv", foldhash_of(text)));
+        std::fs::write(&path, text).expect("write");
+        match read_in_chunks(&path, options, chunk) {
+            Ok((data, notes)) => format!("{data:?} {notes:?}"),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    fn foldhash_of(text: &str) -> u64 {
+        use std::hash::BuildHasher;
+        foldhash::fast::FixedState::with_seed(1).hash_one(text)
+    }
+
+    /// Every chunk size, down to a byte at a time, reads what one chunk of the whole file reads:
+    /// records cut across chunks (quoted line breaks and commas among them), the line numbers
+    /// of errors, and the notes.
+    #[test]
+    fn a_file_read_in_chunks_reads_as_a_file_read_whole() {
+        let options = ReadOptions {
+            used_columns: Some(vec!["a".into(), "b".into(), "Size_group".into()]),
+            ..ReadOptions::default()
+        };
+        let good = "\u{feff}uCode,uName,Time,Size_group,a,b,note\n\
+                    U1,\"Alpha, Inc.\",2024,S,1.5,NA,x\n\
+                    U2,\"Beta\nsecond line\",2024,L,2,3,\"y\"\"z\"\n\
+                    U3,Gamma,2024,S,,4.25,\n\
+                    U1,Alpha,2025,S,7,8,w";
+        let bad_number = good.replace("4.25", "four");
+        let twice = format!("{good}\nU3,Again,2024,L,1,1,v\n");
+        let ragged = good.replace("U3,Gamma,2024,S,,4.25,", "U3,Gamma,2024");
+        for text in [good.to_string(), bad_number, twice, ragged] {
+            let whole = read_with(&text, 1 << 20, &options);
+            for chunk in 1..=text.len() + 1 {
+                assert_eq!(read_with(&text, chunk, &options), whole, "chunk {chunk}");
+            }
+        }
+        let whole = read_with(good, 1 << 20, &options);
+        assert!(
+            whole.contains("Alpha, Inc.") && whole.contains("Beta\\nsecond line"),
+            "{whole}"
+        );
+        assert!(whole.contains("column 'note' holds text"), "{whole}");
+        let error = read_with(&good.replace("4.25", "four"), 3, &options);
+        assert!(
+            error.contains("line 5") && error.contains("four"),
+            "{error}"
+        );
+    }
 }

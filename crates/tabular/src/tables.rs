@@ -330,7 +330,7 @@ fn records_tables(build: &Build) -> Vec<Table> {
 }
 
 fn profiles_rows(build: &Build) -> RowTable<'_> {
-    let profiles = build.strengths_weaknesses(3);
+    let profiles = build.indicator_ranks();
     let list = |v: &[(String, u32)]| -> Cell {
         v.iter()
             .map(|(c, r)| format!("{c} ({r})"))
@@ -346,9 +346,9 @@ fn profiles_rows(build: &Build) -> RowTable<'_> {
     RowTable {
         name: "strengths".into(),
         headers,
-        len: profiles.len(),
+        len: build.rows.len(),
         row: Box::new(move |u| {
-            let p = &profiles[u];
+            let p = profiles.strengths_weaknesses(u, 3);
             let mut row: Vec<Cell> = vec![build.units.codes[u].as_str().into()];
             if let Some(t) = &build.units.times {
                 row.push(t[u].into());
@@ -360,26 +360,26 @@ fn profiles_rows(build: &Build) -> RowTable<'_> {
     }
 }
 
-fn trends_table(build: &Build) -> Table {
+/// Each unit's first and last score and growth (panel data): a row per unit, made as written.
+fn trends_rows(build: &Build) -> RowTable<'_> {
     let trends = build.trends(build.framework.root());
-    Table {
+    RowTable {
         name: "trends".into(),
         headers: ["uCode", "FirstYear", "LastYear", "First", "Last", "CAGR"]
             .map(String::from)
             .to_vec(),
-        rows: trends
-            .iter()
-            .map(|t| {
-                vec![
-                    t.code.as_str().into(),
-                    t.first_year.into(),
-                    t.last_year.into(),
-                    t.first.into(),
-                    t.last.into(),
-                    t.cagr.into(),
-                ]
-            })
-            .collect(),
+        len: trends.len(),
+        row: Box::new(move |u| {
+            let t = &trends[u];
+            vec![
+                t.code.as_str().into(),
+                t.first_year.into(),
+                t.last_year.into(),
+                t.first.into(),
+                t.last.into(),
+                t.cagr.into(),
+            ]
+        }),
     }
 }
 
@@ -401,23 +401,20 @@ pub fn result_tables(build: &Build) -> Vec<Table> {
         .collect()
 }
 
-/// `results` and `strengths`: one row per unit, made as they are written.
+/// `results`, `strengths` and `trends` (panel data): one row per unit, made as they are written.
 pub fn unit_tables(build: &Build) -> Vec<RowTable<'_>> {
-    let (results, profiles) = rayon::join(|| results_rows(build), || profiles_rows(build));
-    vec![results, profiles]
+    let ((results, profiles), trends) = rayon::join(
+        || rayon::join(|| results_rows(build), || profiles_rows(build)),
+        || build.units.times.is_some().then(|| trends_rows(build)),
+    );
+    let mut out = vec![results, profiles];
+    out.extend(trends);
+    out
 }
 
-/// `trends` (panel data), `treatment` and the records' tables.
+/// `treatment` and the records' tables.
 pub fn other_tables(build: &Build) -> Vec<Table> {
-    let (trends, rest) = rayon::join(
-        || build.units.times.is_some().then(|| trends_table(build)),
-        || {
-            let mut rest = vec![treatment_table(build)];
-            rest.extend(records_tables(build));
-            rest
-        },
-    );
-    let mut out: Vec<Table> = trends.into_iter().collect();
-    out.extend(rest);
+    let mut out = vec![treatment_table(build)];
+    out.extend(records_tables(build));
     out
 }

@@ -32,6 +32,12 @@ pub fn push_number(out: &mut Vec<u8>, v: f64) {
     }
     let mut buffer = zmij::Buffer::new();
     let text = buffer.format_finite(v).as_bytes();
+    // Without an exponent, zmij's text is `Display`'s but for the ".0" it gives whole numbers:
+    // the common case (scores, shares, amounts) is copied as it is.
+    if !text.contains(&b'e') {
+        out.extend_from_slice(text.strip_suffix(b".0").unwrap_or(text));
+        return;
+    }
     let (negative, text) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),
@@ -110,7 +116,7 @@ fn push_text(out: &mut Vec<u8>, s: &str) {
 /// Writes a build stage as CSV straight from its columns (`uCode`, `Time` for panels, then one
 /// column per code), the same bytes as [`write_csv`] of its table without building the table:
 /// a stage of a million units is written in a buffer of a few rows, not held as cells.
-pub fn write_stage_csv(stage: &kechuang_engine::Stage, path: &Path) -> Result<()> {
+pub fn write_stage_csv(stage: &kechuang_engine::StageView<'_>, path: &Path) -> Result<()> {
     let mut headers = vec!["uCode"];
     if stage.times.is_some() {
         headers.push("Time");
@@ -118,11 +124,11 @@ pub fn write_stage_csv(stage: &kechuang_engine::Stage, path: &Path) -> Result<()
     headers.extend(stage.codes.iter().map(String::as_str));
     write_rows(path, false, &headers, stage.units.len(), |out, u| {
         push_text(out, &stage.units[u]);
-        if let Some(t) = &stage.times {
+        if let Some(t) = stage.times {
             out.push(b',');
             out.extend_from_slice(t[u].to_string().as_bytes());
         }
-        for col in &stage.columns {
+        for col in stage.columns {
             out.push(b',');
             push_number(out, col[u]);
         }
@@ -297,6 +303,14 @@ mod tests {
             0.000123,
         ] {
             assert_eq!(shown(v), format!("{v}"), "{v:e}");
+        }
+        // Either side of where zmij turns to an exponent, and whole numbers (zmij's "1.0").
+        for e in -30..=30 {
+            for m in [1.0, 1.5, 9.999, 12.0] {
+                let v = m * 10f64.powi(e);
+                assert_eq!(shown(v), format!("{v}"), "{v:e}");
+                assert_eq!(shown(-v), format!("{}", -v), "{:e}", -v);
+            }
         }
         assert_eq!(shown(f64::NAN), "");
         // A tie (…798.25 between …798.2 and …798.3): another shortest form than Display's, read

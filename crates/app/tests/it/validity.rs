@@ -89,6 +89,7 @@ pub async fn the_index_validity_matches_a_recomputation_and_is_for_analysts(stor
             keep_stages: false,
             rank_aggregates: true,
             progress: None,
+            stage_sink: None,
         },
     )
     .await

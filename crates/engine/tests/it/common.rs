@@ -51,8 +51,34 @@ pub fn run(f: &Framework, d: Dataset) -> Build {
         keep_stages: true,
         rank_aggregates: true,
         progress: None,
+        stage_sink: None,
     };
-    Build::run(f, d, options).unwrap_or_else(|e| panic!("{e}"))
+    let kept = Build::run(f, d.clone(), options).unwrap_or_else(|e| panic!("{e}"));
+    // Every build of the tests also runs with a stage sink: the sink is given exactly the stages a
+    // build keeps, in the same order, and keeps none itself.
+    let given = std::sync::Mutex::new(Vec::new());
+    let sink = |s: kechuang_engine::StageView<'_>| {
+        given.lock().expect("lock").push(format!("{s:?}"));
+        Ok(())
+    };
+    let streamed = Build::run(
+        f,
+        d,
+        BuildOptions {
+            keep_stages: false,
+            stage_sink: Some(&sink),
+            ..options
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(streamed.stages.is_empty());
+    let kept_views: Vec<String> = kept
+        .stages
+        .iter()
+        .map(|s| format!("{:?}", s.view()))
+        .collect();
+    assert_eq!(given.into_inner().expect("lock"), kept_views);
+    kept
 }
 
 pub fn close(a: &[f64], b: &[f64]) {

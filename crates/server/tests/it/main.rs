@@ -63,6 +63,7 @@ impl Fixture {
                 keep_stages: false,
                 rank_aggregates: true,
                 progress: None,
+                stage_sink: None,
             },
         )
         .await

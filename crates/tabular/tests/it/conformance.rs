@@ -15,6 +15,7 @@ fn build() -> Build {
         keep_stages: true,
         rank_aggregates: true,
         progress: None,
+        stage_sink: None,
     };
     Build::run(&framework, data, options).expect("build")
 }
