@@ -724,4 +724,33 @@ pub enum Text {
     LoanGranted,
     /// showing the best
     ShowingTheBest,
+    /// Tianjin by district
+    DistrictMap,
+    /// Tech-based SME share (%)
+    TechSmeSharePercent,
+    /// Specialised SME share (%)
+    SpecialisedSharePercent,
+    /// Click a district to open its ranking.
+    ClickADistrictForItsRanking,
+    /// firms
+    FirmsUnit,
+    /// points
+    PointsUnit,
+    /// %
+    PercentUnit,
+    // The navigation bar's short names (a page's title keeps the full one).
+    /// Targeting
+    NavTargeting,
+    /// What-if
+    NavWhatIf,
+    /// Upload
+    NavUpload,
+    /// Rounds
+    NavRounds,
+    /// Builds
+    NavBuilds,
+    /// Tables
+    NavTables,
+    /// Finance
+    NavFinance,
 }

@@ -322,6 +322,20 @@ pub fn text(t: Text) -> &'static str {
         ValidityIntro => {
             "企业在 t 年的指数能否预示其 1 年、2 年后的表现？与后续增长和专利的 Spearman 秩相关 ρ（并列取平均秩）：0 为无关，1 为完全相关。与后续获得认定的 AUC：0.5 为随机，1 为完全区分。区间为对企业年度重抽样的 95% 百分位 bootstrap 区间。"
         }
+        DistrictMap => "天津各区分布",
+        TechSmeSharePercent => "科技型中小企业占比(%)",
+        SpecialisedSharePercent => "专精特新企业占比(%)",
+        ClickADistrictForItsRanking => "点击一个区,查看该区企业排名。",
+        FirmsUnit => "家",
+        PointsUnit => "分",
+        PercentUnit => "%",
+        NavTargeting => "政策靶向",
+        NavWhatIf => "政策模拟",
+        NavUpload => "调查上报",
+        NavRounds => "调查轮次",
+        NavBuilds => "指数构建",
+        NavTables => "区域统计",
+        NavFinance => "科技金融",
         MeasureLabel => "度量",
         SubsetLabel => "企业范围",
         OutcomeLabel => "后续结果",

@@ -1,5 +1,6 @@
 //! The web pages' kit: server-rendered HTML (zh-CN by default, English by the `lang` cookie), SVG
-//! charts drawn here, no script and nothing fetched from elsewhere. Every page is a typed template
+//! charts drawn here that the vendored ECharts redraws interactively where scripts run
+//! ([`charts`]), and nothing fetched from elsewhere. Every page is a typed template
 //! (maud): values are escaped by construction, and every page goes through one frame ([`frame`]).
 //! The resources' page handlers ([`crate::resources`]) call the same use cases as the API, so
 //! access and auditing are decided once; what they share is here ([`prelude`]).
@@ -22,6 +23,12 @@ use crate::extract::{Anyone, PageRefusal as PageError};
 use crate::i18n::{Lang, Pick, Text, percent_encode};
 use crate::{Ctx, Shared, auth};
 
+mod charts;
+
+pub(crate) use charts::{
+    Chart, ChartKind, Series, chart, chart_scripts, district_bars, district_map,
+};
+
 /// What the resources' page handlers use: the frame, the shared templates and helpers.
 pub(crate) mod prelude {
     pub(crate) use axum::extract::{Form, Multipart, Path, Query, State};
@@ -33,9 +40,10 @@ pub(crate) mod prelude {
     pub(crate) use serde::Deserialize;
 
     pub(crate) use super::{
-        OrPage, PageResult, action, bare_page, district_name, district_options, field_options, fmt,
-        frame, local_time, nav, one_way_html, other_language, page, read_form, region_options,
-        select, text_input, trend_chart,
+        Chart, ChartKind, OrPage, PageResult, Series, action, bare_page, chart, chart_scripts,
+        district_bars, district_map, district_name, district_options, field_options, fmt, frame,
+        local_time, nav, one_way_html, other_language, page, read_form, region_options, select,
+        text_input, trend_chart,
     };
     pub(crate) use crate::Shared;
     pub(crate) use crate::access::{Capability, Principal, Role};
@@ -130,7 +138,11 @@ th a{color:inherit} .num{text-align:right} .cards{display:flex;gap:1em;flex-wrap
 .card b{display:block;font-size:1.6em;color:#b71c1c} .error{color:#b71c1c} .ok{color:#2f855a} .muted{color:#777;font-size:.85em}\
 form.filters{display:flex;gap:.5em;flex-wrap:wrap;align-items:end} label{display:flex;flex-direction:column;font-size:.85em}\
 .pager a{margin:0 .3em} .charts{display:flex;gap:1em;flex-wrap:wrap} svg{max-width:100%} tr.unread{font-weight:bold}\
-input[readonly]{background:#f3f3f3;border:1px solid #ddd} tr.has-error input{border:2px solid #b71c1c} span.error{color:#b71c1c} span.warning{color:#8a5a00}";
+input[readonly]{background:#f3f3f3;border:1px solid #ddd} tr.has-error input{border:2px solid #b71c1c} span.error{color:#b71c1c} span.warning{color:#8a5a00}\
+figure.chart{margin:0 0 1em;flex:1 1 440px;min-width:0} figure.chart figcaption{font-weight:bold;font-size:.95em;margin-bottom:.3em}\
+.chart-box{width:100%;height:300px} .chart-box.map{height:480px} label.measure{flex-direction:row;gap:.5em;align-items:center;margin-bottom:.3em}\
+main table{display:block;overflow-x:auto;max-width:100%} input,select,textarea{max-width:100%;box-sizing:border-box} form label{max-width:100%;min-width:0} main{overflow-wrap:break-word}\
+@media (max-width:600px){main{padding:0 .5em} header{padding:.4em .5em;gap:.5em} header nav a{display:inline-block;margin:.1em .6em .1em 0} .chart-box.map{height:360px} h1{font-size:1.2em}}";
 
 /// The page frame: the document, the site's style (and a page's own, when it has one), the site's
 /// header for a signed-in principal, and the content. Every page goes through here.
@@ -200,24 +212,24 @@ pub(crate) fn nav(ctx: &Ctx, p: &Principal) -> Markup {
         ));
     }
     if p.may(Capability::Targets) {
-        links.push(("/targets".into(), l.text(Text::SchemeTargeting)));
+        links.push(("/targets".into(), l.text(Text::NavTargeting)));
     }
     if p.may(Capability::Targets) {
-        links.push(("/whatif".into(), l.text(Text::PolicyWhatIf)));
+        links.push(("/whatif".into(), l.text(Text::NavWhatIf)));
     }
     if p.may(Capability::FileSurvey) {
-        links.push(("/upload".into(), l.text(Text::SurveyUpload)));
+        links.push(("/upload".into(), l.text(Text::NavUpload)));
     }
     if p.may(Capability::ManageRounds)
         || p.may(Capability::ReviewFilings)
         || p.role == Role::Enterprise
     {
-        links.push(("/rounds".into(), l.text(Text::SurveyRounds)));
+        links.push(("/rounds".into(), l.text(Text::NavRounds)));
     }
     if p.may(Capability::BuildIndex) {
-        links.push(("/builds".into(), l.text(Text::IndexBuilds)));
+        links.push(("/builds".into(), l.text(Text::NavBuilds)));
     }
-    links.push(("/tables".into(), l.text(Text::RegionalTables)));
+    links.push(("/tables".into(), l.text(Text::NavTables)));
     if p.may(Capability::ListEnterprises) {
         links.push(("/match".into(), l.text(Text::Matchmaking)));
         links.push(("/inbox".into(), l.text(Text::Inbox)));
@@ -228,7 +240,7 @@ pub(crate) fn nav(ctx: &Ctx, p: &Principal) -> Markup {
     ) {
         links.push(("/consents".into(), l.text(Text::Consents)));
     }
-    links.push(("/finance".into(), l.text(Text::Finance)));
+    links.push(("/finance".into(), l.text(Text::NavFinance)));
     if p.may(Capability::Talent) {
         links.push(("/talent".into(), l.text(Text::TalentPoolNav)));
     }
@@ -273,12 +285,12 @@ pub(crate) fn fmt(v: Option<f64>, digits: usize) -> String {
         .map_or_else(|| "—".to_string(), |v| format!("{v:.digits$}"))
 }
 
-pub(crate) fn district_name(code: &str) -> String {
-    kechuang_domain::RegionCode::parse(code)
-        .ok()
-        .and_then(|c| c.district_name())
-        .unwrap_or(code)
-        .to_string()
+/// A district's name from its code, in the reader's language; any other code as it is.
+pub(crate) fn district_name(code: &str, l: Lang) -> String {
+    match TIANJIN_DISTRICTS.iter().find(|d| d.0 == code) {
+        Some(d) => l.pick(d.1, d.2).to_string(),
+        None => code.to_string(),
+    }
 }
 
 /// The high-tech fields as select options (key, Chinese name).
@@ -411,8 +423,27 @@ pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/lang/{code}", get(switch_language))
         .route("/static/form.js", get(form_script))
+        .route("/static/charts.js", get(charts::charts_script))
+        .route("/static/echarts.min.js", get(charts::echarts))
+        .route(
+            "/static/tianjin-districts.geojson",
+            get(charts::districts_map),
+        )
         .route("/favicon.ico", get(favicon))
         .fallback(not_found)
+}
+
+/// A district's name in the reader's language (its Chinese name is the stored label); any other
+/// label as it is.
+pub(crate) fn district_label(name: &str, l: Lang) -> String {
+    match l {
+        Lang::Zh => name.to_string(),
+        Lang::En => TIANJIN_DISTRICTS
+            .iter()
+            .find(|d| d.1 == name)
+            .map_or(name, |d| d.2)
+            .to_string(),
+    }
 }
 
 /// A one-way table of the regional figures; a suppressed row shows `x` in every cell.
@@ -435,7 +466,9 @@ pub(crate) fn one_way_html(t: &OneWay, l: Lang, id: &str) -> Markup {
             }
             @for (label, figures) in t.published() {
                 tr {
-                    td { (label) }
+                    td {
+                        @if t.dimension == Dimension::District { (district_label(label, l)) } @else { (label) }
+                    }
                     @match figures {
                         None => { td.num { "x" } td.num { "x" } td.num { "x" } td.num { "x" } }
                         Some(f) => {
@@ -487,7 +520,7 @@ pub(crate) fn trend_chart(points: &[(i32, f64, usize)], title: &str) -> Markup {
     }
 }
 
-pub(crate) fn district_options(p: &Principal) -> Vec<(String, String)> {
+pub(crate) fn district_options(p: &Principal, l: Lang) -> Vec<(String, String)> {
     TIANJIN_DISTRICTS
         .iter()
         .filter(|d| {
@@ -495,7 +528,7 @@ pub(crate) fn district_options(p: &Principal) -> Vec<(String, String)> {
                 || p.scope.iter().any(|s| s == d.0)
                 || p.scope.iter().any(|s| s.len() != 6)
         })
-        .map(|d| (d.0.to_string(), d.1.to_string()))
+        .map(|d| (d.0.to_string(), l.pick(d.1, d.2).to_string()))
         .collect()
 }
 

@@ -63,7 +63,7 @@ pub async fn start_driver() -> (Driver, String) {
     panic!("chromedriver did not start");
 }
 
-fn artefacts() -> PathBuf {
+pub fn artefacts() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
     std::fs::create_dir_all(&dir).expect("artefact dir");
     dir

@@ -3,6 +3,7 @@
 
 mod browser;
 mod browser_rounds;
+mod browser_tour;
 mod browser_whatif;
 mod client;
 mod leaks;
@@ -321,6 +322,20 @@ fn browser_journey_of_a_survey_round_in_headless_chromium() {
             .expect("open");
         let f = Fixture::start(store).await;
         browser_rounds::rounds_journey(&f).await;
+        f.stop().await;
+    });
+}
+
+#[test]
+#[ignore = "needs chromium and chromedriver (Debian: chromium chromium-driver); .ci/run installs them and runs this"]
+fn every_page_for_every_role_in_both_languages_at_desk_and_phone_width() {
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = Store::open(dir.path().join("k.db").to_str().expect("utf8"))
+            .await
+            .expect("open");
+        let f = Fixture::start(store).await;
+        browser_tour::tour(&f).await;
         f.stop().await;
     });
 }

@@ -76,7 +76,7 @@ pub(super) async fn ranking(
     let pages = (list.total + list.per_page - 1) / list.per_page;
     let body = html! {
         form.filters method="get" action="/ranking" #filters {
-            (select("district", l.text(Text::District), params.district.as_deref(), &district_options(p)))
+            (select("district", l.text(Text::District), params.district.as_deref(), &district_options(p, l)))
             (text_input(l.text(Text::IndustryCode), "industry", params.industry.as_deref(), Some(6)))
             (select("field", l.text(Text::TechField), params.field.as_deref(), &fields))
             (select("stage", l.text(Text::Stage), params.stage.as_deref(), &stages))
@@ -103,7 +103,7 @@ pub(super) async fn ranking(
                     td.num { (r.rank.map_or("—".into(), |v| v.to_string())) }
                     td { a href={ "/enterprises/" (percent_encode(&r.credit_code)) } { (r.name) } }
                     td { (r.credit_code) }
-                    td { (district_name(&r.region_code)) }
+                    td { (district_name(&r.region_code, l)) }
                     td { (r.industry_code) }
                     td { (r.tech_field.as_deref().and_then(|k| TechField::parse(k).ok()).map_or("—", |f| f.zh())) }
                     td.num { (fmt(r.score, 1)) }

@@ -120,7 +120,7 @@ fn published_table(l: Lang, t: &PublishedTotals) -> Markup {
                 th { (l.text(Text::District)) } th.num { (l.text(Text::FirmsWithLoans)) }
                 th.num { (l.text(Text::GrantedAmount)) } th.num { (l.text(Text::Disbursed)) }
             }
-            @for (code, x) in &t.by_district { (row(district_name(code), x)) }
+            @for (code, x) in &t.by_district { (row(district_name(code, l), x)) }
             (row(l.text(Text::FinanceTotals).to_string(), &t.total))
         }
     }
@@ -222,7 +222,7 @@ pub(super) async fn finance_page(State(state): State<Shared>, ctx: PageSignedIn)
                 h2 { (l.text(Text::ByBank)) }
                 (lines_table(l, "finance-banks", l.text(Text::Bank), &t.by_bank, same))
                 h2 { (l.text(Text::ByDistrict)) }
-                (lines_table(l, "finance-districts", l.text(Text::District), &t.by_district, district_name))
+                (lines_table(l, "finance-districts", l.text(Text::District), &t.by_district, |c| district_name(c, l)))
                 h2 { (l.text(Text::ByScoreBand)) }
                 (lines_table(l, "finance-bands", l.text(Text::IndexMeasure), &t.by_score_band, same))
                 h2 { (l.text(Text::ByCertification)) }

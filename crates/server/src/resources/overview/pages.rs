@@ -45,10 +45,14 @@ pub(super) async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> 
             @for (n, certificate) in &o.certified { div.card { b { (n) } (l.text(certificate_text(*certificate))) } }
         }
         div.charts {
-            (kechuang_tabular::bar_chart_markup(l.text(Text::DistributionOfTheIndex), &o.histogram, ""))
-            (trend_chart(&o.trend, l.text(Text::MeanIndexByYear)))
+            (chart(&histogram_chart(&o.histogram, l),
+                kechuang_tabular::bar_chart_markup(l.text(Text::DistributionOfTheIndex), &o.histogram, "")))
+            @if !o.trend.is_empty() {
+                (chart(&trend_line(&o.trend, l), trend_chart(&o.trend, l.text(Text::MeanIndexByYear))))
+            }
         }
         h2 { (l.text(Text::ByDistrict)) }
+        (chart(&district_map(&o.by_district, l, true), html! { p.muted { (l.text(Text::ClickADistrictForItsRanking)) } }))
         (one_way_html(&o.by_district, l, "by-district"))
         h2 { (l.text(Text::ByIndustry)) }
         (one_way_html(&o.by_industry, l, "by-industry"))
@@ -70,8 +74,45 @@ pub(super) async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> 
                 }
             }
         }
+        (chart_scripts())
     };
     Ok(page(&ctx, p, l.text(Text::Overview), body))
+}
+
+/// The index's distribution as columns.
+fn histogram_chart(bins: &[(String, f64)], l: Lang) -> Chart {
+    Chart {
+        kind: ChartKind::Columns,
+        title: l.text(Text::DistributionOfTheIndex).into(),
+        labels: bins.iter().map(|b| b.0.clone()).collect(),
+        keys: Vec::new(),
+        series: vec![Series {
+            name: l.text(Text::EnterpriseCount).into(),
+            unit: l.text(Text::FirmsUnit).into(),
+            values: bins.iter().map(|b| Some(b.1)).collect(),
+            decimals: 0,
+        }],
+        links: Vec::new(),
+        choose: String::new(),
+    }
+}
+
+/// The mean index by year, from zero.
+fn trend_line(points: &[(i32, f64, usize)], l: Lang) -> Chart {
+    Chart {
+        kind: ChartKind::Line,
+        title: l.text(Text::MeanIndexByYear).into(),
+        labels: points.iter().map(|p| p.0.to_string()).collect(),
+        keys: Vec::new(),
+        series: vec![Series {
+            name: l.text(Text::MeanIndex).into(),
+            unit: l.text(Text::PointsUnit).into(),
+            values: points.iter().map(|p| Some(p.1)).collect(),
+            decimals: 1,
+        }],
+        links: Vec::new(),
+        choose: String::new(),
+    }
 }
 
 // --- ranking --------------------------------------------------------------------------------------

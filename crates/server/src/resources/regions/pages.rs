@@ -47,13 +47,18 @@ pub(super) async fn tables(
             (l.text(Text::Year)) " " (t.year) " · "
             (l.text(Text::StatisticalDisclosureControlAppliedCells))
         }
-        (kechuang_tabular::bar_chart_markup(l.text(Text::EnterprisesByDistrict), &bars, ""))
+        div.charts {
+            (chart(&district_bars(&t.by_district, l),
+                kechuang_tabular::bar_chart_markup(l.text(Text::EnterprisesByDistrict), &bars, "")))
+            (chart(&district_map(&t.by_district, l, p.may(Capability::ListEnterprises)), html! {}))
+        }
         h2 { (l.text(Text::ByDistrict)) }
         (one_way_html(&t.by_district, l, "by-district"))
         h2 { (l.text(Text::ByIndustry)) }
         (one_way_html(&t.by_industry, l, "by-industry"))
         h2 { (l.text(Text::ByHighTechField)) }
         (one_way_html(&t.by_field, l, "by-field"))
+        (chart_scripts())
     };
     Ok(page(&ctx, p, title, body))
 }

@@ -272,7 +272,7 @@ pub(super) async fn response_page(
         table #by-district {
             (head(Text::District))
             @for (code, r) in &t.by_district {
-                (row(if code.is_empty() { "—".to_string() } else { district_name(code) }, r))
+                (row(if code.is_empty() { "—".to_string() } else { district_name(code, l) }, r))
             }
             (row(l.text(Text::Total).to_string(), &t.total))
         }
@@ -284,7 +284,7 @@ pub(super) async fn response_page(
         }
         h2 { (l.text(Text::AwaitingReview)) " (" (t.submitted.len()) ")" }
         ul #review-queue {
-            @for m in &t.submitted { li { a href=(form_link(&m.credit_code)) { (m.credit_code) } " " (district_name(&m.region_code)) } }
+            @for m in &t.submitted { li { a href=(form_link(&m.credit_code)) { (m.credit_code) } " " (district_name(&m.region_code, l)) } }
         }
         h2 { (l.text(Text::LateEnterprises)) " (" (t.late.len()) ")" }
         @if !t.late.is_empty() {
@@ -296,7 +296,7 @@ pub(super) async fn response_page(
             }
         }
         ul #late {
-            @for m in t.late.iter().take(500) { li { a href=(form_link(&m.credit_code)) { (m.credit_code) } " " (district_name(&m.region_code)) } }
+            @for m in t.late.iter().take(500) { li { a href=(form_link(&m.credit_code)) { (m.credit_code) } " " (district_name(&m.region_code, l)) } }
         }
     };
     Ok(page(&ctx, p, l.text(Text::RoundResponse), body))

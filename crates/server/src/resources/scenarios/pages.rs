@@ -258,7 +258,7 @@ fn movers(l: Lang, id: &str, list: &[Mover]) -> Markup {
             @for c in list.iter().take(SHOWN) {
                 tr {
                     td { a href={ "/enterprises/" (percent_encode(&c.credit_code)) } { (c.credit_code) } }
-                    td { (c.name) } td { (district_name(&c.region_code)) } td { (c.label) }
+                    td { (c.name) } td { (district_name(&c.region_code, l)) } td { (c.label) }
                 }
             }
         }
@@ -299,7 +299,7 @@ fn result(l: Lang, w: &WhatIfView) -> Markup {
         }
         p.muted { (w.scheme) " " (w.current_version) " → " (w.scenario_version) " · " (l.text(Text::Year)) " " (w.year) }
         h2 { (l.text(Text::ByDistrict)) }
-        (lines_table(l, "whatif-districts", l.text(Text::District), &w.by_district, district_name))
+        (lines_table(l, "whatif-districts", l.text(Text::District), &w.by_district, |c| district_name(c, l)))
         @for (title, id, head, lines) in [
             (Text::ByPark, "by-park", Text::Park, &w.by_park),
             (Text::ByIndustry, "by-industry", Text::Industry, &w.by_industry),
@@ -324,7 +324,7 @@ fn result(l: Lang, w: &WhatIfView) -> Markup {
             @for n in w.near_misses.iter().take(SHOWN) {
                 tr {
                     td { a href={ "/enterprises/" (percent_encode(&n.credit_code)) } { (n.credit_code) } }
-                    td { (n.name) } td { (district_name(&n.region_code)) }
+                    td { (n.name) } td { (district_name(&n.region_code, l)) }
                     td.num { (n.score.map_or_else(String::new, |s| format!("{s:.1}"))) }
                     td { (n.gaps.join("; ")) }
                 }
@@ -554,7 +554,7 @@ fn comparison(l: Lang, c: &Comparison) -> Markup {
             }
             @for (d, lines) in &c.by_district {
                 tr {
-                    td { (district_name(d)) }
+                    td { (district_name(d, l)) }
                     @for line in lines { td.num { (line.qualifying_after) " (+" (line.entering) ")" } }
                 }
             }

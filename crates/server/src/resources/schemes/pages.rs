@@ -51,7 +51,7 @@ pub(super) async fn targets(
         form.filters method="get" action="/targets" #filters {
             (select("scheme", l.text(Text::Scheme), Some(&scheme), &options))
             (select("outcome", l.text(Text::Outcome), q.params.outcome.as_deref(), &outcomes))
-            (select("district", l.text(Text::District), q.params.district.as_deref(), &district_options(p)))
+            (select("district", l.text(Text::District), q.params.district.as_deref(), &district_options(p, l)))
             (text_input(l.text(Text::IndustryCode), "industry", q.params.industry.as_deref(), Some(6)))
             button { (l.text(Text::Filter)) }
         }
