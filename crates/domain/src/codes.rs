@@ -277,6 +277,36 @@ pub const INDUSTRY_SECTIONS: [(char, u8, u8, &str); 20] = [
     ('T', 97, 97, "国际组织"),
 ];
 
+/// The English names of the GB/T 4754-2017 sections, in the order of [`INDUSTRY_SECTIONS`].
+pub const INDUSTRY_SECTIONS_EN: [(char, &str); 20] = [
+    ('A', "Agriculture, forestry, animal husbandry and fishery"),
+    ('B', "Mining"),
+    ('C', "Manufacturing"),
+    ('D', "Electricity, heat, gas and water supply"),
+    ('E', "Construction"),
+    ('F', "Wholesale and retail trade"),
+    ('G', "Transport, storage and post"),
+    ('H', "Accommodation and catering"),
+    ('I', "Information transmission, software and IT services"),
+    ('J', "Finance"),
+    ('K', "Real estate"),
+    ('L', "Leasing and business services"),
+    ('M', "Scientific research and technical services"),
+    (
+        'N',
+        "Water conservancy, environment and public facilities management",
+    ),
+    ('O', "Residential, repair and other services"),
+    ('P', "Education"),
+    ('Q', "Health and social work"),
+    ('R', "Culture, sports and entertainment"),
+    (
+        'S',
+        "Public administration, social security and social organisations",
+    ),
+    ('T', "International organisations"),
+];
+
 /// 国民经济行业分类 (GB/T 4754-2017): a section letter and a division (2 digits), group (3) or class (4).
 /// Written `C3911`, `C39` or `3911` (the section is then implied by the division).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -407,6 +437,20 @@ impl TechField {
             "新能源与节能",
             "资源与环境",
             "先进制造与自动化",
+        ][self as usize]
+    }
+
+    /// English name.
+    pub fn en(self) -> &'static str {
+        [
+            "Electronic information",
+            "Biology and new medicine",
+            "Aerospace",
+            "New materials",
+            "High-tech services",
+            "New energy and energy saving",
+            "Resources and environment",
+            "Advanced manufacturing and automation",
         ][self as usize]
     }
 

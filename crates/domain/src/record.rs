@@ -282,6 +282,9 @@ impl Stage {
         ["Start-up", "Growth", "Mature"][self as usize]
     }
 
+    /// The three stages, youngest first.
+    pub const ALL: [Stage; 3] = [Stage::Startup, Stage::Growth, Stage::Mature];
+
     /// The stage with this key.
     pub fn from_key(key: &str) -> Option<Stage> {
         [Stage::Startup, Stage::Growth, Stage::Mature]

@@ -344,6 +344,8 @@ pub fn text(t: Text) -> &'static str {
         NavBuilds => "Builds",
         NavTables => "Tables",
         NavFinance => "Finance",
+        NotGiven => "(not given)",
+        OutsideParks => "(outside parks)",
         MeasureLabel => "Measure",
         SubsetLabel => "Enterprises",
         OutcomeLabel => "Later outcome",

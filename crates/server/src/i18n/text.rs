@@ -753,4 +753,8 @@ pub enum Text {
     NavTables,
     /// Finance
     NavFinance,
+    /// (not given)
+    NotGiven,
+    /// (outside parks)
+    OutsideParks,
 }

@@ -336,6 +336,8 @@ pub fn text(t: Text) -> &'static str {
         NavBuilds => "指数构建",
         NavTables => "区域统计",
         NavFinance => "科技金融",
+        NotGiven => "(未填)",
+        OutsideParks => "(园区外)",
         MeasureLabel => "度量",
         SubsetLabel => "企业范围",
         OutcomeLabel => "后续结果",

@@ -78,7 +78,7 @@
       } },
       visualMap: { min: lo, max: hi === lo ? lo + 1 : hi, calculable: true, left: 8, bottom: 8,
         text: [shown(hi, s), shown(lo, s)], inRange: { color: ['#fde4e1', '#e57373', red] } },
-      series: [{ type: 'map', map: 'tianjin', roam: false, selectedMode: false,
+      series: [{ type: 'map', map: 'tianjin', roam: false, selectedMode: false, labelLayout: { hideOverlap: true },
         label: { show: true, fontSize: 10, formatter: function (p) {
           var i = c.keys.indexOf(p.name);
           return i < 0 ? p.name : c.labels[i];

@@ -42,8 +42,8 @@ pub(crate) mod prelude {
     pub(crate) use super::{
         Chart, ChartKind, OrPage, PageResult, Series, action, bare_page, chart, chart_scripts,
         district_bars, district_map, district_name, district_options, field_options, fmt, frame,
-        local_time, nav, one_way_html, other_language, page, read_form, region_options, select,
-        text_input, trend_chart,
+        industry_text, local_time, nav, one_way_html, other_language, page, read_form,
+        region_options, select, text_input, trend_chart,
     };
     pub(crate) use crate::Shared;
     pub(crate) use crate::access::{Capability, Principal, Role};
@@ -129,8 +129,8 @@ impl<T> OrPage<T> for kechuang_app::Result<T> {
 }
 
 const STYLE: &str = "body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",system-ui,sans-serif;margin:0;color:#222}\
-header{background:#b71c1c;color:#fff;display:flex;align-items:center;gap:1em;padding:.5em 1em;flex-wrap:wrap}\
-header a{color:#fff;text-decoration:none} header nav a{margin-right:.9em} header .who{margin-left:auto;font-size:.9em}\
+header{background:#b71c1c;color:#fff;display:flex;align-items:center;gap:.8em;padding:.5em 1em;flex-wrap:wrap;font-size:.95em}\
+header a{color:#fff;text-decoration:none} header nav a{margin-right:.75em} header .who{margin-left:auto;font-size:.9em}\
 header form{display:inline} header button{background:none;border:1px solid #fff;color:#fff;border-radius:3px;cursor:pointer}\
 main{max-width:1180px;margin:1em auto;padding:0 1em} h1{font-size:1.4em} h2{font-size:1.1em;border-bottom:2px solid #b71c1c}\
 table{border-collapse:collapse;font-size:.9em;margin:.5em 0} td,th{border:1px solid #ddd;padding:.25em .5em;text-align:left}\
@@ -446,6 +446,63 @@ pub(crate) fn district_label(name: &str, l: Lang) -> String {
     }
 }
 
+/// A regional table's row label in the reader's language: districts, industry sections, high-tech
+/// fields and stages have English names; parks are proper names and stay as they are.
+pub(crate) fn dimension_label(dimension: Dimension, label: &str, l: Lang) -> String {
+    if l == Lang::Zh {
+        return label.to_string();
+    }
+    match dimension {
+        Dimension::District => district_label(label, l),
+        Dimension::Industry => {
+            let section = label.chars().next();
+            kechuang_domain::codes::INDUSTRY_SECTIONS_EN
+                .iter()
+                .find(|(c, _)| Some(*c) == section)
+                .map_or_else(|| label.to_string(), |(c, en)| format!("{c} {en}"))
+        }
+        Dimension::Field => TechField::ALL.iter().find(|f| f.zh() == label).map_or_else(
+            || l.text(Text::NotGiven).to_string(),
+            |f| f.en().to_string(),
+        ),
+        Dimension::Stage => kechuang_domain::Stage::ALL
+            .iter()
+            .find(|s| s.zh() == label)
+            .map_or_else(|| label.to_string(), |s| s.en().to_string()),
+        Dimension::Park if label.starts_with('(') => l.text(Text::OutsideParks).to_string(),
+        Dimension::Park => label.to_string(),
+    }
+}
+
+/// An industry code with its section's name in the reader's language (`C3670 · 制造业`), so that
+/// a reader need not know GB/T 4754 by heart; an unreadable code as it is.
+pub(crate) fn industry_text(code: &str, l: Lang) -> String {
+    match kechuang_domain::IndustryCode::parse(code) {
+        Ok(c) => {
+            let section = format!("{} {}", c.section(), c.section_name());
+            let name = dimension_label(Dimension::Industry, &section, l);
+            let name = name.split_once(' ').map_or(name.as_str(), |(_, n)| n);
+            format!("{code} · {name}")
+        }
+        Err(_) => code.to_string(),
+    }
+}
+
+/// The rows of a one-way table in their official order: districts by their GB/T 2260 codes (as
+/// the bureau lists them), other dimensions as the table has them.
+fn official_order(t: &OneWay) -> Vec<(&str, Option<&kechuang_region::tables::Figures>)> {
+    let mut rows: Vec<_> = t.published().collect();
+    if t.dimension == Dimension::District {
+        rows.sort_by_key(|(name, _)| {
+            TIANJIN_DISTRICTS
+                .iter()
+                .position(|d| d.1 == *name)
+                .unwrap_or(usize::MAX)
+        });
+    }
+    rows
+}
+
 /// A one-way table of the regional figures; a suppressed row shows `x` in every cell.
 pub(crate) fn one_way_html(t: &OneWay, l: Lang, id: &str) -> Markup {
     let dimension = l.text(match t.dimension {
@@ -464,11 +521,9 @@ pub(crate) fn one_way_html(t: &OneWay, l: Lang, id: &str) -> Markup {
                 th.num { (l.text(Text::HNTESharePercent)) }
                 th.num { (l.text(Text::MeanIndex)) }
             }
-            @for (label, figures) in t.published() {
+            @for (label, figures) in official_order(t) {
                 tr {
-                    td {
-                        @if t.dimension == Dimension::District { (district_label(label, l)) } @else { (label) }
-                    }
+                    td { (dimension_label(t.dimension, label, l)) }
                     @match figures {
                         None => { td.num { "x" } td.num { "x" } td.num { "x" } td.num { "x" } }
                         Some(f) => {
@@ -560,6 +615,47 @@ pub(crate) async fn read_form(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_are_in_the_readers_language() {
+        assert_eq!(district_name("120116", Lang::En), "Binhai New Area");
+        assert_eq!(district_name("120116", Lang::Zh), "滨海新区");
+        assert_eq!(district_name("110105", Lang::En), "110105");
+        assert_eq!(
+            dimension_label(Dimension::Industry, "C 制造业", Lang::En),
+            "C Manufacturing"
+        );
+        assert_eq!(
+            dimension_label(Dimension::Industry, "C 制造业", Lang::Zh),
+            "C 制造业"
+        );
+        assert_eq!(
+            dimension_label(Dimension::Field, "新材料", Lang::En),
+            "New materials"
+        );
+        assert_eq!(
+            dimension_label(Dimension::Field, "(未填)", Lang::En),
+            "(not given)"
+        );
+        assert_eq!(
+            dimension_label(Dimension::Stage, "成长期", Lang::En),
+            "Growth"
+        );
+        assert_eq!(
+            dimension_label(Dimension::Park, "天津滨海高新技术产业开发区", Lang::En),
+            "天津滨海高新技术产业开发区"
+        );
+        assert_eq!(industry_text("C3670", Lang::En), "C3670 · Manufacturing");
+        assert_eq!(industry_text("C3670", Lang::Zh), "C3670 · 制造业");
+        assert_eq!(industry_text("?", Lang::En), "?");
+        // Every section has an English name, in the same order.
+        for ((c, _, _, _), (e, _)) in kechuang_domain::codes::INDUSTRY_SECTIONS
+            .iter()
+            .zip(kechuang_domain::codes::INDUSTRY_SECTIONS_EN)
+        {
+            assert_eq!(*c, e);
+        }
+    }
 
     #[test]
     fn stored_times_show_in_beijing_time() {

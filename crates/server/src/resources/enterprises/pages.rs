@@ -104,7 +104,7 @@ pub(super) async fn ranking(
                     td { a href={ "/enterprises/" (percent_encode(&r.credit_code)) } { (r.name) } }
                     td { (r.credit_code) }
                     td { (district_name(&r.region_code, l)) }
-                    td { (r.industry_code) }
+                    td { (industry_text(r.industry_code.as_ref(), l)) }
                     td { (r.tech_field.as_deref().and_then(|k| TechField::parse(k).ok()).map_or("—", |f| f.zh())) }
                     td.num { (fmt(r.score, 1)) }
                 }

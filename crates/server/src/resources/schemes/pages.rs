@@ -103,7 +103,7 @@ pub(super) async fn targets(
                         br; span.muted { (r.credit_code) }
                     }
                     td { (r.district) }
-                    td { (r.industry_code) }
+                    td { (industry_text(r.industry_code.as_ref(), l)) }
                     td.num { (fmt(r.score, 1)) }
                     td { (why.join("；")) }
                 }
