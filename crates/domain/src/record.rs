@@ -333,6 +333,11 @@ impl SizeClass {
         ["大型", "中型", "小型", "微型", "未知"][self as usize]
     }
 
+    /// English label.
+    pub fn en(self) -> &'static str {
+        ["Large", "Medium", "Small", "Micro", "Unknown"][self as usize]
+    }
+
     /// English key.
     pub fn key(self) -> &'static str {
         ["large", "medium", "small", "micro", "unknown"][self as usize]

@@ -28,6 +28,16 @@ impl Outcome {
     pub fn zh(self) -> &'static str {
         ["符合", "不符合", "数据不足", "待专家评审"][self as usize]
     }
+
+    /// English label.
+    pub fn en(self) -> &'static str {
+        [
+            "qualifies",
+            "does not qualify",
+            "insufficient data",
+            "awaiting expert review",
+        ][self as usize]
+    }
 }
 
 /// What kind of criterion a result is for.

@@ -172,26 +172,26 @@ pub fn title(p: &Portrait, lang: Lang) -> String {
 pub fn content(p: &Portrait, lang: Lang, after_header: Markup, after: Markup) -> Markup {
     let outcome = |s: &crate::SchemeView| match lang {
         Lang::Zh => s.outcome.zh().to_string(),
-        Lang::En => format!("{:?}", s.outcome),
+        Lang::En => s.outcome.en().to_string(),
     };
     html! {
             div.portrait {
                 h1 { (p.name) }
                 div.muted {
-                    (p.credit_code) " · " (p.district) " · " (p.industry) " · "
-                    (p.tech_field.as_deref().unwrap_or("—")) " · " (p.stage) " · "
-                    (p.age) " " (text(lang, Text::Years)) " · " (p.size_class)
+                    (p.credit_code) " · " (part(&p.district, lang)) " · " (part(&p.industry, lang)) " · "
+                    (p.tech_field.as_deref().map_or("—".to_string(), |f| part(f, lang))) " · " (part(&p.stage, lang)) " · "
+                    (p.age) " " (text(lang, Text::Years)) " · " (part(&p.size_class, lang))
                 }
                 (after_header)
                 p {
                     span.big { (num(p.index)) } " "
                     span.muted { (text(lang, Text::InnovationIndex)) " (" (p.year) ") · " (p.framework) }
                 }
-                div.tags { @for tag in &p.tags { span { (tag) } } }
+                div.tags { @for tag in &p.tags { span { (part(tag, lang)) } } }
                 h2 { (text(lang, Text::Ranks)) }
                 table {
                     tr { th { (text(lang, Text::Within)) } th { (text(lang, Text::Rank)) } th { (text(lang, Text::Of)) } }
-                    @for r in &p.ranks { tr { td { (r.label) } td { (r.rank) } td { (r.of) } } }
+                    @for r in &p.ranks { tr { td { (part(&r.label, lang)) } td { (r.rank) } td { (r.of) } } }
                 }
                 h2 { (text(lang, Text::Charts)) }
                 div.charts { (radar(p, lang)) (trend(p, lang)) (distribution(p, lang)) }
@@ -223,7 +223,7 @@ pub fn content(p: &Portrait, lang: Lang, after_header: Markup, after: Markup) ->
                         th { (text(lang, Text::Score)) } th { (text(lang, Text::ToQualify)) }
                     }
                     @for s in &p.schemes {
-                        tr { td { (crate::scheme_name(&s.id)) } td { (outcome(s)) } td { (num(s.score)) } td { (s.gaps.join("; ")) } }
+                        tr { td { (crate::scheme_name_in(&s.id, lang)) } td { (outcome(s)) } td { (num(s.score)) } td { (s.gaps.join("; ")) } }
                     }
                 }
                 h2 { (text(lang, Text::SimilarEnterprises)) }

@@ -50,7 +50,7 @@ pub struct PortraitInput<'a> {
 pub struct GroupRank {
     /// `overall`, `industry`, `district` or `stage`.
     pub group: String,
-    /// The group's label.
+    /// The group's label, bilingual (`滨海新区 / Binhai New Area`).
     pub label: String,
     /// Rank (1 = best).
     pub rank: u32,
@@ -197,21 +197,45 @@ pub struct SourceNote {
     pub imported_at: String,
 }
 
-const SCHEME_NAMES: [(&str, &str); 6] = [
-    ("tech_sme", "科技型中小企业"),
-    ("hnte", "高新技术企业"),
-    ("innovative_sme", "创新型中小企业"),
-    ("specialised_sme", "专精特新中小企业"),
-    ("little_giant", "专精特新\"小巨人\""),
-    ("rd_credit", "研发费用连续增长信用贷款候选"),
+const SCHEME_NAMES: [(&str, &str, &str); 6] = [
+    ("tech_sme", "科技型中小企业", "Technology-based SME"),
+    ("hnte", "高新技术企业", "High and new technology enterprise"),
+    ("innovative_sme", "创新型中小企业", "Innovative SME"),
+    ("specialised_sme", "专精特新中小企业", "Specialised SME"),
+    (
+        "little_giant",
+        "专精特新\"小巨人\"",
+        "Specialised \"little giant\"",
+    ),
+    (
+        "rd_credit",
+        "研发费用连续增长信用贷款候选",
+        "R&D-growth credit candidate",
+    ),
 ];
 
 /// The Chinese name of a shipped scheme.
 pub fn scheme_name(id: &str) -> &str {
     SCHEME_NAMES
         .iter()
-        .find(|(i, _)| *i == id)
-        .map_or(id, |(_, n)| n)
+        .find(|(i, _, _)| *i == id)
+        .map_or(id, |(_, n, _)| n)
+}
+
+/// The name of a shipped scheme in a language.
+pub fn scheme_name_in(id: &str, lang: html::Lang) -> &str {
+    SCHEME_NAMES
+        .iter()
+        .find(|(i, _, _)| *i == id)
+        .map_or(id, |(_, zh, en)| match lang {
+            html::Lang::Zh => zh,
+            html::Lang::En => en,
+        })
+}
+
+/// "中文 / English", the portrait's bilingual text (the page shows the reader's part).
+fn both(zh: &str, en: &str) -> String {
+    format!("{zh} / {en}")
 }
 
 const PILLAR_ADVICE: [(&str, &str); 5] = [
@@ -247,22 +271,24 @@ pub fn assemble(input: &PortraitInput<'_>) -> Portrait {
         .ranks
         .iter()
         .map(|g| GroupRank {
+            // Bilingual, as the framework's names: the page shows the reader's part.
             label: match g.group.as_str() {
-                "overall" => "全市 Tianjin".into(),
+                "overall" => "全市 / Tianjin".into(),
                 "industry" => kechuang_domain::codes::INDUSTRY_SECTIONS
                     .iter()
-                    .find(|s| g.label.starts_with(s.0))
-                    .map_or(g.label.clone(), |s| format!("{} {}", s.0, s.3)),
-                "district" => kechuang_domain::RegionCode::parse(&g.label)
-                    .ok()
-                    .and_then(|c| c.district_name())
-                    .map_or(g.label.clone(), str::to_string),
-                "stage" => ["startup", "growth", "mature"]
-                    .iter()
-                    .position(|k| *k == g.label)
-                    .map_or(g.label.clone(), |k| {
-                        ["初创期", "成长期", "稳定期"][k].into()
+                    .zip(kechuang_domain::codes::INDUSTRY_SECTIONS_EN)
+                    .find(|(s, _)| g.label.starts_with(s.0))
+                    .map_or(g.label.clone(), |(s, (_, en))| {
+                        format!("{} {} / {} {en}", s.0, s.3, s.0)
                     }),
+                "district" => kechuang_domain::codes::TIANJIN_DISTRICTS
+                    .iter()
+                    .find(|d| d.0 == g.label)
+                    .map_or(g.label.clone(), |d| format!("{} / {}", d.1, d.2)),
+                "stage" => kechuang_domain::Stage::ALL
+                    .iter()
+                    .find(|s| s.key() == g.label)
+                    .map_or(g.label.clone(), |s| format!("{} / {}", s.zh(), s.en())),
                 _ => g.label.clone(),
             },
             group: g.group.clone(),
@@ -307,15 +333,21 @@ pub fn assemble(input: &PortraitInput<'_>) -> Portrait {
         .collect();
     let mut tags = Vec::new();
     let titles = [
-        (r.titles.hnte, "高新技术企业"),
-        (r.titles.tech_sme, "科技型中小企业"),
-        (r.titles.innovative_sme, "创新型中小企业"),
-        (r.titles.specialised_sme, "专精特新中小企业"),
-        (r.titles.little_giant, "专精特新\"小巨人\""),
+        (r.titles.hnte, "hnte"),
+        (r.titles.tech_sme, "tech_sme"),
+        (r.titles.innovative_sme, "innovative_sme"),
+        (r.titles.specialised_sme, "specialised_sme"),
+        (r.titles.little_giant, "little_giant"),
     ];
-    for (until, name) in titles {
+    let tag = |zh: &str, en: &str, id: &str| {
+        both(
+            &format!("{zh}: {}", scheme_name_in(id, html::Lang::Zh)),
+            &format!("{en}: {}", scheme_name_in(id, html::Lang::En)),
+        )
+    };
+    for (until, id) in titles {
         if held_in(until, r.year) {
-            tags.push(format!("已认定: {name}"));
+            tags.push(tag("已认定", "Certified", id));
         }
     }
     let mut suggestions = Vec::new();
@@ -326,20 +358,20 @@ pub fn assemble(input: &PortraitInput<'_>) -> Portrait {
             let name = scheme_name(e.scheme);
             let held = titles
                 .iter()
-                .any(|(until, n)| *n == name && held_in(*until, r.year));
+                .any(|(until, id)| *id == e.scheme && held_in(*until, r.year));
             match e.outcome {
                 Outcome::Qualifies if !held => {
-                    tags.push(format!("符合: {name}"));
+                    tags.push(tag("符合", "Qualifies", e.scheme));
                     suggestions.push(format!("符合{name}条件, 建议申报 (qualifies: apply)"));
                 }
                 Outcome::NeedsExpert if !held => {
-                    tags.push(format!("待评审: {name}"));
+                    tags.push(tag("待评审", "Awaiting experts", e.scheme));
                     suggestions.push(format!(
                         "{name}: 数据项达标, 取决于专家评审项, 可准备申报材料"
                     ));
                 }
                 Outcome::DoesNotQualify if e.near_miss() && !held => {
-                    tags.push(format!("接近: {name}"));
+                    tags.push(tag("接近", "Near", e.scheme));
                     let gaps: Vec<&str> = e.gaps.iter().map(|g| g.message.as_str()).collect();
                     suggestions.push(format!("距{name}还差: {}", gaps.join("; ")));
                 }
@@ -354,10 +386,13 @@ pub fn assemble(input: &PortraitInput<'_>) -> Portrait {
         })
         .collect();
     if input.rd_streak >= 2 {
-        tags.push(format!("研发费用连续{}年增长", input.rd_streak));
+        tags.push(both(
+            &format!("研发费用连续{}年增长", input.rd_streak),
+            &format!("R&D spending up {} years running", input.rd_streak),
+        ));
     }
     if r.get(kechuang_domain::Num::JjjPartners).unwrap_or(0.0) > 0.0 {
-        tags.push("京津冀协同".into());
+        tags.push(both("京津冀协同", "Beijing–Tianjin–Hebei partners"));
     }
     if let Some(weak) = pillars
         .iter()
@@ -383,16 +418,24 @@ pub fn assemble(input: &PortraitInput<'_>) -> Portrait {
         credit_code: r.credit_code.to_string(),
         name: r.name.clone(),
         year: r.year,
-        district: r
-            .region_code
-            .district_name()
-            .unwrap_or(r.region_code.as_str())
-            .into(),
+        district: kechuang_domain::codes::TIANJIN_DISTRICTS
+            .iter()
+            .find(|d| d.0 == r.region_code.as_str())
+            .map_or_else(|| r.region_code.to_string(), |d| both(d.1, d.2)),
         park: r.park.clone(),
-        industry: format!("{} ({})", r.industry_code, r.industry_code.section_name()),
-        tech_field: r.tech_field.map(|f| f.zh().to_string()),
-        stage: r.stage().zh().into(),
-        size_class: r.size_class().zh().into(),
+        industry: {
+            let en = kechuang_domain::codes::INDUSTRY_SECTIONS_EN
+                .iter()
+                .find(|(c, _)| *c == r.industry_code.section())
+                .map_or("", |(_, n)| n);
+            both(
+                &format!("{} ({})", r.industry_code, r.industry_code.section_name()),
+                &format!("{} ({en})", r.industry_code),
+            )
+        },
+        tech_field: r.tech_field.map(|f| both(f.zh(), f.en())),
+        stage: both(r.stage().zh(), r.stage().en()),
+        size_class: both(r.size_class().zh(), r.size_class().en()),
         age: r.age_years(),
         framework: format!("{} {}", fw.id, fw.version),
         index,

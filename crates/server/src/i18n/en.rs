@@ -346,6 +346,7 @@ pub fn text(t: Text) -> &'static str {
         NavFinance => "Finance",
         NotGiven => "(not given)",
         OutsideParks => "(outside parks)",
+        SkipToContent => "Skip to the content",
         MeasureLabel => "Measure",
         SubsetLabel => "Enterprises",
         OutcomeLabel => "Later outcome",

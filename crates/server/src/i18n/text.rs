@@ -757,4 +757,6 @@ pub enum Text {
     NotGiven,
     /// (outside parks)
     OutsideParks,
+    /// Skip to the content
+    SkipToContent,
 }

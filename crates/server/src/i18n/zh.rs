@@ -338,6 +338,7 @@ pub fn text(t: Text) -> &'static str {
         NavFinance => "科技金融",
         NotGiven => "(未填)",
         OutsideParks => "(园区外)",
+        SkipToContent => "跳到正文",
         MeasureLabel => "度量",
         SubsetLabel => "企业范围",
         OutcomeLabel => "后续结果",

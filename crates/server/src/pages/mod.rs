@@ -135,12 +135,14 @@ header form{display:inline} header button{background:none;border:1px solid #fff;
 main{max-width:1180px;margin:1em auto;padding:0 1em} h1{font-size:1.4em} h2{font-size:1.1em;border-bottom:2px solid #b71c1c}\
 table{border-collapse:collapse;font-size:.9em;margin:.5em 0} td,th{border:1px solid #ddd;padding:.25em .5em;text-align:left}\
 th a{color:inherit} .num{text-align:right} .cards{display:flex;gap:1em;flex-wrap:wrap} .card{border:1px solid #ddd;border-radius:4px;padding:.6em 1em;min-width:140px}\
-.card b{display:block;font-size:1.6em;color:#b71c1c} .error{color:#b71c1c} .ok{color:#2f855a} .muted{color:#777;font-size:.85em}\
+.card b{display:block;font-size:1.6em;color:#b71c1c} .error{color:#b71c1c} .ok{color:#2f855a} .muted{color:#595959;font-size:.85em}\
 form.filters{display:flex;gap:.5em;flex-wrap:wrap;align-items:end} label{display:flex;flex-direction:column;font-size:.85em}\
 .pager a{margin:0 .3em} .charts{display:flex;gap:1em;flex-wrap:wrap} svg{max-width:100%} tr.unread{font-weight:bold}\
 input[readonly]{background:#f3f3f3;border:1px solid #ddd} tr.has-error input{border:2px solid #b71c1c} span.error{color:#b71c1c} span.warning{color:#8a5a00}\
 figure.chart{margin:0 0 1em;flex:1 1 440px;min-width:0} figure.chart figcaption{font-weight:bold;font-size:.95em;margin-bottom:.3em}\
 .chart-box{width:100%;height:300px} .chart-box.map{height:480px} label.measure{flex-direction:row;gap:.5em;align-items:center;margin-bottom:.3em}\
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,summary:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}\
+header :focus-visible{outline-color:#fff} a.skip{position:absolute;left:-9999px} a.skip:focus{left:.5em;top:.5em;background:#fff;color:#b71c1c;padding:.3em .6em;z-index:10}\
 main table{display:block;overflow-x:auto;max-width:100%} input,select,textarea{max-width:100%;box-sizing:border-box} form label{max-width:100%;min-width:0} main{overflow-wrap:break-word}\
 @media (max-width:600px){main{padding:0 .5em} header{padding:.4em .5em;gap:.5em} header nav a{display:inline-block;margin:.1em .6em .1em 0} .chart-box.map{height:360px} h1{font-size:1.2em}}";
 
@@ -165,9 +167,11 @@ pub(crate) fn frame(
             }
             body {
                 @if let Some(h) = header {
+                    // Keyboard readers jump over the navigation.
+                    a.skip href="#main" { (lang.text(Text::SkipToContent)) }
                     header { a href="/" { b { "科创 kechuang" } } (h) }
                 }
-                main { (content) }
+                main #main tabindex="-1" { (content) }
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Every page each role's navigation offers, in both languages, at a desk's and a phone's width,
 //! in headless Chromium: each is screenshotted (`target/tmp/browser/tour/`) and fails the test
-//! if the page scrolls sideways, any text is clipped in its box, a chart is left undrawn, or any
-//! request leaves this server.
+//! if the page scrolls sideways, any text is clipped in its box, a form field has no label, a chart
+//! is left undrawn, or any request leaves this server.
 
 use fantoccini::Locator;
 use serde_json::json;
@@ -29,6 +29,11 @@ for (const el of document.querySelectorAll('body *')) {
   if (clips && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) {
     out.push('text clipped in ' + el.tagName + (el.id ? '#' + el.id : '') + ': ' + el.textContent.trim().slice(0, 60));
   }
+}
+for (const el of document.querySelectorAll('input, select, textarea')) {
+  if (el.type === 'hidden' || el.type === 'submit' || el.type === 'button') { continue; }
+  const named = el.labels.length > 0 || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.title;
+  if (!named) { out.push('a form field without a label: ' + el.outerHTML.slice(0, 100)); }
 }
 for (const f of document.querySelectorAll('figure.chart[data-chart]')) {
   if (!f.querySelector('.chart-box canvas')) { out.push('chart not drawn: ' + f.getAttribute('aria-label')); }
