@@ -5,10 +5,12 @@
 
 pub use kechuang_portrait::html::Lang;
 
+mod actions;
 pub mod en;
 mod text;
 pub mod zh;
 
+pub use actions::action_names;
 pub use text::Text;
 
 /// Picks the text for a language.

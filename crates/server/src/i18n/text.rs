@@ -759,4 +759,22 @@ pub enum Text {
     OutsideParks,
     /// Skip to the content
     SkipToContent,
+    /// Disable
+    DisableAccount,
+    /// Enable
+    EnableAccount,
+    /// New password
+    NewPassword,
+    /// Set password
+    SetPassword,
+    /// Owner
+    TokenOwner,
+    /// Created
+    CreatedAt,
+    /// Scopes
+    TokenScopes,
+    /// Actions
+    ActionsColumn,
+    /// No tokens yet.
+    NoTokens,
 }

@@ -143,7 +143,7 @@ figure.chart{margin:0 0 1em;flex:1 1 440px;min-width:0} figure.chart figcaption{
 .chart-box{width:100%;height:300px} .chart-box.map{height:480px} label.measure{flex-direction:row;gap:.5em;align-items:center;margin-bottom:.3em}\
 a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,summary:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}\
 header :focus-visible{outline-color:#fff} a.skip{position:absolute;left:-9999px} a.skip:focus{left:.5em;top:.5em;background:#fff;color:#b71c1c;padding:.3em .6em;z-index:10}\
-main table{display:block;overflow-x:auto;max-width:100%} input,select,textarea{max-width:100%;box-sizing:border-box} form label{max-width:100%;min-width:0} main{overflow-wrap:break-word}\
+main table{display:block;overflow-x:auto;max-width:100%} form.inline{display:inline-flex;gap:.3em;align-items:end;margin:.1em .3em .1em 0} form.inline label{flex-direction:row;gap:.3em;align-items:center} input,select,textarea{max-width:100%;box-sizing:border-box} form label{max-width:100%;min-width:0} main{overflow-wrap:break-word}\
 @media (max-width:600px){main{padding:0 .5em} header{padding:.4em .5em;gap:.5em} header nav a{display:inline-block;margin:.1em .6em .1em 0} .chart-box.map{height:360px} h1{font-size:1.2em}}";
 
 /// The page frame: the document, the site's style (and a page's own, when it has one), the site's

@@ -231,6 +231,7 @@ both_backends!(
     every_read_and_change_is_audited,
     targets_and_published_tables,
     accounts_are_administered,
+    the_admin_page_enables_disables_sets_passwords_and_revokes_tokens,
     errors_are_json_and_bodies_limited,
     pages_follow_the_session_and_language,
     matchmaking_imports_searches_matches_and_follows_deals,

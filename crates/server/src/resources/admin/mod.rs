@@ -29,4 +29,5 @@ pub fn routes() -> Router<Shared> {
         .route("/admin", get(pages::admin).post(pages::admin_add_user))
         .route("/admin/users/{name}", post(pages::admin_toggle_user))
         .route("/tokens", post(pages::token_create))
+        .route("/tokens/{id}/revoke", post(pages::token_revoke))
 }

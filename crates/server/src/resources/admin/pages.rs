@@ -1,5 +1,6 @@
 //! The administration page: accounts, tokens, the audit log.
 
+use crate::i18n::action_names;
 use crate::pages::prelude::*;
 
 #[derive(Debug, Deserialize)]
@@ -50,6 +51,19 @@ pub(super) async fn admin_page(
             )
         })
         .collect();
+    // Every account's tokens, newest first, with their owners' names.
+    let tokens = state
+        .store
+        .tokens(None)
+        .await
+        .map_err(ApiError::from)
+        .or_page(ctx)?;
+    let owner = |id: i64| {
+        users
+            .iter()
+            .find(|u| u.id == id)
+            .map_or_else(|| id.to_string(), |u| u.name.clone())
+    };
     let audit = api::read_log(
         &state.store,
         &state.auditor,
@@ -85,15 +99,34 @@ pub(super) async fn admin_page(
         table #users {
             tr {
                 th { (l.text(Text::UserName)) } th { (l.text(Text::ShownAs)) } th { (l.text(Text::Role)) }
-                th { (l.text(Text::Scope)) } th { (l.text(Text::Status)) } th {}
+                th { (l.text(Text::Scope)) } th { (l.text(Text::Status)) } th { (l.text(Text::ActionsColumn)) }
             }
             @for u in &users {
+                @let to = action(&format!("/admin/users/{}", percent_encode(&u.name)), p);
                 tr {
                     td { (u.name) }
                     td { (u.display_name) }
                     td { (Role::parse(&u.role).map_or(u.role.as_str(), |r| l.pick(r.zh(), r.as_str()))) }
                     td { (u.scope) }
                     td { (if u.disabled { l.text(Text::Disabled) } else { l.text(Text::Active) }) }
+                    td {
+                        // Nobody disables their own account from here (it would end this session).
+                        @if u.name != p.name {
+                            form.inline method="post" action=(to) {
+                                input type="hidden" name="disabled" value=(if u.disabled { "false" } else { "true" });
+                                button.toggle-user {
+                                    (if u.disabled { l.text(Text::EnableAccount) } else { l.text(Text::DisableAccount) })
+                                }
+                            }
+                        }
+                        form.inline method="post" action=(to) {
+                            label {
+                                (l.text(Text::NewPassword))
+                                input name="password" type="password" minlength="10" autocomplete="new-password" required;
+                            }
+                            button.set-password { (l.text(Text::SetPassword)) }
+                        }
+                    }
                 }
             }
         }
@@ -102,6 +135,35 @@ pub(super) async fn admin_page(
             label { (l.text(Text::Label)) input name="label" required; }
             label { (l.text(Text::ScopesReadWriteAdmin)) input name="scopes" value="read"; }
             button { (l.text(Text::CreateToken)) }
+        }
+        @if tokens.is_empty() {
+            p.muted { (l.text(Text::NoTokens)) }
+        } @else {
+            table #tokens {
+                tr {
+                    th { (l.text(Text::Id)) } th { (l.text(Text::TokenOwner)) } th { (l.text(Text::Label)) }
+                    th { (l.text(Text::TokenScopes)) } th { (l.text(Text::CreatedAt)) } th { (l.text(Text::Status)) } th {}
+                }
+                @for t in &tokens {
+                    tr {
+                        td { (t.id) } td { (owner(t.user_id)) } td { (t.label) } td { (t.scopes) }
+                        td { (local_time(&t.created_at)) }
+                        td {
+                            @match &t.revoked_at {
+                                Some(at) => { (l.text(Text::Revoked)) " " (local_time(at)) }
+                                None => { (l.text(Text::Active)) }
+                            }
+                        }
+                        td {
+                            @if t.revoked_at.is_none() {
+                                form.inline method="post" action=(action(&format!("/tokens/{}/revoke", t.id), p)) {
+                                    button.revoke-token { (l.text(Text::Revoke)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         h2 { (l.text(Text::AuditLog)) }
         p.muted { (l.text(Text::Entries)) " " (audit.total) }
@@ -114,7 +176,13 @@ pub(super) async fn admin_page(
                 tr {
                     td { (local_time(&e.at)) }
                     td { a href={ "/admin?user=" (percent_encode(&e.user)) } { (e.user) } }
-                    td { (e.action) } td { (e.target) } td { (e.remote) } td { (e.outcome) }
+                    td title=(e.action) {
+                        (e.action.parse::<kechuang_store::AuditAction>().map_or(e.action.as_str(), |a| {
+                            let (zh, en) = action_names(a);
+                            l.pick(zh, en)
+                        }))
+                    }
+                    td { (e.target) } td { (e.remote) } td { (e.outcome) }
                 }
             }
         }
@@ -141,9 +209,12 @@ pub(super) async fn admin_add_user(
     Ok(Redirect::to("/admin").into_response())
 }
 
+/// A change to an account from the administration page: enable or disable it, or set its
+/// password (either; one form each).
 #[derive(Debug, Deserialize)]
 pub(super) struct ToggleForm {
-    disabled: bool,
+    disabled: Option<bool>,
+    password: Option<String>,
 }
 
 pub(super) async fn admin_toggle_user(
@@ -153,8 +224,8 @@ pub(super) async fn admin_toggle_user(
     Form(f): Form<ToggleForm>,
 ) -> PageResult {
     let change = kechuang_app::accounts::AccountChange {
-        disabled: Some(f.disabled),
-        password: None,
+        disabled: f.disabled,
+        password: f.password.filter(|p| !p.is_empty()),
         role: None,
         scope: None,
     };
@@ -196,4 +267,16 @@ pub(super) async fn token_create(
         Some(notice),
     )
     .await
+}
+
+/// Revokes a token from the administration page (the API's `DELETE /api/v1/tokens/{id}`).
+pub(super) async fn token_revoke(
+    State(state): State<Shared>,
+    ctx: PageAllowed<can::Administer>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    super::tokens::revoke(&state, &ctx, id)
+        .await
+        .or_page(&ctx)?;
+    Ok(Redirect::to("/admin").into_response())
 }

@@ -84,6 +84,12 @@ pub(super) async fn revoke_token(
     ctx: SignedIn,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
+    revoke(&state, &ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Revokes a live token: the caller's own, or any for an administrator; audited.
+pub(super) async fn revoke(state: &Shared, ctx: &Ctx, id: i64) -> ApiResult<()> {
     let p = ctx.user()?;
     let owner = (!p.may(Capability::Administer)).then_some(p.user_id);
     if !state.store.revoke_token(id, owner).await? {
@@ -99,5 +105,5 @@ pub(super) async fn revoke_token(
             "ok",
         )
         .await;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(())
 }

@@ -7,15 +7,20 @@ use serde_json::{Value, json};
 
 use crate::{BANK, Fixture, PASSWORD};
 
+mod admin;
 mod catalogue;
 mod rounds;
 mod scenarios;
+pub use admin::*;
 pub use catalogue::*;
 pub use rounds::*;
 pub use scenarios::*;
 
 /// Waits for the audit writer (it batches) until `check` holds, or fails after 5 s.
-async fn eventually_audited(f: &Fixture, check: impl Fn(&[kechuang_store::AuditEntry]) -> bool) {
+pub(crate) async fn eventually_audited(
+    f: &Fixture,
+    check: impl Fn(&[kechuang_store::AuditEntry]) -> bool,
+) {
     for _ in 0..50 {
         let (_, entries) = f.store.audit_log(None, 1000, 0).await.expect("audit");
         if check(&entries) {
