@@ -62,6 +62,18 @@ impl Role {
         }
     }
 
+    /// English name.
+    pub fn en(self) -> &'static str {
+        match self {
+            Role::Admin => "administrator",
+            Role::Analyst => "analyst",
+            Role::DistrictOfficer => "district officer",
+            Role::Enterprise => "enterprise",
+            Role::Bank => "bank",
+            Role::Public => "public",
+        }
+    }
+
     /// Whether this role needs a scope (districts and parks, a credit code, a bank name).
     pub fn needs_scope(self) -> bool {
         matches!(self, Role::DistrictOfficer | Role::Enterprise | Role::Bank)

@@ -15,8 +15,10 @@ use crate::{App, Caller, Result};
 
 /// The figures of the overview dashboard for one scope.
 pub struct Overview {
-    /// The year shown (the latest build's latest).
+    /// The year shown (the latest build's latest, unless one was asked for).
     pub year: i32,
+    /// The build's years, any of which may be shown.
+    pub years: Vec<i32>,
     /// The build.
     pub build_id: i64,
     /// Enterprises in scope that filed for the year.
@@ -37,6 +39,12 @@ pub struct Overview {
     pub movers: Vec<(String, String, f64, f64)>,
     /// Enterprises holding each kind of certificate in the year.
     pub certified: [(usize, Certificate); 3],
+    /// The mean index of each district (GB/T 2260 code, in code order) in each of the build's
+    /// years up to the one shown (`district_years`), over the enterprises in scope that filed for
+    /// the year shown; `None` where none of them was scored that year.
+    pub district_trend: Vec<(String, Vec<Option<f64>>)>,
+    /// The years of `district_trend`, oldest first.
+    pub district_years: Vec<i32>,
 }
 
 /// A kind of certificate the overview counts.
@@ -50,8 +58,8 @@ pub enum Certificate {
     Specialised,
 }
 
-async fn compute(store: &Store, p: &Principal) -> Result<Overview> {
-    let (build, year) = build_and_year(store, None).await?;
+async fn compute(store: &Store, p: &Principal, year: Option<i32>) -> Result<Overview> {
+    let (build, year) = build_and_year(store, year).await?;
     let records = store.load_year(year).await?;
     let records: Vec<_> = records
         .into_iter()
@@ -152,8 +160,35 @@ async fn compute(store: &Store, p: &Principal) -> Result<Overview> {
             Certificate::Specialised,
         ),
     ];
+    // Each district's mean index year by year, of the enterprises filing in the year shown (each
+    // counted in the district it files from now).
+    let district_of: HashMap<&str, &str> = records
+        .iter()
+        .map(|r| (r.credit_code.as_str(), r.region_code.as_str()))
+        .collect();
+    let district_years: Vec<i32> = by_year.keys().copied().filter(|y| *y <= year).collect();
+    let district_trend = kechuang_domain::codes::TIANJIN_DISTRICTS
+        .iter()
+        .map(|d| {
+            let means = district_years
+                .iter()
+                .map(|y| {
+                    let (sum, n) = by_year[y]
+                        .iter()
+                        .filter(|(c, _)| district_of.get(c.as_str()) == Some(&d.0))
+                        .fold((0.0, 0usize), |(sum, n), (_, s)| (sum + s, n + 1));
+                    (n > 0).then(|| sum / n as f64)
+                })
+                .collect::<Vec<_>>();
+            (d.0.to_string(), means)
+        })
+        .filter(|(_, means)| means.iter().any(Option::is_some))
+        .collect();
     Ok(Overview {
         year,
+        years: build.years.clone(),
+        district_trend,
+        district_years,
         build_id: build.id,
         enterprises: records.len(),
         scored: values.len(),
@@ -169,12 +204,13 @@ async fn compute(store: &Store, p: &Principal) -> Result<Overview> {
 
 /// The overview for the caller's scope (roles that aim support: analysts, administrators,
 /// district officers), audited as a read.
-pub async fn overview(app: &App, caller: &Caller<'_>) -> Result<Arc<Overview>> {
+/// `year` picks one of the build's years (the latest by default).
+pub async fn overview(app: &App, caller: &Caller<'_>, year: Option<i32>) -> Result<Arc<Overview>> {
     let p = caller.require(Capability::Targets)?;
-    let (build, _) = build_and_year(&app.store, None).await?;
+    let (build, year) = build_and_year(&app.store, year).await?;
     let batch = app.store.latest_batch().await?;
     let key = format!(
-        "overview/{}/{batch}/{:?}/{}",
+        "overview/{}/{year}/{batch}/{:?}/{}",
         build.id,
         p.role,
         p.scope.join(",")
@@ -182,7 +218,10 @@ pub async fn overview(app: &App, caller: &Caller<'_>) -> Result<Arc<Overview>> {
     let store = app.store.clone();
     let owner = p.clone();
     let o: Arc<Overview> = app
-        .cached(key, || async move { compute(&store, &owner).await })
+        .cached(
+            key,
+            || async move { compute(&store, &owner, Some(year)).await },
+        )
         .await?;
     app.auditor
         .record(

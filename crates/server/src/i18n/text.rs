@@ -777,4 +777,10 @@ pub enum Text {
     ActionsColumn,
     /// No tokens yet.
     NoTokens,
+    /// District index by year
+    DistrictIndexByYear,
+    /// Change on last year
+    ChangeOnLastYear,
+    /// Show
+    ShowYear,
 }

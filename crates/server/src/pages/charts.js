@@ -52,15 +52,17 @@
 
   function line(c) {
     return {
-      grid: { left: 8, right: 56, top: 36, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 56, top: c.series.length > 1 ? 56 : 36, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis' },
-      legend: c.series.length > 1 ? { top: 0 } : undefined,
+      legend: c.series.length > 1 ? { top: 0, type: 'scroll' } : undefined,
       xAxis: { type: 'category', data: c.labels, boundaryGap: false },
       // From zero: a 0.3-point dip in a 60-point index must not look like a fall.
       yAxis: { type: 'value', name: c.series[0].unit, min: 0 },
       series: c.series.map(function (s) {
+        var one = c.series.length === 1;
         return { type: 'line', name: s.name, data: s.values, symbolSize: 7,
-          itemStyle: { color: red }, label: { show: true, formatter: function (p) { return shown(p.value, s); } },
+          itemStyle: one ? { color: red } : undefined,
+          label: { show: one, formatter: function (p) { return shown(p.value, s); } },
           tooltip: { valueFormatter: function (v) { return shown(v, s); } } };
       })
     };

@@ -134,7 +134,7 @@ header a{color:#fff;text-decoration:none} header nav a{margin-right:.75em} heade
 header form{display:inline} header button{background:none;border:1px solid #fff;color:#fff;border-radius:3px;cursor:pointer}\
 main{max-width:1180px;margin:1em auto;padding:0 1em} h1{font-size:1.4em} h2{font-size:1.1em;border-bottom:2px solid #b71c1c}\
 table{border-collapse:collapse;font-size:.9em;margin:.5em 0} td,th{border:1px solid #ddd;padding:.25em .5em;text-align:left}\
-th a{color:inherit} .num{text-align:right} .cards{display:flex;gap:1em;flex-wrap:wrap} .card{border:1px solid #ddd;border-radius:4px;padding:.6em 1em;min-width:140px}\
+th a{color:inherit} .num{text-align:right} .cards{display:grid;gap:.8em;grid-template-columns:repeat(auto-fill,minmax(160px,1fr))} .card{border:1px solid #ddd;border-radius:4px;padding:.6em 1em;min-width:0}\
 .card b{display:block;font-size:1.6em;color:#b71c1c} .error{color:#b71c1c} .ok{color:#2f855a} .muted{color:#595959;font-size:.85em}\
 form.filters{display:flex;gap:.5em;flex-wrap:wrap;align-items:end} label{display:flex;flex-direction:column;font-size:.85em}\
 .pager a{margin:0 .3em} .charts{display:flex;gap:1em;flex-wrap:wrap} svg{max-width:100%} tr.unread{font-weight:bold}\
@@ -144,7 +144,7 @@ figure.chart{margin:0 0 1em;flex:1 1 440px;min-width:0} figure.chart figcaption{
 a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,summary:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}\
 header :focus-visible{outline-color:#fff} a.skip{position:absolute;left:-9999px} a.skip:focus{left:.5em;top:.5em;background:#fff;color:#b71c1c;padding:.3em .6em;z-index:10}\
 main table{display:block;overflow-x:auto;max-width:100%} form.inline{display:inline-flex;gap:.3em;align-items:end;margin:.1em .3em .1em 0} form.inline label{flex-direction:row;gap:.3em;align-items:center} input,select,textarea{max-width:100%;box-sizing:border-box} form label{max-width:100%;min-width:0} main{overflow-wrap:break-word}\
-@media (max-width:600px){main{padding:0 .5em} header{padding:.4em .5em;gap:.5em} header nav a{display:inline-block;margin:.1em .6em .1em 0} .chart-box.map{height:360px} h1{font-size:1.2em}}";
+@media (max-width:600px){main{padding:0 .5em} .cards{grid-template-columns:repeat(2,minmax(0,1fr));gap:.5em} .card{padding:.4em .6em} header{padding:.4em .5em;gap:.5em} header nav a{display:inline-block;margin:.1em .6em .1em 0} .chart-box.map{height:360px} h1{font-size:1.2em}}";
 
 /// The page frame: the document, the site's style (and a page's own, when it has one), the site's
 /// header for a signed-in principal, and the content. Every page goes through here.
@@ -254,7 +254,7 @@ pub(crate) fn nav(ctx: &Ctx, p: &Principal) -> Markup {
     let (code, name) = other_language(l);
     html! {
         nav { @for (href, text) in &links { a href=(href) { (text) } } }
-        span.who #who { (p.display_name) " · " (l.pick(p.role.zh(), p.role.as_str())) }
+        span.who #who { (p.display_name) " · " (l.pick(p.role.zh(), p.role.en())) }
         a #lang-switch href={ "/lang/" (code) } { (name) }
         form method="post" action=(action("/logout", p)) {
             button #logout { (l.text(Text::LogOut)) }

@@ -231,6 +231,7 @@ both_backends!(
     every_read_and_change_is_audited,
     targets_and_published_tables,
     accounts_are_administered,
+    the_overview_shows_any_year_and_each_districts_index_by_year,
     the_admin_page_enables_disables_sets_passwords_and_revokes_tokens,
     errors_are_json_and_bodies_limited,
     pages_follow_the_session_and_language,

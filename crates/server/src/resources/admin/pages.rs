@@ -47,7 +47,7 @@ pub(super) async fn admin_page(
         .map(|r| {
             (
                 r.as_str().to_string(),
-                l.pick(r.zh(), r.as_str()).to_string(),
+                l.pick(r.zh(), r.en()).to_string(),
             )
         })
         .collect();
@@ -106,7 +106,7 @@ pub(super) async fn admin_page(
                 tr {
                     td { (u.name) }
                     td { (u.display_name) }
-                    td { (Role::parse(&u.role).map_or(u.role.as_str(), |r| l.pick(r.zh(), r.as_str()))) }
+                    td { (Role::parse(&u.role).map_or(u.role.as_str(), |r| l.pick(r.zh(), r.en()))) }
                     td { (u.scope) }
                     td { (if u.disabled { l.text(Text::Disabled) } else { l.text(Text::Active) }) }
                     td {

@@ -13,7 +13,11 @@ fn certificate_text(c: Certificate) -> Text {
     }
 }
 
-pub(super) async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> PageResult {
+pub(super) async fn overview(
+    State(state): State<Shared>,
+    ctx: PageSignedIn,
+    Query(y): Query<api::YearParam>,
+) -> PageResult {
     let p = ctx.user().or_page(&ctx)?;
     // Roles without the dashboard land on what they may see.
     if !p.may(Capability::Targets) {
@@ -33,10 +37,21 @@ pub(super) async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> 
         return Ok(page(&ctx, p, l.text(Text::Overview), body));
     }
     built.or_page(&ctx)?;
-    let o = kechuang_app::overview::overview(&state, &ctx.caller().or_page(&ctx)?)
+    let o = kechuang_app::overview::overview(&state, &ctx.caller().or_page(&ctx)?, y.year)
         .await
         .or_page(&ctx)?;
     let body = html! {
+        form.filters method="get" action="/" #year-picker {
+            label {
+                (l.text(Text::Year))
+                select name="year" #f-year {
+                    @for year in o.years.iter().rev() {
+                        option value=(year) selected[*year == o.year] { (year) }
+                    }
+                }
+            }
+            button { (l.text(Text::ShowYear)) }
+        }
         p.muted { (l.text(Text::Year)) " " (o.year) " · " (l.text(Text::IndexBuild)) " " (o.build_id) }
         div.cards #cards {
             div.card { b { (o.enterprises) } (l.text(Text::EnterprisesLower)) }
@@ -54,6 +69,11 @@ pub(super) async fn overview(State(state): State<Shared>, ctx: PageSignedIn) -> 
         h2 { (l.text(Text::ByDistrict)) }
         (chart(&district_map(&o.by_district, l, true), html! { p.muted { (l.text(Text::ClickADistrictForItsRanking)) } }))
         (one_way_html(&o.by_district, l, "by-district"))
+        @if o.district_years.len() > 1 {
+            h2 { (l.text(Text::DistrictIndexByYear)) }
+            (chart(&district_lines(&o, l), html! {}))
+            (district_trend_table(&o, l))
+        }
         h2 { (l.text(Text::ByIndustry)) }
         (one_way_html(&o.by_industry, l, "by-industry"))
         @if !o.movers.is_empty() {
@@ -116,3 +136,50 @@ fn trend_line(points: &[(i32, f64, usize)], l: Lang) -> Chart {
 }
 
 // --- ranking --------------------------------------------------------------------------------------
+
+/// Each district's mean index by year and its change on the year before the one shown.
+fn district_trend_table(o: &kechuang_app::overview::Overview, l: Lang) -> Markup {
+    let one = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"));
+    html! {
+        table #district-trend {
+            tr {
+                th { (l.text(Text::District)) }
+                @for y in &o.district_years { th.num { (y) } }
+                th.num { (l.text(Text::ChangeOnLastYear)) }
+            }
+            @for (code, means) in &o.district_trend {
+                @let change = match means.as_slice() {
+                    [.., Some(before), Some(now)] => Some(now - before),
+                    _ => None,
+                };
+                tr {
+                    td { (district_name(code, l)) }
+                    @for m in means { td.num { (one(*m)) } }
+                    td.num { (change.map_or_else(|| "–".to_string(), |c| format!("{c:+.1}"))) }
+                }
+            }
+        }
+    }
+}
+
+/// The districts' mean index by year, one line each (the legend picks which).
+fn district_lines(o: &kechuang_app::overview::Overview, l: Lang) -> Chart {
+    Chart {
+        kind: ChartKind::Line,
+        title: l.text(Text::DistrictIndexByYear).into(),
+        labels: o.district_years.iter().map(ToString::to_string).collect(),
+        keys: Vec::new(),
+        series: o
+            .district_trend
+            .iter()
+            .map(|(code, means)| Series {
+                name: district_name(code, l),
+                unit: l.text(Text::PointsUnit).into(),
+                values: means.clone(),
+                decimals: 1,
+            })
+            .collect(),
+        links: Vec::new(),
+        choose: String::new(),
+    }
+}

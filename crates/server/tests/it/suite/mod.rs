@@ -9,10 +9,12 @@ use crate::{BANK, Fixture, PASSWORD};
 
 mod admin;
 mod catalogue;
+mod overview;
 mod rounds;
 mod scenarios;
 pub use admin::*;
 pub use catalogue::*;
+pub use overview::*;
 pub use rounds::*;
 pub use scenarios::*;
 
