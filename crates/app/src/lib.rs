@@ -50,6 +50,7 @@ pub mod enterprises;
 pub mod error;
 pub mod finance;
 pub mod imports;
+pub mod index_audit;
 pub mod intake;
 pub mod memo;
 pub mod overview;

@@ -75,6 +75,23 @@ pub const GROUPS: [&str; 5] = [
     "field_group",
 ];
 
+/// The dataset of one year's enterprises, its growth rates taken against the records of the year
+/// before when `records` hold them (load both years).
+pub fn dataset_of_year(records: &[SurveyRecord], year: i32) -> Dataset {
+    let rows: Vec<usize> = records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.year == year)
+        .map(|(i, _)| i)
+        .collect();
+    let all = dataset(records);
+    if rows.len() == records.len() {
+        all
+    } else {
+        all.select_rows(&rows)
+    }
+}
+
 /// Survey records as an engine dataset (see the crate documentation).
 pub fn dataset(records: &[SurveyRecord]) -> Dataset {
     // Labels borrow from the records or are static: a million units allocate no label strings.

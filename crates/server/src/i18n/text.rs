@@ -783,4 +783,80 @@ pub enum Text {
     ChangeOnLastYear,
     /// Show
     ShowYear,
+    /// Statistical audit of the index
+    StatisticalAudit,
+    /// The checks an index is published with (after the JRC/COINr audit): how each aggregate's parts hang together, how complete the data are, and how far the ranks move when the assumptions behind the index move.
+    AuditIntro,
+    /// Replications
+    Replications,
+    /// Recompute
+    Recompute,
+    /// Flagged pairs
+    FlaggedPairs,
+    /// No pair is flagged.
+    NoFlags,
+    /// Kind
+    FlagKindLabel,
+    /// Aggregate
+    Aggregate,
+    /// almost duplicates
+    FlagCollinear,
+    /// pulls the other way
+    FlagNegative,
+    /// hardly moves with its aggregate
+    FlagWeak,
+    /// r
+    Correlation,
+    /// Consistency of each aggregate
+    Consistency,
+    /// Cronbach's α
+    CronbachAlpha,
+    /// First component explains
+    FirstComponent,
+    /// Parts
+    Parts,
+    /// Data quality
+    DataQuality,
+    /// Missing
+    MissingLabel,
+    /// Imputed
+    ImputedLabel,
+    /// Winsorised
+    WinsorisedLabel,
+    /// Transform
+    TransformLabel,
+    /// Uncertainty of the ranks
+    UncertaintyHeading,
+    /// Mean absolute rank shift
+    MeanRankShift,
+    /// Rank
+    NominalRank,
+    /// Median rank
+    MedianRank,
+    /// 5–95% interval
+    RankInterval,
+    /// Which assumption moves the ranks
+    SensitivityHeading,
+    /// Assumption
+    FactorLabel,
+    /// First-order index
+    FirstOrder,
+    /// Total-order index
+    TotalOrder,
+    /// Varied
+    Varied,
+    /// Indicator
+    IndicatorLabel,
+    /// weights (±25%)
+    FactorWeights,
+    /// normalisation
+    FactorNormalisation,
+    /// aggregation
+    FactorAggregation,
+    /// outlier treatment on or off
+    FactorTreatment,
+    /// imputation
+    FactorImputation,
+    /// one indicator left out
+    FactorIndicatorRemoval,
 }

@@ -67,7 +67,13 @@ pub async fn tour(f: &Fixture) {
                 pages.push(href);
             }
         }
-        // A portrait each reader may open, besides its navigation.
+        // Pages linked from others, and a portrait each reader may open, besides its navigation.
+        if matches!(role, "admin" | "analyst") {
+            pages.extend([
+                "/validity".to_string(),
+                "/audit?replications=20".to_string(),
+            ]);
+        }
         match role {
             "admin" | "analyst" | "officer" => pages.push(format!("/enterprises/{}", f.in_binhai)),
             "bank" => pages.push(format!("/enterprises/{}", f.elsewhere)),

@@ -232,6 +232,7 @@ both_backends!(
     targets_and_published_tables,
     accounts_are_administered,
     the_overview_shows_any_year_and_each_districts_index_by_year,
+    the_statistical_audit_page_shows_the_engines_figures_to_analysts_only,
     the_admin_page_enables_disables_sets_passwords_and_revokes_tokens,
     errors_are_json_and_bodies_limited,
     pages_follow_the_session_and_language,

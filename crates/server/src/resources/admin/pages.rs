@@ -44,12 +44,7 @@ pub(super) async fn admin_page(
         .or_page(ctx)?;
     let roles: Vec<(String, String)> = Role::ALL
         .iter()
-        .map(|r| {
-            (
-                r.as_str().to_string(),
-                l.pick(r.zh(), r.en()).to_string(),
-            )
-        })
+        .map(|r| (r.as_str().to_string(), l.pick(r.zh(), r.en()).to_string()))
         .collect();
     // Every account's tokens, newest first, with their owners' names.
     let tokens = state

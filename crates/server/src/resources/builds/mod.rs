@@ -7,7 +7,8 @@ use axum::routing::get;
 use crate::Shared;
 
 pub mod api;
-pub mod pages;
+mod audit_page;
+mod pages;
 
 pub use api::*;
 
@@ -18,4 +19,5 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/index/validity", get(api::validity))
         .route("/builds", get(pages::builds).post(pages::rebuild))
         .route("/validity", get(pages::validity))
+        .route("/audit", get(audit_page::index_audit))
 }

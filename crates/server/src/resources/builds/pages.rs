@@ -22,7 +22,10 @@ pub(super) async fn builds(
         .or_page(&ctx)?;
     let body = html! {
         form method="post" action=(action("/builds", p)) { button #rebuild { (l.text(Text::RebuildTheIndex)) } }
-        p { a #validity-link href="/validity" { (l.text(Text::PredictiveValidity)) } }
+        p {
+            a #validity-link href="/validity" { (l.text(Text::PredictiveValidity)) } " · "
+            a #audit-link href="/audit" { (l.text(Text::StatisticalAudit)) }
+        }
         h2 { (l.text(Text::IndexBuilds)) }
         table #builds {
             tr {

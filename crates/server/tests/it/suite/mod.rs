@@ -9,11 +9,13 @@ use crate::{BANK, Fixture, PASSWORD};
 
 mod admin;
 mod catalogue;
+mod index_audit;
 mod overview;
 mod rounds;
 mod scenarios;
 pub use admin::*;
 pub use catalogue::*;
+pub use index_audit::*;
 pub use overview::*;
 pub use rounds::*;
 pub use scenarios::*;
