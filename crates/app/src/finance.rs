@@ -6,6 +6,7 @@
 //! an enterprise that did not consent to it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use kechuang_store::{AuditAction, Loan, LoanApplication, Store};
@@ -490,10 +491,66 @@ pub async fn totals(
     caller: &Caller<'_>,
     year: Option<i32>,
 ) -> Result<FinanceTotals> {
+    caller.require(Capability::Targets)?;
+    let located = located(store).await?;
+    totals_located(&located, store, auditor, caller, year).await
+}
+
+/// What the totals need of the survey and the index, besides the loans: where each enterprise
+/// is, its certificates and score, and the R&D-growth credit candidates. It changes with an
+/// import or a build, not with a loan, so a server reads it once per both.
+pub struct Located {
+    places: HashMap<String, Place>,
+    candidates: std::collections::HashSet<String>,
+}
+
+async fn located(store: &Store) -> Result<Located> {
+    Ok(Located {
+        places: places(store).await?,
+        candidates: rd_credit_candidates(store).await?,
+    })
+}
+
+/// [`Located`] held by the application for the latest build and import.
+async fn located_held(app: &crate::App) -> Result<Arc<Located>> {
+    let build = app.store.builds().await?.into_iter().next().map(|b| b.id);
+    let batch = app.store.latest_batch().await?;
+    let store = app.store.clone();
+    app.cached(
+        format!("finance-located/{build:?}/{batch}"),
+        || async move { located(&store).await },
+    )
+    .await
+}
+
+/// [`totals`] for a server: the survey's side read once per import and build (the loans every time).
+pub async fn totals_held(
+    app: &crate::App,
+    caller: &Caller<'_>,
+    year: Option<i32>,
+) -> Result<FinanceTotals> {
+    caller.require(Capability::Targets)?;
+    let located = located_held(app).await?;
+    totals_located(&located, &app.store, &app.auditor, caller, year).await
+}
+
+/// [`published`] for a server, as [`totals_held`].
+pub async fn published_held(app: &crate::App, caller: &Caller<'_>) -> Result<PublishedTotals> {
+    caller.require(Capability::ReadAggregates)?;
+    let located = located_held(app).await?;
+    published_located(&located.places, &app.store).await
+}
+
+async fn totals_located(
+    located: &Located,
+    store: &Store,
+    auditor: &Auditor,
+    caller: &Caller<'_>,
+    year: Option<i32>,
+) -> Result<FinanceTotals> {
     let p = caller.require(Capability::Targets)?;
     let scope = p.list_scope();
-    let places = places(store).await?;
-    let candidates = rd_credit_candidates(store).await?;
+    let (places, candidates) = (&located.places, &located.candidates);
     let unknown = Place::default();
     let mut all_scores: Vec<f64> = places.values().filter_map(|x| x.score).collect();
     all_scores.sort_by(f64::total_cmp);
@@ -787,8 +844,14 @@ impl Cell {
 /// The published totals (everyone signed in may read them).
 pub async fn published(store: &Store, caller: &Caller<'_>) -> Result<PublishedTotals> {
     caller.require(Capability::ReadAggregates)?;
+    published_located(&places(store).await?, store).await
+}
+
+async fn published_located(
+    places: &HashMap<String, Place>,
+    store: &Store,
+) -> Result<PublishedTotals> {
     let rules = kechuang_region::disclosure::Rules::default();
-    let places = places(store).await?;
     let mut districts: BTreeMap<String, Cell> = BTreeMap::new();
     let mut total = Cell::default();
     for l in store.loans(None, None).await? {

@@ -297,6 +297,39 @@ pub async fn loans_follow_consent_and_each_bank_sees_only_its_own(store: Arc<Sto
     assert_eq!(t.by_bank["甲银行"].granted, 700.0);
     assert_eq!(t.by_district["120116"].loans, 2);
     assert_eq!((t.applications_answered, t.approval_rate), (1, Some(1.0)));
+    // A server's totals read the survey's side once per import and build, the loans every time:
+    // the same figures, and a loan recorded since shows at once.
+    let (app, _writer) = kechuang_app::App::start(store.clone());
+    let held = finance::totals_held(&app, &c(&analyst), None)
+        .await
+        .expect("held");
+    assert_eq!(
+        serde_json::to_value(&held).expect("json"),
+        serde_json::to_value(&t).expect("json")
+    );
+    finance::record_loans(
+        &store,
+        &auditor,
+        &c(&bank_a),
+        &[loan("L9", &in_binhai, 30.0, 0.0)],
+    )
+    .await
+    .expect("one more");
+    let after = finance::totals_held(&app, &c(&analyst), None)
+        .await
+        .expect("held");
+    assert_eq!(after.total.loans, t.total.loans + 1);
+    assert_eq!(after.total.granted, t.total.granted + 30.0);
+    assert_eq!(
+        serde_json::to_value(
+            finance::published_held(&app, &c(&analyst))
+                .await
+                .expect("p")
+        )
+        .expect("json"),
+        serde_json::to_value(finance::published(&store, &c(&analyst)).await.expect("p"))
+            .expect("json")
+    );
     let scoped = finance::totals(&store, &auditor, &c(&other_officer), None)
         .await
         .expect("t");

@@ -111,7 +111,7 @@ pub(super) async fn totals(
     Query(q): Query<YearParams>,
 ) -> ApiResult<Json<FinanceTotals>> {
     Ok(Json(
-        finance::totals(&state.store, &state.auditor, &ctx.caller(), q.year).await?,
+        finance::totals_held(&state, &ctx.caller(), q.year).await?,
     ))
 }
 
@@ -119,5 +119,5 @@ pub(super) async fn published(
     State(state): State<Shared>,
     ctx: Allowed<can::ReadAggregates>,
 ) -> ApiResult<Json<PublishedTotals>> {
-    Ok(Json(finance::published(&state.store, &ctx.caller()).await?))
+    Ok(Json(finance::published_held(&state, &ctx.caller()).await?))
 }

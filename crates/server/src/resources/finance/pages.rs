@@ -130,7 +130,7 @@ pub(super) async fn finance_page(State(state): State<Shared>, ctx: PageSignedIn)
     let p = ctx.principal();
     let l = ctx.lang;
     let caller = ctx.caller().or_page(&ctx)?;
-    let published = finance::published(&state.store, &caller)
+    let published = finance::published_held(&state, &caller)
         .await
         .or_page(&ctx)?;
     let own = match p.role {
@@ -203,7 +203,7 @@ pub(super) async fn finance_page(State(state): State<Shared>, ctx: PageSignedIn)
             }
         }
         Role::Admin | Role::Analyst | Role::DistrictOfficer => {
-            let t = finance::totals(&state.store, &state.auditor, &caller, None)
+            let t = finance::totals_held(&state, &caller, None)
                 .await
                 .or_page(&ctx)?;
             let same = |k: &str| k.to_string();
