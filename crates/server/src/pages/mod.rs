@@ -297,11 +297,11 @@ pub(crate) fn district_name(code: &str, l: Lang) -> String {
     }
 }
 
-/// The high-tech fields as select options (key, Chinese name).
-pub(crate) fn field_options() -> Vec<(String, String)> {
+/// The high-tech fields as select options (key, name in the reader's language).
+pub(crate) fn field_options(l: Lang) -> Vec<(String, String)> {
     TechField::ALL
         .iter()
-        .map(|f| (f.key().to_string(), f.zh().to_string()))
+        .map(|f| (f.key().to_string(), l.pick(f.zh(), f.en()).to_string()))
         .collect()
 }
 

@@ -26,7 +26,7 @@ pub(super) async fn match_search(
         .map(|k| (k.key().to_string(), kind_name(l, *k).to_string()))
         .collect();
     let regions = region_options();
-    let fields = field_options();
+    let fields = field_options(l);
     let found = state
         .matchmaking()
         .search(&ctx.allowed().caller(), &q)
@@ -98,7 +98,7 @@ pub(super) fn demand_form_html(
     values: &std::collections::HashMap<String, String>,
 ) -> Markup {
     let v = |k: &str| values.get(k).map_or("", String::as_str);
-    let fields = field_options();
+    let fields = field_options(l);
     let regions = region_options();
     let modes: Vec<(String, String)> = [
         ("joint", Text::JointDevelopment),

@@ -48,7 +48,7 @@ pub(super) async fn ranking(
         }
         Err(e) => return Err(PageError(e, l)),
     };
-    let fields = field_options();
+    let fields = field_options(l);
     let stages: Vec<(String, String)> = [
         ("makerspace", Text::Makerspace),
         ("incubator", Text::Incubator),
@@ -73,6 +73,22 @@ pub(super) async fn ranking(
             query_string(&params, None, Some((col, order_for(col))))
         )
     };
+    // The column the list is sorted by, and which way: shown by an arrow and told to screen
+    // readers (aria-sort).
+    let current = params.sort.as_deref().unwrap_or("rank");
+    let descending = params.order.as_deref() == Some("desc");
+    let aria = |col: &str| {
+        (col == current).then_some(if descending {
+            "descending"
+        } else {
+            "ascending"
+        })
+    };
+    let arrow = |col: &str| match (col == current, descending) {
+        (false, _) => "",
+        (true, false) => " ▲",
+        (true, true) => " ▼",
+    };
     let pages = (list.total + list.per_page - 1) / list.per_page;
     let body = html! {
         form.filters method="get" action="/ranking" #filters {
@@ -90,13 +106,13 @@ pub(super) async fn ranking(
         }
         table #ranking {
             tr {
-                th { a href=(sorted("rank")) { (l.text(Text::Rank)) } }
-                th { a href=(sorted("name")) { (l.text(Text::Enterprise)) } }
+                th aria-sort=[aria("rank")] { a href=(sorted("rank")) { (l.text(Text::Rank)) (arrow("rank")) } }
+                th aria-sort=[aria("name")] { a href=(sorted("name")) { (l.text(Text::Enterprise)) (arrow("name")) } }
                 th { (l.text(Text::CreditCode)) }
                 th { (l.text(Text::District)) }
                 th { (l.text(Text::Industry)) }
                 th { (l.text(Text::TechField)) }
-                th.num { a href=(sorted("score")) { (l.text(Text::Index)) } }
+                th.num aria-sort=[aria("score")] { a href=(sorted("score")) { (l.text(Text::Index)) (arrow("score")) } }
             }
             @for r in &list.items {
                 tr {
@@ -105,7 +121,7 @@ pub(super) async fn ranking(
                     td { (r.credit_code) }
                     td { (district_name(&r.region_code, l)) }
                     td { (industry_text(r.industry_code.as_ref(), l)) }
-                    td { (r.tech_field.as_deref().and_then(|k| TechField::parse(k).ok()).map_or("—", |f| f.zh())) }
+                    td { (r.tech_field.as_deref().and_then(|k| TechField::parse(k).ok()).map_or("—", |f| l.pick(f.zh(), f.en()))) }
                     td.num { (fmt(r.score, 1)) }
                 }
             }

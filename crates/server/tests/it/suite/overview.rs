@@ -1,5 +1,5 @@
 //! The overview's year choice and its districts' index year by year, checked against the stored
-//! scores.
+//! scores; the ranking's sort indicators.
 
 use std::collections::HashMap;
 
@@ -63,4 +63,10 @@ pub async fn the_overview_shows_any_year_and_each_districts_index_by_year(f: &Fi
     assert!(district_row(&officer.text, "滨海新区").is_some());
     assert!(district_row(&officer.text, "南开区").is_none());
     assert!(district_row(&page.text, "南开区").is_some());
+    // The ranking tells which column it is sorted by, and which way.
+    let ranking = analyst.get("/ranking?sort=score&order=desc").await.text;
+    assert!(ranking.contains("aria-sort=\"descending\"") && ranking.contains(" ▼"));
+    assert_eq!(ranking.matches("aria-sort=").count(), 1);
+    let by_rank = analyst.get("/ranking").await.text;
+    assert!(by_rank.contains("aria-sort=\"ascending\"") && by_rank.contains(" ▲"));
 }
