@@ -41,9 +41,9 @@ pub(crate) mod prelude {
 
     pub(crate) use super::{
         Chart, ChartKind, OrPage, PageResult, Series, action, bare_page, chart, chart_scripts,
-        district_bars, district_map, district_name, district_options, field_options, fmt, frame,
-        industry_text, local_time, nav, one_way_html, other_language, page, read_form,
-        region_options, select, text_input, trend_chart,
+        district_bars, district_label, district_map, district_name, district_options,
+        field_options, fmt, frame, industry_text, local_time, nav, one_way_html, other_language,
+        page, read_form, region_options, select, text_input, trend_chart,
     };
     pub(crate) use crate::Shared;
     pub(crate) use crate::access::{Capability, Principal, Role};

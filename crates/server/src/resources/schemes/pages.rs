@@ -79,7 +79,8 @@ pub(super) async fn targets(
     let body = html! {
         (filters)
         p #summary {
-            (t.name) " " (t.version) " · " (l.text(Text::YearInSentence)) " " (t.year)
+            (options.iter().find(|(id, _)| *id == scheme).map_or(t.name.as_str(), |(_, name)| name.as_str()))
+            " " (t.version) " · " (l.text(Text::YearInSentence)) " " (t.year)
             " · " (l.text(Text::Qualify)) " " b { (t.qualifies) }
             " · " (l.text(Text::AwaitingExpertReview)) " " b { (t.needs_expert) }
             " · " (l.text(Text::NearMisses)) " " b { (t.near_miss) }
@@ -102,7 +103,7 @@ pub(super) async fn targets(
                         a href={ "/enterprises/" (percent_encode(&r.credit_code)) } { (r.name) }
                         br; span.muted { (r.credit_code) }
                     }
-                    td { (r.district) }
+                    td { (district_label(&r.district, l)) }
                     td { (industry_text(r.industry_code.as_ref(), l)) }
                     td.num { (fmt(r.score, 1)) }
                     td { (why.join("；")) }
