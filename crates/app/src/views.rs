@@ -175,6 +175,65 @@ pub struct TargetRow {
     pub gaps: Vec<String>,
     /// Criteria not met.
     pub failed: Vec<String>,
+    /// What would close the gap, in English.
+    pub gaps_en: Vec<String>,
+    /// Criteria not met, by their English labels (the Chinese where a rule file gives none).
+    pub failed_en: Vec<String>,
+}
+
+/// A criterion's English label from the rule file, by id (the Chinese label when none is given).
+fn criterion_en<'a>(rules: &'a RuleSet, id: &str, label: &'a str) -> &'a str {
+    let s = &rules.spec;
+    s.conditions
+        .iter()
+        .chain(&s.direct)
+        .find(|c| c.id == id)
+        .map(|c| c.label_en.as_str())
+        .or_else(|| {
+            s.indicators
+                .iter()
+                .find(|i| i.id == id)
+                .map(|i| i.label_en.as_str())
+        })
+        .filter(|en| !en.is_empty())
+        .unwrap_or(label)
+}
+
+/// A survey field's unit in English.
+fn unit_en(zh: &str) -> &str {
+    match zh {
+        "万元" => "×10k yuan",
+        "人" => "people",
+        "件" | "项" => "items",
+        "家" => "firms",
+        "年" => "years",
+        "级" => "level",
+        other => other,
+    }
+}
+
+/// A gap in English: the survey field's English name, the change and the values, as the policy
+/// engine words it in Chinese.
+fn gap_en(g: &kechuang_policy::Gap) -> String {
+    let fmt = |v: f64| {
+        if v.fract() == 0.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.2}")
+        }
+    };
+    let (name, unit) = kechuang_domain::Num::from_key(&g.field)
+        .map_or((g.field.as_str(), ""), |n| {
+            (n.spec().en, unit_en(n.spec().unit))
+        });
+    let delta = g.needed - g.current;
+    format!(
+        "{name} {}{} {unit} ({} → {})",
+        if delta >= 0.0 { "+" } else { "" },
+        fmt(delta),
+        fmt(g.current),
+        fmt(g.needed)
+    )
 }
 
 /// A scheme's target list for a year: those who qualify, then near misses, each by score.
@@ -280,6 +339,13 @@ pub fn target_list(rules: &RuleSet, year: i32, records: &[SurveyRecord]) -> Targ
                     .filter(|c| c.passed == Some(false))
                     .map(|c| c.label.to_string())
                     .collect(),
+                gaps_en: e.gaps.iter().map(gap_en).collect(),
+                failed_en: e
+                    .criteria
+                    .iter()
+                    .filter(|c| c.passed == Some(false))
+                    .map(|c| criterion_en(rules, c.id, c.label).to_string())
+                    .collect(),
             })
         })
         .collect();
@@ -302,5 +368,47 @@ pub fn target_list(rules: &RuleSet, year: i32, records: &[SurveyRecord]) -> Targ
         evaluated: by_code.len(),
         insufficient: insufficient.into_inner(),
         rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The English reasons say what the Chinese ones say, without Chinese: the same number of
+    /// each, the same figures in the gaps.
+    #[test]
+    fn target_rows_give_their_reasons_in_english_too() {
+        let records = kechuang_synthetic::region::region(&kechuang_synthetic::region::RegionSpec {
+            enterprises: 400,
+            years: vec![2023, 2024, 2025],
+            seed: 5,
+        });
+        let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        let mut checked = 0;
+        for id in ["tech_sme", "hnte", "specialised_sme"] {
+            let rules = kechuang_policy::shipped(id).expect("shipped");
+            for row in target_list(&rules, 2025, &records).rows {
+                assert_eq!(row.gaps.len(), row.gaps_en.len());
+                assert_eq!(row.failed.len(), row.failed_en.len());
+                for (zh, en) in row.gaps.iter().zip(&row.gaps_en) {
+                    assert!(!cjk(en), "{en}");
+                    // "研发费用 +120 万元 (500 → 620)": the change and the values are the same.
+                    let change = |s: &str| {
+                        s.split_whitespace()
+                            .find(|t| t.starts_with(['+', '-']))
+                            .map(str::to_string)
+                    };
+                    assert_eq!(change(zh), change(en), "{zh} / {en}");
+                    assert_eq!(zh.rsplit('(').next(), en.rsplit('(').next(), "{zh} / {en}");
+                    checked += 1;
+                }
+                for en in &row.failed_en {
+                    assert!(!cjk(en), "{id}: {en}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 20, "{checked} reasons checked");
     }
 }

@@ -92,7 +92,11 @@ pub(super) async fn targets(
                 th.num { (l.text(Text::Score)) } th { (l.text(Text::GapsAndUnmetCriteria)) }
             }
             @for r in &t.items {
-                @let why: Vec<String> = r.gaps.iter().cloned().chain(r.failed.iter().map(|f| format!("✗ {f}"))).collect();
+                @let (gaps, failed) = match l {
+                    Lang::Zh => (&r.gaps, &r.failed),
+                    Lang::En => (&r.gaps_en, &r.failed_en),
+                };
+                @let why: Vec<String> = gaps.iter().cloned().chain(failed.iter().map(|f| format!("✗ {f}"))).collect();
                 tr {
                     td { (match r.outcome {
                         "qualifies" => l.text(Text::Qualifies),
