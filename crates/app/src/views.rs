@@ -199,10 +199,11 @@ fn criterion_en<'a>(rules: &'a RuleSet, id: &str, label: &'a str) -> &'a str {
         .unwrap_or(label)
 }
 
-/// A survey field's unit in English.
-fn unit_en(zh: &str) -> &str {
+/// A unit (of a survey field or a rule's threshold) in English.
+pub fn unit_en(zh: &str) -> &str {
     match zh {
         "万元" => "×10k yuan",
+        "分" => "points",
         "人" => "people",
         "件" | "项" => "items",
         "家" => "firms",

@@ -2,10 +2,21 @@
 
 use crate::pages::prelude::*;
 
+/// The page's query. Its fields are spelt out rather than flattened from [`TargetParams`]: a
+/// flattened query reads every value as text, and `year=2024` then fails as "not a number".
 #[derive(Debug, Deserialize, Default)]
 pub(super) struct TargetQuery {
     scheme: Option<String>,
-    #[serde(flatten)]
+    year: Option<i32>,
+    outcome: Option<String>,
+    district: Option<String>,
+    industry: Option<String>,
+    page: Option<i64>,
+}
+
+/// The query as the page reads it.
+struct TargetView {
+    scheme: Option<String>,
     params: TargetParams,
 }
 
@@ -16,6 +27,17 @@ pub(super) async fn targets(
 ) -> PageResult {
     let p = ctx.principal();
     let l = ctx.lang;
+    let q = TargetView {
+        params: TargetParams {
+            year: q.year,
+            outcome: q.outcome,
+            district: q.district,
+            industry: q.industry,
+            page: q.page,
+            per_page: None,
+        },
+        scheme: q.scheme,
+    };
     let scheme = q
         .scheme
         .clone()
@@ -47,25 +69,47 @@ pub(super) async fn targets(
             l.text(Text::NearMissLower).to_string(),
         ),
     ];
-    let filters = html! {
-        form.filters method="get" action="/targets" #filters {
-            (select("scheme", l.text(Text::Scheme), Some(&scheme), &options))
-            (select("outcome", l.text(Text::Outcome), q.params.outcome.as_deref(), &outcomes))
-            (select("district", l.text(Text::District), q.params.district.as_deref(), &district_options(p, l)))
-            (text_input(l.text(Text::IndustryCode), "industry", q.params.industry.as_deref(), Some(6)))
-            button { (l.text(Text::Filter)) }
+    // Every stored year with its count of records; no empty choice (`?year=` must be a year).
+    let years: Vec<(i32, i64)> = state
+        .store
+        .year_counts()
+        .await
+        .map_err(ApiError::from)
+        .or_page(&ctx)?;
+    let filters = |shown: Option<i32>| {
+        html! {
+            form.filters method="get" action="/targets" #filters {
+                (select("scheme", l.text(Text::Scheme), Some(&scheme), &options))
+                label {
+                    (l.text(Text::Year))
+                    select name="year" #f-year {
+                        @for (y, n) in years.iter().rev() {
+                            option value=(y) selected[Some(*y) == shown] { (y) " (" (n) ")" }
+                        }
+                    }
+                }
+                (select("outcome", l.text(Text::Outcome), q.params.outcome.as_deref(), &outcomes))
+                (select("district", l.text(Text::District), q.params.district.as_deref(), &district_options(p, l)))
+                (text_input(l.text(Text::IndustryCode), "industry", q.params.industry.as_deref(), Some(6)))
+                button { (l.text(Text::Filter)) }
+            }
         }
     };
     let title = l.text(Text::SchemeTargeting);
     let t = match api::target_page(&state, ctx.allowed(), &scheme, &q.params).await {
         Ok(t) => t,
         Err(ApiError::NotFound(m)) => {
-            return Ok(page(&ctx, p, title, html! { (filters) p { (m) } }));
+            return Ok(page(
+                &ctx,
+                p,
+                title,
+                html! { (filters(q.params.year)) p { (m) } },
+            ));
         }
         Err(e) => return Err(PageError(e, l)),
     };
     let pages = (t.total as i64 + 49) / 50;
-    let mut filter_query = String::new();
+    let mut filter_query = format!("&year={}", t.year);
     for (k, v) in [
         ("outcome", &q.params.outcome),
         ("district", &q.params.district),
@@ -77,7 +121,7 @@ pub(super) async fn targets(
     }
     let qs = format!("scheme={}{filter_query}", percent_encode(&scheme));
     let body = html! {
-        (filters)
+        (filters(Some(t.year)))
         p #summary {
             (options.iter().find(|(id, _)| *id == scheme).map_or(t.name.as_str(), |(_, name)| name.as_str()))
             " " (t.version) " · " (l.text(Text::YearInSentence)) " " (t.year)

@@ -63,6 +63,16 @@ pub async fn the_overview_shows_any_year_and_each_districts_index_by_year(f: &Fi
     assert!(district_row(&officer.text, "滨海新区").is_some());
     assert!(district_row(&officer.text, "南开区").is_none());
     assert!(district_row(&page.text, "南开区").is_some());
+    // The target list has a year choice too, and keeps the year in its page and export links.
+    let targets = analyst.get("/targets?scheme=tech_sme&year=2024").await;
+    assert_eq!(targets.status, 200, "{}", targets.text);
+    assert!(targets.text.contains("<option value=\"2024\" selected>"));
+    assert!(
+        targets.text.contains("export?year=2024"),
+        "the export asks for the year shown"
+    );
+    let latest = analyst.get("/targets?scheme=tech_sme").await.text;
+    assert!(latest.contains("<option value=\"2025\" selected>"));
     // The ranking tells which column it is sorted by, and which way.
     let ranking = analyst.get("/ranking?sort=score&order=desc").await.text;
     assert!(ranking.contains("aria-sort=\"descending\"") && ranking.contains(" ▼"));
