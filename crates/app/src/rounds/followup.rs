@@ -56,6 +56,56 @@ pub async fn tracking(
     round_id: i64,
     today: chrono::NaiveDate,
 ) -> Result<Tracking> {
+    let out = followed(store, caller, round_id, today).await?;
+    auditor
+        .record(
+            &caller.principal.name,
+            AuditAction::RoundStatus,
+            &round_id.to_string(),
+            caller.remote,
+            "ok",
+        )
+        .await;
+    Ok(out)
+}
+
+/// The latest round's response rate by district (submitted or approved over those asked, %),
+/// within the caller's areas, for the overview's map: counts only, naming no enterprise (so not
+/// audited as the tracking is). `None` when there is no round or the caller follows none.
+pub async fn latest_response_by_district(
+    store: &Store,
+    caller: &Caller<'_>,
+    today: chrono::NaiveDate,
+) -> Result<Option<(Round, BTreeMap<String, f64>)>> {
+    let p = caller.principal;
+    if !(p.may(Capability::ManageRounds) || p.may(Capability::ReviewFilings)) {
+        return Ok(None);
+    }
+    let Some(round) = store.rounds().await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let t = followed(store, caller, round.id, today).await?;
+    let rates = t
+        .by_district
+        .into_iter()
+        .filter(|(_, r)| r.in_scope > 0)
+        .map(|(d, r)| {
+            (
+                d,
+                (r.submitted + r.approved) as f64 * 100.0 / r.in_scope as f64,
+            )
+        })
+        .collect();
+    Ok(Some((t.round, rates)))
+}
+
+/// A round's response within the caller's areas (not audited: see [`tracking`]).
+async fn followed(
+    store: &Store,
+    caller: &Caller<'_>,
+    round_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<Tracking> {
     let p = caller.principal;
     if !(p.may(Capability::ManageRounds) || p.may(Capability::ReviewFilings)) {
         return Err(Error::Forbidden(format!(
@@ -113,15 +163,6 @@ pub async fn tracking(
             out.submitted.push(m);
         }
     }
-    auditor
-        .record(
-            &p.name,
-            AuditAction::RoundStatus,
-            &round_id.to_string(),
-            caller.remote,
-            "ok",
-        )
-        .await;
     Ok(out)
 }
 

@@ -399,6 +399,7 @@ pub fn text(t: Text) -> &'static str {
         FactorTreatment => "outlier treatment on or off",
         FactorImputation => "imputation",
         FactorIndicatorRemoval => "one indicator left out",
+        ResponseRateOfRound => "Survey round response (%)",
         MeasureLabel => "Measure",
         SubsetLabel => "Enterprises",
         OutcomeLabel => "Later outcome",

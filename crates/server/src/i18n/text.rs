@@ -859,4 +859,6 @@ pub enum Text {
     FactorImputation,
     /// one indicator left out
     FactorIndicatorRemoval,
+    /// Survey round response (%)
+    ResponseRateOfRound,
 }

@@ -391,6 +391,7 @@ pub fn text(t: Text) -> &'static str {
         FactorTreatment => "异常值处理(开/关)",
         FactorImputation => "缺失值插补",
         FactorIndicatorRemoval => "剔除单个指标",
+        ResponseRateOfRound => "调查轮次填报率(%)",
         MeasureLabel => "度量",
         SubsetLabel => "企业范围",
         OutcomeLabel => "后续结果",

@@ -77,7 +77,14 @@ pub(crate) fn chart(c: &Chart, fallback: Markup) -> Markup {
 
 /// The districts on the map, by any of the published measures; a suppressed district has none.
 /// With `link`, clicking a district opens its ranking.
-pub(crate) fn district_map(t: &OneWay, l: Lang, link: bool) -> Chart {
+/// `response`: the latest survey round's response rate by district code, shown as one more
+/// measure (its name saying which round).
+pub(crate) fn district_map(
+    t: &OneWay,
+    l: Lang,
+    link: bool,
+    response: Option<(String, &std::collections::BTreeMap<String, f64>)>,
+) -> Chart {
     let rows: Vec<(&str, Option<&Figures>)> = t.published().collect();
     let measure =
         |name: Text, unit: Text, decimals: u8, f: &dyn Fn(&Figures) -> Option<f64>| Series {
@@ -98,7 +105,7 @@ pub(crate) fn district_map(t: &OneWay, l: Lang, link: bool) -> Chart {
             .map(|(name, _)| district_label(name, l))
             .collect(),
         keys: rows.iter().map(|(name, _)| name.to_string()).collect(),
-        series: vec![
+        series: [
             measure(Text::MeanIndex, Text::PointsUnit, 1, &|f| f.index_mean),
             measure(Text::EnterpriseCount, Text::FirmsUnit, 0, &|f| {
                 Some(f.enterprises as f64)
@@ -113,7 +120,23 @@ pub(crate) fn district_map(t: &OneWay, l: Lang, link: bool) -> Chart {
             measure(Text::SpecialisedSharePercent, percent, 1, &|f| {
                 Some(f.specialised_share)
             }),
-        ],
+        ]
+        .into_iter()
+        .chain(response.map(|(name, rates)| {
+            Series {
+                name,
+                unit: l.text(percent).into(),
+                values: rows
+                    .iter()
+                    .map(|(district, _)| {
+                        let code = TIANJIN_DISTRICTS.iter().find(|d| d.1 == *district)?.0;
+                        rates.get(code).copied()
+                    })
+                    .collect(),
+                decimals: 1,
+            }
+        }))
+        .collect(),
         links: rows
             .iter()
             .map(|(name, _)| {

@@ -40,6 +40,25 @@ pub(super) async fn overview(
     let o = kechuang_app::overview::overview(&state, &ctx.caller().or_page(&ctx)?, y.year)
         .await
         .or_page(&ctx)?;
+    // The latest survey round's response by district, for those who follow rounds.
+    let response = kechuang_app::rounds::latest_response_by_district(
+        &state.store,
+        &ctx.caller().or_page(&ctx)?,
+        crate::resources::rounds::api::today(),
+    )
+    .await
+    .or_page(&ctx)?
+    .map(|(round, rates)| {
+        (
+            format!(
+                "{} · #{} {}",
+                l.text(Text::ResponseRateOfRound),
+                round.id,
+                round.year
+            ),
+            rates,
+        )
+    });
     let body = html! {
         form.filters method="get" action="/" #year-picker {
             label {
@@ -67,7 +86,7 @@ pub(super) async fn overview(
             }
         }
         h2 { (l.text(Text::ByDistrict)) }
-        (chart(&district_map(&o.by_district, l, true), html! { p.muted { (l.text(Text::ClickADistrictForItsRanking)) } }))
+        (chart(&district_map(&o.by_district, l, true, response.as_ref().map(|(name, rates)| (name.clone(), rates))), html! { p.muted { (l.text(Text::ClickADistrictForItsRanking)) } }))
         (one_way_html(&o.by_district, l, "by-district"))
         @if o.district_years.len() > 1 {
             h2 { (l.text(Text::DistrictIndexByYear)) }

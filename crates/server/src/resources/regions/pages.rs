@@ -50,7 +50,7 @@ pub(super) async fn tables(
         div.charts {
             (chart(&district_bars(&t.by_district, l),
                 kechuang_tabular::bar_chart_markup(l.text(Text::EnterprisesByDistrict), &bars, "")))
-            (chart(&district_map(&t.by_district, l, p.may(Capability::ListEnterprises)), html! {}))
+            (chart(&district_map(&t.by_district, l, p.may(Capability::ListEnterprises), None), html! {}))
         }
         h2 { (l.text(Text::ByDistrict)) }
         (one_way_html(&t.by_district, l, "by-district"))

@@ -140,6 +140,28 @@ pub async fn a_survey_round_goes_from_opening_to_an_approved_form(f: &Fixture) {
     assert_eq!(r.status, 303, "{}", r.text);
     let t = analyst.get("/api/v1/rounds/1/status").await.json();
     assert_eq!(t["total"]["approved"], 1, "{t}");
+    // The overview's map offers the round's response by district: 滨海新区's is its one approved
+    // form over the enterprises asked there.
+    let binhai = &t["by_district"]["120116"];
+    let rate = binhai["approved"].as_f64().expect("approved") * 100.0
+        / binhai["in_scope"].as_f64().expect("in scope");
+    let overview = analyst.get("/").await.text;
+    assert!(
+        overview.contains("调查轮次填报率(%) · #1"),
+        "the round's measure"
+    );
+    let measure = overview
+        .split("调查轮次填报率(%) · #1")
+        .nth(1)
+        .and_then(|rest| rest.split("values&quot;:[").nth(1))
+        .and_then(|rest| rest.split(']').next())
+        .expect("its values");
+    assert!(
+        measure
+            .split(',')
+            .any(|v| v.parse::<f64>().is_ok_and(|v| (v - rate).abs() < 1e-9)),
+        "{rate} among {measure}"
+    );
     assert!(
         f.store
             .record(&code, latest + 1)
