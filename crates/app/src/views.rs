@@ -199,44 +199,6 @@ fn criterion_en<'a>(rules: &'a RuleSet, id: &str, label: &'a str) -> &'a str {
         .unwrap_or(label)
 }
 
-/// A unit (of a survey field or a rule's threshold) in English.
-pub fn unit_en(zh: &str) -> &str {
-    match zh {
-        "万元" => "×10k yuan",
-        "分" => "points",
-        "人" => "people",
-        "件" | "项" => "items",
-        "家" => "firms",
-        "年" => "years",
-        "级" => "level",
-        other => other,
-    }
-}
-
-/// A gap in English: the survey field's English name, the change and the values, as the policy
-/// engine words it in Chinese.
-fn gap_en(g: &kechuang_policy::Gap) -> String {
-    let fmt = |v: f64| {
-        if v.fract() == 0.0 {
-            format!("{v:.0}")
-        } else {
-            format!("{v:.2}")
-        }
-    };
-    let (name, unit) = kechuang_domain::Num::from_key(&g.field)
-        .map_or((g.field.as_str(), ""), |n| {
-            (n.spec().en, unit_en(n.spec().unit))
-        });
-    let delta = g.needed - g.current;
-    format!(
-        "{name} {}{} {unit} ({} → {})",
-        if delta >= 0.0 { "+" } else { "" },
-        fmt(delta),
-        fmt(g.current),
-        fmt(g.needed)
-    )
-}
-
 /// A scheme's target list for a year: those who qualify, then near misses, each by score.
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetList {
@@ -340,7 +302,11 @@ pub fn target_list(rules: &RuleSet, year: i32, records: &[SurveyRecord]) -> Targ
                     .filter(|c| c.passed == Some(false))
                     .map(|c| c.label.to_string())
                     .collect(),
-                gaps_en: e.gaps.iter().map(gap_en).collect(),
+                gaps_en: e
+                    .gaps
+                    .iter()
+                    .map(kechuang_policy::Gap::message_en)
+                    .collect(),
                 failed_en: e
                     .criteria
                     .iter()

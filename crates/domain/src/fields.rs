@@ -395,6 +395,20 @@ impl Field {
     }
 }
 
+/// A unit as the survey and the rule files write it (万元, 人 …), in English.
+pub fn unit_en(zh: &str) -> &str {
+    match zh {
+        "万元" => "×10k yuan",
+        "分" => "points",
+        "人" => "people",
+        "件" | "项" => "items",
+        "家" => "firms",
+        "年" => "years",
+        "级" => "level",
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ pub mod fields;
 pub mod record;
 
 pub use codes::{CodeError, CreditCode, IndustryCode, Province, RegionCode, TechField};
-pub use fields::{Field, FieldSpec, Kind, NUMERIC, Num, TEXT, Text, TextSpec};
+pub use fields::{Field, FieldSpec, Kind, NUMERIC, Num, TEXT, Text, TextSpec, unit_en};
 pub use record::{
     Cells, IncubationStage, Issue, ParseContext, RdInstitutionLevel, Severity, SizeClass, Stage,
     SurveyRecord, Titles, cross_year, held_in, parse_record,

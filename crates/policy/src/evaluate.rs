@@ -524,24 +524,43 @@ fn solve(h: &History<'_>, lever: Num, holds: &dyn Fn(&History<'_>) -> bool) -> O
     Some((current, needed))
 }
 
+impl Gap {
+    /// [`Gap::message`] in English: the survey field's English name, the change and the values.
+    pub fn message_en(&self) -> String {
+        let (name, unit) = Num::from_key(&self.field).map_or((self.field.as_str(), ""), |n| {
+            (n.spec().en, kechuang_domain::unit_en(n.spec().unit))
+        });
+        let delta = self.needed - self.current;
+        format!(
+            "{name} {}{} {unit} ({} → {})",
+            if delta >= 0.0 { "+" } else { "" },
+            shown(delta),
+            shown(self.current),
+            shown(self.needed)
+        )
+    }
+}
+
+/// A figure of a gap: whole numbers without decimals, others to two.
+fn shown(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
 fn describe(lever: Num, current: f64, needed: f64) -> String {
     let spec = lever.spec();
     let delta = needed - current;
-    let fmt = |v: f64| {
-        if v.fract() == 0.0 {
-            format!("{v:.0}")
-        } else {
-            format!("{v:.2}")
-        }
-    };
     format!(
         "{} {}{} {} ({} → {})",
         spec.zh,
         if delta >= 0.0 { "+" } else { "" },
-        fmt(delta),
+        shown(delta),
         spec.unit,
-        fmt(current),
-        fmt(needed)
+        shown(current),
+        shown(needed)
     )
 }
 

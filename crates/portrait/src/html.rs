@@ -253,7 +253,7 @@ pub fn content(p: &Portrait, lang: Lang, after_header: Markup, after: Markup) ->
                     }
                 }
                             h2 { (text(lang, Text::Suggestions)) }
-                ul { @for s in &p.suggestions { li { (s) } } }
+                ul { @for s in &p.suggestions { li { (part(s, lang)) } } }
                 (after)
                 p.muted {
                     (text(lang, Text::GeneratedByKechuangFrom))

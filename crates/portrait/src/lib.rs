@@ -171,7 +171,7 @@ pub struct Portrait {
     /// The similar enterprises the reader may not see, as a count and a median without
     /// identities (see [`Portrait::withhold_peers`]).
     pub similar_withheld: Option<WithheldPeers>,
-    /// Plain-language suggestions.
+    /// Plain-language suggestions, bilingual (`中文 / English`).
     pub suggestions: Vec<String>,
     /// Where some of the year's values came from: the government's sources (registry, tax,
     /// patents, certificates) that pre-filled the survey form, one per field.
@@ -238,21 +238,33 @@ fn both(zh: &str, en: &str) -> String {
     format!("{zh} / {en}")
 }
 
-const PILLAR_ADVICE: [(&str, &str); 5] = [
+/// What to work on when a pillar is the weakest: (pillar, Chinese, English).
+const PILLAR_ADVICE: [(&str, &str, &str); 5] = [
     (
         "input",
         "提高研发投入强度与研发人员占比, 争取建设市级以上研发机构",
+        "raise R&D spending and the share of R&D staff; seek a recognised R&D institution at city level or above",
     ),
     (
         "output",
         "加强发明专利布局, 参与标准制定, 提高新产品收入占比",
+        "build an invention-patent portfolio, take part in standard setting, grow the share of new products",
     ),
     (
         "commercialisation",
         "登记技术合同, 推动科技成果转化, 提高高新技术产品收入占比",
+        "register technology contracts, commercialise results, grow the share of high-tech products",
     ),
-    ("growth", "关注营业收入增长与资产负债结构, 拓展股权融资"),
-    ("collaboration", "通过产学研用对接与京津冀合作寻找合作伙伴"),
+    (
+        "growth",
+        "关注营业收入增长与资产负债结构, 拓展股权融资",
+        "watch revenue growth and the balance sheet; widen equity financing",
+    ),
+    (
+        "collaboration",
+        "通过产学研用对接与京津冀合作寻找合作伙伴",
+        "find partners through matchmaking with universities and across Beijing–Tianjin–Hebei",
+    ),
 ];
 
 /// Assembles a portrait.
@@ -356,24 +368,35 @@ pub fn assemble(input: &PortraitInput<'_>) -> Portrait {
         .iter()
         .map(|e| {
             let name = scheme_name(e.scheme);
+            let name_en = scheme_name_in(e.scheme, html::Lang::En);
             let held = titles
                 .iter()
                 .any(|(until, id)| *id == e.scheme && held_in(*until, r.year));
             match e.outcome {
                 Outcome::Qualifies if !held => {
                     tags.push(tag("符合", "Qualifies", e.scheme));
-                    suggestions.push(format!("符合{name}条件, 建议申报 (qualifies: apply)"));
+                    suggestions.push(both(
+                        &format!("符合{name}条件, 建议申报"),
+                        &format!("Qualifies as {name_en}: apply"),
+                    ));
                 }
                 Outcome::NeedsExpert if !held => {
                     tags.push(tag("待评审", "Awaiting experts", e.scheme));
-                    suggestions.push(format!(
-                        "{name}: 数据项达标, 取决于专家评审项, 可准备申报材料"
+                    suggestions.push(both(
+                        &format!("{name}: 数据项达标, 取决于专家评审项, 可准备申报材料"),
+                        &format!(
+                            "{name_en}: the data meet it; the experts' items decide; prepare the application"
+                        ),
                     ));
                 }
                 Outcome::DoesNotQualify if e.near_miss() && !held => {
                     tags.push(tag("接近", "Near", e.scheme));
                     let gaps: Vec<&str> = e.gaps.iter().map(|g| g.message.as_str()).collect();
-                    suggestions.push(format!("距{name}还差: {}", gaps.join("; ")));
+                    let gaps_en: Vec<String> = e.gaps.iter().map(|g| g.message_en()).collect();
+                    suggestions.push(both(
+                        &format!("距{name}还差: {}", gaps.join("; ")),
+                        &format!("Short of {name_en}: {}", gaps_en.join("; ")),
+                    ));
                 }
                 _ => {}
             }
@@ -403,14 +426,20 @@ pub fn assemble(input: &PortraitInput<'_>) -> Portrait {
                 .total_cmp(&b.percentile.unwrap_or(0.0))
         })
     {
-        let advice = PILLAR_ADVICE
+        let (advice, advice_en) = PILLAR_ADVICE
             .iter()
-            .find(|(c, _)| *c == weak.code)
-            .map_or("", |(_, a)| a);
-        suggestions.push(format!(
-            "短板: {} (行业内百分位 {:.0}), {advice}",
-            weak.name.split(" / ").next().unwrap_or(&weak.name),
-            weak.percentile.unwrap_or(0.0)
+            .find(|(c, _, _)| *c == weak.code)
+            .map_or(("", ""), |(_, zh, en)| (zh, en));
+        let (pillar, pillar_en) = weak
+            .name
+            .split_once(" / ")
+            .unwrap_or((&weak.name, &weak.name));
+        let percentile = weak.percentile.unwrap_or(0.0);
+        suggestions.push(both(
+            &format!("短板: {pillar} (行业内百分位 {percentile:.0}), {advice}"),
+            &format!(
+                "Weakest: {pillar_en} (percentile in its industry {percentile:.0}); {advice_en}"
+            ),
         ));
     }
     let distribution = facts.distribution.clone();

@@ -143,7 +143,7 @@ fn form(l: Lang, p: &Principal, base: &RuleSet, sent: &Sent, years: &[(String, S
                     @let id = format!("p-{}", par.key.replace('.', "-"));
                     @let shown = sent.params.get(&par.key).cloned().unwrap_or_else(|| fmt_value(par.value));
                     tr {
-                        td { label for=(id) { (l.pick(&par.label, &par.label_en)) " " span.muted { (l.pick(&par.unit, kechuang_app::views::unit_en(&par.unit))) } } }
+                        td { label for=(id) { (l.pick(&par.label, &par.label_en)) " " span.muted { (l.pick(&par.unit, kechuang_domain::unit_en(&par.unit))) } } }
                         td.num { (fmt_value(par.value)) }
                         td { input id=(id) name={ "p:" (par.key) } value=(shown) size="8" inputmode="decimal"; }
                     }
