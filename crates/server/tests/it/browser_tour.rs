@@ -74,6 +74,13 @@ pub async fn tour(f: &Fixture) {
                 "/audit?replications=20".to_string(),
             ]);
         }
+        if matches!(role, "admin" | "analyst" | "officer") {
+            pages.extend([
+                "/whatif/scenarios".to_string(),
+                "/?year=2024".to_string(),
+                "/targets?scheme=hnte&outcome=near_miss".to_string(),
+            ]);
+        }
         match role {
             "admin" | "analyst" | "officer" => pages.push(format!("/enterprises/{}", f.in_binhai)),
             "bank" => pages.push(format!("/enterprises/{}", f.elsewhere)),
