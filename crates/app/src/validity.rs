@@ -397,6 +397,9 @@ pub async fn report(
         // Only the years with a later one say anything (each year's rows are read and decoded
         // one year at a time: a year of 10⁵ rows is over a gigabyte as JSON values).
         let mut results = Vec::new();
+        let codes = kechuang_enterprise::stored::result_codes(&store, build.id)
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?;
         for &year in build
             .years
             .iter()
@@ -409,7 +412,7 @@ pub async fn report(
                     let index = r.score?;
                     // The pillars come with the portrait facts; a row without them still
                     // counts for the index.
-                    let pillars = kechuang_enterprise::stored::decode_result(r)
+                    let pillars = kechuang_enterprise::stored::decode_result(r, codes.as_ref())
                         .map(|stored| {
                             stored
                                 .facts

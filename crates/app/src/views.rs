@@ -106,11 +106,22 @@ pub async fn gather_from(
         }
         now = p;
     }
-    let result = mine
-        .iter()
-        .find(|r| r.year == year)
-        .map(kechuang_enterprise::stored::decode_result)
-        .transpose()?;
+    let result = match mine.iter().find(|r| r.year == year) {
+        Some(row) => {
+            // Rows stored before packed results need no codes (and their build has none).
+            let codes = match row.detail {
+                kechuang_store::ResultDetail::Packed(_) => {
+                    kechuang_enterprise::stored::result_codes(store, build.id).await?
+                }
+                kechuang_store::ResultDetail::Json { .. } => None,
+            };
+            Some(kechuang_enterprise::stored::decode_result(
+                row,
+                codes.as_ref(),
+            )?)
+        }
+        None => None,
+    };
     let mut portrait = assemble(&PortraitInput {
         record: &record,
         result: result.as_ref(),

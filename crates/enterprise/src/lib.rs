@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod derived;
+pub mod packed;
 pub mod stored;
 
 use kechuang_domain::{NUMERIC, Num, SurveyRecord};

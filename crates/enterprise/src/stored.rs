@@ -2,10 +2,11 @@
 //! the results with a manifest from which the build can be repeated.
 
 use kechuang_engine::{Build, BuildOptions, Framework};
-use kechuang_store::{NewBuild, ResultRow, ResultRowText, Store};
+use kechuang_store::{NewBuild, ResultDetail, ResultRow, Store};
 use rayon::prelude::*;
 
 use crate::dataset;
+use crate::packed::{self, ResultCodes};
 
 /// Why a stored build failed.
 #[derive(Debug, thiserror::Error)]
@@ -36,24 +37,53 @@ pub enum Error {
 }
 
 /// Reads a stored result row back into what a portrait uses: the counterpart of
-/// [`ResultRows::row`]. A row that does not decode is an error naming it, never empty facts.
-pub fn decode_result(row: &ResultRow) -> Result<kechuang_portrait::StoredResult, Error> {
-    let undecodable = |column: &'static str| {
-        move |e: serde_json::Error| Error::Undecodable {
-            credit_code: row.credit_code.clone(),
-            year: row.year,
-            column,
-            message: e.to_string(),
-        }
+/// [`ResultRows::row`]. `codes` are the row's build's ([`result_codes`]); rows written before
+/// packed results need none. A row that does not decode is an error naming it, never empty facts.
+pub fn decode_result(
+    row: &ResultRow,
+    codes: Option<&ResultCodes>,
+) -> Result<kechuang_portrait::StoredResult, Error> {
+    let undecodable = |column: &'static str, message: String| Error::Undecodable {
+        credit_code: row.credit_code.clone(),
+        year: row.year,
+        column,
+        message,
     };
-    use serde::Deserialize;
-    Ok(kechuang_portrait::StoredResult {
-        score: row.score,
-        values: std::collections::BTreeMap::deserialize(&row.values)
-            .map_err(undecodable("values"))?,
-        facts: kechuang_portrait::facts::Facts::deserialize(&row.facts)
-            .map_err(undecodable("facts"))?,
-    })
+    match &row.detail {
+        ResultDetail::Packed(bytes) => {
+            let codes = codes
+                .ok_or_else(|| undecodable("packed", "the build has no result codes".into()))?;
+            let unpacked =
+                packed::unpack(codes, bytes).map_err(|e| undecodable("packed", e.to_string()))?;
+            Ok(kechuang_portrait::StoredResult {
+                score: row.score,
+                values: unpacked.values,
+                facts: unpacked.facts,
+            })
+        }
+        ResultDetail::Json { values, facts, .. } => Ok(kechuang_portrait::StoredResult {
+            score: row.score,
+            values: serde_json::from_str(values)
+                .map_err(|e| undecodable("values", e.to_string()))?,
+            facts: serde_json::from_str(facts).map_err(|e| undecodable("facts", e.to_string()))?,
+        }),
+    }
+}
+
+/// The codes a build's packed result rows are read with; `None` for a build whose rows are JSON
+/// (stored before packed results).
+pub async fn result_codes(store: &Store, build_id: i64) -> Result<Option<ResultCodes>, Error> {
+    match store.result_codes(build_id).await? {
+        Some(text) => ResultCodes::parse(&text)
+            .map(Some)
+            .map_err(|e| Error::Undecodable {
+                credit_code: String::new(),
+                year: 0,
+                column: "result_codes",
+                message: format!("build {build_id}: {e}"),
+            }),
+        None => Ok(None),
+    }
 }
 
 /// A finished, stored build.
@@ -158,20 +188,18 @@ async fn build_from_store_noting(
         "settings": framework,
         "round": round,
     });
+    let rows = ResultRows::new(&build);
     let new = NewBuild {
         framework_id: framework.id.clone(),
         framework_version: framework.version.clone(),
         years: years.clone(),
         user_name: user.to_string(),
         manifest,
+        result_codes: Some(rows.codes().to_text()),
     };
-    let rows = ResultRows::new(&build);
     let id = store
         .save_build_rows(&new, build.rows.len(), |range| {
-            range
-                .into_par_iter()
-                .map(|u| ResultRowText::from(&rows.row(u)))
-                .collect()
+            range.into_par_iter().map(|u| rows.row(u)).collect()
         })
         .await?;
     drop(rows);
@@ -183,15 +211,17 @@ async fn build_from_store_noting(
     })
 }
 
-/// A build's results as stored rows: the index score and rank within the year, every node's score, and
-/// (when the build kept its stages) each indicator's value after denominate and impute. Made a row
-/// at a time, as they are stored.
+/// A build's results as stored rows: the index score and rank within the year, every node's score,
+/// (when the build kept its stages) each indicator's value after denominate and impute, and the
+/// portrait facts, packed ([`packed`]). Made a row at a time, as they are stored.
 pub struct ResultRows<'a> {
     build: &'a Build,
     times: Vec<i32>,
-    facts: Vec<kechuang_portrait::facts::Facts>,
+    facts: kechuang_portrait::facts::YearFacts<'a>,
     before_treatment: Option<&'a kechuang_engine::Stage>,
     position: std::collections::HashMap<usize, usize>,
+    codes: ResultCodes,
+    node_positions: std::collections::HashMap<String, u32>,
 }
 
 impl<'a> ResultRows<'a> {
@@ -202,54 +232,61 @@ impl<'a> ResultRows<'a> {
             .times
             .clone()
             .unwrap_or_else(|| vec![0; build.rows.len()]);
-        let facts = kechuang_portrait::facts::compute(build);
+        let facts = kechuang_portrait::facts::YearFacts::new(build);
         let before_treatment = ["imputed", "denominated", "raw"]
             .iter()
             .find_map(|name| build.stages.iter().find(|s| s.name == *name));
         let position = before_treatment
             .map(|s| s.rows.iter().enumerate().map(|(p, &r)| (r, p)).collect())
             .unwrap_or_default();
+        let codes = ResultCodes {
+            format: packed::FORMAT,
+            nodes: build
+                .framework
+                .nodes
+                .iter()
+                .map(|n| n.code.clone())
+                .collect(),
+            values: before_treatment
+                .map(|s| s.codes.clone())
+                .unwrap_or_default(),
+        };
         ResultRows {
             build,
             times,
             facts,
             before_treatment,
             position,
+            node_positions: codes.positions(),
+            codes,
         }
+    }
+
+    /// The codes the rows are read with, stored with the build.
+    pub fn codes(&self) -> &ResultCodes {
+        &self.codes
     }
 
     /// The row of unit `u`.
     pub fn row(&self, u: usize) -> ResultRow {
         let build = self.build;
-        let scores: serde_json::Map<String, serde_json::Value> = build
-            .framework
-            .nodes
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !build.scores[*i][u].is_nan())
-            .map(|(i, n)| (n.code.clone(), serde_json::json!(build.scores[i][u])))
-            .collect();
+        let scores: Vec<f64> = build.scores.iter().map(|column| column[u]).collect();
         let score = build.scores[build.framework.root()][u];
-        let values: serde_json::Map<String, serde_json::Value> =
-            match (self.before_treatment, self.position.get(&build.rows[u])) {
-                (Some(stage), Some(&p)) => stage
-                    .codes
-                    .iter()
-                    .zip(&stage.columns)
-                    .filter(|(_, c)| !c[p].is_nan())
-                    .map(|(code, c)| (code.clone(), serde_json::json!(c[p])))
-                    .collect(),
-                _ => serde_json::Map::new(),
-            };
+        let values: Vec<f64> = match (self.before_treatment, self.position.get(&build.rows[u])) {
+            (Some(stage), Some(&p)) => stage.columns.iter().map(|c| c[p]).collect(),
+            _ => vec![f64::NAN; self.codes.values.len()],
+        };
         ResultRow {
             credit_code: build.units.codes[u].clone(),
             year: self.times[u],
             score: (!score.is_nan()).then_some(score),
             rank: build.ranks[u].map(i64::from),
-            scores: serde_json::Value::Object(scores),
-            values: serde_json::Value::Object(values),
-            // Facts are plain data (strings, numbers, lists): serialising them cannot fail.
-            facts: serde_json::to_value(&self.facts[u]).unwrap_or(serde_json::Value::Null),
+            detail: ResultDetail::Packed(packed::pack(
+                &self.node_positions,
+                scores,
+                values,
+                self.facts.of(u),
+            )),
         }
     }
 }
@@ -317,10 +354,19 @@ mod tests {
                 .position(|r| *r == Some(1))
                 .expect("a best unit");
             assert_eq!(rows[0].credit_code, b.build.units.codes[best]);
+            let codes = result_codes(&store, b.id)
+                .await
+                .expect("codes")
+                .expect("a packed build has codes");
+            let ResultDetail::Packed(bytes) = &rows[0].detail else {
+                panic!("a new build's rows are packed");
+            };
+            let unpacked = packed::unpack(&codes, bytes).expect("unpacks");
             assert_eq!(
-                rows[0].scores["input"].as_f64(),
-                Some(b.build.score("input").expect("pillar")[best])
+                unpacked.scores["input"],
+                b.build.score("input").expect("pillar")[best]
             );
+            assert_eq!(unpacked.scores.len(), fw.nodes.len());
             // Every stored row reads back as the facts and values the build computed.
             let facts = kechuang_portrait::facts::compute(&b.build);
             for row in &rows {
@@ -331,7 +377,7 @@ mod tests {
                     .iter()
                     .position(|c| *c == row.credit_code)
                     .expect("unit");
-                let decoded = decode_result(row).expect("decodes");
+                let decoded = decode_result(row, Some(&codes)).expect("decodes");
                 assert_eq!(decoded.facts, facts[u], "{}", row.credit_code);
                 assert_eq!(decoded.score, row.score);
                 assert!(!decoded.values.is_empty());
@@ -342,31 +388,57 @@ mod tests {
 
     #[test]
     fn a_stored_row_that_does_not_decode_is_an_error_naming_it() {
-        let row = ResultRow {
+        let json = |values: &str, facts: &str| ResultRow {
             credit_code: "91120116MA05A00011".into(),
             year: 2025,
             score: Some(50.0),
             rank: Some(1),
-            scores: serde_json::json!({}),
-            values: serde_json::json!({"rd_intensity": 0.05}),
-            facts: serde_json::json!({"ranks": "first"}),
+            detail: ResultDetail::Json {
+                scores: "{}".into(),
+                values: values.into(),
+                facts: facts.into(),
+            },
         };
-        let e = decode_result(&row).expect_err("facts of another shape");
+        // A row of an earlier version, as JSON, still reads.
+        let old = json(
+            r#"{"rd_intensity": 0.05}"#,
+            r#"{"ranks":[],"pillars":[],"indicators":[],"similar":[],"distribution":[]}"#,
+        );
+        let decoded = decode_result(&old, None).expect("an earlier row reads");
+        assert_eq!(decoded.values["rd_intensity"], 0.05);
+        let e = decode_result(&json("{}", r#"{"ranks": "first"}"#), None)
+            .expect_err("facts of another shape");
         let text = e.to_string();
         assert!(
             text.contains("facts of 91120116MA05A00011 in 2025") && text.contains("rebuild"),
             "{text}"
         );
-        let row = ResultRow {
-            values: serde_json::json!({"rd_intensity": "high"}),
-            ..row
-        };
         assert!(matches!(
-            decode_result(&row),
+            decode_result(&json(r#"{"rd_intensity": "high"}"#, "{}"), None),
             Err(Error::Undecodable {
                 column: "values",
                 ..
             })
         ));
+        // Packed bytes need their build's codes, and damaged bytes are an error naming the row.
+        let packed_row = ResultRow {
+            detail: ResultDetail::Packed(vec![3, 1, 2]),
+            ..old
+        };
+        for codes in [
+            None,
+            Some(&ResultCodes {
+                format: packed::FORMAT,
+                nodes: vec!["index".into()],
+                values: vec![],
+            }),
+        ] {
+            let e = decode_result(&packed_row, codes).expect_err("damaged");
+            assert!(
+                e.to_string()
+                    .contains("packed of 91120116MA05A00011 in 2025"),
+                "{e}"
+            );
+        }
     }
 }

@@ -143,208 +143,257 @@ const WINDOW: usize = 150;
 /// `WINDOW` units on either side in index order — exact for small years, a close approximation for
 /// large ones (units far apart in index are far apart in pillar space).
 pub fn compute(build: &Build) -> Vec<Facts> {
-    let fw = &build.framework;
-    let root = fw.root();
-    let n = build.rows.len();
-    let years: Vec<i32> = build.units.times.clone().unwrap_or_else(|| vec![0; n]);
-    let group = |name: &str| {
-        build.units.group(name).map(|g| {
-            (0..n)
-                .map(|u| g.label(u).unwrap_or("").to_string())
-                .collect::<Vec<_>>()
-        })
-    };
-    let industry = group("industry_group").unwrap_or_else(|| vec![String::new(); n]);
-    let district = group("district_group");
-    let stage = group("stage_group");
-    let pillars: Vec<usize> = fw.nodes[root].children.clone();
-    let index = &build.scores[root];
-
-    // Sorted values per (year, industry, pillar), for the peer medians; group sizes.
-    let mut by_industry: HashMap<(i32, &str, usize), Vec<f64>> = HashMap::default();
-    for u in 0..n {
-        for &p in &pillars {
-            let v = build.scores[p][u];
-            if !v.is_nan() {
-                by_industry
-                    .entry((years[u], industry[u].as_str(), p))
-                    .or_default()
-                    .push(v);
-            }
-        }
-    }
-    let mut lists: Vec<&mut Vec<f64>> = by_industry.values_mut().collect();
-    lists
-        .par_iter_mut()
-        .for_each(|v| v.sort_unstable_by(f64::total_cmp));
-    // Shares scoring lower: each indicator among the year, each pillar among the year's industry.
-    let year_keys: Vec<u32> = years
-        .iter()
-        .map(|&y| (i64::from(y) + (1 << 31)) as u32)
-        .collect();
-    let mut industry_ids: HashMap<(i32, &str), u32> = HashMap::default();
-    let industry_keys: Vec<u32> = (0..n)
-        .map(|u| {
-            let next = industry_ids.len() as u32;
-            *industry_ids
-                .entry((years[u], industry[u].as_str()))
-                .or_insert(next)
-        })
-        .collect();
-    let indicator_shares: Vec<Vec<f64>> = (0..fw.indicator_count)
+    let year = YearFacts::new(build);
+    (0..build.rows.len())
         .into_par_iter()
-        .map(|i| lower_shares(&build.scores[i], &year_keys))
-        .collect();
-    let pillar_shares: Vec<Vec<f64>> = pillars
-        .par_iter()
-        .map(|&p| lower_shares(&build.scores[p], &industry_keys))
-        .collect();
-    let mut sizes: HashMap<(&str, i32, &str), u32> = HashMap::default();
-    let ranked = |r: &[Option<u32>], u: usize| r[u].is_some();
-    for u in (0..n).filter(|&u| ranked(&build.ranks, u)) {
-        *sizes.entry(("overall", years[u], "")).or_default() += 1;
-        for (name, labels) in [
-            ("industry", Some(&industry)),
-            ("district", district.as_ref()),
-            ("stage", stage.as_ref()),
-        ] {
-            if let Some(l) = labels {
-                *sizes.entry((name, years[u], l[u].as_str())).or_default() += 1;
+        .map(|u| year.of(u))
+        .collect()
+}
+
+/// What every unit's facts are made from (group sizes, sorted peers, shares scoring lower, each
+/// year's units in index order), prepared once; [`YearFacts::of`] then makes one unit's facts, so
+/// that a build of a million units makes them as it stores them instead of holding them all.
+pub struct YearFacts<'a> {
+    build: &'a Build,
+    years: Vec<i32>,
+    industry: Vec<&'a str>,
+    district: Option<Vec<&'a str>>,
+    stage: Option<Vec<&'a str>>,
+    pillars: Vec<usize>,
+    by_industry: HashMap<(i32, &'a str, usize), Vec<f64>>,
+    indicator_shares: Vec<Vec<f64>>,
+    pillar_shares: Vec<Vec<f64>>,
+    sizes: HashMap<(&'static str, i32, &'a str), u32>,
+    order: HashMap<i32, Vec<usize>>,
+    histograms: HashMap<i32, Vec<u32>>,
+    position: Vec<usize>,
+    points: HashMap<i32, Vec<f64>>,
+}
+
+impl<'a> YearFacts<'a> {
+    /// Prepares the facts of `build`'s units.
+    pub fn new(build: &'a Build) -> YearFacts<'a> {
+        let fw = &build.framework;
+        let root = fw.root();
+        let n = build.rows.len();
+        let years: Vec<i32> = build.units.times.clone().unwrap_or_else(|| vec![0; n]);
+        let group = |name: &str| {
+            build
+                .units
+                .group(name)
+                .map(|g| (0..n).map(|u| g.label(u).unwrap_or("")).collect::<Vec<_>>())
+        };
+        let industry = group("industry_group").unwrap_or_else(|| vec![""; n]);
+        let district = group("district_group");
+        let stage = group("stage_group");
+        let pillars: Vec<usize> = fw.nodes[root].children.clone();
+        let index = &build.scores[root];
+
+        // Sorted values per (year, industry, pillar), for the peer medians; group sizes.
+        let mut by_industry: HashMap<(i32, &str, usize), Vec<f64>> = HashMap::default();
+        for u in 0..n {
+            for &p in &pillars {
+                let v = build.scores[p][u];
+                if !v.is_nan() {
+                    by_industry
+                        .entry((years[u], industry[u], p))
+                        .or_default()
+                        .push(v);
+                }
             }
         }
+        let mut lists: Vec<&mut Vec<f64>> = by_industry.values_mut().collect();
+        lists
+            .par_iter_mut()
+            .for_each(|v| v.sort_unstable_by(f64::total_cmp));
+        // Shares scoring lower: each indicator among the year, each pillar among the year's industry.
+        let year_keys: Vec<u32> = years
+            .iter()
+            .map(|&y| (i64::from(y) + (1 << 31)) as u32)
+            .collect();
+        let mut industry_ids: HashMap<(i32, &str), u32> = HashMap::default();
+        let industry_keys: Vec<u32> = (0..n)
+            .map(|u| {
+                let next = industry_ids.len() as u32;
+                *industry_ids.entry((years[u], industry[u])).or_insert(next)
+            })
+            .collect();
+        let indicator_shares: Vec<Vec<f64>> = (0..fw.indicator_count)
+            .into_par_iter()
+            .map(|i| lower_shares(&build.scores[i], &year_keys))
+            .collect();
+        let pillar_shares: Vec<Vec<f64>> = pillars
+            .par_iter()
+            .map(|&p| lower_shares(&build.scores[p], &industry_keys))
+            .collect();
+        let mut sizes: HashMap<(&'static str, i32, &str), u32> = HashMap::default();
+        for u in (0..n).filter(|&u| build.ranks[u].is_some()) {
+            *sizes.entry(("overall", years[u], "")).or_default() += 1;
+            for (name, labels) in [
+                ("industry", Some(&industry)),
+                ("district", district.as_ref()),
+                ("stage", stage.as_ref()),
+            ] {
+                if let Some(l) = labels {
+                    *sizes.entry((name, years[u], l[u])).or_default() += 1;
+                }
+            }
+        }
+        // Index order per year for the similarity window, and the distributions.
+        let mut order: HashMap<i32, Vec<usize>> = HashMap::default();
+        let mut histograms: HashMap<i32, Vec<u32>> = HashMap::default();
+        for u in (0..n).filter(|&u| !index[u].is_nan()) {
+            order.entry(years[u]).or_default().push(u);
+            let h = histograms.entry(years[u]).or_insert_with(|| vec![0; 20]);
+            h[((index[u] / 5.0) as usize).min(19)] += 1;
+        }
+        let mut position = vec![usize::MAX; n];
+        for list in order.values_mut() {
+            list.sort_by(|&a, &b| index[a].total_cmp(&index[b]));
+            for (k, &u) in list.iter().enumerate() {
+                position[u] = k;
+            }
+        }
+        // Each year's units in pillar space, in index order: a window is then a run of memory, not
+        // scattered reads from every pillar's column (which made this a minute at a million units).
+        let points: HashMap<i32, Vec<f64>> = order
+            .iter()
+            .map(|(&y, list)| {
+                let flat = list
+                    .iter()
+                    .flat_map(|&u| pillars.iter().map(move |&p| build.scores[p][u]))
+                    .collect();
+                (y, flat)
+            })
+            .collect();
+        YearFacts {
+            build,
+            years,
+            industry,
+            district,
+            stage,
+            pillars,
+            by_industry,
+            indicator_shares,
+            pillar_shares,
+            sizes,
+            order,
+            histograms,
+            position,
+            points,
+        }
     }
-    let group_rank = |name: &str| {
-        build
+
+    fn group_rank(&self, name: &str) -> Option<&'a Vec<Option<u32>>> {
+        self.build
             .group_ranks
             .iter()
             .find(|(g, _)| g == name)
             .map(|(_, r)| r)
-    };
-    // Index order per year for the similarity window, and the distributions.
-    let mut order: HashMap<i32, Vec<usize>> = HashMap::default();
-    let mut histograms: HashMap<i32, Vec<u32>> = HashMap::default();
-    for u in (0..n).filter(|&u| !index[u].is_nan()) {
-        order.entry(years[u]).or_default().push(u);
-        let h = histograms.entry(years[u]).or_insert_with(|| vec![0; 20]);
-        h[((index[u] / 5.0) as usize).min(19)] += 1;
     }
-    let mut position = vec![usize::MAX; n];
-    for list in order.values_mut() {
-        list.sort_by(|&a, &b| index[a].total_cmp(&index[b]));
-        for (k, &u) in list.iter().enumerate() {
-            position[u] = k;
-        }
-    }
-    // Each year's units in pillar space, in index order: a window is then a run of memory, not
-    // scattered reads from every pillar's column (which made this a minute at a million units).
-    let width = pillars.len();
-    let points: HashMap<i32, Vec<f64>> = order
-        .iter()
-        .map(|(&y, list)| {
-            let flat = list
-                .iter()
-                .flat_map(|&u| pillars.iter().map(move |&p| build.scores[p][u]))
-                .collect();
-            (y, flat)
-        })
-        .collect();
-    (0..n)
-        .into_par_iter()
-        .map(|u| {
-            let y = years[u];
-            let mut ranks = Vec::new();
-            if let Some(r) = build.ranks[u] {
-                ranks.push(GroupRank {
-                    group: "overall".into(),
-                    label: String::new(),
-                    rank: r,
-                    of: sizes[&("overall", y, "")],
-                });
-                for (name, col, labels) in [
-                    ("industry", "industry_group", Some(&industry)),
-                    ("district", "district_group", district.as_ref()),
-                    ("stage", "stage_group", stage.as_ref()),
-                ] {
-                    if let (Some(rs), Some(l)) = (group_rank(col), labels)
-                        && let Some(r) = rs[u]
-                    {
-                        ranks.push(GroupRank {
-                            group: name.into(),
-                            label: l[u].clone(),
-                            rank: r,
-                            of: sizes.get(&(name, y, l[u].as_str())).copied().unwrap_or(0),
-                        });
-                    }
+
+    /// The facts of unit `u`.
+    pub fn of(&self, u: usize) -> Facts {
+        let build = self.build;
+        let fw = &build.framework;
+        let index = &build.scores[fw.root()];
+        let y = self.years[u];
+        let mut ranks = Vec::new();
+        if let Some(r) = build.ranks[u] {
+            ranks.push(GroupRank {
+                group: "overall".into(),
+                label: String::new(),
+                rank: r,
+                of: self.sizes[&("overall", y, "")],
+            });
+            for (name, col, labels) in [
+                ("industry", "industry_group", Some(&self.industry)),
+                ("district", "district_group", self.district.as_ref()),
+                ("stage", "stage_group", self.stage.as_ref()),
+            ] {
+                if let (Some(rs), Some(l)) = (self.group_rank(col), labels)
+                    && let Some(r) = rs[u]
+                {
+                    ranks.push(GroupRank {
+                        group: name.into(),
+                        label: l[u].to_string(),
+                        rank: r,
+                        of: self.sizes.get(&(name, y, l[u])).copied().unwrap_or(0),
+                    });
                 }
             }
-            let pillar_facts = pillars
-                .iter()
-                .enumerate()
-                .map(|(k, &p)| {
-                    let v = build.scores[p][u];
-                    let peers = by_industry
-                        .get(&(y, industry[u].as_str(), p))
-                        .map_or(&[][..], Vec::as_slice);
-                    let (peer_median, percentile) =
-                        peer_standing_with(peers, v, || pillar_shares[k][u]);
-                    PillarFact {
-                        code: fw.nodes[p].code.clone(),
-                        score: (!v.is_nan()).then_some(v),
-                        peer_median,
-                        percentile,
-                    }
+        }
+        let pillar_facts = self
+            .pillars
+            .iter()
+            .enumerate()
+            .map(|(k, &p)| {
+                let v = build.scores[p][u];
+                let peers = self
+                    .by_industry
+                    .get(&(y, self.industry[u], p))
+                    .map_or(&[][..], Vec::as_slice);
+                let (peer_median, percentile) =
+                    peer_standing_with(peers, v, || self.pillar_shares[k][u]);
+                PillarFact {
+                    code: fw.nodes[p].code.clone(),
+                    score: (!v.is_nan()).then_some(v),
+                    peer_median,
+                    percentile,
+                }
+            })
+            .collect();
+        let mut indicators: Vec<(String, f64)> = (0..fw.indicator_count)
+            .filter(|&i| !build.scores[i][u].is_nan())
+            .map(|i| (fw.nodes[i].code.clone(), self.indicator_shares[i][u]))
+            .collect();
+        indicators.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut similar = Vec::new();
+        let position = self.position[u];
+        if position != usize::MAX {
+            let list = &self.order[&y];
+            let (lo, hi) = (
+                position.saturating_sub(WINDOW),
+                (position + WINDOW + 1).min(list.len()),
+            );
+            let width = self.pillars.len();
+            let space = &self.points[&y];
+            let at = |k: usize| &space[k * width..(k + 1) * width];
+            let me = at(position);
+            let mut near: Vec<(f64, usize)> = (lo..hi)
+                .filter(|&k| k != position)
+                .filter_map(|k| {
+                    let d2: f64 = at(k).iter().zip(me).map(|(a, m)| (a - m).powi(2)).sum();
+                    (!d2.is_nan()).then(|| (d2.sqrt(), list[k]))
                 })
                 .collect();
-            let mut indicators: Vec<(String, f64)> = (0..fw.indicator_count)
-                .filter(|&i| !build.scores[i][u].is_nan())
-                .map(|i| (fw.nodes[i].code.clone(), indicator_shares[i][u]))
+            let closer = |a: &(f64, usize), b: &(f64, usize)| {
+                a.0.total_cmp(&b.0)
+                    .then_with(|| build.units.codes[a.1].cmp(&build.units.codes[b.1]))
+            };
+            if near.len() > 5 {
+                near.select_nth_unstable_by(5, closer);
+                near.truncate(5);
+            }
+            near.sort_by(closer);
+            similar = near
+                .into_iter()
+                .map(|(distance, v)| SimilarFact {
+                    code: build.units.codes[v].clone(),
+                    name: build.units.names[v].clone(),
+                    index: Some(index[v]),
+                    distance,
+                })
                 .collect();
-            indicators.sort_by(|a, b| b.1.total_cmp(&a.1));
-            let mut similar = Vec::new();
-            if position[u] != usize::MAX {
-                let list = &order[&y];
-                let (lo, hi) = (
-                    position[u].saturating_sub(WINDOW),
-                    (position[u] + WINDOW + 1).min(list.len()),
-                );
-                let space = &points[&y];
-                let at = |k: usize| &space[k * width..(k + 1) * width];
-                let me = at(position[u]);
-                let mut near: Vec<(f64, usize)> = (lo..hi)
-                    .filter(|&k| k != position[u])
-                    .filter_map(|k| {
-                        let d2: f64 = at(k).iter().zip(me).map(|(a, m)| (a - m).powi(2)).sum();
-                        (!d2.is_nan()).then(|| (d2.sqrt(), list[k]))
-                    })
-                    .collect();
-                let closer = |a: &(f64, usize), b: &(f64, usize)| {
-                    a.0.total_cmp(&b.0)
-                        .then_with(|| build.units.codes[a.1].cmp(&build.units.codes[b.1]))
-                };
-                if near.len() > 5 {
-                    near.select_nth_unstable_by(5, closer);
-                    near.truncate(5);
-                }
-                near.sort_by(closer);
-                similar = near
-                    .into_iter()
-                    .map(|(distance, v)| SimilarFact {
-                        code: build.units.codes[v].clone(),
-                        name: build.units.names[v].clone(),
-                        index: Some(index[v]),
-                        distance,
-                    })
-                    .collect();
-            }
-            Facts {
-                ranks,
-                pillars: pillar_facts,
-                indicators,
-                similar,
-                distribution: histograms.get(&y).cloned().unwrap_or_default(),
-            }
-        })
-        .collect()
+        }
+        Facts {
+            ranks,
+            pillars: pillar_facts,
+            indicators,
+            similar,
+            distribution: self.histograms.get(&y).cloned().unwrap_or_default(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -51,21 +51,25 @@ macro_rules! with_pool {
     };
 }
 
-/// Decodes a row of `SELECT credit_code, year, score, rank, scores_json, values_json, facts_json`.
+/// Decodes a row of `SELECT credit_code, year, score, rank, packed, scores_json, values_json,
+/// facts_json` (the JSON only of rows written before migration 0012).
 macro_rules! result_row {
     ($r:expr) => {{
         let r = $r;
-        let json = |i: usize| -> Result<Value> {
-            Ok(serde_json::from_str(&r.try_get::<String, _>(i)?).unwrap_or(Value::Null))
+        let detail = match r.try_get::<Option<Vec<u8>>, _>(4)? {
+            Some(bytes) => ResultDetail::Packed(bytes),
+            None => ResultDetail::Json {
+                scores: r.try_get::<Option<String>, _>(5)?.unwrap_or_default(),
+                values: r.try_get::<Option<String>, _>(6)?.unwrap_or_default(),
+                facts: r.try_get::<Option<String>, _>(7)?.unwrap_or_default(),
+            },
         };
         Ok::<ResultRow, Error>(ResultRow {
             credit_code: r.try_get(0)?,
             year: r.try_get(1)?,
             score: r.try_get(2)?,
             rank: r.try_get::<Option<i32>, _>(3)?.map(i64::from),
-            scores: json(4)?,
-            values: json(5)?,
-            facts: json(6)?,
+            detail,
         })
     }};
 }
@@ -161,6 +165,9 @@ pub struct NewBuild {
     pub user_name: String,
     /// The build manifest (JSON).
     pub manifest: Value,
+    /// What the build's [`ResultDetail::Packed`] rows need to be read (the codes of their
+    /// columns), as its encoder writes it; `None` for a build of JSON rows.
+    pub result_codes: Option<String>,
 }
 
 /// A stored build.
@@ -193,48 +200,27 @@ pub struct ResultRow {
     pub score: Option<f64>,
     /// Rank by the index within the year.
     pub rank: Option<i64>,
-    /// Every node's score: `{code: score}`.
-    pub scores: Value,
-    /// Each indicator's value as it entered treatment and normalisation (after denominate and
-    /// impute), e.g. R&D intensity as a ratio: `{code: value}`.
-    pub values: Value,
-    /// Facts precomputed at build time for pages (ranks within groups, peer medians, similar
-    /// enterprises…), so that a portrait reads one row instead of the whole year.
-    pub facts: Value,
+    /// Every node's score, each indicator's value before treatment and the facts precomputed
+    /// for pages, as stored: the store moves them and never reads them (the enterprise crate
+    /// encodes and decodes them).
+    pub detail: ResultDetail,
 }
 
-/// A [`ResultRow`] as it is written: its JSON columns already text, so that a large build
-/// serialises them in parallel while the database writes the chunk before.
+/// What a [`ResultRow`] holds beside its score and rank, as stored.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ResultRowText {
-    /// Enterprise.
-    pub credit_code: String,
-    /// Year.
-    pub year: i32,
-    /// Index score.
-    pub score: Option<f64>,
-    /// Rank by the index within the year.
-    pub rank: Option<i64>,
-    /// [`ResultRow::scores`] as JSON.
-    pub scores: String,
-    /// [`ResultRow::values`] as JSON.
-    pub values: String,
-    /// [`ResultRow::facts`] as JSON.
-    pub facts: String,
-}
-
-impl From<&ResultRow> for ResultRowText {
-    fn from(r: &ResultRow) -> Self {
-        ResultRowText {
-            credit_code: r.credit_code.clone(),
-            year: r.year,
-            score: r.score,
-            rank: r.rank,
-            scores: r.scores.to_string(),
-            values: r.values.to_string(),
-            facts: r.facts.to_string(),
-        }
-    }
+pub enum ResultDetail {
+    /// The compact binary encoding, read with the build's [`NewBuild::result_codes`].
+    Packed(Vec<u8>),
+    /// Rows written before migration 0012: three JSON documents (every node's score
+    /// `{code: score}`, each indicator's value `{code: value}`, the facts).
+    Json {
+        /// Every node's score.
+        scores: String,
+        /// Each indicator's value before treatment.
+        values: String,
+        /// The facts.
+        facts: String,
+    },
 }
 
 /// A build's years as stored (comma-separated, written by [`Store::save_build_rows`]); anything
@@ -661,10 +647,8 @@ impl Store {
 
     /// Stores an index build and its results in one transaction; returns the build's id.
     pub async fn save_build(&self, build: &NewBuild, rows: &[ResultRow]) -> Result<i64> {
-        self.save_build_rows(build, rows.len(), |range| {
-            rows[range].iter().map(ResultRowText::from).collect()
-        })
-        .await
+        self.save_build_rows(build, rows.len(), |range| rows[range].to_vec())
+            .await
     }
 
     /// A build's manifest.
@@ -682,13 +666,13 @@ impl Store {
     }
 
     /// [`save_build`](Self::save_build) of `units` rows made a chunk at a time by
-    /// `rows(range)`: a build of a million enterprises never holds every row (with its JSON
-    /// maps) at once.
+    /// `rows(range)`: a build of a million enterprises never holds every row at once, and each
+    /// chunk is made while the database writes the one before.
     pub async fn save_build_rows(
         &self,
         build: &NewBuild,
         units: usize,
-        rows: impl Fn(std::ops::Range<usize>) -> Vec<ResultRowText> + Send + Sync,
+        rows: impl Fn(std::ops::Range<usize>) -> Vec<ResultRow> + Send + Sync,
     ) -> Result<i64> {
         const CHUNK: usize = 2000;
         let years = build
@@ -697,10 +681,12 @@ impl Store {
             .map(i32::to_string)
             .collect::<Vec<_>>()
             .join(",");
+        let chunk_at =
+            |start: usize| (start < units).then(|| rows(start..(start + CHUNK).min(units)));
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query(
-                "INSERT INTO index_builds (framework_id, framework_version, years, units, created_at, user_name, manifest_json) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                "INSERT INTO index_builds (framework_id, framework_version, years, units, created_at, user_name, manifest_json, result_codes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(&build.framework_id)
             .bind(&build.framework_version)
@@ -709,22 +695,44 @@ impl Store {
             .bind(now())
             .bind(&build.user_name)
             .bind(build.manifest.to_string())
+            .bind(build.result_codes.as_deref())
             .fetch_one(&mut *tx)
             .await?
             .try_get(0)?;
-            for start in (0..units).step_by(CHUNK) {
-                let chunk = rows(start..(start + CHUNK).min(units));
+            let mut start = 0;
+            let mut pending = chunk_at(0);
+            while let Some(chunk) = pending.take() {
+                start += chunk.len();
                 let sql = schema::insert_results(self.dialect(), chunk.len());
                 let mut q = sqlx::query(AssertSqlSafe(sql));
                 for r in &chunk {
-                    q = q.bind(id).bind(r.credit_code.as_str()).bind(r.year).bind(r.score).bind(r.rank.map(|v| v as i32)).bind(r.scores.as_str())
-                        .bind(r.values.as_str())
-                        .bind(r.facts.as_str());
+                    q = q.bind(id).bind(r.credit_code.as_str()).bind(r.year).bind(r.score).bind(r.rank.map(|v| v as i32));
+                    q = match &r.detail {
+                        ResultDetail::Packed(bytes) => q.bind(bytes.as_slice()).bind(None::<&str>).bind(None::<&str>).bind(None::<&str>),
+                        ResultDetail::Json { scores, values, facts } => q.bind(None::<&[u8]>).bind(scores.as_str()).bind(values.as_str()).bind(facts.as_str()),
+                    };
                 }
-                q.execute(&mut *tx).await?;
+                let (written, next) = tokio::join!(q.execute(&mut *tx), async { chunk_at(start) });
+                written?;
+                pending = next;
             }
             tx.commit().await?;
             Ok(id)
+        })
+    }
+
+    /// What a build's packed result rows need to be read ([`NewBuild::result_codes`]); `None`
+    /// for a build of JSON rows or an unknown build.
+    pub async fn result_codes(&self, build_id: i64) -> Result<Option<String>> {
+        with_pool!(self, pool => {
+            let row = sqlx::query("SELECT result_codes FROM index_builds WHERE id = $1")
+                .bind(build_id)
+                .fetch_optional(pool)
+                .await?;
+            Ok(match row {
+                Some(r) => r.try_get(0)?,
+                None => None,
+            })
         })
     }
 
@@ -760,7 +768,7 @@ impl Store {
     ) -> Result<Vec<ResultRow>> {
         with_pool!(self, pool => {
             let rows = sqlx::query(
-                "SELECT credit_code, year, score, rank, scores_json, values_json, facts_json FROM index_results WHERE build_id = $1 AND credit_code = $2 ORDER BY year",
+                "SELECT credit_code, year, score, rank, packed, scores_json, values_json, facts_json FROM index_results WHERE build_id = $1 AND credit_code = $2 ORDER BY year",
             )
             .bind(build_id)
             .bind(credit_code)
@@ -774,7 +782,7 @@ impl Store {
     pub async fn results(&self, build_id: i64, year: i32) -> Result<Vec<ResultRow>> {
         with_pool!(self, pool => {
             let rows = sqlx::query(
-                "SELECT credit_code, year, score, rank, scores_json, values_json, facts_json FROM index_results WHERE build_id = $1 AND year = $2 \
+                "SELECT credit_code, year, score, rank, packed, scores_json, values_json, facts_json FROM index_results WHERE build_id = $1 AND year = $2 \
                  ORDER BY CASE WHEN rank IS NULL THEN 1 ELSE 0 END, rank, credit_code",
             )
             .bind(build_id)

@@ -159,8 +159,8 @@ pub fn numeric(column: &str) -> Option<Num> {
 /// `INSERT INTO index_results` for `rows` results.
 pub fn insert_results(dialect: Dialect, rows: usize) -> String {
     format!(
-        "INSERT INTO index_results (build_id, credit_code, year, score, rank, scores_json, values_json, facts_json) VALUES {}",
-        placeholders(dialect, rows, 8)
+        "INSERT INTO index_results (build_id, credit_code, year, score, rank, packed, scores_json, values_json, facts_json) VALUES {}",
+        placeholders(dialect, rows, 9)
     )
 }
 

@@ -5,7 +5,7 @@ use kechuang_domain::{
     CreditCode, IncubationStage, IndustryCode, Num, RdInstitutionLevel, RegionCode, SurveyRecord,
     TechField, Titles,
 };
-use kechuang_store::{BatchMeta, NewBuild, ResultRow, Store};
+use kechuang_store::{BatchMeta, NewBuild, ResultDetail, ResultRow, Store};
 
 fn record(body: &str, year: i32, revenue: f64) -> SurveyRecord {
     let mut values = vec![None; Num::COUNT];
@@ -196,6 +196,7 @@ pub async fn builds_and_results_are_stored(store: &Store) {
         years: vec![2024],
         user_name: "analyst".into(),
         manifest: serde_json::json!({"engine_version": "0.1.0"}),
+        result_codes: Some(r#"{"nodes":["Index"]}"#.into()),
     };
     let rows = vec![
         ResultRow {
@@ -203,27 +204,27 @@ pub async fn builds_and_results_are_stored(store: &Store) {
             year: 2024,
             score: Some(40.0),
             rank: Some(2),
-            scores: serde_json::json!({"Index": 40.0}),
-            values: serde_json::json!({"rd": 0.05}),
-            facts: serde_json::json!({}),
+            // Bytes, every value of a byte among them, come back as they went.
+            detail: ResultDetail::Packed((0..=255u8).rev().collect()),
         },
         ResultRow {
             credit_code: "A".into(),
             year: 2024,
             score: Some(60.0),
             rank: Some(1),
-            scores: serde_json::json!({"Index": 60.0}),
-            values: serde_json::json!({}),
-            facts: serde_json::json!({}),
+            detail: ResultDetail::Packed(vec![]),
         },
         ResultRow {
             credit_code: "C".into(),
             year: 2024,
             score: None,
             rank: None,
-            scores: serde_json::json!({}),
-            values: serde_json::json!({}),
-            facts: serde_json::json!({}),
+            // As rows were stored before migration 0012, quotes and all.
+            detail: ResultDetail::Json {
+                scores: "{}".into(),
+                values: r#"{"rd": 0.05}"#.into(),
+                facts: r#"{"name": "天津\"x\"'; --"}"#.into(),
+            },
         },
     ];
     let id = store.save_build(&build, &rows).await.expect("save");
@@ -237,8 +238,19 @@ pub async fn builds_and_results_are_stored(store: &Store) {
             .collect::<Vec<_>>(),
         ["A", "B", "C"]
     );
-    assert_eq!(back[0].scores["Index"], 60.0);
-    assert_eq!(back[1].values["rd"], 0.05);
+    assert_eq!(back[0], rows[1]);
+    assert_eq!(back[1], rows[0]);
+    assert_eq!(back[2], rows[2]);
+    assert_eq!(
+        store.result_codes(id).await.expect("codes").as_deref(),
+        Some(r#"{"nodes":["Index"]}"#)
+    );
+    assert_eq!(store.result_codes(id + 1).await.expect("none"), None);
+    // One enterprise's rows, by year.
+    assert_eq!(
+        store.enterprise_results(id, "B").await.expect("B"),
+        vec![rows[0].clone()]
+    );
 }
 
 pub async fn migration_columns_match_the_catalogue(store: &Store) {
@@ -446,9 +458,7 @@ pub async fn ranking_filters_sorts_and_pages(store: &Store) {
             // The fourth is unscored: it sorts last whichever the direction.
             score: (i < 3).then_some(50.0 + i as f64),
             rank: (i < 3).then_some(3 - i as i64),
-            scores: serde_json::json!({}),
-            values: serde_json::json!({}),
-            facts: serde_json::json!({}),
+            detail: ResultDetail::Packed(vec![1, 2, 3]),
         });
         records.push(r);
     }
@@ -462,6 +472,7 @@ pub async fn ranking_filters_sorts_and_pages(store: &Store) {
         years: vec![2024],
         user_name: "a".into(),
         manifest: serde_json::json!({}),
+        result_codes: None,
     };
     let id = store.save_build(&build, &rows).await.expect("save");
     let base = kechuang_store::RankingQuery {
