@@ -249,6 +249,9 @@ fn now() -> String {
 /// The store.
 pub struct Store {
     backend: Backend,
+    /// Builds' result codes already read: a stored build never changes, and every portrait
+    /// needs its build's.
+    result_codes: std::sync::Mutex<std::collections::HashMap<i64, Option<String>>>,
 }
 
 impl Store {
@@ -287,7 +290,10 @@ impl Store {
                 SQLITE_MIGRATIONS.run(&pool).await?;
                 Backend::Sqlite(pool)
             };
-        Ok(Store { backend })
+        Ok(Store {
+            backend,
+            result_codes: Default::default(),
+        })
     }
 
     /// `sqlite` or `postgres`.
@@ -724,16 +730,25 @@ impl Store {
     /// What a build's packed result rows need to be read ([`NewBuild::result_codes`]); `None`
     /// for a build of JSON rows or an unknown build.
     pub async fn result_codes(&self, build_id: i64) -> Result<Option<String>> {
-        with_pool!(self, pool => {
-            let row = sqlx::query("SELECT result_codes FROM index_builds WHERE id = $1")
+        let held = |codes: &mut std::collections::HashMap<i64, Option<String>>| {
+            codes.get(&build_id).cloned()
+        };
+        if let Some(codes) = self.result_codes.lock().ok().as_deref_mut().and_then(held) {
+            return Ok(codes);
+        }
+        let row = with_pool!(self, pool => {
+            sqlx::query("SELECT result_codes FROM index_builds WHERE id = $1")
                 .bind(build_id)
                 .fetch_optional(pool)
-                .await?;
-            Ok(match row {
-                Some(r) => r.try_get(0)?,
-                None => None,
-            })
-        })
+                .await?
+                .map(|r| r.try_get::<Option<String>, _>(0))
+                .transpose()?
+        });
+        // Only a stored build is held (an id not yet committed may be a build tomorrow).
+        if let (Some(codes), Ok(mut held)) = (&row, self.result_codes.lock()) {
+            held.insert(build_id, codes.clone());
+        }
+        Ok(row.flatten())
     }
 
     /// Stored builds, newest first.
