@@ -395,7 +395,7 @@ pub async fn report(
     app.cached(key, || async move {
         let stored_years = store.years().await?;
         // Only the years with a later one say anything (each year's rows are read and decoded
-        // one year at a time: a year of 10⁵ rows is over a gigabyte as JSON values).
+        // one year at a time, keeping only the scores).
         let mut results = Vec::new();
         let codes = kechuang_enterprise::stored::result_codes(&store, build.id)
             .await

@@ -107,14 +107,9 @@ pub async fn gather_from(
         now = p;
     }
     let result = match mine.iter().find(|r| r.year == year) {
+        // The codes are the store's after the first read (`None` for a build of JSON rows).
         Some(row) => {
-            // Rows stored before packed results need no codes (and their build has none).
-            let codes = match row.detail {
-                kechuang_store::ResultDetail::Packed(_) => {
-                    kechuang_enterprise::stored::result_codes(store, build.id).await?
-                }
-                kechuang_store::ResultDetail::Json { .. } => None,
-            };
+            let codes = kechuang_enterprise::stored::result_codes(store, build.id).await?;
             Some(kechuang_enterprise::stored::decode_result(
                 row,
                 codes.as_ref(),

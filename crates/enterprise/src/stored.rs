@@ -34,6 +34,14 @@ pub enum Error {
         /// The decoder's message.
         message: String,
     },
+    /// A build's result codes do not read, so none of its packed rows can.
+    #[error("the result codes of build {build_id} cannot be read ({message}); rebuild the index")]
+    UnreadableCodes {
+        /// The build.
+        build_id: i64,
+        /// The decoder's message.
+        message: String,
+    },
 }
 
 /// Reads a stored result row back into what a portrait uses: the counterpart of
@@ -76,11 +84,9 @@ pub async fn result_codes(store: &Store, build_id: i64) -> Result<Option<ResultC
     match store.result_codes(build_id).await? {
         Some(text) => ResultCodes::parse(&text)
             .map(Some)
-            .map_err(|e| Error::Undecodable {
-                credit_code: String::new(),
-                year: 0,
-                column: "result_codes",
-                message: format!("build {build_id}: {e}"),
+            .map_err(|e| Error::UnreadableCodes {
+                build_id,
+                message: e.to_string(),
             }),
         None => Ok(None),
     }
@@ -440,5 +446,46 @@ mod tests {
                 "{e}"
             );
         }
+    }
+
+    #[test]
+    fn a_build_whose_codes_do_not_read_is_an_error_naming_it() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let dir = tempfile::tempdir().expect("tmp");
+            let store = Store::open(dir.path().join("s.db").to_str().expect("utf8"))
+                .await
+                .expect("open");
+            let new = |codes: Option<&str>| NewBuild {
+                framework_id: "f".into(),
+                framework_version: "1".into(),
+                years: vec![2025],
+                user_name: "t".into(),
+                manifest: serde_json::json!({}),
+                result_codes: codes.map(String::from),
+            };
+            let damaged = store
+                .save_build(&new(Some("[\"'<b>")), &[])
+                .await
+                .expect("save");
+            let e = result_codes(&store, damaged)
+                .await
+                .expect_err("damaged codes");
+            assert!(
+                e.to_string().contains(&format!("build {damaged}"))
+                    && e.to_string().contains("rebuild"),
+                "{e}"
+            );
+            let json_build = store.save_build(&new(None), &[]).await.expect("save");
+            assert!(
+                result_codes(&store, json_build)
+                    .await
+                    .expect("none")
+                    .is_none()
+            );
+        });
     }
 }
