@@ -20,6 +20,7 @@ use crate::args::{BuildArgs, CheckArgs, TableFormat};
 use crate::output::{MANIFEST, OutputDir, sha256_file};
 use crate::runtime;
 use crate::written::{StageWriter, Written};
+use kechuang_tabular::OutputDigest;
 
 /// The input has problems the user must fix (exit code 1).
 #[derive(Debug)]
@@ -214,7 +215,7 @@ fn manifest<'a>(
 #[allow(clippy::too_many_arguments)]
 fn write_outputs(
     out: OutputDir,
-    streamed: Vec<PathBuf>,
+    streamed: Vec<(PathBuf, OutputDigest)>,
     build: &Build,
     loaded: &LoadedFramework,
     xlsx: bool,
@@ -238,7 +239,7 @@ fn write_outputs(
         stages.iter().map(|s| s.view()).collect();
     let unit_paths: Vec<PathBuf> = per_unit.iter().map(|t| file(&t.name)).collect();
     let table_paths: Vec<PathBuf> = tables.iter().map(|t| file(&t.name)).collect();
-    type Writer<T> = fn(&T, &Path) -> kechuang_tabular::Result<()>;
+    type Writer<T> = fn(&T, &Path) -> kechuang_tabular::Result<OutputDigest>;
     let (stage_writer, unit_writer, table_writer): (
         Writer<kechuang_engine::StageView<'_>>,
         Writer<kechuang_tabular::RowTable<'_>>,
@@ -251,44 +252,60 @@ fn write_outputs(
             write_table_parquet,
         ),
     };
-    let (stages_written, (units_written, tables_written)) = rayon::join(
-        || {
-            stage_views
-                .par_iter()
-                .zip(&stage_paths)
-                .try_for_each(|(s, p)| stage_writer(s, p))
-        },
-        || {
-            rayon::join(
-                || {
-                    per_unit
-                        .par_iter()
-                        .zip(&unit_paths)
-                        .try_for_each(|(t, p)| unit_writer(t, p))
-                },
-                || {
-                    tables
-                        .par_iter()
-                        .zip(&table_paths)
-                        .try_for_each(|(t, p)| table_writer(t, p))
-                },
-            )
-        },
-    );
-    stages_written?;
-    units_written?;
-    tables_written?;
-    phases.done("  stages and tables written");
-    let mut outputs: Vec<PathBuf> = streamed
+    // Each file is fingerprinted as it is written.
+    type Digests = kechuang_tabular::Result<Vec<OutputDigest>>;
+    let (stages_written, (units_written, tables_written)): (Digests, (Digests, Digests)) =
+        rayon::join(
+            || {
+                stage_views
+                    .par_iter()
+                    .zip(&stage_paths)
+                    .map(|(s, p)| stage_writer(s, p))
+                    .collect()
+            },
+            || {
+                rayon::join(
+                    || {
+                        per_unit
+                            .par_iter()
+                            .zip(&unit_paths)
+                            .map(|(t, p)| unit_writer(t, p))
+                            .collect()
+                    },
+                    || {
+                        tables
+                            .par_iter()
+                            .zip(&table_paths)
+                            .map(|(t, p)| table_writer(t, p))
+                            .collect()
+                    },
+                )
+            },
+        );
+    let mut outputs: Vec<(PathBuf, Option<OutputDigest>)> = streamed
         .into_iter()
-        .chain(stage_paths)
-        .chain(unit_paths)
-        .chain(table_paths)
+        .map(|(p, d)| (p, Some(d)))
+        .chain(
+            stage_paths
+                .into_iter()
+                .zip(stages_written?.into_iter().map(Some)),
+        )
+        .chain(
+            unit_paths
+                .into_iter()
+                .zip(units_written?.into_iter().map(Some)),
+        )
+        .chain(
+            table_paths
+                .into_iter()
+                .zip(tables_written?.into_iter().map(Some)),
+        )
         .collect();
+    phases.done("  stages and tables written");
     if xlsx {
         let path = out.path().join("index.xlsx");
         write_xlsx(&build_tables(build), &path)?;
-        outputs.push(path);
+        outputs.push((path, None));
     }
     // Copies of the framework files, so that the output directory alone can rebuild the scores.
     let framework_dir = out.path().join("framework");
@@ -318,16 +335,19 @@ fn write_outputs(
         }
     }
     phases.done("  framework copied");
-    // Fingerprints of the outputs, files in parallel (in file order in the manifest).
+    // Fingerprints of the outputs in file order; only the workbook is read back to be hashed.
     manifest.outputs = outputs
-        .par_iter()
-        .map(|p| {
+        .iter()
+        .map(|(p, digest)| {
             Ok(FileDigest {
                 path: p
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default(),
-                sha256: sha256_file(p)?,
+                sha256: match digest {
+                    Some(d) => d.hex(),
+                    None => sha256_file(p)?,
+                },
             })
         })
         .collect::<Result<_>>()?;

@@ -199,7 +199,7 @@ pub fn export(args: &ExportArgs) -> Result<()> {
         match ext.as_str() {
             "xlsx" => write_xlsx(&[records_table(&records)], &args.out)?,
             "parquet" => kechuang_tabular::write_records_parquet(&records, &args.out)?,
-            _ => write_csv_table(&records_table(&records), &args.out, true)?,
+            _ => write_csv_table(&records_table(&records), &args.out, true).map(drop)?,
         }
         println!(
             "exported {} records ({years:?}) to {}",

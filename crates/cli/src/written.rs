@@ -84,8 +84,8 @@ impl Written {
 pub(crate) struct StageWriter<'a> {
     pub(crate) out: &'a OutputDir,
     pub(crate) written: &'a Written,
-    /// The files written, in the order the build gave the stages.
-    pub(crate) paths: std::sync::Mutex<Vec<PathBuf>>,
+    /// The files written with their digests, in the order the build gave the stages.
+    pub(crate) paths: std::sync::Mutex<Vec<(PathBuf, kechuang_tabular::OutputDigest)>>,
     /// The first failure, kept whole (the build carries only its message).
     pub(crate) failure: std::sync::Mutex<Option<anyhow::Error>>,
 }
@@ -107,8 +107,11 @@ impl StageWriter<'_> {
             TableFormat::Parquet => write_stage_parquet(&stage, &path),
         };
         match wrote {
-            Ok(()) => {
-                self.paths.lock().map_err(|e| e.to_string())?.push(path);
+            Ok(digest) => {
+                self.paths
+                    .lock()
+                    .map_err(|e| e.to_string())?
+                    .push((path, digest));
                 Ok(())
             }
             Err(e) => {

@@ -15,6 +15,7 @@ mod audit_report;
 mod error;
 mod framework_file;
 pub mod grid;
+mod output_file;
 mod parquet_export;
 mod read;
 mod report_html;
@@ -30,6 +31,7 @@ pub use audit_report::{
 };
 pub use error::{Error, Result};
 pub use framework_file::{LoadedFramework, load_framework};
+pub use output_file::{OutputDigest, OutputFile};
 pub use parquet_export::{
     write_records_parquet, write_row_table_parquet, write_stage_parquet, write_table_parquet,
 };

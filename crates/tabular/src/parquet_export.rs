@@ -17,6 +17,7 @@ use parquet::schema::types::Type;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::output_file::{OutputDigest, OutputFile};
 use crate::tables::{Cell, RowTable, Table};
 
 /// Rows per row group.
@@ -167,14 +168,11 @@ fn write_table(
     columns: &[(&str, Kind)],
     rows: usize,
     group: impl Fn(std::ops::Range<usize>) -> Vec<Chunk>,
-) -> Result<()> {
+) -> Result<OutputDigest> {
     let pq = parquet_error(path);
     let mismatch =
         || parquet::errors::ParquetError::General("a column does not match its type".into());
-    let file = std::fs::File::create(path).map_err(|error| Error::Io {
-        path: path.to_path_buf(),
-        error,
-    })?;
+    let file = OutputFile::create(path)?;
     // Scores and codes barely repeat: dictionaries would be built only to be dropped.
     let properties = WriterProperties::builder()
         .set_dictionary_enabled(false)
@@ -206,8 +204,7 @@ fn write_table(
         }
         group.close().map_err(&pq)?;
     }
-    writer.close().map_err(&pq)?;
-    Ok(())
+    writer.into_inner().map_err(&pq)?.finish()
 }
 
 /// The columns of one row group, made in parallel by `make(column, rows)`.
@@ -226,7 +223,10 @@ fn by_column(
 /// Writes a build stage as Parquet straight from its columns: `uCode`, `Time` (int32) for
 /// panels, then one double column per code, missing values null. The same values as
 /// [`write_stage_csv`](crate::write_stage_csv).
-pub fn write_stage_parquet(stage: &kechuang_engine::StageView<'_>, path: &Path) -> Result<()> {
+pub fn write_stage_parquet(
+    stage: &kechuang_engine::StageView<'_>,
+    path: &Path,
+) -> Result<OutputDigest> {
     let mut columns = vec![("uCode", Kind::Text)];
     if stage.times.is_some() {
         columns.push(("Time", Kind::Year));
@@ -301,7 +301,7 @@ fn cell_chunk<'a>(kind: Kind, cells: impl Iterator<Item = Option<&'a Cell>>) -> 
 
 /// Writes one table as Parquet: a column of numbers as doubles, a column holding any text as
 /// UTF-8 (its numbers as the CSV shows them); empty cells null.
-pub fn write_table_parquet(table: &Table, path: &Path) -> Result<()> {
+pub fn write_table_parquet(table: &Table, path: &Path) -> Result<OutputDigest> {
     let columns = typed_columns(&table.headers, table.rows.len(), |u| &table.rows[u]);
     let group = by_column(columns.len(), |c, rows| {
         cell_chunk(columns[c].1, table.rows[rows].iter().map(|r| r.get(c)))
@@ -311,7 +311,7 @@ pub fn write_table_parquet(table: &Table, path: &Path) -> Result<()> {
 
 /// Writes a table of one row per unit as Parquet, its rows made twice (once to learn which
 /// columns hold text, then a row group at a time as they are written) rather than held whole.
-pub fn write_row_table_parquet(table: &RowTable<'_>, path: &Path) -> Result<()> {
+pub fn write_row_table_parquet(table: &RowTable<'_>, path: &Path) -> Result<OutputDigest> {
     let columns = typed_columns(&table.headers, table.len, |u| (table.row)(u));
     write_table(path, &columns, table.len, |rows| {
         let made: Vec<Vec<Cell>> = rows.into_par_iter().map(|u| (table.row)(u)).collect();

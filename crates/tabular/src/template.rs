@@ -43,7 +43,7 @@ pub fn write_template(path: &Path) -> Result<()> {
             headers: fields.iter().map(|f| f.header_zh()).collect(),
             rows: Vec::new(),
         };
-        return write_csv_table(&table, path, true);
+        return write_csv_table(&table, path, true).map(drop);
     }
     let xl = |e: rust_xlsxwriter::XlsxError| Error::Xlsx {
         path: path.to_path_buf(),

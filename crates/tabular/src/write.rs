@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use rust_xlsxwriter::Workbook;
 
 use crate::error::{Error, Result};
+use crate::output_file::{OutputDigest, OutputFile};
 use crate::tables::{Cell, Table};
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -116,7 +117,10 @@ fn push_text(out: &mut Vec<u8>, s: &str) {
 /// Writes a build stage as CSV straight from its columns (`uCode`, `Time` for panels, then one
 /// column per code), the same bytes as [`write_csv`] of its table without building the table:
 /// a stage of a million units is written in a buffer of a few rows, not held as cells.
-pub fn write_stage_csv(stage: &kechuang_engine::StageView<'_>, path: &Path) -> Result<()> {
+pub fn write_stage_csv(
+    stage: &kechuang_engine::StageView<'_>,
+    path: &Path,
+) -> Result<OutputDigest> {
     let mut headers = vec!["uCode"];
     if stage.times.is_some() {
         headers.push("Time");
@@ -137,13 +141,13 @@ pub fn write_stage_csv(stage: &kechuang_engine::StageView<'_>, path: &Path) -> R
 }
 
 /// Writes one table as CSV (UTF-8, numbers at full precision, missing as empty).
-pub fn write_csv(table: &Table, path: &Path) -> Result<()> {
+pub fn write_csv(table: &Table, path: &Path) -> Result<OutputDigest> {
     write_csv_table(table, path, false)
 }
 
 /// Writes one table as CSV; `bom` prefixes a UTF-8 byte-order mark so that Excel on Chinese Windows
 /// opens Chinese text correctly.
-pub fn write_csv_table(table: &Table, path: &Path, bom: bool) -> Result<()> {
+pub fn write_csv_table(table: &Table, path: &Path, bom: bool) -> Result<OutputDigest> {
     let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
     write_rows(path, bom, &headers, table.rows.len(), |out, u| {
         push_row(out, table.rows[u].iter());
@@ -152,7 +156,10 @@ pub fn write_csv_table(table: &Table, path: &Path, bom: bool) -> Result<()> {
 
 /// Writes a table of one row per unit, making its rows in parallel blocks as they are written:
 /// the same bytes as [`write_csv`] of the materialised table.
-pub fn write_row_table_csv(table: &crate::tables::RowTable<'_>, path: &Path) -> Result<()> {
+pub fn write_row_table_csv(
+    table: &crate::tables::RowTable<'_>,
+    path: &Path,
+) -> Result<OutputDigest> {
     let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
     write_rows(path, false, &headers, table.len, |out, u| {
         push_row(out, (table.row)(u).iter());
@@ -168,12 +175,11 @@ fn write_rows(
     headers: &[&str],
     rows: usize,
     row: impl Fn(&mut Vec<u8>, usize) + Sync,
-) -> Result<()> {
+) -> Result<OutputDigest> {
     use std::io::Write;
     const ROWS: usize = 2048;
     const BLOCKS: usize = 16;
-    let file = std::fs::File::create(path).map_err(io(path))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut w = OutputFile::create(path)?;
     if bom {
         w.write_all(b"\xEF\xBB\xBF").map_err(io(path))?;
     }
@@ -197,7 +203,7 @@ fn write_rows(
             w.write_all(&t).map_err(io(path))?;
         }
     }
-    w.flush().map_err(io(path))
+    w.finish()
 }
 
 /// One CSV record: cells separated by commas, a line feed at the end. A record of one empty
