@@ -136,7 +136,17 @@ pub fn run_build(
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     spinner.enable_steady_tick(Duration::from_millis(120));
-    let report = |step: &str| spinner.set_message(format!("{step} …"));
+    let timings = std::env::var_os("KECHUANG_TIMINGS").is_some();
+    let started = std::time::Instant::now();
+    let report = |step: &str| {
+        if timings {
+            eprintln!(
+                "timing:   step {step} from {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        spinner.set_message(format!("{step} …"))
+    };
     let options = BuildOptions {
         keep_stages,
         rank_aggregates: true,

@@ -40,17 +40,37 @@ impl OutputDigest {
 
 /// A new file being written; [`finish`](OutputFile::finish) completes it and gives its digest.
 /// Dropped unfinished, it may be incomplete (the caller's staging directory is then removed).
+///
+/// A file smaller than a chunk is written at `finish`. A larger one is handed, a chunk at a time,
+/// to a thread of its own that hashes and writes it, so that the thread making the text never
+/// waits for the device.
 pub struct OutputFile {
     path: PathBuf,
-    file: File,
-    /// A second handle on the same file that writes past the page cache, while that works.
-    direct: Option<File>,
     /// Room for `CHUNK` bytes from an address aligned to `BLOCK`, at `start`.
     buffer: Vec<u8>,
     start: usize,
     filled: usize,
-    written: u64,
-    hasher: Sha256,
+    state: State,
+}
+
+enum State {
+    /// Nothing handed on yet.
+    Held(File),
+    Handed {
+        chunks: std::sync::mpsc::SyncSender<Filled>,
+        /// Buffers the writer is done with, to be filled again.
+        free: std::sync::mpsc::Receiver<Vec<u8>>,
+        writer: std::thread::JoinHandle<std::io::Result<OutputDigest>>,
+    },
+    Finished,
+}
+
+/// A buffer's bytes `start..start + len`, the last of the file when `last`.
+struct Filled {
+    buffer: Vec<u8>,
+    start: usize,
+    len: usize,
+    last: bool,
 }
 
 impl OutputFile {
@@ -59,64 +79,144 @@ impl OutputFile {
         let file = File::create(path).map_err(io(path))?;
         Ok(OutputFile {
             path: path.to_path_buf(),
-            file,
-            direct: None,
             buffer: Vec::new(),
             start: 0,
             filled: 0,
-            written: 0,
-            hasher: Sha256::new(),
+            state: State::Held(file),
         })
     }
 
     /// Writes what is buffered, then the digest of the whole file.
     pub fn finish(mut self) -> Result<OutputDigest> {
-        self.write_out(true).map_err(io(&self.path))?;
-        self.file.flush().map_err(io(&self.path))?;
-        Ok(OutputDigest {
-            bytes: self.written,
-            sha256: self.hasher.clone().finalize().into(),
-        })
+        if let State::Held(file) = &mut self.state {
+            // A file smaller than a chunk: written here, at once.
+            let bytes = self
+                .buffer
+                .get(self.start..self.start + self.filled)
+                .unwrap_or_default();
+            file.write_all(bytes).map_err(io(&self.path))?;
+            return Ok(OutputDigest {
+                bytes: bytes.len() as u64,
+                sha256: Sha256::digest(bytes).into(),
+            });
+        }
+        self.hand_on(true).map_err(io(&self.path))?;
+        match std::mem::replace(&mut self.state, State::Finished) {
+            State::Handed { chunks, writer, .. } => {
+                drop(chunks);
+                joined(writer).map_err(io(&self.path))
+            }
+            State::Held(_) | State::Finished => Err(io(&self.path)(finished())),
+        }
     }
 
     fn room(&mut self) -> &mut [u8] {
         if self.buffer.is_empty() {
+            self.buffer = match &self.state {
+                State::Handed { free, .. } => free.try_recv().ok(),
+                _ => None,
+            }
+            .unwrap_or_else(|| vec![0; CHUNK + BLOCK]);
             // An aligned window into a slightly larger vector: no unsafe allocation needed.
-            self.buffer = vec![0; CHUNK + BLOCK];
             self.start = self.buffer.as_ptr().align_offset(BLOCK).min(BLOCK);
         }
         &mut self.buffer[self.start + self.filled..self.start + CHUNK]
     }
 
-    /// Writes the buffered bytes: whole blocks directly where possible, and, at the end (`last`),
-    /// the rest through the page cache.
-    fn write_out(&mut self, last: bool) -> std::io::Result<()> {
-        use std::os::unix::fs::FileExt;
-        if self.filled == 0 {
-            return Ok(());
+    /// Hands the buffered bytes to the writer, starting it with the first chunk; `last` at the end
+    /// (only once it is started).
+    fn hand_on(&mut self, last: bool) -> std::io::Result<()> {
+        if let State::Held(file) = &self.state {
+            let file = file.try_clone()?;
+            let direct = open_direct(&self.path);
+            let (chunks, to_write) = std::sync::mpsc::sync_channel(1);
+            let (done, free) = std::sync::mpsc::channel();
+            let writer = std::thread::Builder::new()
+                .name("output-writer".into())
+                .spawn(move || write_chunks(file, direct, to_write, done))?;
+            self.state = State::Handed {
+                chunks,
+                free,
+                writer,
+            };
         }
-        let bytes = &self.buffer[self.start..self.start + self.filled];
-        self.hasher.update(bytes);
+        let State::Handed { chunks, .. } = &self.state else {
+            return Err(finished());
+        };
+        let filled = Filled {
+            // A file of whole chunks ends with an empty one.
+            start: if self.buffer.is_empty() {
+                0
+            } else {
+                self.start
+            },
+            buffer: std::mem::take(&mut self.buffer),
+            len: self.filled,
+            last,
+        };
+        self.filled = 0;
+        if chunks.send(filled).is_err() {
+            // The writer stopped: its error says why.
+            if let State::Handed { writer, .. } =
+                std::mem::replace(&mut self.state, State::Finished)
+            {
+                joined(writer)?;
+            }
+            return Err(std::io::Error::other("the file's writer stopped"));
+        }
+        Ok(())
+    }
+}
+
+fn finished() -> std::io::Error {
+    std::io::Error::other("the file was already finished")
+}
+
+/// The writer's outcome, a panic as an error.
+fn joined(
+    writer: std::thread::JoinHandle<std::io::Result<OutputDigest>>,
+) -> std::io::Result<OutputDigest> {
+    writer
+        .join()
+        .unwrap_or_else(|_| Err(std::io::Error::other("the file's writer failed")))
+}
+
+/// The writer's thread: hashes and writes chunks in order, whole blocks directly while that is
+/// accepted, the last bytes through the page cache; gives each buffer back.
+fn write_chunks(
+    file: File,
+    mut direct: Option<File>,
+    chunks: std::sync::mpsc::Receiver<Filled>,
+    free: std::sync::mpsc::Sender<Vec<u8>>,
+) -> std::io::Result<OutputDigest> {
+    use std::os::unix::fs::FileExt;
+    let mut hasher = Sha256::new();
+    let mut written = 0u64;
+    for chunk in chunks {
+        let bytes = &chunk.buffer[chunk.start..chunk.start + chunk.len];
+        hasher.update(bytes);
         let mut done = 0;
-        if self.written == 0 && !last && self.direct.is_none() {
-            // Only a file of more than one chunk is worth a second handle.
-            self.direct = open_direct(&self.path);
-        }
-        if let Some(direct) = &self.direct {
+        if let Some(d) = &direct {
             let whole = bytes.len() / BLOCK * BLOCK;
-            match direct.write_all_at(&bytes[..whole], self.written) {
+            match d.write_all_at(&bytes[..whole], written) {
                 Ok(()) => done = whole,
                 // Refused (a file system that only accepted the flag): ordinary writes from here.
-                Err(e) if e.raw_os_error() == Some(EINVAL) => self.direct = None,
+                Err(e) if e.raw_os_error() == Some(EINVAL) => direct = None,
                 Err(e) => return Err(e),
             }
         }
-        self.file
-            .write_all_at(&bytes[done..], self.written + done as u64)?;
-        self.written += bytes.len() as u64;
-        self.filled = 0;
-        Ok(())
+        file.write_all_at(&bytes[done..], written + done as u64)?;
+        written += bytes.len() as u64;
+        if chunk.last {
+            return Ok(OutputDigest {
+                bytes: written,
+                sha256: hasher.finalize().into(),
+            });
+        }
+        // The maker may have finished or failed; then the buffer is simply dropped.
+        let _ = free.send(chunk.buffer);
     }
+    Err(std::io::Error::other("the file was not finished"))
 }
 
 impl Write for OutputFile {
@@ -126,7 +226,7 @@ impl Write for OutputFile {
         room[..n].copy_from_slice(&data[..n]);
         self.filled += n;
         if self.filled == CHUNK {
-            self.write_out(false)?;
+            self.hand_on(false)?;
         }
         Ok(n)
     }
@@ -209,6 +309,21 @@ mod tests {
             .hex(),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_device_that_refuses_writes_fails_the_file_small_or_large() {
+        for len in [10, 3 * CHUNK + 5] {
+            let mut f = OutputFile::create(Path::new("/dev/full")).expect("create");
+            // A large file's error may come while writing or at the end, never as success.
+            let wrote = f.write_all(&vec![b'x'; len]);
+            let finished = f.finish();
+            assert!(wrote.is_err() || finished.is_err(), "{len}");
+            if let Err(e) = finished {
+                assert!(e.to_string().contains("/dev/full"), "{e}");
+            }
+        }
     }
 
     #[test]

@@ -210,7 +210,7 @@ fn read_in_chunks(
     // The file is read a chunk at a time, never whole: each chunk's complete records are cut into
     // pieces parsed in parallel, joined in file order onto the columns, and let go before the
     // next chunk is read. Errors and notes are those a reading from the top gives.
-    use std::io::{Read, Seek};
+    use std::io::Seek;
     let mut file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len() as usize;
     file.seek(std::io::SeekFrom::Start(data_start as u64))
@@ -227,28 +227,31 @@ fn read_in_chunks(
     let mut labels: Vec<Vec<String>> = vec![Vec::new(); group_cols.len()];
     let mut text_cell: Vec<Option<(u64, String)>> = vec![None; numeric_cols.len()];
     let mut failure;
+    let mut at_end = fill(&mut file, &mut buffer, chunk).map_err(io)?;
     loop {
-        let kept = buffer.len();
-        buffer.resize(kept + chunk, 0);
-        let mut filled = kept;
-        while filled < buffer.len() {
-            match file.read(&mut buffer[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(io(e)),
-            }
-        }
-        let at_end = filled < buffer.len();
-        buffer.truncate(filled);
         let (mut ranges, end, next_line) = whole_record_pieces(&buffer, 0, line, target);
         if at_end && end < buffer.len() {
             ranges.push((end..buffer.len(), next_line));
         }
-        let pieces: Vec<Piece> = ranges
-            .into_par_iter()
-            .map(|(range, line)| layout.parse(&buffer[range], line))
-            .collect();
+        // The next chunk is read (after the unfinished record) while this one is parsed.
+        let (pieces, next): (Vec<Piece>, std::io::Result<(Vec<u8>, bool)>) = rayon::join(
+            || {
+                ranges
+                    .into_par_iter()
+                    .map(|(range, line)| layout.parse(&buffer[range], line))
+                    .collect()
+            },
+            || {
+                let mut next = Vec::new();
+                if at_end {
+                    return Ok((next, true));
+                }
+                next.reserve_exact(buffer.len() - end + chunk);
+                next.extend_from_slice(&buffer[end..]);
+                let at_end = fill(&mut file, &mut next, chunk)?;
+                Ok((next, at_end))
+            },
+        );
         // Rows after a piece's first error are not read, as a reading from the top stops there.
         let read = pieces
             .iter()
@@ -294,8 +297,8 @@ fn read_in_chunks(
         if failure.is_some() || at_end {
             break;
         }
-        // The unfinished record is carried over to the front of the next chunk.
-        buffer.drain(..end);
+        // The unfinished record is at the front of the next chunk.
+        (buffer, at_end) = next.map_err(&io)?;
         line = next_line;
     }
     drop(buffer);
@@ -373,7 +376,27 @@ pub(crate) fn record_pieces(
     pieces
 }
 
-/// How much of a data file is held at once while it is read.
+/// Appends up to `chunk` bytes of `file` to `buffer`; true when the file ended first.
+fn fill(file: &mut std::fs::File, buffer: &mut Vec<u8>, chunk: usize) -> std::io::Result<bool> {
+    use std::io::Read;
+    let kept = buffer.len();
+    buffer.resize(kept + chunk, 0);
+    let mut filled = kept;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let at_end = filled < buffer.len();
+    buffer.truncate(filled);
+    Ok(at_end)
+}
+
+/// How much of a data file is held at once while it is read (two at once: one parsed while the
+/// next is read).
 const CHUNK: usize = 64 << 20;
 
 /// About eight pieces a thread, of 1 to 8 MiB.

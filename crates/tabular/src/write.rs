@@ -188,8 +188,8 @@ fn write_rows(
     push_row(&mut text, header.iter());
     w.write_all(&text).map_err(io(path))?;
     let starts: Vec<usize> = (0..rows).step_by(ROWS).collect();
-    for batch in starts.chunks(BLOCKS) {
-        let texts: Vec<Vec<u8>> = batch
+    let format = |batch: &[usize]| -> Vec<Vec<u8>> {
+        batch
             .par_iter()
             .map(|&start| {
                 let mut out = Vec::with_capacity(ROWS * 256);
@@ -198,10 +198,20 @@ fn write_rows(
                 }
                 out
             })
-            .collect();
-        for t in texts {
-            w.write_all(&t).map_err(io(path))?;
-        }
+            .collect()
+    };
+    // Each batch is handed to the file while the next is formatted, so that no core waits.
+    let mut formatted: Vec<Vec<u8>> = Vec::new();
+    for batch in starts.chunks(BLOCKS) {
+        let (next, handed) = rayon::join(
+            || format(batch),
+            || formatted.iter().try_for_each(|t| w.write_all(t)),
+        );
+        handed.map_err(io(path))?;
+        formatted = next;
+    }
+    for t in &formatted {
+        w.write_all(t).map_err(io(path))?;
     }
     w.finish()
 }
