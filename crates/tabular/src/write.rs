@@ -178,7 +178,7 @@ fn write_rows(
 ) -> Result<OutputDigest> {
     use std::io::Write;
     const ROWS: usize = 2048;
-    const BLOCKS: usize = 16;
+    const BLOCKS: usize = 8;
     let mut w = OutputFile::create(path)?;
     if bom {
         w.write_all(b"\xEF\xBB\xBF").map_err(io(path))?;
@@ -188,11 +188,14 @@ fn write_rows(
     push_row(&mut text, header.iter());
     w.write_all(&text).map_err(io(path))?;
     let starts: Vec<usize> = (0..rows).step_by(ROWS).collect();
+    // Room for a row of numbers at full precision, so that a block's text is not copied as it
+    // grows.
+    let row_bytes = 24 * headers.len().max(1) + 8;
     let format = |batch: &[usize]| -> Vec<Vec<u8>> {
         batch
             .par_iter()
             .map(|&start| {
-                let mut out = Vec::with_capacity(ROWS * 256);
+                let mut out = Vec::with_capacity(ROWS * row_bytes);
                 for u in start..(start + ROWS).min(rows) {
                     row(&mut out, u);
                 }
