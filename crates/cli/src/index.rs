@@ -449,7 +449,8 @@ pub fn build(args: &BuildArgs) -> Result<()> {
 /// when `--out` is given.
 pub async fn build_stored(args: &BuildArgs, loaded: &LoadedFramework) -> Result<()> {
     let written = Written::from_args(args)?;
-    let store = Store::open(&args.store.db)
+    // A result row per enterprise written at once: see `Store::open_bulk`.
+    let store = Store::open_bulk(&args.store.db)
         .await
         .with_context(|| format!("opening the store {}", args.store.db))?;
     let spinner = ProgressBar::new_spinner();

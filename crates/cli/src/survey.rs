@@ -149,7 +149,8 @@ pub fn import(args: &ImportArgs) -> Result<()> {
     }
     let phases = crate::index::Phases::from_env();
     runtime()?.block_on(async {
-        let store = Store::open(&args.store.db).await.with_context(|| format!("opening the store {}", args.store.db))?;
+        // Written at once: see `Store::open_bulk`.
+        let store = Store::open_bulk(&args.store.db).await.with_context(|| format!("opening the store {}", args.store.db))?;
         phases.done("open the store");
         let v = validate(&store, &args.files, &options).await?;
         phases.done("read and validate");

@@ -246,6 +246,13 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// How a store is opened: see [`Store::open_bulk`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Shared,
+    Bulk,
+}
+
 /// The store.
 pub struct Store {
     backend: Backend,
@@ -258,6 +265,25 @@ impl Store {
     /// Opens (creating if needed) and migrates the store at `location`: a `postgres://` or
     /// `postgresql://` URL, or a SQLite file path (optionally `sqlite://PATH`).
     pub async fn open(location: &str) -> Result<Store> {
+        Store::open_as(location, Access::Shared).await
+    }
+
+    /// [`open`](Store::open) for a command that writes much at once (a survey import, an index
+    /// build). A SQLite file that no other connection has open is written with a rollback
+    /// journal: in WAL mode every page is written twice (to the log, then to the file by the
+    /// checkpoint), and rows appended to a table need no journal at all — a million-row build
+    /// spent a third of its time copying pages for the log and checkpoint. Meanwhile another
+    /// process opening the file waits for each write to commit. A file that is open elsewhere (a
+    /// running server) stays in WAL mode; every ordinary open puts a file back into WAL mode.
+    pub async fn open_bulk(location: &str) -> Result<Store> {
+        match Store::open_as(location, Access::Bulk).await {
+            Ok(store) => Ok(store),
+            // Leaving WAL mode needs the file to itself: a busy file is written as before.
+            Err(_) => Store::open_as(location, Access::Shared).await,
+        }
+    }
+
+    async fn open_as(location: &str, access: Access) -> Result<Store> {
         let backend =
             if location.starts_with("postgres://") || location.starts_with("postgresql://") {
                 let pool = PgPoolOptions::new()
@@ -271,11 +297,16 @@ impl Store {
                 if path.is_empty() {
                     return Err(Error::Location(location.into()));
                 }
+                let (journal, synchronous) = match access {
+                    Access::Shared => (SqliteJournalMode::Wal, SqliteSynchronous::Normal),
+                    // NORMAL is safe against power loss only in WAL mode.
+                    Access::Bulk => (SqliteJournalMode::Truncate, SqliteSynchronous::Full),
+                };
                 let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
                     .map_err(|_| Error::Location(location.into()))?
                     .create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
+                    .journal_mode(journal)
+                    .synchronous(synchronous)
                     .foreign_keys(true)
                     // Up to 64 MiB of pages per connection (SQLite's default is 2 MiB): a
                     // million-row import's indexes did not fit.
@@ -287,6 +318,16 @@ impl Store {
                     .max_connections(4)
                     .connect_with(options)
                     .await?;
+                if access == Access::Bulk {
+                    // SQLite answers with the mode it kept when it cannot change it.
+                    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                        .fetch_one(&pool)
+                        .await?;
+                    if mode.eq_ignore_ascii_case("wal") {
+                        pool.close().await;
+                        return Err(Error::Location(format!("{location} is open elsewhere")));
+                    }
+                }
                 SQLITE_MIGRATIONS.run(&pool).await?;
                 Backend::Sqlite(pool)
             };
@@ -294,6 +335,18 @@ impl Store {
             backend,
             result_codes: Default::default(),
         })
+    }
+
+    /// The journal mode of a SQLite store (`wal`, `truncate`, …); `None` for PostgreSQL.
+    pub async fn sqlite_journal_mode(&self) -> Result<Option<String>> {
+        match &self.backend {
+            Backend::Sqlite(pool) => Ok(Some(
+                sqlx::query_scalar("PRAGMA journal_mode")
+                    .fetch_one(pool)
+                    .await?,
+            )),
+            Backend::Postgres(_) => Ok(None),
+        }
     }
 
     /// `sqlite` or `postgres`.

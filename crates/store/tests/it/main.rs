@@ -91,3 +91,49 @@ fn both_dialects_have_the_same_migration_versions() {
     assert!(!names("sqlite").is_empty());
     assert_eq!(names("sqlite"), names("postgres"));
 }
+
+/// A bulk open of a file nobody else has open writes with a rollback journal — every write still
+/// all or nothing — and the next ordinary open puts the file back into WAL mode.
+#[test]
+fn a_bulk_open_writes_with_a_rollback_journal_and_an_ordinary_open_returns_to_wal() {
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("kechuang.db");
+        let path = path.to_str().expect("utf8");
+        let bulk = Store::open_bulk(path).await.expect("open bulk");
+        assert_eq!(
+            bulk.sqlite_journal_mode().await.expect("mode").as_deref(),
+            Some("truncate")
+        );
+        suite::failed_import_writes_nothing(&bulk).await;
+        suite::builds_and_results_are_stored(&bulk).await;
+        let count = bulk.count_records().await.expect("count");
+        assert!(count > 0, "the suite stored records");
+        bulk.close().await;
+        let shared = Store::open(path).await.expect("open");
+        assert_eq!(
+            shared.sqlite_journal_mode().await.expect("mode").as_deref(),
+            Some("wal")
+        );
+        assert_eq!(shared.count_records().await.expect("count"), count);
+    });
+}
+
+/// A bulk open of a file a server has open leaves it in WAL mode, and both see each other's
+/// writes.
+#[test]
+fn a_bulk_open_of_a_file_open_elsewhere_stays_in_wal_mode() {
+    runtime().block_on(async {
+        let (server, dir) = sqlite().await;
+        let path = dir.path().join("kechuang.db");
+        let bulk = Store::open_bulk(path.to_str().expect("utf8"))
+            .await
+            .expect("open bulk beside the server");
+        assert_eq!(
+            bulk.sqlite_journal_mode().await.expect("mode").as_deref(),
+            Some("wal")
+        );
+        suite::import_then_load_round_trips_every_field(&bulk).await;
+        assert_eq!(server.count_records().await.expect("count"), 3);
+    });
+}
