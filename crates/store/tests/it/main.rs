@@ -107,6 +107,7 @@ fn a_bulk_open_writes_with_a_rollback_journal_and_an_ordinary_open_returns_to_wa
         );
         suite::failed_import_writes_nothing(&bulk).await;
         suite::builds_and_results_are_stored(&bulk).await;
+        suite::import_then_load_round_trips_every_field(&bulk).await;
         let count = bulk.count_records().await.expect("count");
         assert!(count > 0, "the suite stored records");
         bulk.close().await;
