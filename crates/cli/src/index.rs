@@ -96,10 +96,12 @@ pub(crate) struct Phases(Option<std::cell::Cell<std::time::Instant>>);
 
 impl Phases {
     pub(crate) fn from_env() -> Phases {
-        Phases(
-            std::env::var_os("KECHUANG_TIMINGS")
-                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
-        )
+        Phases(Phases::wanted().then(|| std::cell::Cell::new(std::time::Instant::now())))
+    }
+
+    /// Whether timings are asked for.
+    pub(crate) fn wanted() -> bool {
+        std::env::var_os("KECHUANG_TIMINGS").is_some()
     }
 
     pub(crate) fn done(&self, phase: &str) {
@@ -136,7 +138,7 @@ pub fn run_build(
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     spinner.enable_steady_tick(Duration::from_millis(120));
-    let timings = std::env::var_os("KECHUANG_TIMINGS").is_some();
+    let timings = Phases::wanted();
     let started = std::time::Instant::now();
     let report = |step: &str| {
         if timings {

@@ -276,9 +276,10 @@ impl Store {
     /// process opening the file waits for each write to commit. A file that is open elsewhere (a
     /// running server) stays in WAL mode; every ordinary open puts a file back into WAL mode.
     pub async fn open_bulk(location: &str) -> Result<Store> {
+        // Leaving WAL mode needs the file to itself. Where SQLite cannot, it keeps WAL mode
+        // (which the pool then simply uses) or refuses as busy: then the file is opened as usual.
         match Store::open_as(location, Access::Bulk).await {
             Ok(store) => Ok(store),
-            // Leaving WAL mode needs the file to itself: a busy file is written as before.
             Err(_) => Store::open_as(location, Access::Shared).await,
         }
     }
@@ -318,16 +319,6 @@ impl Store {
                     .max_connections(4)
                     .connect_with(options)
                     .await?;
-                if access == Access::Bulk {
-                    // SQLite answers with the mode it kept when it cannot change it.
-                    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-                        .fetch_one(&pool)
-                        .await?;
-                    if mode.eq_ignore_ascii_case("wal") {
-                        pool.close().await;
-                        return Err(Error::Location(format!("{location} is open elsewhere")));
-                    }
-                }
                 SQLITE_MIGRATIONS.run(&pool).await?;
                 Backend::Sqlite(pool)
             };
