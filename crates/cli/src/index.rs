@@ -10,14 +10,15 @@ use kechuang_enterprise::stored::{Error as StoredError, build_from_store};
 use kechuang_store::Store;
 use kechuang_tabular::{
     LoadedFramework, ReadOptions, build_tables, load_framework, other_tables, read_dataset_noting,
-    unit_tables, write_csv, write_row_table_csv, write_row_table_parquet, write_stage_csv,
-    write_stage_parquet, write_table_parquet, write_xlsx,
+    unit_tables, write_csv, write_results_and_held_stages_csv, write_row_table_csv,
+    write_row_table_parquet, write_stage_csv, write_stage_parquet, write_table_parquet, write_xlsx,
 };
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::args::{BuildArgs, CheckArgs, TableFormat};
 use crate::output::{MANIFEST, OutputDir, sha256_file};
+use crate::robustness::{assumptions, monte_carlo, report_title};
 use crate::runtime;
 use crate::written::{StageWriter, Written};
 use kechuang_tabular::OutputDigest;
@@ -50,7 +51,7 @@ pub fn invalid_view(e: kechuang_app::views::ViewError) -> anyhow::Error {
     }
 }
 
-fn invalid_engine(source: &str, e: kechuang_engine::Error) -> anyhow::Error {
+pub(crate) fn invalid_engine(source: &str, e: kechuang_engine::Error) -> anyhow::Error {
     InvalidInput(format!("{source}: {e}")).into()
 }
 
@@ -70,7 +71,11 @@ pub fn resolve_framework(path: &Path) -> Result<LoadedFramework> {
     load_framework(path).map_err(invalid_tabular)
 }
 
-fn read_data(loaded: &LoadedFramework, path: &Path, extra_groups: &[String]) -> Result<Dataset> {
+pub(crate) fn read_data(
+    loaded: &LoadedFramework,
+    path: &Path,
+    extra_groups: &[String],
+) -> Result<Dataset> {
     let fw = &loaded.framework;
     let (denominators, mut group_columns) = fw.required_columns();
     group_columns.extend(extra_groups.iter().cloned());
@@ -225,9 +230,17 @@ fn manifest<'a>(
 /// Writes every table, the framework files and the manifest into `out`, all at once; `streamed`
 /// are the stage files the build wrote as it went.
 #[allow(clippy::too_many_arguments)]
+/// What the build wrote already, and what it left to write with the results.
+struct Wrote<'a> {
+    /// Stages written as the build gave them out, with their digests.
+    streamed: Vec<(PathBuf, OutputDigest)>,
+    /// Stages to write from the scores with the results ([`Written::held_in_scores`]).
+    held: &'a [&'static str],
+}
+
 fn write_outputs(
     out: OutputDir,
-    streamed: Vec<(PathBuf, OutputDigest)>,
+    wrote: Wrote<'_>,
     build: &Build,
     loaded: &LoadedFramework,
     xlsx: bool,
@@ -241,6 +254,16 @@ fn write_outputs(
     let (per_unit, tables) = rayon::join(|| unit_tables(build), || other_tables(build));
     phases.done("  the result tables prepared");
     let file = |name: &str| out.path().join(format!("{name}.{}", written.extension()));
+    // CSV results are written with the stages that repeat their scores, each number formatted once.
+    let csv = written.format == TableFormat::Csv;
+    let per_unit: Vec<_> = per_unit
+        .into_iter()
+        .filter(|t| !csv || t.name != "results")
+        .collect();
+    let results_path = file("results");
+    let held_paths: Vec<(&str, PathBuf)> = wrote.held.iter().map(|&n| (n, file(n))).collect();
+    let held_named: Vec<(&str, &Path)> =
+        held_paths.iter().map(|(n, p)| (*n, p.as_path())).collect();
     let stages: Vec<&kechuang_engine::Stage> = build
         .stages
         .iter()
@@ -266,42 +289,69 @@ fn write_outputs(
     };
     // Each file is fingerprinted as it is written.
     type Digests = kechuang_tabular::Result<Vec<OutputDigest>>;
-    let (stages_written, (units_written, tables_written)): (Digests, (Digests, Digests)) =
-        rayon::join(
-            || {
-                stage_views
-                    .par_iter()
-                    .zip(&stage_paths)
-                    .map(|(s, p)| stage_writer(s, p))
-                    .collect()
-            },
-            || {
-                rayon::join(
-                    || {
-                        per_unit
-                            .par_iter()
-                            .zip(&unit_paths)
-                            .map(|(t, p)| unit_writer(t, p))
-                            .collect()
-                    },
-                    || {
-                        tables
-                            .par_iter()
-                            .zip(&table_paths)
-                            .map(|(t, p)| table_writer(t, p))
-                            .collect()
-                    },
-                )
-            },
-        );
-    let mut outputs: Vec<(PathBuf, Option<OutputDigest>)> = streamed
+    let ((stages_written, results_written), (units_written, tables_written)): (
+        (Digests, Option<Digests>),
+        (Digests, Digests),
+    ) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    stage_views
+                        .par_iter()
+                        .zip(&stage_paths)
+                        .map(|(s, p)| stage_writer(s, p))
+                        .collect()
+                },
+                || {
+                    csv.then(|| {
+                        write_results_and_held_stages_csv(build, &results_path, &held_named)
+                    })
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    per_unit
+                        .par_iter()
+                        .zip(&unit_paths)
+                        .map(|(t, p)| unit_writer(t, p))
+                        .collect()
+                },
+                || {
+                    tables
+                        .par_iter()
+                        .zip(&table_paths)
+                        .map(|(t, p)| table_writer(t, p))
+                        .collect()
+                },
+            )
+        },
+    );
+    // The results' digest first, then the held stages'.
+    let (results_digest, held_digests) = match results_written.transpose()? {
+        Some(mut digests) if !digests.is_empty() => {
+            let results = digests.remove(0);
+            (Some(results), digests)
+        }
+        _ => (None, Vec::new()),
+    };
+    let mut outputs: Vec<(PathBuf, Option<OutputDigest>)> = wrote
+        .streamed
         .into_iter()
         .map(|(p, d)| (p, Some(d)))
+        .chain(
+            held_paths
+                .into_iter()
+                .map(|(_, p)| p)
+                .zip(held_digests.into_iter().map(Some)),
+        )
         .chain(
             stage_paths
                 .into_iter()
                 .zip(stages_written?.into_iter().map(Some)),
         )
+        .chain(results_digest.map(|d| (results_path, Some(d))))
         .chain(
             unit_paths
                 .into_iter()
@@ -391,9 +441,11 @@ pub fn build(args: &BuildArgs) -> Result<()> {
             // Stages are written as the build makes them, so that no copy of the data is kept;
             // a workbook (--xlsx) holds them all, so it keeps them.
             let stream = written.keeps_stages() && !args.xlsx;
+            let held = written.held_in_scores(&loaded.framework, stream);
             let writer = StageWriter {
                 out: &out_dir,
                 written: &written,
+                held: &held,
                 paths: Default::default(),
                 failure: Default::default(),
             };
@@ -438,7 +490,11 @@ pub fn build(args: &BuildArgs) -> Result<()> {
                 written.as_args()
             );
             let m = manifest(&build, &loaded, digest, input_rows, years, rebuild)?;
-            write_outputs(out_dir, streamed, &build, &loaded, args.xlsx, &written, m)?;
+            let wrote = Wrote {
+                streamed,
+                held: &held,
+            };
+            write_outputs(out_dir, wrote, &build, &loaded, args.xlsx, &written, m)?;
             phases.done("write every output");
             summarise(&build, &out.display().to_string());
             Ok(())
@@ -496,7 +552,10 @@ pub async fn build_stored(args: &BuildArgs, loaded: &LoadedFramework) -> Result<
         )?;
         write_outputs(
             OutputDir::create(out)?,
-            Vec::new(),
+            Wrote {
+                streamed: Vec::new(),
+                held: &[],
+            },
             &stored.build,
             loaded,
             args.xlsx,
@@ -626,239 +685,6 @@ pub fn check(args: &CheckArgs) -> Result<()> {
             println!("  warning: {w}");
         }
     }
-    Ok(())
-}
-
-fn parse_normaliser(s: &str) -> Result<kechuang_engine::Normaliser> {
-    use kechuang_engine::Normaliser;
-    Ok(match s.trim() {
-        "minmax" => Normaliser::default(),
-        "zscore" => Normaliser::ZScore { mean: 0.0, sd: 1.0 },
-        "percent_rank" => Normaliser::PercentRank { scale: 100.0 },
-        "rank" => Normaliser::Rank,
-        o => {
-            return Err(InvalidInput(format!(
-                "--normalisations: '{o}' is not one of minmax, zscore, percent_rank, rank"
-            ))
-            .into());
-        }
-    })
-}
-
-fn parse_aggregation(s: &str) -> Result<kechuang_engine::Aggregation> {
-    use kechuang_engine::Aggregation;
-    Ok(match s.trim() {
-        "arithmetic" => Aggregation::Arithmetic,
-        "geometric" => Aggregation::Geometric,
-        "harmonic" => Aggregation::Harmonic,
-        o => {
-            return Err(InvalidInput(format!(
-                "--aggregations: '{o}' is not one of arithmetic, geometric, harmonic"
-            ))
-            .into());
-        }
-    })
-}
-
-fn assumptions(
-    a: &crate::args::AssumptionArgs,
-) -> Result<kechuang_engine::uncertainty::Assumptions> {
-    Ok(kechuang_engine::uncertainty::Assumptions {
-        weight_perturbation: a.weights,
-        normalisations: a
-            .normalisations
-            .iter()
-            .map(|s| parse_normaliser(s))
-            .collect::<Result<_>>()?,
-        aggregations: a
-            .aggregations
-            .iter()
-            .map(|s| parse_aggregation(s))
-            .collect::<Result<_>>()?,
-        toggle_treatment: a.toggle_treatment,
-        winmax: a.winmax.clone(),
-        imputations: a
-            .imputations
-            .iter()
-            .map(|s| match s.trim() {
-                "mean" => Ok(kechuang_engine::Imputation::Mean),
-                "median" => Ok(kechuang_engine::Imputation::Median),
-                o => Err(
-                    InvalidInput(format!("--imputations: '{o}' is not one of mean, median")).into(),
-                ),
-            })
-            .collect::<Result<_>>()?,
-        drop_indicator: a.drop_indicator,
-    })
-}
-
-pub fn sensitivity(args: &crate::args::SensitivityArgs) -> Result<()> {
-    use kechuang_tabular::{Cell, Table};
-    let loaded = resolve_framework(&args.framework)?;
-    let data = read_data(&loaded, &args.data, &[])?;
-    let a = assumptions(&args.assumptions)?;
-    let spinner = ProgressBar::new_spinner();
-    spinner.set_message("sensitivity analysis …");
-    spinner.enable_steady_tick(Duration::from_millis(120));
-    let s = kechuang_engine::sensitivity::run(
-        &loaded.framework,
-        &data,
-        &a,
-        args.samples,
-        args.bootstrap,
-        args.seed,
-    )
-    .map_err(|e| invalid_engine(&args.data.display().to_string(), e));
-    spinner.finish_and_clear();
-    let s = s?;
-    let table = Table {
-        name: "sensitivity".into(),
-        headers: [
-            "Factor",
-            "First",
-            "FirstLow",
-            "FirstHigh",
-            "Total",
-            "TotalLow",
-            "TotalHigh",
-        ]
-        .map(String::from)
-        .to_vec(),
-        rows: s
-            .factors
-            .iter()
-            .map(|f| {
-                vec![
-                    Cell::Text(f.factor.into()),
-                    f.first.into(),
-                    f.first_ci.0.into(),
-                    f.first_ci.1.into(),
-                    f.total.into(),
-                    f.total_ci.0.into(),
-                    f.total_ci.1.into(),
-                ]
-            })
-            .collect(),
-    };
-    write_csv(&table, &args.out)?;
-    println!("{} builds, output variance {:.3}:", s.runs, s.variance);
-    for f in &s.factors {
-        println!(
-            "  {:<18} S {:>6.3} [{:.3}, {:.3}]   ST {:>6.3} [{:.3}, {:.3}]",
-            f.factor, f.first, f.first_ci.0, f.first_ci.1, f.total, f.total_ci.0, f.total_ci.1
-        );
-    }
-    println!("wrote {}", args.out.display());
-    Ok(())
-}
-
-/// "framework version — data file", the subtitle of the audit and uncertainty reports.
-fn report_title(loaded: &LoadedFramework, data: &Path) -> String {
-    format!(
-        "{} {} — {}",
-        loaded.framework.id,
-        loaded.framework.version,
-        data.display()
-    )
-}
-
-/// Runs the Monte Carlo replications with a progress bar, through a checkpoint file when given.
-fn monte_carlo(
-    loaded: &LoadedFramework,
-    data: &Dataset,
-    data_path: &Path,
-    assumptions: &kechuang_engine::uncertainty::Assumptions,
-    replications: usize,
-    seed: u64,
-    checkpoint: Option<&Path>,
-) -> Result<kechuang_engine::uncertainty::UncertaintyResult> {
-    use kechuang_engine::uncertainty::Analysis;
-    let source = data_path.display().to_string();
-    let analysis = Analysis::prepare(&loaded.framework, data, assumptions, seed)
-        .map_err(|e| invalid_engine(&source, e))?;
-    let bar = ProgressBar::new(replications as u64);
-    let progress = |k: usize| bar.set_position(k as u64);
-    let ranks = match checkpoint {
-        None => analysis
-            .replicate(0..replications, &progress)
-            .map_err(|e| invalid_engine(&source, e))?,
-        Some(path) => {
-            let data_bytes =
-                std::fs::read(data_path).with_context(|| format!("reading {source}"))?;
-            let print = crate::checkpoint::fingerprint(&[
-                &data_bytes,
-                serde_json::to_string(&loaded.framework)?.as_bytes(),
-                format!("{assumptions:?}").as_bytes(),
-                &seed.to_le_bytes(),
-                &(analysis.unit_count() as u64).to_le_bytes(),
-            ]);
-            let (ranks, resumed) =
-                crate::checkpoint::run(&analysis, path, &print, replications, &progress)?;
-            if resumed > 0 {
-                println!("resumed {resumed} replications from {}", path.display());
-            }
-            ranks
-        }
-    };
-    bar.finish_and_clear();
-    Ok(analysis.summarise(&ranks))
-}
-
-pub fn uncertainty(args: &crate::args::UncertaintyArgs) -> Result<()> {
-    let loaded = resolve_framework(&args.framework)?;
-    let data = read_data(&loaded, &args.data, &[])?;
-    let assumptions = assumptions(&args.assumptions)?;
-    let r = monte_carlo(
-        &loaded,
-        &data,
-        &args.data,
-        &assumptions,
-        args.replications,
-        args.seed,
-        args.checkpoint.as_deref(),
-    )?;
-    if let Some(report) = &args.report {
-        let title = report_title(&loaded, &args.data);
-        let page = kechuang_tabular::uncertainty_html(&r, &assumptions.describe(), &title);
-        std::fs::write(report, page).with_context(|| format!("writing {}", report.display()))?;
-        println!("wrote {}", report.display());
-    }
-    let table = kechuang_tabular::Table {
-        name: "uncertainty".into(),
-        headers: [
-            "uCode",
-            "Time",
-            "NominalRank",
-            "MedianRank",
-            "P5",
-            "P95",
-            "MeanAbsShift",
-        ]
-        .map(String::from)
-        .to_vec(),
-        rows: r
-            .units
-            .iter()
-            .map(|u| {
-                vec![
-                    kechuang_tabular::Cell::Text(u.code.clone()),
-                    kechuang_tabular::Cell::from(u.time),
-                    kechuang_tabular::Cell::from(u.nominal),
-                    u.median.into(),
-                    u.p5.into(),
-                    u.p95.into(),
-                    u.mean_abs_shift.into(),
-                ]
-            })
-            .collect(),
-    };
-    write_csv(&table, &args.out)?;
-    println!(
-        "{} replications: mean |rank shift| {:.2}; wrote {}",
-        r.replications,
-        r.mean_abs_shift,
-        args.out.display()
-    );
     Ok(())
 }
 

@@ -17,6 +17,7 @@ mod output;
 mod policy;
 mod portrait;
 mod region;
+mod robustness;
 mod round;
 mod serve;
 mod survey;
@@ -91,9 +92,9 @@ fn run(cli: args::Cli, web: Web) -> anyhow::Result<()> {
         args::Command::Index { command } => match command {
             args::IndexCommand::Build(a) => index::build(&a),
             args::IndexCommand::Check(a) => index::check(&a),
-            args::IndexCommand::Uncertainty(a) => index::uncertainty(&a),
+            args::IndexCommand::Uncertainty(a) => robustness::uncertainty(&a),
             args::IndexCommand::Audit(a) => index::audit(&a),
-            args::IndexCommand::Sensitivity(a) => index::sensitivity(&a),
+            args::IndexCommand::Sensitivity(a) => robustness::sensitivity(&a),
             args::IndexCommand::Validity(a) => validity::run(&a),
         },
         args::Command::Policy { command } => match command {

@@ -55,6 +55,24 @@ impl Written {
             .is_none_or(|s| s.iter().any(|n| n == stage))
     }
 
+    /// The stages to write with the results from the build's scores, in one pass that formats
+    /// each number once, instead of as the build gives them out: CSV only (Parquet stores numbers
+    /// as they are), and only when the stages are not kept for a workbook.
+    pub(crate) fn held_in_scores(
+        &self,
+        framework: &kechuang_engine::Framework,
+        streamed: bool,
+    ) -> Vec<&'static str> {
+        if self.format != TableFormat::Csv || !streamed {
+            return Vec::new();
+        }
+        framework
+            .stages_held_in_scores()
+            .into_iter()
+            .filter(|n| self.writes(n))
+            .collect()
+    }
+
     pub(crate) fn extension(&self) -> &'static str {
         match self.format {
             TableFormat::Csv => "csv",
@@ -84,6 +102,8 @@ impl Written {
 pub(crate) struct StageWriter<'a> {
     pub(crate) out: &'a OutputDir,
     pub(crate) written: &'a Written,
+    /// Stages left to be written with the results, from the build's scores.
+    pub(crate) held: &'a [&'static str],
     /// The files written with their digests, in the order the build gave the stages.
     pub(crate) paths: std::sync::Mutex<Vec<(PathBuf, kechuang_tabular::OutputDigest)>>,
     /// The first failure, kept whole (the build carries only its message).
@@ -95,7 +115,7 @@ impl StageWriter<'_> {
         &self,
         stage: kechuang_engine::StageView<'_>,
     ) -> std::result::Result<(), String> {
-        if !self.written.writes(stage.name) {
+        if !self.written.writes(stage.name) || self.held.contains(&stage.name) {
             return Ok(());
         }
         let path = self

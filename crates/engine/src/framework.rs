@@ -182,6 +182,31 @@ pub struct WeightProfiles {
 }
 
 impl Framework {
+    /// The stages whose columns a finished build's [`scores`](crate::Build::scores) still hold
+    /// unchanged, in the same rows: `aggregated` (every node) when aggregating is the last step
+    /// and nothing rescales after it, and `normalised` (the indicators) when only weighting and
+    /// that aggregation follow it. A writer may write these from the scores, with the results, in
+    /// one pass, instead of as the build gives them out (a 10⁶-unit build formatted every
+    /// normalised value three times).
+    pub fn stages_held_in_scores(&self) -> Vec<&'static str> {
+        if self.rescale.is_some() {
+            return Vec::new();
+        }
+        // The steps that give out a stage (weighting changes no value).
+        let staged: Vec<&Step> = self
+            .steps
+            .iter()
+            .filter(|s| !matches!(s, Step::Weight { .. }))
+            .collect();
+        match staged.as_slice() {
+            [.., Step::Normalise { .. }, Step::Aggregate { .. }] => {
+                vec!["normalised", "aggregated"]
+            }
+            [.., Step::Aggregate { .. }] => vec!["aggregated"],
+            _ => Vec::new(),
+        }
+    }
+
     /// Parses and checks a TOML framework that does not refer to an `iMeta` file.
     pub fn from_toml(text: &str) -> Result<Framework> {
         let spec = parse_toml(text)?;

@@ -150,68 +150,204 @@ impl RowTable<'_> {
     }
 }
 
+/// The results table's columns: each unit's code, name, year and groups, its ranks, the index's
+/// change on the year before, then every node's published score (highest level first) and the
+/// unrounded score of those rounded. Shared by the table's cells ([`results_rows`]) and its
+/// CSV text written with the stages ([`write_results_and_held_stages_csv`]), so that both give
+/// the same columns.
+struct ResultsPlan<'a> {
+    build: &'a Build,
+    headers: Vec<String>,
+    yoy: Option<Vec<f64>>,
+    /// Nodes, highest level first.
+    order: Vec<usize>,
+    /// The published scores of `order`; borrowed where a node is not rounded.
+    published: Vec<std::borrow::Cow<'a, [f64]>>,
+    /// Nodes whose published scores are rounded.
+    rounded: Vec<usize>,
+}
+
+impl<'a> ResultsPlan<'a> {
+    fn new(build: &'a Build) -> ResultsPlan<'a> {
+        let fw = &build.framework;
+        let units = &build.units;
+        let mut headers = vec!["uCode".to_string(), "uName".to_string()];
+        if units.times.is_some() {
+            headers.push("Time".into());
+        }
+        headers.extend(units.groups.iter().map(|g| g.name.clone()));
+        headers.push("Rank".into());
+        headers.extend(build.group_ranks.iter().map(|(g, _)| format!("Rank_{g}")));
+        headers.extend(
+            build
+                .aggregate_ranks
+                .iter()
+                .map(|(a, _)| format!("Rank_{}", fw.nodes[*a].code)),
+        );
+        let root = fw.root();
+        let yoy = units.times.as_ref().map(|_| build.year_on_year(root));
+        if yoy.is_some() {
+            headers.push(format!("{}_change", fw.nodes[root].code));
+        }
+        // Highest level first, as COINr's results table.
+        let mut order: Vec<usize> = (0..fw.nodes.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(fw.nodes[i].level));
+        headers.extend(order.iter().map(|&i| fw.nodes[i].code.clone()));
+        // Scores as published (rounded where the framework sets decimals), then the unrounded
+        // scores of those rounded, so that nothing is lost.
+        let published: Vec<_> = order.iter().map(|&i| build.published(i)).collect();
+        let rounded: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| fw.nodes[i].decimals.is_some())
+            .collect();
+        headers.extend(
+            rounded
+                .iter()
+                .map(|&i| format!("{}_unrounded", fw.nodes[i].code)),
+        );
+        ResultsPlan {
+            build,
+            headers,
+            yoy,
+            order,
+            published,
+            rounded,
+        }
+    }
+
+    /// Row `u`'s cells before the scores.
+    fn leading_cells(&self, u: usize) -> Vec<Cell> {
+        let (build, units) = (self.build, &self.build.units);
+        let mut row: Vec<Cell> = vec![
+            units.codes[u].as_str().into(),
+            units.names[u].as_str().into(),
+        ];
+        if let Some(t) = &units.times {
+            row.push(t[u].into());
+        }
+        row.extend(units.groups.iter().map(|g| Cell::from(g.label(u))));
+        row.push(build.ranks[u].into());
+        row.extend(build.group_ranks.iter().map(|(_, r)| Cell::from(r[u])));
+        row.extend(build.aggregate_ranks.iter().map(|(_, r)| Cell::from(r[u])));
+        if let Some(y) = &self.yoy {
+            row.push(y[u].into());
+        }
+        row
+    }
+}
+
 fn results_rows(build: &Build) -> RowTable<'_> {
-    let fw = &build.framework;
-    let units = &build.units;
-    let mut headers = vec!["uCode".to_string(), "uName".to_string()];
-    if units.times.is_some() {
-        headers.push("Time".into());
-    }
-    headers.extend(units.groups.iter().map(|g| g.name.clone()));
-    headers.push("Rank".into());
-    headers.extend(build.group_ranks.iter().map(|(g, _)| format!("Rank_{g}")));
-    headers.extend(
-        build
-            .aggregate_ranks
-            .iter()
-            .map(|(a, _)| format!("Rank_{}", fw.nodes[*a].code)),
-    );
-    let root = fw.root();
-    let yoy = units.times.as_ref().map(|_| build.year_on_year(root));
-    if yoy.is_some() {
-        headers.push(format!("{}_change", fw.nodes[root].code));
-    }
-    // Highest level first, as COINr's results table.
-    let mut order: Vec<usize> = (0..fw.nodes.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(fw.nodes[i].level));
-    headers.extend(order.iter().map(|&i| fw.nodes[i].code.clone()));
-    // Scores as published (rounded where the framework sets decimals), then the unrounded scores
-    // of those rounded, so that nothing is lost.
-    let published: Vec<_> = order.iter().map(|&i| build.published(i)).collect();
-    let rounded: Vec<usize> = order
-        .iter()
-        .copied()
-        .filter(|&i| fw.nodes[i].decimals.is_some())
-        .collect();
-    headers.extend(
-        rounded
-            .iter()
-            .map(|&i| format!("{}_unrounded", fw.nodes[i].code)),
-    );
+    let plan = ResultsPlan::new(build);
     RowTable {
         name: "results".into(),
-        headers,
+        headers: plan.headers.clone(),
         len: build.rows.len(),
         row: Box::new(move |u| {
-            let mut row: Vec<Cell> = vec![
-                units.codes[u].as_str().into(),
-                units.names[u].as_str().into(),
-            ];
-            if let Some(t) = &units.times {
-                row.push(t[u].into());
-            }
-            row.extend(units.groups.iter().map(|g| Cell::from(g.label(u))));
-            row.push(build.ranks[u].into());
-            row.extend(build.group_ranks.iter().map(|(_, r)| Cell::from(r[u])));
-            row.extend(build.aggregate_ranks.iter().map(|(_, r)| Cell::from(r[u])));
-            if let Some(y) = &yoy {
-                row.push(y[u].into());
-            }
-            row.extend(published.iter().map(|c| Cell::Number(c[u])));
-            row.extend(rounded.iter().map(|&i| Cell::Number(build.scores[i][u])));
+            let mut row = plan.leading_cells(u);
+            row.extend(plan.published.iter().map(|c| Cell::Number(c[u])));
+            row.extend(
+                plan.rounded
+                    .iter()
+                    .map(|&i| Cell::Number(plan.build.scores[i][u])),
+            );
             row
         }),
     }
+}
+
+/// Writes `results` and, beside it, the stages of `held` (names from
+/// [`kechuang_engine::Framework::stages_held_in_scores`], with their paths) from the build's
+/// scores, in one pass: each unit's scores are formatted once, then copied into every file that
+/// shows them. The same bytes as [`crate::write_row_table_csv`] of the results table and
+/// [`crate::write_stage_csv`] of each stage. Returns the results' digest, then the stages'.
+pub fn write_results_and_held_stages_csv(
+    build: &Build,
+    results: &std::path::Path,
+    held: &[(&str, &std::path::Path)],
+) -> crate::Result<Vec<crate::OutputDigest>> {
+    use crate::write::{push_number, push_row, push_text};
+    let plan = ResultsPlan::new(build);
+    let fw = &build.framework;
+    let units = &build.units;
+    let node_codes: Vec<&str> = fw.nodes.iter().map(|n| n.code.as_str()).collect();
+    // Each held stage: its headers and how many of the scores' columns it shows.
+    let mut stages: Vec<(Vec<&str>, usize)> = Vec::new();
+    for (name, _) in held {
+        let columns = match *name {
+            "normalised" => fw.indicator_count,
+            "aggregated" => fw.nodes.len(),
+            _ => {
+                return Err(crate::Error::Io {
+                    path: results.to_path_buf(),
+                    error: std::io::Error::other(format!("stage '{name}' is not held in scores")),
+                });
+            }
+        };
+        let mut headers = vec!["uCode"];
+        if units.times.is_some() {
+            headers.push("Time");
+        }
+        headers.extend(&node_codes[..columns]);
+        stages.push((headers, columns));
+    }
+    let result_headers: Vec<&str> = plan.headers.iter().map(String::as_str).collect();
+    let mut files: Vec<(&std::path::Path, &[&str])> = vec![(results, &result_headers)];
+    files.extend(
+        held.iter()
+            .zip(&stages)
+            .map(|((_, p), (h, _))| (*p, h.as_slice())),
+    );
+    // Per block of rows: the text of every node's score of the row, and where each ends.
+    #[derive(Default)]
+    struct Scratch {
+        text: Vec<u8>,
+        ends: Vec<usize>,
+    }
+    crate::write::write_rows_to_files(
+        &files,
+        false,
+        build.rows.len(),
+        |s: &mut Scratch, outs, u| {
+            s.text.clear();
+            s.ends.clear();
+            for column in &build.scores {
+                push_number(&mut s.text, column[u]);
+                s.ends.push(s.text.len());
+            }
+            let score = |i: usize| &s.text[if i == 0 { 0 } else { s.ends[i - 1] }..s.ends[i]];
+            let Some((out, stage_outs)) = outs.split_first_mut() else {
+                return;
+            };
+            // The results: the leading cells as the table has them, then the scores.
+            push_row(out, plan.leading_cells(u).iter());
+            out.pop(); // the line feed: the scores follow
+            for (&i, published) in plan.order.iter().zip(&plan.published) {
+                out.push(b',');
+                match published {
+                    std::borrow::Cow::Borrowed(_) => out.extend_from_slice(score(i)),
+                    std::borrow::Cow::Owned(rounded) => push_number(out, rounded[u]),
+                }
+            }
+            for &i in &plan.rounded {
+                out.push(b',');
+                out.extend_from_slice(score(i));
+            }
+            out.push(b'\n');
+            for (out, (_, columns)) in stage_outs.iter_mut().zip(&stages) {
+                push_text(out, &units.codes[u]);
+                if let Some(t) = &units.times {
+                    out.push(b',');
+                    out.extend_from_slice(t[u].to_string().as_bytes());
+                }
+                for i in 0..*columns {
+                    out.push(b',');
+                    out.extend_from_slice(score(i));
+                }
+                out.push(b'\n');
+            }
+        },
+    )
 }
 
 fn check_cells(c: Option<SkewKurtCheck>) -> [Cell; 3] {

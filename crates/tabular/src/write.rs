@@ -101,7 +101,7 @@ pub fn push_number(out: &mut Vec<u8>, v: f64) {
 
 /// Appends a text cell, quoted as the csv crate quotes (only when it holds a delimiter, a quote
 /// or a line break; quotes doubled).
-fn push_text(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn push_text(out: &mut Vec<u8>, s: &str) {
     if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
         out.push(b'"');
         for b in s.bytes() {
@@ -178,56 +178,95 @@ fn write_rows(
     rows: usize,
     row: impl Fn(&mut Vec<u8>, usize) + Sync,
 ) -> Result<OutputDigest> {
+    let digests = write_rows_to_files(
+        &[(path, headers)],
+        bom,
+        rows,
+        |_: &mut (), out: &mut [Vec<u8>], u| {
+            if let [out] = out {
+                row(out, u)
+            }
+        },
+    )?;
+    digests.into_iter().next().ok_or_else(|| Error::Io {
+        path: path.to_path_buf(),
+        error: std::io::Error::other("no file was written"),
+    })
+}
+
+/// [`write_rows`] into several files at once, row `u` of every file made by one call of `row`
+/// (given a scratch value `S` per block of rows and one buffer per file): files that share
+/// cells, such as the results and the stages they repeat, format each number once.
+pub(crate) fn write_rows_to_files<S: Default>(
+    files: &[(&Path, &[&str])],
+    bom: bool,
+    rows: usize,
+    row: impl Fn(&mut S, &mut [Vec<u8>], usize) + Sync,
+) -> Result<Vec<OutputDigest>> {
     use std::io::Write;
     const ROWS: usize = 2048;
     const BLOCKS: usize = 8;
-    let mut w = OutputFile::create(path)?;
-    if bom {
-        w.write_all(b"\xEF\xBB\xBF").map_err(io(path))?;
+    let mut writers = Vec::with_capacity(files.len());
+    for (path, headers) in files {
+        let mut w = OutputFile::create(path)?;
+        if bom {
+            w.write_all(b"\xEF\xBB\xBF").map_err(io(path))?;
+        }
+        let header: Vec<Cell> = headers.iter().map(|h| Cell::Text(h.to_string())).collect();
+        let mut text = Vec::new();
+        push_row(&mut text, header.iter());
+        w.write_all(&text).map_err(io(path))?;
+        writers.push(w);
     }
-    let header: Vec<Cell> = headers.iter().map(|h| Cell::Text(h.to_string())).collect();
-    let mut text = Vec::new();
-    push_row(&mut text, header.iter());
-    w.write_all(&text).map_err(io(path))?;
     let starts: Vec<usize> = (0..rows).step_by(ROWS).collect();
     // Room for a row of numbers at full precision, so that a block's text is not copied as it
     // grows.
-    let row_bytes = 24 * headers.len().max(1) + 8;
+    let row_bytes: Vec<usize> = files.iter().map(|(_, h)| 24 * h.len().max(1) + 8).collect();
     // The blocks' buffers are reused from batch to batch: fresh ones of a few megabytes each went
     // back to the system when freed, and the kernel zeroed their pages again for the next batch.
-    let format = |blocks: &mut [Vec<u8>], batch: &[usize]| {
-        blocks.par_iter_mut().zip(batch).for_each(|(out, &start)| {
-            out.clear();
-            out.reserve(ROWS * row_bytes);
+    let format = |blocks: &mut [Vec<Vec<u8>>], batch: &[usize]| {
+        blocks.par_iter_mut().zip(batch).for_each(|(outs, &start)| {
+            outs.resize_with(files.len(), Vec::new);
+            for (out, bytes) in outs.iter_mut().zip(&row_bytes) {
+                out.clear();
+                out.reserve(ROWS * bytes);
+            }
+            let mut scratch = S::default();
             for u in start..(start + ROWS).min(rows) {
-                row(out, u);
+                row(&mut scratch, outs, u);
             }
         })
     };
-    // Each batch is handed to the file while the next is formatted, so that no core waits.
-    let mut formatted: Vec<Vec<u8>> = Vec::new();
-    let mut spare: Vec<Vec<u8>> = Vec::new();
+    let hand_on = |writers: &mut [OutputFile], blocks: &[Vec<Vec<u8>>]| -> Result<()> {
+        for outs in blocks {
+            for ((w, out), (path, _)) in writers.iter_mut().zip(outs).zip(files) {
+                w.write_all(out).map_err(io(path))?;
+            }
+        }
+        Ok(())
+    };
+    // Each batch is handed to the files while the next is formatted, so that no core waits.
+    let mut formatted: Vec<Vec<Vec<u8>>> = Vec::new();
+    let mut spare: Vec<Vec<Vec<u8>>> = Vec::new();
     for batch in starts.chunks(BLOCKS) {
-        let mut next: Vec<Vec<u8>> = batch
+        let mut next: Vec<Vec<Vec<u8>>> = batch
             .iter()
             .map(|_| spare.pop().unwrap_or_default())
             .collect();
         let ((), handed) = rayon::join(
             || format(&mut next, batch),
-            || formatted.iter().try_for_each(|t| w.write_all(t)),
+            || hand_on(&mut writers, &formatted),
         );
-        handed.map_err(io(path))?;
+        handed?;
         spare = std::mem::replace(&mut formatted, next);
     }
-    for t in &formatted {
-        w.write_all(t).map_err(io(path))?;
-    }
-    w.finish()
+    hand_on(&mut writers, &formatted)?;
+    writers.into_iter().map(OutputFile::finish).collect()
 }
 
 /// One CSV record: cells separated by commas, a line feed at the end. A record of one empty
 /// field is written `""`, as the csv crate writes it (an empty line would read as no record).
-fn push_row<'a>(out: &mut Vec<u8>, cells: impl ExactSizeIterator<Item = &'a Cell>) {
+pub(crate) fn push_row<'a>(out: &mut Vec<u8>, cells: impl ExactSizeIterator<Item = &'a Cell>) {
     let single = cells.len() == 1;
     for (k, c) in cells.enumerate() {
         if k > 0 {

@@ -78,6 +78,25 @@ pub fn run(f: &Framework, d: Dataset) -> Build {
         .map(|s| format!("{:?}", s.view()))
         .collect();
     assert_eq!(given.into_inner().expect("lock"), kept_views);
+    // The stages the framework says the scores still hold are, bit for bit, the scores' columns.
+    for name in f.stages_held_in_scores() {
+        let stage = kept
+            .stages
+            .iter()
+            .rfind(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no stage {name}"));
+        assert_eq!(stage.units, kept.units.codes, "{name}: units");
+        assert_eq!(stage.times, kept.units.times, "{name}: years");
+        assert!(stage.columns.len() <= kept.scores.len(), "{name}: columns");
+        for (k, column) in stage.columns.iter().enumerate() {
+            let bits = |c: &[f64]| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(column), bits(&kept.scores[k]), "{name}: column {k}");
+            assert_eq!(
+                stage.codes[k], kept.framework.nodes[k].code,
+                "{name}: code {k}"
+            );
+        }
+    }
     kept
 }
 

@@ -5,3 +5,4 @@ mod conformance;
 mod grid;
 mod reading;
 mod survey;
+mod writing;
