@@ -1,7 +1,5 @@
 //! Results derived from a finished build: strengths and weaknesses, year-on-year change and growth.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -110,21 +108,29 @@ impl Build {
             return vec![f64::NAN; self.rows.len()];
         };
         let s = &self.scores[node];
-        let at: HashMap<(&str, i32), f64> = self
-            .units
-            .codes
-            .iter()
-            .zip(times)
-            .zip(s)
-            .map(|((c, &t), &v)| ((c.as_str(), t), v))
+        let mut out = vec![f64::NAN; self.rows.len()];
+        let order = self.by_unit_and_year(times, |_| true);
+        for pair in order.windows(2) {
+            let (p, r) = (pair[0] as usize, pair[1] as usize);
+            if self.units.codes[p] == self.units.codes[r] && times[p] == times[r] - 1 {
+                out[r] = s[r] - s[p];
+            }
+        }
+        out
+    }
+
+    /// The rows that `keep` keeps, ordered by unit code, then year: each unit's years together
+    /// (sorting beats a hash map of a million codes, and allocates one index per row).
+    fn by_unit_and_year(&self, times: &[i32], keep: impl Fn(usize) -> bool) -> Vec<u32> {
+        let codes = &self.units.codes;
+        let mut order: Vec<u32> = (0..self.rows.len() as u32)
+            .filter(|&r| keep(r as usize))
             .collect();
-        self.units
-            .codes
-            .iter()
-            .zip(times)
-            .zip(s)
-            .map(|((c, &t), &v)| at.get(&(c.as_str(), t - 1)).map_or(f64::NAN, |p| v - p))
-            .collect()
+        order.par_sort_unstable_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            (codes[a].as_str(), times[a]).cmp(&(codes[b].as_str(), times[b]))
+        });
+        order
     }
 
     /// Each unit's first and last score of a node and the compound annual growth between them.
@@ -133,22 +139,18 @@ impl Build {
             return Vec::new();
         };
         let s = &self.scores[node];
-        let mut by_unit: HashMap<&str, Vec<(i32, f64)>> = HashMap::new();
-        for ((c, &t), &v) in self.units.codes.iter().zip(times).zip(s) {
-            if !v.is_nan() {
-                by_unit.entry(c).or_default().push((t, v));
-            }
-        }
-        let mut out: Vec<Trend> = by_unit
-            .into_iter()
-            .filter_map(|(code, mut series)| {
-                series.sort_by_key(|&(t, _)| t);
-                let (&(t0, v0), &(t1, v1)) = (series.first()?, series.last()?);
+        let order = self.by_unit_and_year(times, |r| !s[r].is_nan());
+        let codes = &self.units.codes;
+        order
+            .chunk_by(|&a, &b| codes[a as usize] == codes[b as usize])
+            .filter_map(|series| {
+                let (first, last) = (*series.first()? as usize, *series.last()? as usize);
+                let (t0, v0, t1, v1) = (times[first], s[first], times[last], s[last]);
                 let span = t1 - t0;
                 let cagr = (span > 0 && v0 > 0.0 && v1 > 0.0)
                     .then(|| (v1 / v0).powf(1.0 / f64::from(span)) - 1.0);
                 Some(Trend {
-                    code: code.to_string(),
+                    code: codes[first].clone(),
                     first_year: t0,
                     last_year: t1,
                     first: v0,
@@ -156,8 +158,6 @@ impl Build {
                     cagr,
                 })
             })
-            .collect();
-        out.sort_by(|a, b| a.code.cmp(&b.code));
-        out
+            .collect()
     }
 }

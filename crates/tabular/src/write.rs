@@ -204,7 +204,6 @@ pub(crate) fn write_rows_to_files<S: Default>(
     row: impl Fn(&mut S, &mut [Vec<u8>], usize) + Sync,
 ) -> Result<Vec<OutputDigest>> {
     use std::io::Write;
-    const ROWS: usize = 2048;
     const BLOCKS: usize = 8;
     let mut writers = Vec::with_capacity(files.len());
     for (path, headers) in files {
@@ -218,10 +217,13 @@ pub(crate) fn write_rows_to_files<S: Default>(
         w.write_all(&text).map_err(io(path))?;
         writers.push(w);
     }
-    let starts: Vec<usize> = (0..rows).step_by(ROWS).collect();
     // Room for a row of numbers at full precision, so that a block's text is not copied as it
     // grows.
     let row_bytes: Vec<usize> = files.iter().map(|(_, h)| 24 * h.len().max(1) + 8).collect();
+    // Rows per block: about 4 MiB of text for all the files together, so that writing several
+    // files at once holds no more text than writing one.
+    let rows_per_block = ((4 << 20) / row_bytes.iter().sum::<usize>().max(1)).clamp(256, 2048);
+    let starts: Vec<usize> = (0..rows).step_by(rows_per_block).collect();
     // The blocks' buffers are reused from batch to batch: fresh ones of a few megabytes each went
     // back to the system when freed, and the kernel zeroed their pages again for the next batch.
     let format = |blocks: &mut [Vec<Vec<u8>>], batch: &[usize]| {
@@ -229,10 +231,10 @@ pub(crate) fn write_rows_to_files<S: Default>(
             outs.resize_with(files.len(), Vec::new);
             for (out, bytes) in outs.iter_mut().zip(&row_bytes) {
                 out.clear();
-                out.reserve(ROWS * bytes);
+                out.reserve(rows_per_block * bytes);
             }
             let mut scratch = S::default();
-            for u in start..(start + ROWS).min(rows) {
+            for u in start..(start + rows_per_block).min(rows) {
                 row(&mut scratch, outs, u);
             }
         })

@@ -89,3 +89,71 @@ proptest! {
         }
     }
 }
+
+/// Year-on-year changes and trends against the obvious hash-map reading of the same scores.
+fn naive_year_on_year(b: &Build, node: usize) -> Vec<f64> {
+    let times = b.units.times.as_ref().expect("times");
+    let s = &b.scores[node];
+    let at: std::collections::HashMap<(&str, i32), f64> = (0..s.len())
+        .map(|r| ((b.units.codes[r].as_str(), times[r]), s[r]))
+        .collect();
+    (0..s.len())
+        .map(|r| {
+            at.get(&(b.units.codes[r].as_str(), times[r] - 1))
+                .map_or(f64::NAN, |p| s[r] - p)
+        })
+        .collect()
+}
+
+fn naive_trends(b: &Build, node: usize) -> Vec<(String, i32, i32, f64, f64)> {
+    let times = b.units.times.as_ref().expect("times");
+    let s = &b.scores[node];
+    let mut by_unit: std::collections::BTreeMap<&str, Vec<(i32, f64)>> = Default::default();
+    for r in 0..s.len() {
+        if !s[r].is_nan() {
+            by_unit
+                .entry(&b.units.codes[r])
+                .or_default()
+                .push((times[r], s[r]));
+        }
+    }
+    by_unit
+        .into_iter()
+        .map(|(c, mut v)| {
+            v.sort_by_key(|x| x.0);
+            let (f, l) = (v[0], v[v.len() - 1]);
+            (c.to_string(), f.0, l.0, f.1, l.1)
+        })
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn year_on_year_and_trends_read_each_units_own_years(
+        cells in prop::collection::vec((0usize..6, 2015i32..2022, prop::option::of(0.0..100.0f64)), 0..60)
+    ) {
+        // Unique (unit, year) pairs, in the order drawn; two fixed rows keep the indicator varied.
+        let mut seen = std::collections::HashSet::new();
+        let mut rows: Vec<(String, i32, f64)> = vec![("U9".into(), 2010, -1.0), ("U9".into(), 2011, 200.0)];
+        for (u, y, v) in cells {
+            if seen.insert((u, y)) {
+                rows.push((format!("U{u}"), y, v.unwrap_or(f64::NAN)));
+            }
+        }
+        let codes: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        let years: Vec<i32> = rows.iter().map(|r| r.1).collect();
+        let a: Vec<f64> = rows.iter().map(|r| r.2).collect();
+        let f = framework(&format!("[panel]\nmode = \"pooled\"\n{}", crate::common::TWO.replace("code = \"b\"\nparent = \"Index\"\n", "code = \"b\"\nparent = \"Index\"\nweight = 0.000001\n")));
+        let d = data(&codes, Some(&years), None, &[("a", &a), ("b", &a)]);
+        let b = Build::run(&f, d, BuildOptions::default()).expect("build");
+        let root = b.framework.root();
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        prop_assert_eq!(bits(&b.year_on_year(root)), bits(&naive_year_on_year(&b, root)));
+        let trends: Vec<_> = b
+            .trends(root)
+            .into_iter()
+            .map(|t| (t.code, t.first_year, t.last_year, t.first, t.last))
+            .collect();
+        prop_assert_eq!(trends, naive_trends(&b, root));
+    }
+}
