@@ -466,7 +466,7 @@ fn records_tables(build: &Build) -> Vec<Table> {
 }
 
 fn profiles_rows(build: &Build) -> RowTable<'_> {
-    let profiles = build.indicator_ranks();
+    let profiles = build.indicator_ranks(3);
     let list = |v: &[(String, u32)]| -> Cell {
         v.iter()
             .map(|(c, r)| format!("{c} ({r})"))
@@ -484,7 +484,7 @@ fn profiles_rows(build: &Build) -> RowTable<'_> {
         headers,
         len: build.rows.len(),
         row: Box::new(move |u| {
-            let p = profiles.strengths_weaknesses(u, 3);
+            let p = profiles.strengths_weaknesses(u);
             let mut row: Vec<Cell> = vec![build.units.codes[u].as_str().into()];
             if let Some(t) = &build.units.times {
                 row.push(t[u].into());
