@@ -225,7 +225,9 @@ pub struct ResultRows<'a> {
     times: Vec<i32>,
     facts: kechuang_portrait::facts::YearFacts<'a>,
     before_treatment: Option<&'a kechuang_engine::Stage>,
-    position: std::collections::HashMap<usize, usize>,
+    /// By input row: its place in `before_treatment` (`u32::MAX` for none); a vector, as every
+    /// row is looked up once (a hash map of a million rows was a tenth of the stored build).
+    position: Vec<u32>,
     codes: ResultCodes,
     node_positions: std::collections::HashMap<String, u32>,
 }
@@ -242,9 +244,13 @@ impl<'a> ResultRows<'a> {
         let before_treatment = ["imputed", "denominated", "raw"]
             .iter()
             .find_map(|name| build.stages.iter().find(|s| s.name == *name));
-        let position = before_treatment
-            .map(|s| s.rows.iter().enumerate().map(|(p, &r)| (r, p)).collect())
-            .unwrap_or_default();
+        let mut position = Vec::new();
+        if let Some(stage) = before_treatment {
+            position = vec![u32::MAX; stage.rows.iter().max().map_or(0, |&r| r + 1)];
+            for (p, &r) in stage.rows.iter().enumerate() {
+                position[r] = p as u32;
+            }
+        }
         let codes = ResultCodes {
             format: packed::FORMAT,
             nodes: build
@@ -278,8 +284,13 @@ impl<'a> ResultRows<'a> {
         let build = self.build;
         let scores: Vec<f64> = build.scores.iter().map(|column| column[u]).collect();
         let score = build.scores[build.framework.root()][u];
-        let values: Vec<f64> = match (self.before_treatment, self.position.get(&build.rows[u])) {
-            (Some(stage), Some(&p)) => stage.columns.iter().map(|c| c[p]).collect(),
+        let place = self
+            .position
+            .get(build.rows[u])
+            .filter(|&&p| p != u32::MAX)
+            .map(|&p| p as usize);
+        let values: Vec<f64> = match (self.before_treatment, place) {
+            (Some(stage), Some(p)) => stage.columns.iter().map(|c| c[p]).collect(),
             _ => vec![f64::NAN; self.codes.values.len()],
         };
         ResultRow {

@@ -472,8 +472,8 @@ impl Store {
             // In key order, as are the records below: B-tree inserts at random places missed the
             // page cache, and a million-row import spent most of its time there.
             let mut list: Vec<_> = enterprises.into_values().collect();
-            list.sort_unstable_by(|a, b| a.0.credit_code.as_str().cmp(b.0.credit_code.as_str()));
-            to_write.sort_unstable_by(|a, b| {
+            list.par_sort_unstable_by(|a, b| a.0.credit_code.as_str().cmp(b.0.credit_code.as_str()));
+            to_write.par_sort_unstable_by(|a, b| {
                 (a.0.credit_code.as_str(), a.0.year).cmp(&(b.0.credit_code.as_str(), b.0.year))
             });
             bulk::BulkWrite::write_enterprises(&mut *tx, &list).await?;
