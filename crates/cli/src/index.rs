@@ -10,8 +10,9 @@ use kechuang_enterprise::stored::{Error as StoredError, build_from_store};
 use kechuang_store::Store;
 use kechuang_tabular::{
     LoadedFramework, ReadOptions, build_tables, load_framework, other_tables, read_dataset_noting,
-    unit_tables, write_csv, write_results_and_held_stages_csv, write_row_table_csv,
-    write_row_table_parquet, write_stage_csv, write_stage_parquet, write_table_parquet, write_xlsx,
+    unit_tables, unit_tables_besides_results, write_csv, write_results_and_held_stages_csv,
+    write_row_table_csv, write_row_table_parquet, write_stage_csv, write_stage_parquet,
+    write_table_parquet, write_xlsx,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -227,9 +228,6 @@ fn manifest<'a>(
     })
 }
 
-/// Writes every table, the framework files and the manifest into `out`, all at once; `streamed`
-/// are the stage files the build wrote as it went.
-#[allow(clippy::too_many_arguments)]
 /// What the build wrote already, and what it left to write with the results.
 struct Wrote<'a> {
     /// Stages written as the build gave them out, with their digests.
@@ -238,6 +236,8 @@ struct Wrote<'a> {
     held: &'a [&'static str],
 }
 
+/// Writes every table, the framework files and the manifest into `out`, all at once, after what
+/// the build `wrote` as it went.
 fn write_outputs(
     out: OutputDir,
     wrote: Wrote<'_>,
@@ -251,15 +251,16 @@ fn write_outputs(
     // Every file is written in parallel: the stages straight from their columns (never held as
     // cells), the other tables from their cells.
     // Tables of one row per unit are made as they are written; the small ones at once.
-    let (per_unit, tables) = rayon::join(|| unit_tables(build), || other_tables(build));
-    phases.done("  the result tables prepared");
-    let file = |name: &str| out.path().join(format!("{name}.{}", written.extension()));
     // CSV results are written with the stages that repeat their scores, each number formatted once.
     let csv = written.format == TableFormat::Csv;
-    let per_unit: Vec<_> = per_unit
-        .into_iter()
-        .filter(|t| !csv || t.name != "results")
-        .collect();
+    let per_unit_tables = if csv {
+        unit_tables_besides_results
+    } else {
+        unit_tables
+    };
+    let (per_unit, tables) = rayon::join(|| per_unit_tables(build), || other_tables(build));
+    phases.done("  the result tables prepared");
+    let file = |name: &str| out.path().join(format!("{name}.{}", written.extension()));
     let results_path = file("results");
     let held_paths: Vec<(&str, PathBuf)> = wrote.held.iter().map(|&n| (n, file(n))).collect();
     let held_named: Vec<(&str, &Path)> =
@@ -289,8 +290,9 @@ fn write_outputs(
     };
     // Each file is fingerprinted as it is written.
     type Digests = kechuang_tabular::Result<Vec<OutputDigest>>;
+    type ResultsDigests = kechuang_tabular::Result<(OutputDigest, Vec<OutputDigest>)>;
     let ((stages_written, results_written), (units_written, tables_written)): (
-        (Digests, Option<Digests>),
+        (Digests, Option<ResultsDigests>),
         (Digests, Digests),
     ) = rayon::join(
         || {
@@ -328,13 +330,9 @@ fn write_outputs(
             )
         },
     );
-    // The results' digest first, then the held stages'.
     let (results_digest, held_digests) = match results_written.transpose()? {
-        Some(mut digests) if !digests.is_empty() => {
-            let results = digests.remove(0);
-            (Some(results), digests)
-        }
-        _ => (None, Vec::new()),
+        Some((results, held)) => (Some(results), held),
+        None => (None, Vec::new()),
     };
     let mut outputs: Vec<(PathBuf, Option<OutputDigest>)> = wrote
         .streamed

@@ -39,7 +39,7 @@ pub use read::{ReadOptions, read_dataset, read_dataset_noting, read_imeta};
 pub use report_html::{bar_chart, bar_chart_markup, table_html};
 pub use tables::{
     Cell, RowTable, Table, build_tables, dataset_table, other_tables, result_tables, unit_tables,
-    write_results_and_held_stages_csv,
+    unit_tables_besides_results, write_results_and_held_stages_csv,
 };
 pub use template::write_template;
 pub use write::{

@@ -260,13 +260,13 @@ fn results_rows(build: &Build) -> RowTable<'_> {
 /// [`kechuang_engine::Framework::stages_held_in_scores`], with their paths) from the build's
 /// scores, in one pass: each unit's scores are formatted once, then copied into every file that
 /// shows them. The same bytes as [`crate::write_row_table_csv`] of the results table and
-/// [`crate::write_stage_csv`] of each stage. Returns the results' digest, then the stages'.
+/// [`crate::write_stage_csv`] of each stage. Returns the results' digest and the stages', in order.
 pub fn write_results_and_held_stages_csv(
     build: &Build,
     results: &std::path::Path,
     held: &[(&str, &std::path::Path)],
-) -> crate::Result<Vec<crate::OutputDigest>> {
-    use crate::write::{push_number, push_row, push_text};
+) -> crate::Result<(crate::OutputDigest, Vec<crate::OutputDigest>)> {
+    use crate::write::{push_number, push_row, push_stage_unit, stage_headers};
     let plan = ResultsPlan::new(build);
     let fw = &build.framework;
     let units = &build.units;
@@ -284,11 +284,7 @@ pub fn write_results_and_held_stages_csv(
                 });
             }
         };
-        let mut headers = vec!["uCode"];
-        if units.times.is_some() {
-            headers.push("Time");
-        }
-        headers.extend(&node_codes[..columns]);
+        let headers = stage_headers(units.times.is_some(), node_codes[..columns].iter().copied());
         stages.push((headers, columns));
     }
     let result_headers: Vec<&str> = plan.headers.iter().map(String::as_str).collect();
@@ -304,7 +300,7 @@ pub fn write_results_and_held_stages_csv(
         text: Vec<u8>,
         ends: Vec<usize>,
     }
-    crate::write::write_rows_to_files(
+    let mut digests = crate::write::write_rows_to_files(
         &files,
         false,
         build.rows.len(),
@@ -335,11 +331,7 @@ pub fn write_results_and_held_stages_csv(
             }
             out.push(b'\n');
             for (out, (_, columns)) in stage_outs.iter_mut().zip(&stages) {
-                push_text(out, &units.codes[u]);
-                if let Some(t) = &units.times {
-                    out.push(b',');
-                    out.extend_from_slice(t[u].to_string().as_bytes());
-                }
+                push_stage_unit(out, &units.codes[u], units.times.as_ref().map(|t| t[u]));
                 for i in 0..*columns {
                     out.push(b',');
                     out.extend_from_slice(score(i));
@@ -347,7 +339,14 @@ pub fn write_results_and_held_stages_csv(
                 out.push(b'\n');
             }
         },
-    )
+    )?;
+    // One digest per file, the results' first.
+    let stages = digests.split_off(1);
+    let results = digests.pop().ok_or_else(|| crate::Error::Io {
+        path: results.to_path_buf(),
+        error: std::io::Error::other("the results were not written"),
+    })?;
+    Ok((results, stages))
 }
 
 fn check_cells(c: Option<SkewKurtCheck>) -> [Cell; 3] {
@@ -539,13 +538,21 @@ pub fn result_tables(build: &Build) -> Vec<Table> {
 
 /// `results`, `strengths` and `trends` (panel data): one row per unit, made as they are written.
 pub fn unit_tables(build: &Build) -> Vec<RowTable<'_>> {
-    let ((results, profiles), trends) = rayon::join(
-        || rayon::join(|| results_rows(build), || profiles_rows(build)),
+    let (results, others) = rayon::join(
+        || results_rows(build),
+        || unit_tables_besides_results(build),
+    );
+    std::iter::once(results).chain(others).collect()
+}
+
+/// [`unit_tables`] but `results`, for a writer that writes the results its own way
+/// ([`write_results_and_held_stages_csv`]).
+pub fn unit_tables_besides_results(build: &Build) -> Vec<RowTable<'_>> {
+    let (profiles, trends) = rayon::join(
+        || profiles_rows(build),
         || build.units.times.is_some().then(|| trends_rows(build)),
     );
-    let mut out = vec![results, profiles];
-    out.extend(trends);
-    out
+    std::iter::once(profiles).chain(trends).collect()
 }
 
 /// `treatment` and the records' tables.

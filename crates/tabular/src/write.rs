@@ -101,7 +101,7 @@ pub fn push_number(out: &mut Vec<u8>, v: f64) {
 
 /// Appends a text cell, quoted as the csv crate quotes (only when it holds a delimiter, a quote
 /// or a line break; quotes doubled).
-pub(crate) fn push_text(out: &mut Vec<u8>, s: &str) {
+fn push_text(out: &mut Vec<u8>, s: &str) {
     if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
         out.push(b'"');
         for b in s.bytes() {
@@ -123,23 +123,40 @@ pub fn write_stage_csv(
     stage: &kechuang_engine::StageView<'_>,
     path: &Path,
 ) -> Result<OutputDigest> {
-    let mut headers = vec!["uCode"];
-    if stage.times.is_some() {
-        headers.push("Time");
-    }
-    headers.extend(stage.codes.iter().map(String::as_str));
+    let headers = stage_headers(
+        stage.times.is_some(),
+        stage.codes.iter().map(String::as_str),
+    );
     write_rows(path, false, &headers, stage.units.len(), |out, u| {
-        push_text(out, &stage.units[u]);
-        if let Some(t) = stage.times {
-            out.push(b',');
-            out.extend_from_slice(t[u].to_string().as_bytes());
-        }
+        push_stage_unit(out, &stage.units[u], stage.times.map(|t| t[u]));
         for col in stage.columns {
             out.push(b',');
             push_number(out, col[u]);
         }
         out.push(b'\n');
     })
+}
+
+/// A stage's headers: `uCode`, `Time` for panel data, then its columns' codes.
+pub(crate) fn stage_headers<'a>(
+    panel: bool,
+    codes: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
+    let mut headers = vec!["uCode"];
+    if panel {
+        headers.push("Time");
+    }
+    headers.extend(codes);
+    headers
+}
+
+/// A stage row's first cells: the unit's code and, for panel data, its year.
+pub(crate) fn push_stage_unit(out: &mut Vec<u8>, code: &str, time: Option<i32>) {
+    push_text(out, code);
+    if let Some(t) = time {
+        out.push(b',');
+        out.extend_from_slice(t.to_string().as_bytes());
+    }
 }
 
 /// Writes one table as CSV (UTF-8, numbers at full precision, missing as empty).

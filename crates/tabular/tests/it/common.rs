@@ -8,6 +8,16 @@ pub fn asem_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../conformance/coinr-asem")
 }
 
+/// Build options that keep every stage and rank the aggregates.
+pub fn keeping_stages() -> kechuang_engine::BuildOptions<'static> {
+    kechuang_engine::BuildOptions {
+        keep_stages: true,
+        rank_aggregates: true,
+        progress: None,
+        stage_sink: None,
+    }
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")

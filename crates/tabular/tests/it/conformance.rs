@@ -3,7 +3,9 @@
 use kechuang_engine::{Build, BuildOptions, Stage};
 use kechuang_tabular::{ReadOptions, load_framework, read_dataset};
 
-use crate::common::{agrees, agrees_as_written, asem_dir, fixture, reference, reference_text};
+use crate::common::{
+    agrees, agrees_as_written, asem_dir, fixture, keeping_stages, reference, reference_text,
+};
 
 fn build() -> Build {
     // The fixture names the iMeta file in conformance/ by a relative path, as a user's file would.
@@ -11,13 +13,7 @@ fn build() -> Build {
         .expect("framework")
         .framework;
     let data = read_dataset(&asem_dir().join("iData.csv"), &ReadOptions::default()).expect("iData");
-    let options = BuildOptions {
-        keep_stages: true,
-        rank_aggregates: true,
-        progress: None,
-        stage_sink: None,
-    };
-    Build::run(&framework, data, options).expect("build")
+    Build::run(&framework, data, keeping_stages()).expect("build")
 }
 
 fn check_stage(build: &Build, stage: &str, file: &str) {
