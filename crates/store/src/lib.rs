@@ -246,6 +246,11 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// Whether `location` names a PostgreSQL server (else a SQLite file).
+fn is_postgres(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
 /// How a store is opened: see [`Store::open_bulk`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Access {
@@ -276,6 +281,10 @@ impl Store {
     /// process opening the file waits for each write to commit. A file that is open elsewhere (a
     /// running server) stays in WAL mode; every ordinary open puts a file back into WAL mode.
     pub async fn open_bulk(location: &str) -> Result<Store> {
+        if is_postgres(location) {
+            // Nothing differs; a server that cannot be reached is not waited for twice.
+            return Store::open(location).await;
+        }
         // Leaving WAL mode needs the file to itself. Where SQLite cannot, it keeps WAL mode
         // (which the pool then simply uses) or refuses as busy: then the file is opened as usual.
         match Store::open_as(location, Access::Bulk).await {
@@ -285,43 +294,42 @@ impl Store {
     }
 
     async fn open_as(location: &str, access: Access) -> Result<Store> {
-        let backend =
-            if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-                let pool = PgPoolOptions::new()
-                    .max_connections(8)
-                    .connect(location)
-                    .await?;
-                POSTGRES_MIGRATIONS.run(&pool).await?;
-                Backend::Postgres(pool)
-            } else {
-                let path = location.strip_prefix("sqlite://").unwrap_or(location);
-                if path.is_empty() {
-                    return Err(Error::Location(location.into()));
-                }
-                let (journal, synchronous) = match access {
-                    Access::Shared => (SqliteJournalMode::Wal, SqliteSynchronous::Normal),
-                    // NORMAL is safe against power loss only in WAL mode.
-                    Access::Bulk => (SqliteJournalMode::Truncate, SqliteSynchronous::Full),
-                };
-                let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
-                    .map_err(|_| Error::Location(location.into()))?
-                    .create_if_missing(true)
-                    .journal_mode(journal)
-                    .synchronous(synchronous)
-                    .foreign_keys(true)
-                    // Up to 64 MiB of pages per connection (SQLite's default is 2 MiB): a
-                    // million-row import's indexes did not fit.
-                    .pragma("cache_size", "-65536")
-                    // 16 KiB pages for a new database (SQLite's default is 4 KiB): fewer, fuller
-                    // B-tree pages for rows of fifty-odd columns; a tenth off a large import.
-                    .page_size(16384);
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(4)
-                    .connect_with(options)
-                    .await?;
-                SQLITE_MIGRATIONS.run(&pool).await?;
-                Backend::Sqlite(pool)
+        let backend = if is_postgres(location) {
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .connect(location)
+                .await?;
+            POSTGRES_MIGRATIONS.run(&pool).await?;
+            Backend::Postgres(pool)
+        } else {
+            let path = location.strip_prefix("sqlite://").unwrap_or(location);
+            if path.is_empty() {
+                return Err(Error::Location(location.into()));
+            }
+            let (journal, synchronous) = match access {
+                Access::Shared => (SqliteJournalMode::Wal, SqliteSynchronous::Normal),
+                // NORMAL is safe against power loss only in WAL mode.
+                Access::Bulk => (SqliteJournalMode::Truncate, SqliteSynchronous::Full),
             };
+            let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
+                .map_err(|_| Error::Location(location.into()))?
+                .create_if_missing(true)
+                .journal_mode(journal)
+                .synchronous(synchronous)
+                .foreign_keys(true)
+                // Up to 64 MiB of pages per connection (SQLite's default is 2 MiB): a
+                // million-row import's indexes did not fit.
+                .pragma("cache_size", "-65536")
+                // 16 KiB pages for a new database (SQLite's default is 4 KiB): fewer, fuller
+                // B-tree pages for rows of fifty-odd columns; a tenth off a large import.
+                .page_size(16384);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await?;
+            SQLITE_MIGRATIONS.run(&pool).await?;
+            Backend::Sqlite(pool)
+        };
         Ok(Store {
             backend,
             result_codes: Default::default(),
