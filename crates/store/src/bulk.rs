@@ -130,11 +130,11 @@ impl BulkWrite for PgConnection {
             &|_| true,
         )
         .await?;
-        sqlx::query(AssertSqlSafe(schema::upsert_enterprises_from(
-            "import_enterprises",
-        )))
-        .execute(&mut *self)
-        .await?;
+        for statement in schema::upsert_enterprises_from("import_enterprises") {
+            sqlx::query(AssertSqlSafe(statement))
+                .execute(&mut *self)
+                .await?;
+        }
         Ok(())
     }
 

@@ -100,16 +100,30 @@ pub static SELECT_RECORDS: LazyLock<String> =
 /// Upsert of enterprises: the identity of the latest year wins; the span of years grows.
 pub fn upsert_enterprises(dialect: Dialect, rows: usize) -> String {
     format!(
-        "INSERT INTO enterprises ({ENTERPRISE_COLUMNS}) VALUES {} {ENTERPRISE_CONFLICT}",
-        placeholders(dialect, rows, 6)
+        "INSERT INTO enterprises ({ENTERPRISE_COLUMNS}) VALUES {} {}",
+        placeholders(dialect, rows, 6),
+        *ENTERPRISE_CONFLICT
     )
 }
 
-/// [`upsert_enterprises`] of every row of `table` (a temporary table of the same columns).
-pub fn upsert_enterprises_from(table: &'static str) -> String {
-    format!(
-        "INSERT INTO enterprises ({ENTERPRISE_COLUMNS}) SELECT {ENTERPRISE_COLUMNS} FROM {table} {ENTERPRISE_CONFLICT}"
-    )
+/// [`upsert_enterprises`] of every row of `table` (a temporary table of the same columns), as two
+/// PostgreSQL statements: an update of the stored enterprises that change, then a plain insert of
+/// the new ones. One `INSERT … ON CONFLICT` took 6.2 s for a million new enterprises, its
+/// speculative insertion twice the cost of a plain insert; imports are serialised (an advisory
+/// lock), so no other transaction adds the same enterprise in between.
+pub fn upsert_enterprises_from(table: &'static str) -> [String; 2] {
+    let merge = enterprise_merge("i", "enterprises");
+    [
+        format!(
+            "UPDATE enterprises SET {merge} FROM {table} i WHERE enterprises.credit_code = i.credit_code AND (\
+             i.first_year < enterprises.first_year OR i.last_year > enterprises.last_year OR (i.last_year >= enterprises.last_year \
+             AND (i.name, i.region_code, i.industry_code) IS DISTINCT FROM (enterprises.name, enterprises.region_code, enterprises.industry_code)))"
+        ),
+        format!(
+            "INSERT INTO enterprises ({ENTERPRISE_COLUMNS}) SELECT {ENTERPRISE_COLUMNS} FROM {table} i \
+             WHERE NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.credit_code = i.credit_code)"
+        ),
+    ]
 }
 
 /// [`upsert_records`] of every row of `table` (a temporary table of the same columns).
@@ -124,12 +138,30 @@ pub fn upsert_records_from(table: &'static str) -> String {
 const ENTERPRISE_COLUMNS: &str =
     "credit_code, name, region_code, industry_code, first_year, last_year";
 
-const ENTERPRISE_CONFLICT: &str = "ON CONFLICT (credit_code) DO UPDATE SET \
-     name = CASE WHEN excluded.last_year >= enterprises.last_year THEN excluded.name ELSE enterprises.name END, \
-     region_code = CASE WHEN excluded.last_year >= enterprises.last_year THEN excluded.region_code ELSE enterprises.region_code END, \
-     industry_code = CASE WHEN excluded.last_year >= enterprises.last_year THEN excluded.industry_code ELSE enterprises.industry_code END, \
-     first_year = CASE WHEN excluded.first_year < enterprises.first_year THEN excluded.first_year ELSE enterprises.first_year END, \
-     last_year = CASE WHEN excluded.last_year > enterprises.last_year THEN excluded.last_year ELSE enterprises.last_year END";
+static ENTERPRISE_CONFLICT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "ON CONFLICT (credit_code) DO UPDATE SET {}",
+        enterprise_merge("excluded", "enterprises")
+    )
+});
+
+/// The assignments merging enterprise row `new` into the stored `old`: the identity of the latest
+/// year wins; the span of years grows.
+fn enterprise_merge(new: &str, old: &str) -> String {
+    let latest = |column: &str| {
+        format!(
+            "{column} = CASE WHEN {new}.last_year >= {old}.last_year THEN {new}.{column} ELSE {old}.{column} END"
+        )
+    };
+    format!(
+        "{}, {}, {}, \
+         first_year = CASE WHEN {new}.first_year < {old}.first_year THEN {new}.first_year ELSE {old}.first_year END, \
+         last_year = CASE WHEN {new}.last_year > {old}.last_year THEN {new}.last_year ELSE {old}.last_year END",
+        latest("name"),
+        latest("region_code"),
+        latest("industry_code")
+    )
+}
 
 /// `SELECT … WHERE year = $1 AND credit_code IN ($2, …)` for `n` codes.
 pub fn select_records_in(dialect: Dialect, n: usize) -> String {

@@ -75,6 +75,8 @@ both_backends!(
     accounts_sessions_and_tokens,
     consents_and_audit_log,
     ranking_filters_sorts_and_pages,
+    imports_leave_no_record_without_enterprise_or_batch,
+    concurrent_imports_both_land,
 );
 
 #[test]
@@ -136,5 +138,39 @@ fn a_bulk_open_of_a_file_open_elsewhere_stays_in_wal_mode() {
         );
         suite::import_then_load_round_trips_every_field(&bulk).await;
         assert_eq!(server.count_records().await.expect("count"), 3);
+    });
+}
+
+/// The check of [`suite::imports_leave_no_record_without_enterprise_or_batch`] finds a record
+/// whose enterprise is missing (written past SQLite's foreign keys, as a hand edit would be).
+#[test]
+fn a_record_without_its_enterprise_is_found() {
+    use sqlx::{ConnectOptions, Connection};
+    runtime().block_on(async {
+        let (store, dir) = sqlite().await;
+        suite::imports_leave_no_record_without_enterprise_or_batch(&store).await;
+        store.close().await;
+        let path = dir.path().join("kechuang.db");
+        let mut raw = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .foreign_keys(false)
+            .connect()
+            .await
+            .expect("raw");
+        sqlx::query("DELETE FROM enterprises WHERE credit_code LIKE '91120116MA0800001%'")
+            .execute(&mut raw)
+            .await
+            .expect("delete");
+        raw.close().await.expect("close");
+        let store = Store::open(path.to_str().expect("utf8"))
+            .await
+            .expect("open");
+        assert_eq!(
+            store
+                .records_without_enterprise_or_batch()
+                .await
+                .expect("check"),
+            1
+        );
     });
 }

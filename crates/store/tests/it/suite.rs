@@ -5,7 +5,7 @@ use kechuang_domain::{
     CreditCode, IncubationStage, IndustryCode, Num, RdInstitutionLevel, RegionCode, SurveyRecord,
     TechField, Titles,
 };
-use kechuang_store::{BatchMeta, NewBuild, ResultDetail, ResultRow, Store};
+use kechuang_store::{BatchMeta, EnterpriseIdentity, NewBuild, ResultDetail, ResultRow, Store};
 
 fn record(body: &str, year: i32, revenue: f64) -> SurveyRecord {
     let mut values = vec![None; Num::COUNT];
@@ -187,6 +187,45 @@ pub async fn enterprises_follow_the_latest_year(store: &Store) {
         store.load_years(&[2023, 2025]).await.expect("load").len(),
         2
     );
+    let code = new.credit_code.as_str();
+    let identity = |name: &str, region: &str, first_year, last_year| EnterpriseIdentity {
+        name: name.into(),
+        region_code: region.into(),
+        industry_code: "C3911".into(),
+        first_year,
+        last_year,
+    };
+    let latest = identity(&new.name, "120116", 2023, 2025);
+    assert_eq!(
+        store.enterprise_identity(code).await.expect("q"),
+        Some(latest.clone()),
+        "an earlier year widens the span and keeps the latest name"
+    );
+    // The latest year again, moved to another district: the identity follows it.
+    let mut moved = new.clone();
+    moved.region_code = RegionCode::parse("120104").expect("region");
+    moved.set(Num::Revenue, Some(2.0));
+    store
+        .import(&meta("c.csv"), &[moved], &|_| true)
+        .await
+        .expect("moved");
+    assert_eq!(
+        store.enterprise_identity(code).await.expect("q"),
+        Some(identity(&new.name, "120104", 2023, 2025))
+    );
+    // A later year under a new name.
+    let mut renamed = new.clone();
+    renamed.year = 2026;
+    renamed.name = "新名称".into();
+    store
+        .import(&meta("d.csv"), &[renamed], &|_| true)
+        .await
+        .expect("renamed");
+    assert_eq!(
+        store.enterprise_identity(code).await.expect("q"),
+        Some(identity("新名称", "120116", 2023, 2026))
+    );
+    assert_eq!(store.enterprise_identity("nobody").await.expect("q"), None);
 }
 
 pub async fn builds_and_results_are_stored(store: &Store) {
@@ -544,5 +583,79 @@ pub async fn ranking_filters_sorts_and_pages(store: &Store) {
             .await
             .expect("between")
             .is_empty()
+    );
+}
+
+/// Every stored record and replaced version keeps its enterprise and batch, through new, updated,
+/// unchanged and earlier-year imports and one of several statements (PostgreSQL no longer checks
+/// this per row; the import must).
+pub async fn imports_leave_no_record_without_enterprise_or_batch(store: &Store) {
+    let many: Vec<SurveyRecord> = (0..900)
+        .map(|i| record(&format!("91120116MA07{i:05}"), 2024, f64::from(i)))
+        .collect();
+    store
+        .import(&meta("many.csv"), &many, &|_| true)
+        .await
+        .expect("many");
+    let mut again = many[..10].to_vec();
+    again[0].set(Num::Revenue, Some(-1.0));
+    again.push(record("91120116MA0800001", 2024, 1.0));
+    again.push(record("91120116MA0800002", 2022, 1.0));
+    again.push(record("91120116MA0700000", 2023, 1.0));
+    let s = store
+        .import(&meta("again.csv"), &again, &|_| true)
+        .await
+        .expect("again");
+    assert_eq!((s.inserted, s.updated, s.unchanged), (3, 1, 9));
+    assert_eq!(store.count_records().await.expect("count"), 903);
+    assert_eq!(
+        store
+            .records_without_enterprise_or_batch()
+            .await
+            .expect("check"),
+        0
+    );
+}
+
+/// Two imports at once, sharing enterprises: both land whole, one after the other, and the
+/// year's snapshot holds the records of both.
+pub async fn concurrent_imports_both_land(store: &Store) {
+    let batch = |from: u32, revenue: f64| -> Vec<SurveyRecord> {
+        (from..from + 300)
+            .map(|i| record(&format!("91120116MA09{i:05}"), 2024, revenue))
+            .collect()
+    };
+    let (a, b) = (batch(0, 1.0), batch(200, 2.0));
+    let mut b23 = b.clone();
+    for r in &mut b23 {
+        r.year = 2023;
+    }
+    let (ma, mb, mc) = (meta("a.csv"), meta("b.csv"), meta("b23.csv"));
+    let (x, y, z) = tokio::join!(
+        store.import(&ma, &a, &|_| true),
+        store.import(&mb, &b, &|_| true),
+        store.import(&mc, &b23, &|_| true),
+    );
+    let (x, y, _) = (x.expect("a"), y.expect("b"), z.expect("b23"));
+    // Whichever ran second found the 100 shared records stored, and replaced them.
+    assert_eq!(x.inserted + y.inserted, 500);
+    assert_eq!(x.updated + y.updated, 100);
+    let loaded = store.load_years(&[2023, 2024]).await.expect("load");
+    assert_eq!(loaded.len(), 800);
+    let last = if y.updated == 100 { 2.0 } else { 1.0 };
+    let shared = loaded
+        .iter()
+        .filter(|r| r.year == 2024 && r.get(Num::Revenue) == Some(last))
+        .count();
+    assert_eq!(
+        shared, 300,
+        "the later batch's 300 records, the shared 100 among them"
+    );
+    assert_eq!(
+        store
+            .records_without_enterprise_or_batch()
+            .await
+            .expect("check"),
+        0
     );
 }
