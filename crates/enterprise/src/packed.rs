@@ -6,7 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use kechuang_portrait::facts::{Facts, GroupRank, PillarFact, SimilarFact};
+use kechuang_engine::Build;
+use kechuang_portrait::facts::{Facts, GroupRank, PillarFact, SimilarFact, UnitFacts};
 use serde::{Deserialize, Serialize};
 
 /// The version of [`PackedRow`]'s layout, written into [`ResultCodes::format`].
@@ -146,6 +147,57 @@ pub fn pack(
     };
     // Plain data into a vector: postcard cannot fail here.
     postcard::to_allocvec(&row).unwrap_or_default()
+}
+
+/// [`PackedRow`] as written from borrowed parts: the same fields in the same order and of types
+/// postcard writes alike (a slice as a vector, `&str` as `String`), so the bytes are
+/// [`pack`]'s (a test holds them to it).
+#[derive(Serialize)]
+struct PackedRowRef<'a> {
+    scores: &'a [f64],
+    values: &'a [f64],
+    ranks: &'a [(&'static str, &'a str, u32, u32)],
+    pillars: Vec<PackedPillar>,
+    indicators: Vec<(u32, f64)>,
+    similar: Vec<(&'a str, &'a str, Option<f64>, f64)>,
+    distribution: &'a [u32],
+}
+
+/// [`pack`] of a unit's facts by position ([`UnitFacts`]) in `build`, whose framework's nodes
+/// are the [`ResultCodes::nodes`]: nothing is copied or looked up by code (a million rows of
+/// facts as codes and names, each looked up again to pack, were a third of a stored build).
+pub fn pack_unit(build: &Build, scores: &[f64], values: &[f64], facts: &UnitFacts<'_>) -> Vec<u8> {
+    let index = &build.scores[build.framework.root()];
+    let row = PackedRowRef {
+        scores,
+        values,
+        ranks: &facts.ranks,
+        pillars: facts
+            .pillars
+            .iter()
+            .map(|&(p, score, median, share)| (p as u32, score, median, share))
+            .collect(),
+        indicators: facts
+            .indicators
+            .iter()
+            .map(|&(i, share)| (i as u32, share))
+            .collect(),
+        similar: facts
+            .similar
+            .iter()
+            .map(|&(v, distance)| {
+                (
+                    build.units.codes[v].as_str(),
+                    build.units.names[v].as_str(),
+                    Some(index[v]),
+                    distance,
+                )
+            })
+            .collect(),
+        distribution: facts.distribution,
+    };
+    // Plain data into a vector: postcard cannot fail here.
+    postcard::to_extend(&row, Vec::with_capacity(1024)).unwrap_or_default()
 }
 
 /// Reads a packed row with its build's codes.

@@ -229,7 +229,6 @@ pub struct ResultRows<'a> {
     /// row is looked up once (a hash map of a million rows was a tenth of the stored build).
     position: Vec<u32>,
     codes: ResultCodes,
-    node_positions: std::collections::HashMap<String, u32>,
 }
 
 impl<'a> ResultRows<'a> {
@@ -269,7 +268,6 @@ impl<'a> ResultRows<'a> {
             facts,
             before_treatment,
             position,
-            node_positions: codes.positions(),
             codes,
         }
     }
@@ -298,11 +296,11 @@ impl<'a> ResultRows<'a> {
             year: self.times[u],
             score: (!score.is_nan()).then_some(score),
             rank: build.ranks[u].map(i64::from),
-            detail: ResultDetail::Packed(packed::pack(
-                &self.node_positions,
-                scores,
-                values,
-                self.facts.of(u),
+            detail: ResultDetail::Packed(packed::pack_unit(
+                build,
+                &scores,
+                &values,
+                &self.facts.unit(u),
             )),
         }
     }
@@ -399,6 +397,47 @@ mod tests {
                 assert_eq!(decoded.score, row.score);
                 assert!(!decoded.values.is_empty());
                 assert!(!decoded.facts.ranks.is_empty());
+            }
+            // Similar units against a search of the whole year (200 units: within the window),
+            // by distance computed the plain way, ties by code.
+            let build = &b.build;
+            let pillars = &fw.nodes[fw.root()].children;
+            let index = &build.scores[fw.root()];
+            for u in (0..build.rows.len()).filter(|&u| !index[u].is_nan()) {
+                let mut near: Vec<(f64, &String)> = (0..build.rows.len())
+                    .filter(|&v| v != u && !index[v].is_nan())
+                    .map(|v| {
+                        let d2: f64 = pillars
+                            .iter()
+                            .map(|&p| (build.scores[p][v] - build.scores[p][u]).powi(2))
+                            .sum();
+                        (d2.sqrt(), &build.units.codes[v])
+                    })
+                    .filter(|(d, _)| !d.is_nan())
+                    .collect();
+                near.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+                near.truncate(5);
+                let got: Vec<(f64, &String)> = facts[u]
+                    .similar
+                    .iter()
+                    .map(|s| (s.distance, &s.code))
+                    .collect();
+                assert_eq!(got, near, "unit {u}");
+            }
+            // Rows packed from facts by position are the bytes of the facts packed by code.
+            let rows = ResultRows::new(build);
+            let year = kechuang_portrait::facts::YearFacts::new(build);
+            let positions = rows.codes().positions();
+            for u in 0..build.rows.len() {
+                let ResultDetail::Packed(bytes) = rows.row(u).detail else {
+                    panic!("packed");
+                };
+                let scores: Vec<f64> = build.scores.iter().map(|c| c[u]).collect();
+                let stage = rows.before_treatment.expect("stages kept");
+                let p = rows.position[build.rows[u]] as usize;
+                let values: Vec<f64> = stage.columns.iter().map(|c| c[p]).collect();
+                let by_code = packed::pack(&positions, scores, values, year.of(u));
+                assert_eq!(bytes, by_code, "unit {u}");
             }
         });
     }

@@ -294,18 +294,59 @@ impl<'a> YearFacts<'a> {
 
     /// The facts of unit `u`.
     pub fn of(&self, u: usize) -> Facts {
+        let f = self.unit(u);
+        let build = self.build;
+        let nodes = &build.framework.nodes;
+        let index = &build.scores[build.framework.root()];
+        Facts {
+            ranks: f
+                .ranks
+                .iter()
+                .map(|&(group, label, rank, of)| GroupRank {
+                    group: group.into(),
+                    label: label.into(),
+                    rank,
+                    of,
+                })
+                .collect(),
+            pillars: f
+                .pillars
+                .iter()
+                .map(|&(p, score, peer_median, percentile)| PillarFact {
+                    code: nodes[p].code.clone(),
+                    score,
+                    peer_median,
+                    percentile,
+                })
+                .collect(),
+            indicators: f
+                .indicators
+                .iter()
+                .map(|&(i, share)| (nodes[i].code.clone(), share))
+                .collect(),
+            similar: f
+                .similar
+                .iter()
+                .map(|&(v, distance)| SimilarFact {
+                    code: build.units.codes[v].clone(),
+                    name: build.units.names[v].clone(),
+                    index: Some(index[v]),
+                    distance,
+                })
+                .collect(),
+            distribution: f.distribution.to_vec(),
+        }
+    }
+
+    /// The facts of unit `u` as [`UnitFacts`]: nodes and similar units by position, nothing
+    /// copied (what [`YearFacts::of`] names).
+    pub fn unit(&self, u: usize) -> UnitFacts<'_> {
         let build = self.build;
         let fw = &build.framework;
-        let index = &build.scores[fw.root()];
         let y = self.years[u];
         let mut ranks = Vec::new();
         if let Some(r) = build.ranks[u] {
-            ranks.push(GroupRank {
-                group: "overall".into(),
-                label: String::new(),
-                rank: r,
-                of: self.sizes[&("overall", y, "")],
-            });
+            ranks.push(("overall", "", r, self.sizes[&("overall", y, "")]));
             for (name, col, labels) in [
                 ("industry", "industry_group", Some(&self.industry)),
                 ("district", "district_group", self.district.as_ref()),
@@ -314,16 +355,12 @@ impl<'a> YearFacts<'a> {
                 if let (Some(rs), Some(l)) = (self.group_rank(col), labels)
                     && let Some(r) = rs[u]
                 {
-                    ranks.push(GroupRank {
-                        group: name.into(),
-                        label: l[u].to_string(),
-                        rank: r,
-                        of: self.sizes.get(&(name, y, l[u])).copied().unwrap_or(0),
-                    });
+                    let of = self.sizes.get(&(name, y, l[u])).copied().unwrap_or(0);
+                    ranks.push((name, l[u], r, of));
                 }
             }
         }
-        let pillar_facts = self
+        let pillars = self
             .pillars
             .iter()
             .enumerate()
@@ -335,65 +372,109 @@ impl<'a> YearFacts<'a> {
                     .map_or(&[][..], Vec::as_slice);
                 let (peer_median, percentile) =
                     peer_standing_with(peers, v, || self.pillar_shares[k][u]);
-                PillarFact {
-                    code: fw.nodes[p].code.clone(),
-                    score: (!v.is_nan()).then_some(v),
-                    peer_median,
-                    percentile,
-                }
+                (p, (!v.is_nan()).then_some(v), peer_median, percentile)
             })
             .collect();
-        let mut indicators: Vec<(String, f64)> = (0..fw.indicator_count)
+        let mut indicators: Vec<(usize, f64)> = (0..fw.indicator_count)
             .filter(|&i| !build.scores[i][u].is_nan())
-            .map(|i| (fw.nodes[i].code.clone(), self.indicator_shares[i][u]))
+            .map(|i| (i, self.indicator_shares[i][u]))
             .collect();
         indicators.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let mut similar = Vec::new();
-        let position = self.position[u];
-        if position != usize::MAX {
-            let list = &self.order[&y];
-            let (lo, hi) = (
-                position.saturating_sub(WINDOW),
-                (position + WINDOW + 1).min(list.len()),
-            );
-            let width = self.pillars.len();
-            let space = &self.points[&y];
-            let at = |k: usize| &space[k * width..(k + 1) * width];
-            let me = at(position);
-            let mut near: Vec<(f64, usize)> = (lo..hi)
-                .filter(|&k| k != position)
-                .filter_map(|k| {
-                    let d2: f64 = at(k).iter().zip(me).map(|(a, m)| (a - m).powi(2)).sum();
-                    (!d2.is_nan()).then(|| (d2.sqrt(), list[k]))
-                })
-                .collect();
-            let closer = |a: &(f64, usize), b: &(f64, usize)| {
-                a.0.total_cmp(&b.0)
-                    .then_with(|| build.units.codes[a.1].cmp(&build.units.codes[b.1]))
-            };
-            if near.len() > 5 {
-                near.select_nth_unstable_by(5, closer);
-                near.truncate(5);
-            }
-            near.sort_by(closer);
-            similar = near
-                .into_iter()
-                .map(|(distance, v)| SimilarFact {
-                    code: build.units.codes[v].clone(),
-                    name: build.units.names[v].clone(),
-                    index: Some(index[v]),
-                    distance,
-                })
-                .collect();
-        }
-        Facts {
+        UnitFacts {
             ranks,
-            pillars: pillar_facts,
+            pillars,
             indicators,
-            similar,
-            distribution: self.histograms.get(&y).cloned().unwrap_or_default(),
+            similar: self.similar(u),
+            distribution: self.histograms.get(&y).map_or(&[][..], Vec::as_slice),
         }
     }
+
+    /// The five units nearest to `u` in pillar space among the [`WINDOW`] on each side of it in
+    /// index order, nearest first (ties by code): (unit, distance).
+    fn similar(&self, u: usize) -> Vec<(usize, f64)> {
+        const NEAREST: usize = 5;
+        let position = self.position[u];
+        if position == usize::MAX {
+            return Vec::new();
+        }
+        let codes = &self.build.units.codes;
+        let y = self.years[u];
+        let list = &self.order[&y];
+        let (lo, hi) = (
+            position.saturating_sub(WINDOW),
+            (position + WINDOW + 1).min(list.len()),
+        );
+        let width = self.pillars.len();
+        let space = &self.points[&y];
+        let at = |k: usize| &space[k * width..(k + 1) * width];
+        let me = at(position);
+        // The nearest so far by squared distance, kept sorted: most of the window is turned away
+        // by one comparison with the farthest kept (a vector of all 300 and a selection in it,
+        // with a square root each, was most of a million-unit build's facts).
+        let closer = |a: &(f64, usize), b: &(f64, usize)| {
+            a.0.total_cmp(&b.0)
+                .then_with(|| codes[a.1].cmp(&codes[b.1]))
+        };
+        let mut near: Vec<(f64, usize)> = Vec::with_capacity(NEAREST + 1);
+        let split = width.min(2);
+        for k in (lo..hi).filter(|&k| k != position) {
+            let (them, mine) = (at(k), me);
+            // The first pillars' sum first: a partial sum of squares only grows, so a candidate
+            // already farther than the farthest kept is turned away without the rest (the sum,
+            // when finished, is the same left-to-right sum, bit for bit).
+            let head: f64 = them[..split]
+                .iter()
+                .zip(&mine[..split])
+                .map(|(a, m)| (a - m).powi(2))
+                .sum();
+            if near.len() == NEAREST && head > near[NEAREST - 1].0 {
+                continue;
+            }
+            let d2 = them[split..]
+                .iter()
+                .zip(&mine[split..])
+                .fold(head, |sum, (a, m)| sum + (a - m).powi(2));
+            if d2.is_nan() {
+                continue;
+            }
+            let candidate = (d2, list[k]);
+            if near.len() == NEAREST
+                && closer(&candidate, &near[NEAREST - 1]) != std::cmp::Ordering::Less
+            {
+                continue;
+            }
+            let at = near.partition_point(|kept| closer(kept, &candidate).is_lt());
+            near.insert(at, candidate);
+            near.truncate(NEAREST);
+        }
+        let mut similar: Vec<(usize, f64)> =
+            near.into_iter().map(|(d2, v)| (v, d2.sqrt())).collect();
+        // Distinct squares can share a root: order as the distances read.
+        similar.sort_by(|a, b| {
+            a.1.total_cmp(&b.1)
+                .then_with(|| codes[a.0].cmp(&codes[b.0]))
+        });
+        similar
+    }
+}
+
+/// A pillar of [`UnitFacts`]: (node, score, industry median, share scoring lower).
+pub type PillarPlace = (usize, Option<f64>, Option<f64>, Option<f64>);
+
+/// One unit's [`Facts`] with nodes as framework positions and similar units as unit numbers:
+/// what storing a million rows packs without copying a code or a name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitFacts<'a> {
+    /// (group, label, rank, of), as [`GroupRank`].
+    pub ranks: Vec<(&'static str, &'a str, u32, u32)>,
+    /// (node, score, industry median, share scoring lower), as [`PillarFact`].
+    pub pillars: Vec<PillarPlace>,
+    /// (indicator node, percentile), best first.
+    pub indicators: Vec<(usize, f64)>,
+    /// (unit, distance), nearest first.
+    pub similar: Vec<(usize, f64)>,
+    /// The year's index distribution.
+    pub distribution: &'a [u32],
 }
 
 #[cfg(test)]

@@ -338,6 +338,10 @@ impl Store {
                 // Up to 64 MiB of pages per connection (SQLite's default is 2 MiB): a
                 // million-row import's indexes did not fit.
                 .pragma("cache_size", "-65536")
+                // Statement journals in memory, not temporary files: a multi-row insert into
+                // index_results copies every rank-index page it touches there first, and at a
+                // million rows those writes were a tenth of a stored build's storing.
+                .pragma("temp_store", "memory")
                 // 16 KiB pages for a new database (SQLite's default is 4 KiB): fewer, fuller
                 // B-tree pages for rows of fifty-odd columns; a tenth off a large import.
                 .page_size(16384);
