@@ -539,3 +539,59 @@ mod tests {
         });
     }
 }
+
+#[cfg(test)]
+mod similar_tests {
+    use kechuang_engine::{Build, BuildOptions};
+    use kechuang_synthetic::region::{RegionSpec, region};
+
+    use crate::shipped_framework;
+
+    /// Past the window's reach (1,500 units in a year, 301 compared), the similar units are the
+    /// five nearest by plain distance among the 150 on each side in index order, ties by code.
+    #[test]
+    fn similar_units_are_the_nearest_within_the_window() {
+        let records = region(&RegionSpec {
+            enterprises: 1_500,
+            years: vec![2025],
+            seed: 11,
+        });
+        let fw = shipped_framework("survey-basic").expect("framework");
+        let build =
+            Build::run(&fw, crate::dataset(&records), BuildOptions::default()).expect("build");
+        let root = fw.root();
+        let index = &build.scores[root];
+        let pillars = &fw.nodes[root].children;
+        let mut order: Vec<usize> = (0..build.rows.len())
+            .filter(|&u| !index[u].is_nan())
+            .collect();
+        assert!(order.len() > 1_000, "{} scored", order.len());
+        order.sort_by(|&a, &b| index[a].total_cmp(&index[b]));
+        let year = kechuang_portrait::facts::YearFacts::new(&build);
+        let codes = &build.units.codes;
+        for (position, &u) in order.iter().enumerate() {
+            let window = &order[position.saturating_sub(150)..(position + 151).min(order.len())];
+            let mut near: Vec<(f64, &String)> = window
+                .iter()
+                .filter(|&&v| v != u)
+                .map(|&v| {
+                    let d2: f64 = pillars
+                        .iter()
+                        .map(|&p| (build.scores[p][v] - build.scores[p][u]).powi(2))
+                        .sum();
+                    (d2.sqrt(), &codes[v])
+                })
+                .filter(|(d, _)| !d.is_nan())
+                .collect();
+            near.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+            near.truncate(5);
+            let got: Vec<(f64, &String)> = year
+                .unit(u)
+                .similar
+                .iter()
+                .map(|&(v, d)| (d, &codes[v]))
+                .collect();
+            assert_eq!(got, near, "unit {u} at {position}");
+        }
+    }
+}
