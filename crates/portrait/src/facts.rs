@@ -160,7 +160,10 @@ pub struct YearFacts<'a> {
     district: Option<Vec<&'a str>>,
     stage: Option<Vec<&'a str>>,
     pillars: Vec<usize>,
-    by_industry: HashMap<(i32, &'a str, usize), Vec<f64>>,
+    /// Sorted pillar scores by (year, industry) id and pillar: `[id * pillars + k]`.
+    by_industry: Vec<Vec<f64>>,
+    /// Each unit's (year, industry) id.
+    industry_keys: Vec<u32>,
     indicator_shares: Vec<Vec<f64>>,
     pillar_shares: Vec<Vec<f64>>,
     sizes: HashMap<(&'static str, i32, &'a str), u32>,
@@ -189,34 +192,33 @@ impl<'a> YearFacts<'a> {
         let pillars: Vec<usize> = fw.nodes[root].children.clone();
         let index = &build.scores[root];
 
-        // Sorted values per (year, industry, pillar), for the peer medians; group sizes.
-        let mut by_industry: HashMap<(i32, &str, usize), Vec<f64>> = HashMap::default();
-        for u in 0..n {
-            for &p in &pillars {
-                let v = build.scores[p][u];
-                if !v.is_nan() {
-                    by_industry
-                        .entry((years[u], industry[u], p))
-                        .or_default()
-                        .push(v);
-                }
-            }
-        }
-        let mut lists: Vec<&mut Vec<f64>> = by_industry.values_mut().collect();
-        lists
-            .par_iter_mut()
-            .for_each(|v| v.sort_unstable_by(f64::total_cmp));
-        // Shares scoring lower: each indicator among the year, each pillar among the year's industry.
-        let year_keys: Vec<u32> = years
-            .iter()
-            .map(|&y| (i64::from(y) + (1 << 31)) as u32)
-            .collect();
+        // Each (year, industry) as a small number, in order of first appearance.
         let mut industry_ids: HashMap<(i32, &str), u32> = HashMap::default();
         let industry_keys: Vec<u32> = (0..n)
             .map(|u| {
                 let next = industry_ids.len() as u32;
                 *industry_ids.entry((years[u], industry[u])).or_insert(next)
             })
+            .collect();
+        // Sorted scores per (year, industry) and pillar, for the peer medians: a vector by id
+        // (a map keyed by year, industry text and pillar was five hashed strings per unit).
+        let width = pillars.len();
+        let mut by_industry: Vec<Vec<f64>> = vec![Vec::new(); industry_ids.len() * width];
+        for u in 0..n {
+            for (k, &p) in pillars.iter().enumerate() {
+                let v = build.scores[p][u];
+                if !v.is_nan() {
+                    by_industry[industry_keys[u] as usize * width + k].push(v);
+                }
+            }
+        }
+        by_industry
+            .par_iter_mut()
+            .for_each(|v| v.sort_unstable_by(f64::total_cmp));
+        // Shares scoring lower: each indicator among the year, each pillar among the year's industry.
+        let year_keys: Vec<u32> = years
+            .iter()
+            .map(|&y| (i64::from(y) + (1 << 31)) as u32)
             .collect();
         let indicator_shares: Vec<Vec<f64>> = (0..fw.indicator_count)
             .into_par_iter()
@@ -274,6 +276,7 @@ impl<'a> YearFacts<'a> {
             stage,
             pillars,
             by_industry,
+            industry_keys,
             indicator_shares,
             pillar_shares,
             sizes,
@@ -366,10 +369,8 @@ impl<'a> YearFacts<'a> {
             .enumerate()
             .map(|(k, &p)| {
                 let v = build.scores[p][u];
-                let peers = self
-                    .by_industry
-                    .get(&(y, self.industry[u], p))
-                    .map_or(&[][..], Vec::as_slice);
+                let peers =
+                    &self.by_industry[self.industry_keys[u] as usize * self.pillars.len() + k];
                 let (peer_median, percentile) =
                     peer_standing_with(peers, v, || self.pillar_shares[k][u]);
                 (p, (!v.is_nan()).then_some(v), peer_median, percentile)
