@@ -87,7 +87,8 @@ impl ResultCodes {
     }
 
     /// A map from node code to position, for [`pack`].
-    pub fn positions(&self) -> std::collections::HashMap<String, u32> {
+    #[cfg(test)]
+    pub(crate) fn positions(&self) -> std::collections::HashMap<String, u32> {
         self.nodes
             .iter()
             .enumerate()
@@ -106,8 +107,10 @@ impl ResultCodes {
 /// Packs a row: `scores` in [`ResultCodes::nodes`] order and `values` in
 /// [`ResultCodes::values`] order (NaN where missing); the facts' codes must be nodes (`positions`
 /// from [`ResultCodes::positions`]). A facts code that is not a node is an engine defect; it is
-/// left out rather than written wrong.
-pub fn pack(
+/// left out rather than written wrong. The plain reading of the layout, by code: builds pack
+/// with [`pack_unit`], which the tests hold to these bytes.
+#[cfg(test)]
+pub(crate) fn pack(
     positions: &std::collections::HashMap<String, u32>,
     scores: Vec<f64>,
     values: Vec<f64>,
@@ -151,7 +154,7 @@ pub fn pack(
 
 /// [`PackedRow`] as written from borrowed parts: the same fields in the same order and of types
 /// postcard writes alike (a slice as a vector, `&str` as `String`), so the bytes are
-/// [`pack`]'s (a test holds them to it).
+/// `pack`'s (a test holds them to it).
 #[derive(Serialize)]
 struct PackedRowRef<'a> {
     scores: &'a [f64],
@@ -163,7 +166,7 @@ struct PackedRowRef<'a> {
     distribution: &'a [u32],
 }
 
-/// [`pack`] of a unit's facts by position ([`UnitFacts`]) in `build`, whose framework's nodes
+/// `pack` of a unit's facts by position ([`UnitFacts`]) in `build`, whose framework's nodes
 /// are the [`ResultCodes::nodes`]: nothing is copied or looked up by code (a million rows of
 /// facts as codes and names, each looked up again to pack, were a third of a stored build).
 pub fn pack_unit(build: &Build, scores: &[f64], values: &[f64], facts: &UnitFacts<'_>) -> Vec<u8> {

@@ -404,19 +404,8 @@ mod tests {
             let pillars = &fw.nodes[fw.root()].children;
             let index = &build.scores[fw.root()];
             for u in (0..build.rows.len()).filter(|&u| !index[u].is_nan()) {
-                let mut near: Vec<(f64, &String)> = (0..build.rows.len())
-                    .filter(|&v| v != u && !index[v].is_nan())
-                    .map(|v| {
-                        let d2: f64 = pillars
-                            .iter()
-                            .map(|&p| (build.scores[p][v] - build.scores[p][u]).powi(2))
-                            .sum();
-                        (d2.sqrt(), &build.units.codes[v])
-                    })
-                    .filter(|(d, _)| !d.is_nan())
-                    .collect();
-                near.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-                near.truncate(5);
+                let whole_year = (0..build.rows.len()).filter(|&v| !index[v].is_nan());
+                let near = nearest_plainly(build, pillars, u, whole_year);
                 let got: Vec<(f64, &String)> = facts[u]
                     .similar
                     .iter()
@@ -538,14 +527,6 @@ mod tests {
             );
         });
     }
-}
-
-#[cfg(test)]
-mod similar_tests {
-    use kechuang_engine::{Build, BuildOptions};
-    use kechuang_synthetic::region::{RegionSpec, region};
-
-    use crate::shipped_framework;
 
     /// Past the window's reach (1,500 units in a year, 301 compared), the similar units are the
     /// five nearest by plain distance among the 150 on each side in index order, ties by code.
@@ -571,20 +552,7 @@ mod similar_tests {
         let codes = &build.units.codes;
         for (position, &u) in order.iter().enumerate() {
             let window = &order[position.saturating_sub(150)..(position + 151).min(order.len())];
-            let mut near: Vec<(f64, &String)> = window
-                .iter()
-                .filter(|&&v| v != u)
-                .map(|&v| {
-                    let d2: f64 = pillars
-                        .iter()
-                        .map(|&p| (build.scores[p][v] - build.scores[p][u]).powi(2))
-                        .sum();
-                    (d2.sqrt(), &codes[v])
-                })
-                .filter(|(d, _)| !d.is_nan())
-                .collect();
-            near.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-            near.truncate(5);
+            let near = nearest_plainly(&build, pillars, u, window.iter().copied());
             let got: Vec<(f64, &String)> = year
                 .unit(u)
                 .similar
@@ -593,5 +561,29 @@ mod similar_tests {
                 .collect();
             assert_eq!(got, near, "unit {u} at {position}");
         }
+    }
+
+    /// The five units nearest to `u` among `candidates` by distance in pillar space computed the
+    /// plain way (a square root of each sum), ties by code: what similar units must be.
+    fn nearest_plainly<'b>(
+        build: &'b Build,
+        pillars: &[usize],
+        u: usize,
+        candidates: impl Iterator<Item = usize>,
+    ) -> Vec<(f64, &'b String)> {
+        let mut near: Vec<(f64, &String)> = candidates
+            .filter(|&v| v != u)
+            .map(|v| {
+                let d2: f64 = pillars
+                    .iter()
+                    .map(|&p| (build.scores[p][v] - build.scores[p][u]).powi(2))
+                    .sum();
+                (d2.sqrt(), &build.units.codes[v])
+            })
+            .filter(|(d, _)| !d.is_nan())
+            .collect();
+        near.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+        near.truncate(5);
+        near
     }
 }
