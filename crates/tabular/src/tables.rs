@@ -266,7 +266,7 @@ pub fn write_results_and_held_stages_csv(
     results: &std::path::Path,
     held: &[(&str, &std::path::Path)],
 ) -> crate::Result<(crate::OutputDigest, Vec<crate::OutputDigest>)> {
-    use crate::write::{push_number, push_row, push_stage_unit, stage_headers};
+    use crate::write::{gather_rows, push_number, push_row, push_stage_unit, stage_headers};
     let plan = ResultsPlan::new(build);
     let fw = &build.framework;
     let units = &build.units;
@@ -299,44 +299,53 @@ pub fn write_results_and_held_stages_csv(
     struct Scratch {
         text: Vec<u8>,
         ends: Vec<usize>,
+        values: Vec<f64>,
     }
     let mut digests = crate::write::write_rows_to_files(
         &files,
         false,
         build.rows.len(),
-        |s: &mut Scratch, outs, u| {
-            s.text.clear();
-            s.ends.clear();
-            for column in &build.scores {
-                push_number(&mut s.text, column[u]);
-                s.ends.push(s.text.len());
-            }
-            let score = |i: usize| &s.text[if i == 0 { 0 } else { s.ends[i - 1] }..s.ends[i]];
+        |s: &mut Scratch, outs, rows| {
+            let width = build.scores.len();
+            gather_rows(
+                &mut s.values,
+                build.scores.iter().map(|c| &c[..]),
+                rows.clone(),
+            );
             let Some((out, stage_outs)) = outs.split_first_mut() else {
                 return;
             };
-            // The results: the leading cells as the table has them, then the scores.
-            push_row(out, plan.leading_cells(u).iter());
-            out.pop(); // the line feed: the scores follow
-            for (&i, published) in plan.order.iter().zip(&plan.published) {
-                out.push(b',');
-                match published {
-                    std::borrow::Cow::Borrowed(_) => out.extend_from_slice(score(i)),
-                    std::borrow::Cow::Owned(rounded) => push_number(out, rounded[u]),
+            for (u, values) in rows.zip(s.values.chunks_exact(width.max(1))) {
+                s.text.clear();
+                s.ends.clear();
+                for &v in &values[..width] {
+                    push_number(&mut s.text, v);
+                    s.ends.push(s.text.len());
                 }
-            }
-            for &i in &plan.rounded {
-                out.push(b',');
-                out.extend_from_slice(score(i));
-            }
-            out.push(b'\n');
-            for (out, (_, columns)) in stage_outs.iter_mut().zip(&stages) {
-                push_stage_unit(out, &units.codes[u], units.times.as_ref().map(|t| t[u]));
-                for i in 0..*columns {
+                let score = |i: usize| &s.text[if i == 0 { 0 } else { s.ends[i - 1] }..s.ends[i]];
+                // The results: the leading cells as the table has them, then the scores.
+                push_row(out, plan.leading_cells(u).iter());
+                out.pop(); // the line feed: the scores follow
+                for (&i, published) in plan.order.iter().zip(&plan.published) {
+                    out.push(b',');
+                    match published {
+                        std::borrow::Cow::Borrowed(_) => out.extend_from_slice(score(i)),
+                        std::borrow::Cow::Owned(rounded) => push_number(out, rounded[u]),
+                    }
+                }
+                for &i in &plan.rounded {
                     out.push(b',');
                     out.extend_from_slice(score(i));
                 }
                 out.push(b'\n');
+                for (out, (_, columns)) in stage_outs.iter_mut().zip(&stages) {
+                    push_stage_unit(out, &units.codes[u], units.times.as_ref().map(|t| t[u]));
+                    for i in 0..*columns {
+                        out.push(b',');
+                        out.extend_from_slice(score(i));
+                    }
+                    out.push(b'\n');
+                }
             }
         },
     )?;
