@@ -98,11 +98,32 @@ pub(crate) fn read_data(
 
 /// With `KECHUANG_TIMINGS=1`, the time of each phase of a command on standard error (for the
 /// benchmarks; a user sees nothing).
-pub(crate) struct Phases(Option<std::cell::Cell<std::time::Instant>>);
+pub(crate) struct Phases(Option<std::cell::Cell<(std::time::Instant, f64)>>);
 
 impl Phases {
     pub(crate) fn from_env() -> Phases {
-        Phases(Phases::wanted().then(|| std::cell::Cell::new(std::time::Instant::now())))
+        Phases(
+            Phases::wanted()
+                .then(|| std::cell::Cell::new((std::time::Instant::now(), Phases::cpu_seconds()))),
+        )
+    }
+
+    /// The process's CPU time so far (user and system, every thread), from `/proc/self/stat` in
+    /// Linux's fixed 100 ticks a second; 0 where that cannot be read.
+    fn cpu_seconds() -> f64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        // The fields after the command name, which is in parentheses and may hold spaces.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+        // utime and stime are the 14th and 15th fields, the 12th and 13th after the name.
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        (ticks(11) + ticks(12)) / 100.0
     }
 
     /// Whether timings are asked for.
@@ -120,13 +141,16 @@ impl Phases {
                     .find_map(|l| l.strip_prefix(name))
                     .map_or(String::new(), |v| v.trim().to_string())
             };
+            let (started, cpu) = start.get();
+            let cpu_now = Phases::cpu_seconds();
             eprintln!(
-                "timing: {phase}: {:.2} s (resident {}, peak {})",
-                start.get().elapsed().as_secs_f64(),
+                "timing: {phase}: {:.2} s, {:.2} s of CPU (resident {}, peak {})",
+                started.elapsed().as_secs_f64(),
+                cpu_now - cpu,
                 field("VmRSS:"),
                 field("VmHWM:")
             );
-            start.set(std::time::Instant::now());
+            start.set((std::time::Instant::now(), cpu_now));
         }
     }
 }

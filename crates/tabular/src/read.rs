@@ -101,8 +101,20 @@ fn is_missing(cell: &str) -> bool {
     matches!(cell, "" | "NA" | "NaN" | "nan" | "#N/A" | "-")
 }
 
+/// `cell` without white space at either end, as `str::trim` gives it; a cell that starts and
+/// ends with a visible ASCII character (nearly every one) is returned without looking further.
+fn trimmed(cell: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    let bytes = cell.as_bytes();
+    if visible(bytes.first()) && visible(bytes.last()) {
+        cell
+    } else {
+        cell.trim()
+    }
+}
+
 fn number(path: &Path, line: u64, column: &str, cell: &str) -> Result<f64> {
-    let cell = cell.trim();
+    let cell = trimmed(cell);
     if is_missing(cell) {
         return Ok(f64::NAN);
     }
@@ -521,7 +533,7 @@ impl Layout<'_> {
                     ),
                 });
             }
-            let cell = |i: usize| record.get(i).unwrap_or("").trim();
+            let cell = |i: usize| trimmed(record.get(i).unwrap_or(""));
             let code = cell(self.code_col);
             if code.is_empty() {
                 return Err(Error::Cell {
@@ -662,6 +674,26 @@ pub fn read_imeta(path: &Path) -> Result<Vec<MetaRow>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_are_trimmed_as_str_trim_trims_them() {
+        for cell in [
+            "",
+            " ",
+            "1.5",
+            " 1.5",
+            "1.5 ",
+            "\t7\r",
+            "a b",
+            "\u{3000}全角\u{3000}",
+            "é",
+            " é ",
+            "x\u{a0}",
+            "\u{a0}",
+        ] {
+            assert_eq!(trimmed(cell), cell.trim(), "{cell:?}");
+        }
+    }
 
     fn read_with(text: &str, chunk: usize, options: &ReadOptions) -> String {
         // One place for every file, so that errors naming it compare equal.

@@ -266,7 +266,10 @@ pub fn write_results_and_held_stages_csv(
     results: &std::path::Path,
     held: &[(&str, &std::path::Path)],
 ) -> crate::Result<(crate::OutputDigest, Vec<crate::OutputDigest>)> {
-    use crate::write::{gather_rows, push_number, push_row, push_stage_unit, stage_headers};
+    use crate::write::{
+        SHORT, gather_rows, push_number, push_row, push_slice_of_padded, push_stage_unit,
+        stage_headers,
+    };
     let plan = ResultsPlan::new(build);
     let fw = &build.framework;
     let units = &build.units;
@@ -322,27 +325,33 @@ pub fn write_results_and_held_stages_csv(
                     push_number(&mut s.text, v);
                     s.ends.push(s.text.len());
                 }
-                let score = |i: usize| &s.text[if i == 0 { 0 } else { s.ends[i - 1] }..s.ends[i]];
+                s.text.extend_from_slice(&[0; SHORT]);
+                let text = &s.text;
+                let score = |i: usize| (if i == 0 { 0 } else { s.ends[i - 1] }, s.ends[i]);
+                let copy = |out: &mut Vec<u8>, i: usize| {
+                    let (start, end) = score(i);
+                    push_slice_of_padded(out, text, start, end);
+                };
                 // The results: the leading cells as the table has them, then the scores.
                 push_row(out, plan.leading_cells(u).iter());
                 out.pop(); // the line feed: the scores follow
                 for (&i, published) in plan.order.iter().zip(&plan.published) {
                     out.push(b',');
                     match published {
-                        std::borrow::Cow::Borrowed(_) => out.extend_from_slice(score(i)),
+                        std::borrow::Cow::Borrowed(_) => copy(out, i),
                         std::borrow::Cow::Owned(rounded) => push_number(out, rounded[u]),
                     }
                 }
                 for &i in &plan.rounded {
                     out.push(b',');
-                    out.extend_from_slice(score(i));
+                    copy(out, i);
                 }
                 out.push(b'\n');
                 for (out, (_, columns)) in stage_outs.iter_mut().zip(&stages) {
                     push_stage_unit(out, &units.codes[u], units.times.as_ref().map(|t| t[u]));
                     for i in 0..*columns {
                         out.push(b',');
-                        out.extend_from_slice(score(i));
+                        copy(out, i);
                     }
                     out.push(b'\n');
                 }

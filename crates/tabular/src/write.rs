@@ -152,6 +152,27 @@ pub fn write_stage_csv(
     })
 }
 
+/// The longest text [`push_slice_of_padded`] copies as a block of fixed length.
+pub(crate) const SHORT: usize = 32;
+
+/// Appends `text[start..end]` to `out`, where `text` has at least [`SHORT`] bytes after `start`:
+/// a short cell (a number, nearly always) is copied as a block of fixed length and cut back, a
+/// copy the compiler makes in two moves, where a copy of a length known only at run time calls
+/// `memmove` (8% of a 10⁶ build, copying a few bytes each time).
+pub(crate) fn push_slice_of_padded(out: &mut Vec<u8>, text: &[u8], start: usize, end: usize) {
+    let block = text
+        .get(start..start + SHORT)
+        .and_then(|b| <&[u8; SHORT]>::try_from(b).ok());
+    match block {
+        Some(block) if end - start <= SHORT => {
+            let len = out.len();
+            out.extend_from_slice(block);
+            out.truncate(len + end - start);
+        }
+        _ => out.extend_from_slice(&text[start..end]),
+    }
+}
+
 /// Copies rows `rows` of column-major `columns` into `values`, row-major (one row of every
 /// column after another). Formatting a row straight from the columns reads each of them at a
 /// place of its own, about fifty streams that defeat the caches' prefetching (a seventh of a
@@ -402,6 +423,17 @@ mod tests {
         // No column at all: one placeholder per row, so that each row still has its chunk.
         super::gather_rows(&mut values, std::iter::empty::<&[f64]>(), 0..2);
         assert_eq!(values.len(), 2);
+    }
+
+    #[test]
+    fn a_slice_of_padded_text_is_copied_whatever_its_length() {
+        let text: Vec<u8> = (0..100u8).collect();
+        for (start, end) in [(0, 0), (3, 9), (10, 42), (5, 40), (60, 68), (50, 100)] {
+            let mut out = b"ab".to_vec();
+            super::push_slice_of_padded(&mut out, &text, start, end);
+            assert_eq!(&out[..2], b"ab");
+            assert_eq!(&out[2..], &text[start..end], "{start}..{end}");
+        }
     }
 
     fn shown(v: f64) -> String {
