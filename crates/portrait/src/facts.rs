@@ -418,7 +418,15 @@ impl<'a> YearFacts<'a> {
         };
         let mut near: Vec<(f64, usize)> = Vec::with_capacity(NEAREST + 1);
         let split = width.min(2);
-        for k in (lo..hi).filter(|&k| k != position) {
+        // Outward from the unit, the nearest in index order first: they are the likeliest to be
+        // near in pillar space too, so the farthest kept soon turns most of the window away.
+        // The result does not depend on the order (the five least by distance, then code).
+        let outward = (1..=WINDOW).flat_map(|step| {
+            let below = position.checked_sub(step).filter(|&k| k >= lo);
+            let above = Some(position + step).filter(|&k| k < hi);
+            below.into_iter().chain(above)
+        });
+        for k in outward {
             let (them, mine) = (at(k), me);
             // The first pillars' sum first: a partial sum of squares only grows, so a candidate
             // already farther than the farthest kept is turned away without the rest (the sum,
