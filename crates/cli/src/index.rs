@@ -536,10 +536,21 @@ pub async fn build_stored(args: &BuildArgs, loaded: &LoadedFramework) -> Result<
     let spinner = ProgressBar::new_spinner();
     spinner.set_message("loading and building …");
     spinner.enable_steady_tick(Duration::from_millis(120));
+    let timings = Phases::wanted();
+    let started = std::time::Instant::now();
+    // The phases and the engine's steps, with the time each starts at (KECHUANG_TIMINGS).
+    let report = |step: &str| {
+        if timings {
+            eprintln!(
+                "timing:   {step} from {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    };
     let options = BuildOptions {
         keep_stages: args.out.is_some() && written.keeps_stages(),
         rank_aggregates: true,
-        progress: None,
+        progress: Some(&report),
         stage_sink: None,
     };
     let stored =

@@ -151,7 +151,14 @@ async fn build_from_store_noting(
         load.push(first - 1);
         load.sort_unstable();
     }
+    let progress = |phase: &str| {
+        if let Some(p) = options.progress {
+            p(phase)
+        }
+    };
+    progress("load the records");
     let records = store.load_years(&load).await?;
+    progress("make the dataset");
     if !records.iter().any(|r| years.contains(&r.year)) {
         return Err(Error::NoData(if years.is_empty() {
             "any year".into()
@@ -194,7 +201,9 @@ async fn build_from_store_noting(
         "settings": framework,
         "round": round,
     });
+    progress("prepare the facts");
     let rows = ResultRows::new(&build);
+    progress("store the results");
     let new = NewBuild {
         framework_id: framework.id.clone(),
         framework_version: framework.version.clone(),
@@ -209,6 +218,7 @@ async fn build_from_store_noting(
         })
         .await?;
     drop(rows);
+    progress("stored");
     Ok(StoredBuild {
         build,
         id,

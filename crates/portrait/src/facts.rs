@@ -417,32 +417,31 @@ impl<'a> YearFacts<'a> {
                 .then_with(|| codes[a.1].cmp(&codes[b.1]))
         };
         let mut near: Vec<(f64, usize)> = Vec::with_capacity(NEAREST + 1);
-        let split = width.min(2);
-        // Outward from the unit, the nearest in index order first: they are the likeliest to be
-        // near in pillar space too, so the farthest kept soon turns most of the window away.
+        // Every distance of the window first, in a loop without a branch (a partial sum checked
+        // pillar by pillar mispredicted and was most of the stored build's facts); each is the
+        // same left-to-right sum of squares as a plain reading.
+        let mut distances = [0.0; 2 * WINDOW + 1];
+        for (d2, k) in distances.iter_mut().zip(lo..hi) {
+            *d2 = at(k)
+                .iter()
+                .zip(me)
+                .fold(0.0, |sum, (a, m)| sum + (a - m) * (a - m));
+        }
+        // Then outward from the unit, the nearest in index order first: they are the likeliest
+        // to be near in pillar space too, so that the farthest kept soon turns the rest away.
         // The result does not depend on the order (the five least by distance, then code).
         let outward = (1..=WINDOW).flat_map(|step| {
             let below = position.checked_sub(step).filter(|&k| k >= lo);
             let above = Some(position + step).filter(|&k| k < hi);
             below.into_iter().chain(above)
         });
+        // The farthest kept once five are (a candidate farther is turned away).
+        let mut farthest = f64::INFINITY;
         for k in outward {
-            let (them, mine) = (at(k), me);
-            // The first pillars' sum first: a partial sum of squares only grows, so a candidate
-            // already farther than the farthest kept is turned away without the rest (the sum,
-            // when finished, is the same left-to-right sum, bit for bit).
-            let head: f64 = them[..split]
-                .iter()
-                .zip(&mine[..split])
-                .map(|(a, m)| (a - m).powi(2))
-                .sum();
-            if near.len() == NEAREST && head > near[NEAREST - 1].0 {
+            let d2 = distances[k - lo];
+            if d2 > farthest {
                 continue;
             }
-            let d2 = them[split..]
-                .iter()
-                .zip(&mine[split..])
-                .fold(head, |sum, (a, m)| sum + (a - m).powi(2));
             if d2.is_nan() {
                 continue;
             }
@@ -455,6 +454,9 @@ impl<'a> YearFacts<'a> {
             let at = near.partition_point(|kept| closer(kept, &candidate).is_lt());
             near.insert(at, candidate);
             near.truncate(NEAREST);
+            if near.len() == NEAREST {
+                farthest = near[NEAREST - 1].0;
+            }
         }
         let mut similar: Vec<(usize, f64)> =
             near.into_iter().map(|(d2, v)| (v, d2.sqrt())).collect();
