@@ -69,6 +69,7 @@ both_backends!(
     import_then_load_round_trips_every_field,
     reimport_updates_and_keeps_history,
     failed_import_writes_nothing,
+    a_large_import_arrives_whole,
     enterprises_follow_the_latest_year,
     builds_and_results_are_stored,
     migration_columns_match_the_catalogue,

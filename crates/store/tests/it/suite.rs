@@ -138,6 +138,33 @@ pub async fn reimport_updates_and_keeps_history(store: &Store) {
     );
 }
 
+/// More rows than one `COPY` message holds (20,000) on PostgreSQL, or many statements on SQLite:
+/// every record arrives, the snapshot holds each one, and progress rises to the whole.
+pub async fn a_large_import_arrives_whole(store: &Store) {
+    let rows: Vec<SurveyRecord> = (0..45_001)
+        .map(|i| record(&format!("91120116MA06{i:05}"), 2024, f64::from(i)))
+        .collect();
+    let told = std::sync::Mutex::new(Vec::new());
+    let summary = store
+        .import(&meta("large.csv"), &rows, &|done| {
+            told.lock().expect("lock").push(done);
+            true
+        })
+        .await
+        .expect("import");
+    assert_eq!(summary.inserted, rows.len());
+    let told = told.into_inner().expect("lock");
+    assert!(told.windows(2).all(|w| w[0] < w[1]), "progress rises");
+    assert_eq!(told.last(), Some(&rows.len()));
+    assert_eq!(
+        store.count_records().await.expect("count"),
+        rows.len() as i64
+    );
+    let mut loaded = store.load_years(&[2024]).await.expect("load");
+    loaded.sort_by(|a, b| a.credit_code.as_str().cmp(b.credit_code.as_str()));
+    assert_eq!(loaded, rows, "every record, whole, from the snapshot");
+}
+
 pub async fn failed_import_writes_nothing(store: &Store) {
     let rows: Vec<SurveyRecord> = (0..900)
         .map(|i| record(&format!("91120116MA06{i:05}"), 2024, 1.0))
