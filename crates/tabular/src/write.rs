@@ -31,6 +31,13 @@ pub fn push_number(out: &mut Vec<u8>, v: f64) {
         out.extend_from_slice(if v > 0.0 { b"inf" } else { b"-inf" });
         return;
     }
+    // Whole numbers (ranks, counts, years, the 0 and 100 of min-max scores) as integers: the
+    // same digits as `Display`, without the float formatter. −0 is left to it (`Display` writes
+    // "-0"), and so is anything from 10¹⁵ up, where a double's integers thin out.
+    if v == v.trunc() && v.abs() < 1e15 && !(v == 0.0 && v.is_sign_negative()) {
+        out.extend_from_slice(itoa::Buffer::new().format(v as i64).as_bytes());
+        return;
+    }
     let mut buffer = zmij::Buffer::new();
     let text = buffer.format_finite(v).as_bytes();
     // Without an exponent, zmij's text is `Display`'s but for the ".0" it gives whole numbers:
@@ -210,7 +217,7 @@ pub(crate) fn push_stage_unit(out: &mut Vec<u8>, code: &str, time: Option<i32>) 
     push_text(out, code);
     if let Some(t) = time {
         out.push(b',');
-        out.extend_from_slice(t.to_string().as_bytes());
+        out.extend_from_slice(itoa::Buffer::new().format(t).as_bytes());
     }
 }
 
@@ -464,6 +471,12 @@ mod tests {
             1e16,
             123456789.0,
             0.000123,
+            -7.0,
+            999_999_999_999_999.0,
+            1e15 - 1.0,
+            -(1e15 - 1.0),
+            1e15 + 2.0,
+            4_503_599_627_370_497.0,
         ] {
             assert_eq!(shown(v), format!("{v}"), "{v:e}");
         }
@@ -491,6 +504,16 @@ mod tests {
             prop_assert_eq!(ours.parse::<f64>().ok(), Some(v), "{} reads back", ours);
             // As short as Display's (a tie's carry, 9.95 → 9.9 or 10, may move it by one).
             prop_assert!(ours.len() <= display.len() + 1, "{} against {}", ours, display);
+        }
+
+        #[test]
+        fn whole_numbers_are_written_as_display_writes_them(
+            n in -4_000_000_000_000_000i64..4_000_000_000_000_000,
+            small in -100_000i64..100_000,
+        ) {
+            for v in [n as f64, small as f64] {
+                prop_assert_eq!(shown(v), format!("{}", v));
+            }
         }
 
         #[test]
