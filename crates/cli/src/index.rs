@@ -131,6 +131,21 @@ impl Phases {
         std::env::var_os("KECHUANG_TIMINGS").is_some()
     }
 
+    /// Prints when each step it is told of starts, counted from now and labelled `label`
+    /// (KECHUANG_TIMINGS; nothing otherwise): the engine's steps, a stored build's phases.
+    pub(crate) fn step_starts(label: &'static str) -> impl Fn(&str) + Sync {
+        let timings = Phases::wanted();
+        let started = std::time::Instant::now();
+        move |step| {
+            if timings {
+                eprintln!(
+                    "timing:   {label}{step} from {:.2} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        }
+    }
+
     pub(crate) fn done(&self, phase: &str) {
         if let Some(start) = &self.0 {
             // The memory held now and at most so far, to see which phase sets the peak.
@@ -168,15 +183,9 @@ pub fn run_build(
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     spinner.enable_steady_tick(Duration::from_millis(120));
-    let timings = Phases::wanted();
-    let started = std::time::Instant::now();
+    let starts = Phases::step_starts("step ");
     let report = |step: &str| {
-        if timings {
-            eprintln!(
-                "timing:   step {step} from {:.2} s",
-                started.elapsed().as_secs_f64()
-            );
-        }
+        starts(step);
         spinner.set_message(format!("{step} …"))
     };
     let options = BuildOptions {
@@ -536,17 +545,8 @@ pub async fn build_stored(args: &BuildArgs, loaded: &LoadedFramework) -> Result<
     let spinner = ProgressBar::new_spinner();
     spinner.set_message("loading and building …");
     spinner.enable_steady_tick(Duration::from_millis(120));
-    let timings = Phases::wanted();
-    let started = std::time::Instant::now();
     // The phases and the engine's steps, with the time each starts at (KECHUANG_TIMINGS).
-    let report = |step: &str| {
-        if timings {
-            eprintln!(
-                "timing:   {step} from {:.2} s",
-                started.elapsed().as_secs_f64()
-            );
-        }
-    };
+    let report = Phases::step_starts("");
     let options = BuildOptions {
         keep_stages: args.out.is_some() && written.keeps_stages(),
         rank_aggregates: true,

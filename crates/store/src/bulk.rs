@@ -206,21 +206,24 @@ impl BulkWrite for PgConnection {
 async fn copy_in<C, T>(
     conn: &mut PgConnection,
     statement: &str,
-    mut chunks: impl Iterator<Item = C>,
+    chunks: impl Iterator<Item = C>,
     prepare: impl Fn(C) -> (Vec<u8>, T),
     mut sent: impl FnMut(T) -> bool,
 ) -> Result<()> {
     let mut copy = conn.copy_in_raw(statement).await?;
-    let mut pending = Some((records::COPY_BINARY_HEADER.to_vec(), None));
-    let mut next_chunk = chunks.next();
+    // The header, each chunk's data (made when it is next), the trailer.
+    let mut buffers = std::iter::once((records::COPY_BINARY_HEADER.to_vec(), None))
+        .chain(chunks.map(|c| {
+            let (data, made) = prepare(c);
+            (data, Some(made))
+        }))
+        .chain(std::iter::once((
+            records::COPY_BINARY_TRAILER.to_vec(),
+            None,
+        )));
+    let mut pending = buffers.next();
     while let Some((buffer, made)) = pending.take() {
-        let chunk = next_chunk.take();
-        let (result, next) = tokio::join!(copy.send(buffer), async {
-            chunk.map(|c| {
-                let (data, made) = prepare(c);
-                (data, Some(made))
-            })
-        });
+        let (result, next) = tokio::join!(copy.send(buffer), async { buffers.next() });
         if let Err(e) = result {
             // The send's error is the one to report; the transaction is rolled back either way.
             let _ = copy.abort(e.to_string()).await;
@@ -233,13 +236,6 @@ async fn copy_in<C, T>(
             return Err(Error::Cancelled);
         }
         pending = next;
-        if pending.is_some() {
-            next_chunk = chunks.next();
-        }
-    }
-    if let Err(e) = copy.send(records::COPY_BINARY_TRAILER.to_vec()).await {
-        let _ = copy.abort(e.to_string()).await;
-        return Err(e.into());
     }
     copy.finish().await?;
     Ok(())

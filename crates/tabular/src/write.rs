@@ -134,13 +134,12 @@ pub fn write_stage_csv(
         stage.times.is_some(),
         stage.codes.iter().map(String::as_str),
     );
-    let files: [(&Path, &[&str]); 1] = [(path, &headers)];
-    let digests = write_rows_to_files(
-        &files,
+    write_blocks(
+        path,
         false,
+        &headers,
         stage.units.len(),
-        |values: &mut Vec<f64>, outs: &mut [Vec<u8>], rows| {
-            let [out] = outs else { return };
+        |values: &mut Vec<f64>, out, rows| {
             let width = stage.columns.len();
             gather_rows(values, stage.columns.iter().map(|c| &c[..]), rows.clone());
             for (u, row) in rows.zip(values.chunks_exact(width.max(1))) {
@@ -152,11 +151,7 @@ pub fn write_stage_csv(
                 out.push(b'\n');
             }
         },
-    )?;
-    digests.into_iter().next().ok_or_else(|| Error::Io {
-        path: path.to_path_buf(),
-        error: std::io::Error::other("no file was written"),
-    })
+    )
 }
 
 /// The longest text [`push_slice_of_padded`] copies as a block of fixed length.
@@ -257,15 +252,29 @@ fn write_rows(
     rows: usize,
     row: impl Fn(&mut Vec<u8>, usize) + Sync,
 ) -> Result<OutputDigest> {
+    write_blocks(path, bom, headers, rows, |_: &mut (), out, block| {
+        for u in block {
+            row(out, u)
+        }
+    })
+}
+
+/// [`write_rows`] a block of rows at a time, given a scratch value `S` per block (a writer that
+/// gathers each block's values first).
+fn write_blocks<S: Default>(
+    path: &Path,
+    bom: bool,
+    headers: &[&str],
+    rows: usize,
+    block: impl Fn(&mut S, &mut Vec<u8>, std::ops::Range<usize>) + Sync,
+) -> Result<OutputDigest> {
     let digests = write_rows_to_files(
         &[(path, headers)],
         bom,
         rows,
-        |_: &mut (), out: &mut [Vec<u8>], rows| {
+        |scratch: &mut S, out: &mut [Vec<u8>], range| {
             if let [out] = out {
-                for u in rows {
-                    row(out, u)
-                }
+                block(scratch, out, range)
             }
         },
     )?;
