@@ -30,7 +30,7 @@ pub(crate) fn rank_within(scores: &[f64], keys: &[Option<u64>]) -> Vec<Option<u3
             (!scores[r].is_nan()).then(|| (descending(scores[r] + 0.0), k, r as u32))
         })
         .collect();
-    radix_sort(&mut items);
+    sort_for_ranks(&mut items);
     let mut ranks = vec![None; n];
     let mut rank = 0u32;
     let mut pos_in_key = 0u32;
@@ -58,7 +58,11 @@ enum KeyIds {
 
 impl KeyIds {
     fn new(keys: &[Option<u64>]) -> KeyIds {
-        if keys.is_empty() {
+        // No keys, or one for every row (a single year): no ids to hold.
+        if keys
+            .first()
+            .is_none_or(|k| k.is_some() && keys.iter().all(|x| x == k))
+        {
             return KeyIds::One;
         }
         let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
@@ -99,50 +103,101 @@ fn descending(s: f64) -> u64 {
     !ordered
 }
 
-/// Bits of a radix sort digit: six digits cover a score, three a key id.
+/// Widest digit of a bucket pass: 2,048 buckets, whose write positions stay in the first-level
+/// caches while a million items are scattered.
 const DIGIT_BITS: u32 = 11;
-const DIGITS: usize = 9;
 
-/// Sorts items given in row order by (key id, score bits, row): a stable least-significant-digit
-/// radix sort 11 bits at a time, passing over digits that are the same in every item (most of a
-/// key's, and often a score's sign and exponent). It replaced a comparison sort that was a third
-/// of a Monte Carlo replication's time; 16-byte items and 11-bit digits (were 24 bytes and bytes)
-/// halved it again at 10⁶ rows.
-fn radix_sort(items: &mut Vec<Item>) {
-    let digit = |it: &Item, d: usize| -> usize {
-        let bits = if d < 6 {
-            it.0 >> (DIGIT_BITS as usize * d)
-        } else {
-            u64::from(it.1) >> (DIGIT_BITS as usize * (d - 6))
-        };
-        (bits & ((1 << DIGIT_BITS) - 1)) as usize
-    };
-    // Every digit's histogram in one pass.
-    let mut counts = vec![[0u32; 1 << DIGIT_BITS]; DIGITS];
-    for it in items.iter() {
-        for (d, c) in counts.iter_mut().enumerate() {
-            c[digit(it, d)] += 1;
-        }
-    }
-    let mut buffer: Vec<Item> = Vec::new();
-    for (d, c) in counts.iter().enumerate() {
-        if c.iter().any(|&k| k as usize == items.len()) {
-            continue;
-        }
-        let mut next = [0u32; 1 << DIGIT_BITS];
-        let mut sum = 0;
-        for (slot, &k) in next.iter_mut().zip(c) {
-            *slot = sum;
-            sum += k;
-        }
-        buffer.clear();
-        buffer.resize(items.len(), (0, 0, 0));
+/// Runs this short are sorted by comparison: a bucket pass costs more than it saves there.
+const SHORT_RUN: usize = 48;
+
+/// Sorts items by (key id, score bits). The order of items equal in both is not kept: ranks read
+/// only where key and score change.
+///
+/// Most significant digit first: the items are split into key ids, then each key's run into
+/// buckets by the highest bits in which its scores differ, and each bucket likewise, until runs
+/// are short. Only the first split of a large run goes through main memory; the buckets after
+/// it are a few thousand items, sorted in cache. It replaced a least-significant-digit radix sort
+/// (six passes over every item through memory): ranking 49 indicators of 10⁶ units for strengths
+/// took 1.6–1.8 s instead of 2.4–2.7 s.
+fn sort_for_ranks(items: &mut Vec<Item>) {
+    let mut scratch: Vec<Item> = vec![(0, 0, 0); items.len()];
+    let keys = items
+        .iter()
+        .map(|it| it.1)
+        .max()
+        .map_or(0, |m| m as usize + 1);
+    let mut runs = Vec::with_capacity(keys);
+    if keys > 1 {
+        // By key id: one counting pass (ids are few and dense).
+        let mut start = vec![0usize; keys + 1];
         for it in items.iter() {
-            let b = digit(it, d);
-            buffer[next[b] as usize] = *it;
-            next[b] += 1;
+            start[it.1 as usize + 1] += 1;
         }
-        std::mem::swap(items, &mut buffer);
+        for k in 0..keys {
+            start[k + 1] += start[k];
+        }
+        runs.extend(start.windows(2).map(|w| w[0]..w[1]));
+        let mut next = start;
+        for it in items.iter() {
+            let slot = &mut next[it.1 as usize];
+            scratch[*slot] = *it;
+            *slot += 1;
+        }
+        std::mem::swap(items, &mut scratch);
+    } else {
+        runs.push(0..items.len());
+    }
+    for run in runs {
+        sort_by_bits(&mut items[run.clone()], &mut scratch[run]);
+    }
+}
+
+/// Sorts `items` by their score bits, using `scratch` (as long) for the bucket passes.
+fn sort_by_bits(items: &mut [Item], scratch: &mut [Item]) {
+    if items.len() <= SHORT_RUN {
+        items.sort_unstable_by_key(|it| it.0);
+        return;
+    }
+    let first = items[0].0;
+    let differ = items.iter().fold(0, |d, it| d | (it.0 ^ first));
+    if differ == 0 {
+        return;
+    }
+    // The digit: the highest bits that differ, as many as the run is worth (≥ 4, ≤ 11).
+    let top = u64::BITS - differ.leading_zeros();
+    let width = (usize::BITS - items.len().leading_zeros())
+        .clamp(4, DIGIT_BITS)
+        .min(top);
+    let shift = top - width;
+    let mask = (1u64 << width) - 1;
+    let digit = |it: &Item| ((it.0 >> shift) & mask) as usize;
+    // One array: counts, then each bucket's next free slot, which after the scatter is its end
+    // (8 KiB a level, as the recursion keeps one per level).
+    let mut slots = [0u32; 1 << DIGIT_BITS];
+    let slots = &mut slots[..1 << width];
+    for it in items.iter() {
+        slots[digit(it)] += 1;
+    }
+    let mut sum = 0;
+    for slot in slots.iter_mut() {
+        (*slot, sum) = (sum, sum + *slot);
+    }
+    for it in items.iter() {
+        let slot = &mut slots[digit(it)];
+        scratch[*slot as usize] = *it;
+        *slot += 1;
+    }
+    // Copied back rather than sorting each bucket from the scratch into place: measured faster,
+    // as most buckets are a handful of items.
+    items.copy_from_slice(scratch);
+    // Each bucket's items share the digit and the bits above it: sorted on the bits below.
+    let mut from = 0;
+    for &end in slots.iter() {
+        let end = end as usize;
+        if end - from > 1 {
+            sort_by_bits(&mut items[from..end], &mut scratch[from..end]);
+        }
+        from = end;
     }
 }
 
@@ -168,21 +223,24 @@ mod tests {
 
     proptest! {
         #[test]
-        fn radix_sort_orders_as_a_comparison_sort(
-            raw in proptest::collection::vec((0u64..4, any::<f64>(), any::<bool>()), 0..400),
+        fn the_sort_orders_as_a_comparison_sort(
+            raw in proptest::collection::vec(
+                (0u32..4, prop_oneof![any::<f64>(), Just(1.0), 99.0f64..100.0]),
+                0..3000,
+            ),
         ) {
             let mut items: Vec<Item> = raw
                 .iter()
                 .enumerate()
-                .map(|(r, &(k, s, wide))| {
-                    let k = k as u32;
-                    (descending(s), if wide { (k << 24) | k } else { k }, r as u32)
-                })
+                .map(|(r, &(k, s))| (descending(s), k, r as u32))
                 .collect();
+            // Items equal in key and score may come in any order: compared sorted by row.
             let key = |it: &Item| (it.1, it.0, it.2);
             let mut expected = items.clone();
             expected.sort_unstable_by_key(key);
-            radix_sort(&mut items);
+            sort_for_ranks(&mut items);
+            prop_assert!(items.windows(2).all(|w| (w[0].1, w[0].0) <= (w[1].1, w[1].0)));
+            items.sort_by_key(key);
             prop_assert_eq!(items, expected);
         }
 
