@@ -59,7 +59,11 @@ fn keep(
     let Some(at) = places.iter().position(|p| *p == EMPTY || before(&pair, p)) else {
         return;
     };
-    places[at..].rotate_right(1);
+    // Moved one by one: `rotate_right` calls `memmove` for these few places (49 million times
+    // at 10⁶ units × 49 indicators).
+    for k in (at + 1..places.len()).rev() {
+        places[k] = places[k - 1];
+    }
     places[at] = pair;
 }
 
