@@ -465,8 +465,14 @@ pub fn build(args: &BuildArgs) -> Result<()> {
             let written = Written::from_args(args)?;
             let out_dir = OutputDir::create(out)?;
             let phases = Phases::from_env();
-            let data = read_data(&loaded, data_path, &args.groups)?;
-            phases.done("read and validate the data");
+            // The input's fingerprint is taken while it is read, on the other core whenever the
+            // reading leaves it idle (at the end of each chunk, waiting for its slowest piece).
+            let (data, input_digest) = rayon::join(
+                || read_data(&loaded, data_path, &args.groups),
+                || sha256_file(data_path),
+            );
+            let data = data?;
+            phases.done("read and validate the data (and fingerprint it)");
             let input_rows = data.len();
             let years = data.years();
             // Stages are written as the build makes them, so that no copy of the data is kept;
@@ -481,18 +487,12 @@ pub fn build(args: &BuildArgs) -> Result<()> {
                 failure: Default::default(),
             };
             let sink = |stage: kechuang_engine::StageView<'_>| writer.take(stage);
-            // The input's fingerprint is taken while the build runs.
-            let (build, input_digest) = rayon::join(
-                || {
-                    run_build(
-                        &loaded.framework,
-                        data,
-                        &data_path.display().to_string(),
-                        written.keeps_stages() && !stream,
-                        stream.then_some(&sink as kechuang_engine::StageSink<'_>),
-                    )
-                },
-                || sha256_file(data_path),
+            let build = run_build(
+                &loaded.framework,
+                data,
+                &data_path.display().to_string(),
+                written.keeps_stages() && !stream,
+                stream.then_some(&sink as kechuang_engine::StageSink<'_>),
             );
             let failure = writer.failure.lock().ok().and_then(|mut f| f.take());
             let build = match (build, failure) {
@@ -504,7 +504,7 @@ pub fn build(args: &BuildArgs) -> Result<()> {
                 .paths
                 .into_inner()
                 .map_err(|_| anyhow::anyhow!("writing the stages failed"))?;
-            phases.done("build (and fingerprint the input)");
+            phases.done("build");
             let digest = FileDigest {
                 path: data_path.display().to_string(),
                 sha256: input_digest?,
