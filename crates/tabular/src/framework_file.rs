@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use kechuang_engine::{Framework, FrameworkSpec, parse_toml};
 
 use crate::error::{Error, Result};
-use crate::read::read_imeta;
+use crate::imeta::read_imeta;
 
 /// A framework with the files it was read from, for manifests.
 #[derive(Debug, Clone)]

@@ -15,6 +15,7 @@ mod audit_report;
 mod error;
 mod framework_file;
 pub mod grid;
+mod imeta;
 mod output_file;
 mod parquet_export;
 mod read;
@@ -31,11 +32,12 @@ pub use audit_report::{
 };
 pub use error::{Error, Result};
 pub use framework_file::{LoadedFramework, load_framework};
+pub use imeta::read_imeta;
 pub use output_file::{OutputDigest, OutputFile};
 pub use parquet_export::{
     write_records_parquet, write_row_table_parquet, write_stage_parquet, write_table_parquet,
 };
-pub use read::{ReadOptions, read_dataset, read_dataset_noting, read_imeta};
+pub use read::{ReadOptions, read_dataset, read_dataset_noting};
 pub use report_html::{bar_chart, bar_chart_markup, table_html};
 pub use tables::{
     Cell, RowTable, Table, build_tables, dataset_table, other_tables, result_tables, unit_tables,

@@ -1,9 +1,13 @@
-//! Reading datasets and `iMeta` tables from CSV.
+//! Reading datasets from CSV.
+
+mod plain_cut;
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use kechuang_engine::{Column, Dataset, GroupColumn, MetaRow};
+use kechuang_engine::{Column, Dataset, GroupColumn};
+
+use plain_cut::{plain_cells, plain_text};
 
 use rayon::prelude::*;
 
@@ -33,7 +37,7 @@ const TIME_HEADERS: &[&str] = &["Time", "year", "period"];
 
 /// A whole number written as an integer or as a float with no fraction (`2018`, `2018.0`, as R
 /// and pandas export them).
-fn whole_number(cell: &str) -> Option<i64> {
+pub(crate) fn whole_number(cell: &str) -> Option<i64> {
     let cell = cell.trim();
     cell.parse::<i64>().ok().or_else(|| {
         cell.parse::<f64>()
@@ -57,7 +61,7 @@ pub(crate) fn csv_error(path: &Path, e: &csv::Error) -> Error {
     }
 }
 
-fn open(path: &Path) -> Result<(csv::Reader<std::fs::File>, Vec<String>)> {
+pub(crate) fn open(path: &Path) -> Result<(csv::Reader<std::fs::File>, Vec<String>)> {
     let file = std::fs::File::open(path).map_err(|error| Error::Io {
         path: path.to_path_buf(),
         error,
@@ -113,7 +117,7 @@ fn trimmed(cell: &str) -> &str {
     }
 }
 
-fn number(path: &Path, line: u64, column: &str, cell: &str) -> Result<f64> {
+pub(crate) fn number(path: &Path, line: u64, column: &str, cell: &str) -> Result<f64> {
     let cell = trimmed(cell);
     if is_missing(cell) {
         return Ok(f64::NAN);
@@ -648,151 +652,6 @@ impl Layout<'_> {
         }
         Ok(())
     }
-}
-
-/// `bytes` as text when it may be cut at line breaks: UTF-8, with a carriage return only before
-/// a line break (the csv reader ends a record at a lone one).
-fn plain_text(bytes: &[u8]) -> Option<&str> {
-    let plain = memchr::memchr_iter(b'\r', bytes).all(|i| bytes.get(i + 1) == Some(&b'\n'));
-    plain.then(|| std::str::from_utf8(bytes).ok()).flatten()
-}
-
-/// A line's cells, cut at commas, a cell's quotes removed where it is quoted whole (`"Unit 1"`,
-/// as R and spreadsheets write text); `None` where the csv reader must read it: a quote that
-/// does not open and close a cell, a doubled quote, an unclosed quote (the cell goes on to the
-/// next line). A quoted comma is part of its cell.
-fn plain_cells<'a>(line: &'a str, cells: &mut Vec<&'a str>) -> Option<()> {
-    let bytes = line.as_bytes();
-    // One search over the line for its commas and quotes, not one a cell: a cell is a few bytes,
-    // shorter than a vector, where a search's set-up costs more than it finds.
-    let mut at = 0;
-    if memchr::memchr(b'"', bytes).is_none() {
-        for comma in memchr::memchr_iter(b',', bytes) {
-            cells.push(&line[at..comma]);
-            at = comma + 1;
-        }
-        cells.push(&line[at..]);
-        return Some(());
-    }
-    // `at`: where the cell begins; `quoted`: its opening quote was seen; `after_quote`: its
-    // closing quote was, so the next byte ends it.
-    let (mut quoted, mut after_quote) = (false, None);
-    for i in memchr::memchr2_iter(b',', b'"', bytes) {
-        if let Some(close) = after_quote {
-            if i != close + 1 || bytes[i] != b',' {
-                return None;
-            }
-            after_quote = None;
-            at = i + 1;
-            continue;
-        }
-        match (bytes[i], quoted) {
-            (b'"', true) => {
-                cells.push(&line[at + 1..i]);
-                quoted = false;
-                after_quote = Some(i);
-            }
-            (b'"', false) if i == at => quoted = true,
-            (b'"', false) => return None,
-            (_, true) => {}
-            (_, false) => {
-                cells.push(&line[at..i]);
-                at = i + 1;
-            }
-        }
-    }
-    match after_quote {
-        Some(close) if close + 1 == bytes.len() => Some(()),
-        Some(_) => None,
-        None if quoted => None,
-        None => {
-            cells.push(&line[at..]);
-            Some(())
-        }
-    }
-}
-
-/// Reads COINr's `iMeta` table.
-pub fn read_imeta(path: &Path) -> Result<Vec<MetaRow>> {
-    let (mut reader, headers) = open(path)?;
-    let col = |name: &str| -> Result<usize> {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| Error::MissingColumn {
-                path: path.to_path_buf(),
-                column: name.into(),
-                expected: name.into(),
-            })
-    };
-    let optional = |name: &str| headers.iter().position(|h| h == name);
-    let (level, code, kind) = (col("Level")?, col("iCode")?, col("Type")?);
-    let (name, direction, weight, parent) = (
-        optional("iName"),
-        optional("Direction"),
-        optional("Weight"),
-        optional("Parent"),
-    );
-    let (denominator, target, unit) = (
-        optional("Denominator"),
-        optional("Target"),
-        optional("Unit"),
-    );
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(path, &e))?;
-        let line = record.position().map_or(0, csv::Position::line);
-        let text = |c: Option<usize>| {
-            c.and_then(|c| record.get(c))
-                .map(str::trim)
-                .filter(|s| !s.is_empty() && *s != "NA")
-                .map(str::to_string)
-        };
-        let num = |c: Option<usize>| -> Result<Option<f64>> {
-            match c {
-                None => Ok(None),
-                Some(c) => {
-                    let v = number(path, line, &headers[c], record.get(c).unwrap_or(""))?;
-                    Ok((!v.is_nan()).then_some(v))
-                }
-            }
-        };
-        let level_value = match text(Some(level)) {
-            None => None,
-            Some(l) => Some(
-                whole_number(&l)
-                    .and_then(|v| u8::try_from(v).ok())
-                    .ok_or_else(|| Error::Cell {
-                        path: path.to_path_buf(),
-                        line,
-                        column: "Level".into(),
-                        value: l.clone(),
-                        message: "is not a level (1, 2, ...)".into(),
-                    })?,
-            ),
-        };
-        let code_value = text(Some(code)).ok_or_else(|| Error::Cell {
-            path: path.to_path_buf(),
-            line,
-            column: "iCode".into(),
-            value: String::new(),
-            message: "is empty".into(),
-        })?;
-        rows.push(MetaRow {
-            line: line as usize,
-            level: level_value,
-            name: text(name).unwrap_or_else(|| code_value.clone()),
-            code: code_value,
-            direction: num(direction)?,
-            weight: num(weight)?,
-            parent: text(parent),
-            kind: text(Some(kind)).unwrap_or_default(),
-            denominator: text(denominator),
-            target: num(target)?,
-            unit: text(unit),
-        });
-    }
-    Ok(rows)
 }
 
 #[cfg(test)]
