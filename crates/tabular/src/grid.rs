@@ -14,8 +14,8 @@ use std::path::Path;
 use calamine::{Data, DataRef, Reader, Xlsx};
 use chrono::NaiveDate;
 
+use crate::csv_lines::CsvLines;
 use crate::error::{Error, Result};
-use crate::read::csv_error;
 use crate::survey::{SurveyReadOptions, decode};
 
 /// What a file may hold before it is refused. The defaults fit the command line (a whole
@@ -235,9 +235,10 @@ fn read_csv(
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
+    let mut lines = CsvLines::new(text.as_bytes(), 1);
     let mut rows = Rows::new(&options.limits, path);
     for (r, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| csv_error(path, &e))?;
+        let record = record.map_err(|e| lines.error(path, &e))?;
         rows.push(r, &record)?;
     }
     Ok((None, rows.rows))

@@ -4,12 +4,25 @@ use std::path::Path;
 
 use kechuang_engine::MetaRow;
 
+use crate::csv_lines::CsvLines;
 use crate::error::{Error, Result};
-use crate::read::{csv_error, number, open, whole_number};
+use crate::read::{clean_headers, number, whole_number};
 
 /// Reads COINr's `iMeta` table.
 pub fn read_imeta(path: &Path) -> Result<Vec<MetaRow>> {
-    let (mut reader, headers) = open(path)?;
+    // A framework is a few hundred rows at most: read whole, its lines are counted from its bytes.
+    let bytes = std::fs::read(path).map_err(|error| Error::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let mut lines = CsvLines::new(&bytes, 1);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes.as_slice());
+    let headers = match reader.headers() {
+        Ok(raw) => clean_headers(path, raw)?,
+        Err(e) => return Err(lines.error(path, &e)),
+    };
     let col = |name: &str| -> Result<usize> {
         headers
             .iter()
@@ -35,8 +48,8 @@ pub fn read_imeta(path: &Path) -> Result<Vec<MetaRow>> {
     );
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| csv_error(path, &e))?;
-        let line = record.position().map_or(0, csv::Position::line);
+        let record = record.map_err(|e| lines.error(path, &e))?;
+        let line = lines.of_record(&record);
         let text = |c: Option<usize>| {
             c.and_then(|c| record.get(c))
                 .map(str::trim)

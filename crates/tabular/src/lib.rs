@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 mod audit_report;
+mod csv_lines;
 mod error;
 mod framework_file;
 pub mod grid;

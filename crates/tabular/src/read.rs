@@ -11,6 +11,7 @@ use plain_cut::{plain_cells, plain_text};
 
 use rayon::prelude::*;
 
+use crate::csv_lines::CsvLines;
 use crate::error::{Error, Result};
 
 /// Which columns of a data file are not numeric.
@@ -47,35 +48,9 @@ pub(crate) fn whole_number(cell: &str) -> Option<i64> {
     })
 }
 
-pub(crate) fn csv_error(path: &Path, e: &csv::Error) -> Error {
-    match e.kind() {
-        csv::ErrorKind::Io(_) => Error::Io {
-            path: path.to_path_buf(),
-            error: std::io::Error::other(e.to_string()),
-        },
-        _ => Error::Csv {
-            path: path.to_path_buf(),
-            line: e.position().map_or(0, csv::Position::line),
-            message: e.to_string(),
-        },
-    }
-}
-
-pub(crate) fn open(path: &Path) -> Result<(csv::Reader<std::fs::File>, Vec<String>)> {
-    let file = std::fs::File::open(path).map_err(|error| Error::Io {
-        path: path.to_path_buf(),
-        error,
-    })?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(file);
-    let headers = clean_headers(path, reader.headers().map_err(|e| csv_error(path, &e))?)?;
-    Ok((reader, headers))
-}
-
 /// A header row's cells trimmed, without the byte-order mark that clings to the first (Excel's
 /// "CSV UTF-8"), each name at most once.
-fn clean_headers(path: &Path, raw: &csv::StringRecord) -> Result<Vec<String>> {
+pub(crate) fn clean_headers(path: &Path, raw: &csv::StringRecord) -> Result<Vec<String>> {
     let headers: Vec<String> = raw
         .iter()
         .enumerate()
@@ -371,9 +346,34 @@ fn read_in_chunks(
 /// The header of a data file: its cells (a byte-order mark removed, trimmed, none twice), the
 /// byte where the records start and the line of the first record.
 fn header_of(path: &Path) -> Result<(Vec<String>, usize, u64)> {
-    let (reader, headers) = open(path)?;
+    let file = std::fs::File::open(path).map_err(|error| Error::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(file);
+    let headers = match reader.headers() {
+        Ok(raw) => clean_headers(path, raw)?,
+        Err(e) => return Err(header_error(path, &e)),
+    };
     let at = reader.position();
     Ok((headers, at.byte() as usize, at.line()))
+}
+
+/// A reader's error in a data file's header, on the line counted from the bytes before it (a
+/// header may follow blank lines; the 64 KiB read past the reader's place cover them).
+fn header_error(path: &Path, e: &csv::Error) -> Error {
+    use std::io::Read;
+    let upto = e.position().map_or(0, csv::Position::byte);
+    let mut head = Vec::new();
+    if let Ok(file) = std::fs::File::open(path) {
+        // Only the line number depends on this read; the error stands without it.
+        let _ = file
+            .take(upto.saturating_add(1 << 16))
+            .read_to_end(&mut head);
+    }
+    CsvLines::new(&head, 1).error(path, e)
 }
 
 /// The records from `start` cut into pieces of about a few megabytes, each ending at a line
@@ -535,9 +535,7 @@ impl Layout<'_> {
         Some(Ok(()))
     }
 
-    /// Records through the csv reader (quoted cells). Lines are counted here: the reader's own
-    /// count lags after a blank line or a CRLF line end (a CRLF file's second record is "line
-    /// 1"), which put errors in Windows files on the wrong line.
+    /// Records through the csv reader (quoted cells), on lines counted by [`CsvLines`].
     fn parse_csv(&self, bytes: &[u8], first_line: u64, piece: &mut Piece) -> Result<()> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -545,34 +543,14 @@ impl Layout<'_> {
             .from_reader(bytes);
         let mut record = csv::StringRecord::new();
         let mut numbers = Vec::with_capacity(self.numeric_cols.len());
-        // The line of the record starting at a byte: that reported by the reader is where it
-        // began looking, before the line ends and blank lines it skipped.
-        let (mut counted_to, mut line_there) = (0usize, first_line);
-        let mut line_at = |from: usize| {
-            let start = from
-                + bytes[from.min(bytes.len())..]
-                    .iter()
-                    .take_while(|&&b| b == b'\r' || b == b'\n')
-                    .count();
-            let start = start.max(counted_to);
-            line_there += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count() as u64;
-            counted_to = start;
-            line_there
-        };
+        let mut lines = CsvLines::new(bytes, first_line);
         loop {
             match reader.read_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => return Ok(()),
-                Err(e) => {
-                    let from = e.position().map_or(0, |p| p.byte() as usize);
-                    return Err(Error::Csv {
-                        path: self.path.to_path_buf(),
-                        line: line_at(from),
-                        message: e.to_string(),
-                    });
-                }
+                Err(e) => return Err(lines.error(self.path, &e)),
             }
-            let line = line_at(record.position().map_or(0, |p| p.byte() as usize));
+            let line = lines.of_record(&record);
             let cells: Vec<&str> = record.iter().collect();
             self.record(&cells, line, piece, &mut numbers)?;
         }

@@ -12,8 +12,8 @@ use kechuang_domain::{
 
 use rayon::prelude::*;
 
+use crate::csv_lines::CsvLines;
 use crate::error::{Error, Result};
-use crate::read::csv_error;
 use crate::survey_csv::{self, Parsed};
 use crate::tables::{Cell, Table};
 
@@ -180,10 +180,11 @@ pub fn read_mapping(path: &Path) -> Result<HashMap<String, Field>> {
     })?;
     let text = decode(&bytes, Encoding::Detect);
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let mut lines = CsvLines::new(text.as_bytes(), 1);
     let mut out = HashMap::new();
     for record in reader.records() {
-        let record = record.map_err(|e| csv_error(path, &e))?;
-        let line = record.position().map_or(0, csv::Position::line);
+        let record = record.map_err(|e| lines.error(path, &e))?;
+        let line = lines.of_record(&record);
         let (Some(column), Some(field)) = (record.get(0), record.get(1)) else {
             continue;
         };

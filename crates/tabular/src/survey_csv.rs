@@ -7,9 +7,10 @@ use std::path::Path;
 use kechuang_domain::{Cells, Field, Issue, ParseContext, SurveyRecord, parse_record};
 use rayon::prelude::*;
 
+use crate::csv_lines::CsvLines;
 use crate::error::{Error, Result};
 use crate::grid::{GridLimits, charge_record};
-use crate::read::{csv_error, record_pieces};
+use crate::read::record_pieces;
 
 /// A data row as parsed: its record when it has no error, and its issues; `None` for a blank row.
 pub(crate) type Parsed = Option<(Option<SurveyRecord>, Vec<Issue>)>;
@@ -24,7 +25,7 @@ pub(crate) fn header(path: &Path, text: &str) -> Result<Option<(Vec<String>, usi
     let mut record = csv::StringRecord::new();
     if !reader
         .read_record(&mut record)
-        .map_err(|e| csv_error(path, &e))?
+        .map_err(|e| CsvLines::new(text.as_bytes(), 1).error(path, &e))?
     {
         return Ok(None);
     }
@@ -110,18 +111,7 @@ fn parse_piece(
             Ok(true) => {}
             Ok(false) => return piece,
             Err(e) => {
-                piece.error = Some(match csv_error(path, &e) {
-                    Error::Csv {
-                        path,
-                        line,
-                        message,
-                    } => Error::Csv {
-                        path,
-                        line: line + first_line - 1,
-                        message,
-                    },
-                    other => other,
-                });
+                piece.error = Some(CsvLines::new(bytes, first_line).error(path, &e));
                 return piece;
             }
         }

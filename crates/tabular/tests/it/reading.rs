@@ -76,6 +76,34 @@ fn imeta_bad_number_is_located() {
     );
 }
 
+/// A framework saved on Windows (CRLF line ends, a blank line) names the lines an editor shows:
+/// the csv crate's own count put the bad level below on line 2 and the short row on line 3.
+#[test]
+fn imeta_errors_in_crlf_files_name_their_line() {
+    let p = temp_file(
+        "imeta-crlf.csv",
+        "Level,iCode,Weight,Parent,Type\r\n1,a,1,P,Indicator\r\n\r\nx,b,1,P,Indicator\r\n",
+    );
+    let e = read_imeta(&p).expect_err("bad level");
+    assert!(e.to_string().contains("line 4, column 'Level': 'x'"), "{e}");
+    let p = temp_file(
+        "imeta-short.csv",
+        "Level,iCode,Weight,Parent,Type\r\n1,a,1,P,Indicator\r\n\r\n\r\n1,b\r\n",
+    );
+    let e = read_imeta(&p).expect_err("short row");
+    assert!(matches!(e, Error::Csv { line: 5, .. }), "{e:?}");
+    let p = temp_file(
+        "imeta-good.csv",
+        "Level,iCode,Weight,Parent,Type\r\n1,a,1,P,Indicator\r\n\r\n2,P,1,,Aggregate\r\n",
+    );
+    let lines: Vec<usize> = read_imeta(&p)
+        .expect("reads")
+        .iter()
+        .map(|r| r.line)
+        .collect();
+    assert_eq!(lines, [2, 4]);
+}
+
 /// Files exported from R and pandas (issue 14): a `country` name column and no code column, a
 /// text column the framework does not use, years and levels written as `2018.0` and `1.0`.
 #[test]

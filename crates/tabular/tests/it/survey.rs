@@ -191,6 +191,14 @@ fn mapping_file_for_other_layouts() {
             .to_string()
             .contains("no_such_field")
     );
+    // Saved on Windows with a blank line: the line an editor shows (the csv crate said 2).
+    std::fs::write(
+        &mapping,
+        "column,field\r\n\r\n单位名称,企业名称\r\n信用代码,no_such_field\r\n",
+    )
+    .expect("map");
+    let e = read_mapping(&mapping).expect_err("bad field").to_string();
+    assert!(e.contains("line 4"), "{e}");
 }
 
 #[test]
