@@ -20,36 +20,134 @@ pub(crate) fn year_keys(times: Option<&[i32]>, groups: Option<&[Option<u32>]>) -
 
 /// Ranks `scores` in descending order within each key; ties share the best rank; missing scores
 /// and rows without a key get no rank.
+///
+/// Each row is sorted as one `u64`: its score rounded to `f32` (a rounding that keeps the order,
+/// merging only scores very close together) in the high half and the row in the low half, by
+/// three passes of a radix sort over 8 bytes an item. Scores equal as `f32` are then ordered by
+/// their whole value, a few at a time. Against a sort of 16-byte items on the whole `f64` (most
+/// significant digit first) this ranked a million scores in 18 ms instead of 28 ms.
 pub(crate) fn rank_within(scores: &[f64], keys: &[Option<u64>]) -> Vec<Option<u32>> {
     let n = scores.len();
     let ids = KeyIds::new(keys);
-    let mut items: Vec<Item> = (0..n)
-        .filter_map(|r| {
-            let k = ids.of(r)?;
-            // `+ 0.0` makes −0 into 0, so that the two (equal scores) have the same bits.
-            (!scores[r].is_nan()).then(|| (descending(scores[r] + 0.0), k, r as u32))
-        })
-        .collect();
-    sort_for_ranks(&mut items);
+    let item = |r: usize| -> Option<u64> {
+        let s = scores[r];
+        (!s.is_nan()).then(|| (u64::from(descending_f32((s + 0.0) as f32)) << 32) | r as u64)
+    };
+    // The items of each key together, in runs.
+    let (mut items, runs): (Vec<u64>, Vec<std::ops::Range<usize>>) = match &ids {
+        KeyIds::One => {
+            let items: Vec<u64> = (0..n).filter_map(item).collect();
+            let len = items.len();
+            (items, std::iter::once(0..len).collect())
+        }
+        KeyIds::Dense(id) => {
+            let count = id.iter().flatten().max().map_or(0, |m| *m as usize + 1);
+            let mut start = vec![0usize; count + 1];
+            for (r, k) in id.iter().enumerate() {
+                if let Some(k) = k
+                    && !scores[r].is_nan()
+                {
+                    start[*k as usize + 1] += 1;
+                }
+            }
+            for k in 0..count {
+                start[k + 1] += start[k];
+            }
+            let mut items = vec![0u64; start[count]];
+            let mut next = start.clone();
+            for (r, k) in id.iter().enumerate() {
+                if let (Some(k), Some(it)) = (k, item(r)) {
+                    items[next[*k as usize]] = it;
+                    next[*k as usize] += 1;
+                }
+            }
+            (items, start.windows(2).map(|w| w[0]..w[1]).collect())
+        }
+    };
+    let mut scratch = vec![0u64; runs.iter().map(ExactSizeIterator::len).max().unwrap_or(0)];
     let mut ranks = vec![None; n];
-    let mut rank = 0u32;
-    let mut pos_in_key = 0u32;
-    for (p, &(bits, k, r)) in items.iter().enumerate() {
-        let new_key = p == 0 || items[p - 1].1 != k;
-        if new_key {
-            pos_in_key = 0;
+    let mut tied: Vec<(u64, u32)> = Vec::new();
+    for run in runs {
+        let run = &mut items[run];
+        sort_by_high_half(run, &mut scratch[..run.len()]);
+        let mut p = 0;
+        while p < run.len() {
+            let k = run[p] >> 32;
+            let e = p + 1 + run[p + 1..].iter().take_while(|&&x| x >> 32 == k).count();
+            if e - p == 1 {
+                ranks[run[p] as u32 as usize] = Some(p as u32 + 1);
+            } else {
+                // Equal as f32: ordered by the whole scores.
+                tied.clear();
+                tied.extend(run[p..e].iter().map(|&x| {
+                    let r = x as u32;
+                    (descending(scores[r as usize] + 0.0), r)
+                }));
+                tied.sort_unstable_by_key(|t| t.0);
+                let mut rank = 0;
+                for (j, &(bits, r)) in tied.iter().enumerate() {
+                    if j == 0 || tied[j - 1].0 != bits {
+                        rank = (p + j) as u32 + 1;
+                    }
+                    ranks[r as usize] = Some(rank);
+                }
+            }
+            p = e;
         }
-        pos_in_key += 1;
-        if new_key || items[p - 1].0 != bits {
-            rank = pos_in_key;
-        }
-        ranks[r as usize] = Some(rank);
     }
     ranks
 }
 
+/// The bits of `total_cmp`'s order of an `f32`, reversed.
+fn descending_f32(s: f32) -> u32 {
+    let b = s.to_bits() as i32;
+    let ordered = (b ^ ((((b >> 31) as u32) >> 1) as i32)) as u32 ^ (1 << 31);
+    !ordered
+}
+
+/// Sorts by the high 32 bits, least significant digit first (three passes of 11, 11 and 10
+/// bits, each skipped when every item has the same digit).
+fn sort_by_high_half(items: &mut [u64], scratch: &mut [u64]) {
+    if items.len() <= SHORT_RUN {
+        items.sort_unstable_by_key(|x| x >> 32);
+        return;
+    }
+    const SHIFTS: [u32; 3] = [32, 43, 54];
+    let mut counts = [[0u32; 1 << 11]; 3];
+    for &x in items.iter() {
+        for (d, shift) in SHIFTS.iter().enumerate() {
+            counts[d][((x >> shift) & 0x7ff) as usize] += 1;
+        }
+    }
+    let mut in_scratch = false;
+    for (d, shift) in SHIFTS.iter().enumerate() {
+        let counts = &mut counts[d];
+        if counts.iter().any(|&c| c as usize == items.len()) {
+            continue;
+        }
+        let mut sum = 0;
+        for c in counts.iter_mut() {
+            (*c, sum) = (sum, sum + *c);
+        }
+        let (from, to): (&[u64], &mut [u64]) = if in_scratch {
+            (scratch, items)
+        } else {
+            (items, scratch)
+        };
+        for &x in from {
+            let slot = &mut counts[((x >> shift) & 0x7ff) as usize];
+            to[*slot as usize] = x;
+            *slot += 1;
+        }
+        in_scratch = !in_scratch;
+    }
+    if in_scratch {
+        items.copy_from_slice(scratch);
+    }
+}
+
 /// Each row's key as a small number, in order of first appearance: keys are few (years, groups),
-/// and a 4-byte id keeps the items that are sorted small. Rows are counted in `u32`, so ids fit.
+/// and a dense id lets rows be counted into their keys' runs. Rows are counted in `u32`, so ids fit.
 enum KeyIds {
     /// No keys: every row in one.
     One,
@@ -84,17 +182,7 @@ impl KeyIds {
             .collect();
         KeyIds::Dense(ids)
     }
-
-    fn of(&self, row: usize) -> Option<u32> {
-        match self {
-            KeyIds::One => Some(0),
-            KeyIds::Dense(ids) => ids[row],
-        }
-    }
 }
-
-/// A row to rank: its score as bits in descending order, its key's id, the row.
-type Item = (u64, u32, u32);
 
 /// The bits of `total_cmp`'s order, reversed: ascending bits are descending scores.
 fn descending(s: f64) -> u64 {
@@ -103,103 +191,8 @@ fn descending(s: f64) -> u64 {
     !ordered
 }
 
-/// Widest digit of a bucket pass: 2,048 buckets, whose write positions stay in the first-level
-/// caches while a million items are scattered.
-const DIGIT_BITS: u32 = 11;
-
-/// Runs this short are sorted by comparison: a bucket pass costs more than it saves there.
+/// Runs this short are sorted by comparison: a radix pass costs more than it saves there.
 const SHORT_RUN: usize = 48;
-
-/// Sorts items by (key id, score bits). The order of items equal in both is not kept: ranks read
-/// only where key and score change.
-///
-/// Most significant digit first: the items are split into key ids, then each key's run into
-/// buckets by the highest bits in which its scores differ, and each bucket likewise, until runs
-/// are short. Only the first split of a large run goes through main memory; the buckets after
-/// it are a few thousand items, sorted in cache. It replaced a least-significant-digit radix sort
-/// (six passes over every item through memory): ranking 49 indicators of 10⁶ units for strengths
-/// took 1.6–1.8 s instead of 2.4–2.7 s.
-fn sort_for_ranks(items: &mut Vec<Item>) {
-    let mut scratch: Vec<Item> = vec![(0, 0, 0); items.len()];
-    let keys = items
-        .iter()
-        .map(|it| it.1)
-        .max()
-        .map_or(0, |m| m as usize + 1);
-    let mut runs = Vec::with_capacity(keys);
-    if keys > 1 {
-        // By key id: one counting pass (ids are few and dense).
-        let mut start = vec![0usize; keys + 1];
-        for it in items.iter() {
-            start[it.1 as usize + 1] += 1;
-        }
-        for k in 0..keys {
-            start[k + 1] += start[k];
-        }
-        runs.extend(start.windows(2).map(|w| w[0]..w[1]));
-        let mut next = start;
-        for it in items.iter() {
-            let slot = &mut next[it.1 as usize];
-            scratch[*slot] = *it;
-            *slot += 1;
-        }
-        std::mem::swap(items, &mut scratch);
-    } else {
-        runs.push(0..items.len());
-    }
-    for run in runs {
-        sort_by_bits(&mut items[run.clone()], &mut scratch[run]);
-    }
-}
-
-/// Sorts `items` by their score bits, using `scratch` (as long) for the bucket passes.
-fn sort_by_bits(items: &mut [Item], scratch: &mut [Item]) {
-    if items.len() <= SHORT_RUN {
-        items.sort_unstable_by_key(|it| it.0);
-        return;
-    }
-    let first = items[0].0;
-    let differ = items.iter().fold(0, |d, it| d | (it.0 ^ first));
-    if differ == 0 {
-        return;
-    }
-    // The digit: the highest bits that differ, as many as the run is worth (≥ 4, ≤ 11).
-    let top = u64::BITS - differ.leading_zeros();
-    let width = (usize::BITS - items.len().leading_zeros())
-        .clamp(4, DIGIT_BITS)
-        .min(top);
-    let shift = top - width;
-    let mask = (1u64 << width) - 1;
-    let digit = |it: &Item| ((it.0 >> shift) & mask) as usize;
-    // One array: counts, then each bucket's next free slot, which after the scatter is its end
-    // (8 KiB a level, as the recursion keeps one per level).
-    let mut slots = [0u32; 1 << DIGIT_BITS];
-    let slots = &mut slots[..1 << width];
-    for it in items.iter() {
-        slots[digit(it)] += 1;
-    }
-    let mut sum = 0;
-    for slot in slots.iter_mut() {
-        (*slot, sum) = (sum, sum + *slot);
-    }
-    for it in items.iter() {
-        let slot = &mut slots[digit(it)];
-        scratch[*slot as usize] = *it;
-        *slot += 1;
-    }
-    // Copied back rather than sorting each bucket from the scratch into place: measured faster,
-    // as most buckets are a handful of items.
-    items.copy_from_slice(scratch);
-    // Each bucket's items share the digit and the bits above it: sorted on the bits below.
-    let mut from = 0;
-    for &end in slots.iter() {
-        let end = end as usize;
-        if end - from > 1 {
-            sort_by_bits(&mut items[from..end], &mut scratch[from..end]);
-        }
-        from = end;
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -225,22 +218,22 @@ mod tests {
         #[test]
         fn the_sort_orders_as_a_comparison_sort(
             raw in proptest::collection::vec(
-                (0u32..4, prop_oneof![any::<f64>(), Just(1.0), 99.0f64..100.0]),
+                prop_oneof![any::<f32>(), Just(1.0f32), 99.0f32..100.0],
                 0..3000,
             ),
         ) {
-            let mut items: Vec<Item> = raw
+            let mut items: Vec<u64> = raw
                 .iter()
                 .enumerate()
-                .map(|(r, &(k, s))| (descending(s), k, r as u32))
+                .map(|(r, &s)| (u64::from(descending_f32(s)) << 32) | r as u64)
                 .collect();
-            // Items equal in key and score may come in any order: compared sorted by row.
-            let key = |it: &Item| (it.1, it.0, it.2);
             let mut expected = items.clone();
-            expected.sort_unstable_by_key(key);
-            sort_for_ranks(&mut items);
-            prop_assert!(items.windows(2).all(|w| (w[0].1, w[0].0) <= (w[1].1, w[1].0)));
-            items.sort_by_key(key);
+            expected.sort_unstable();
+            let mut scratch = vec![0; items.len()];
+            sort_by_high_half(&mut items, &mut scratch);
+            prop_assert!(items.windows(2).all(|w| w[0] >> 32 <= w[1] >> 32));
+            // Items equal in the high half may come in any order: compared sorted.
+            items.sort_unstable();
             prop_assert_eq!(items, expected);
         }
 
