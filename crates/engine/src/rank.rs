@@ -27,75 +27,120 @@ pub(crate) fn year_keys(times: Option<&[i32]>, groups: Option<&[Option<u32>]>) -
 /// their whole value, a few at a time. Against a sort of 16-byte items on the whole `f64` (most
 /// significant digit first) this ranked a million scores in 18 ms instead of 28 ms.
 pub(crate) fn rank_within(scores: &[f64], keys: &[Option<u64>]) -> Vec<Option<u32>> {
-    let n = scores.len();
-    let ids = KeyIds::new(keys);
-    let item = |r: usize| -> Option<u64> {
-        let s = scores[r];
-        (!s.is_nan()).then(|| (u64::from(descending_f32((s + 0.0) as f32)) << 32) | r as u64)
-    };
-    // The items of each key together, in runs.
-    let (mut items, runs): (Vec<u64>, Vec<std::ops::Range<usize>>) = match &ids {
-        KeyIds::One => {
-            let items: Vec<u64> = (0..n).filter_map(item).collect();
-            let len = items.len();
-            (items, std::iter::once(0..len).collect())
-        }
-        KeyIds::Dense(id) => {
-            let count = id.iter().flatten().max().map_or(0, |m| *m as usize + 1);
-            let mut start = vec![0usize; count + 1];
-            for (r, k) in id.iter().enumerate() {
-                if let Some(k) = k
-                    && !scores[r].is_nan()
-                {
-                    start[*k as usize + 1] += 1;
-                }
-            }
-            for k in 0..count {
-                start[k + 1] += start[k];
-            }
-            let mut items = vec![0u64; start[count]];
-            let mut next = start.clone();
-            for (r, k) in id.iter().enumerate() {
-                if let (Some(k), Some(it)) = (k, item(r)) {
-                    items[next[*k as usize]] = it;
-                    next[*k as usize] += 1;
-                }
-            }
-            (items, start.windows(2).map(|w| w[0]..w[1]).collect())
-        }
-    };
-    let mut scratch = vec![0u64; runs.iter().map(ExactSizeIterator::len).max().unwrap_or(0)];
-    let mut ranks = vec![None; n];
-    let mut tied: Vec<(u64, u32)> = Vec::new();
-    for run in runs {
-        let run = &mut items[run];
-        sort_by_high_half(run, &mut scratch[..run.len()]);
-        let mut p = 0;
-        while p < run.len() {
-            let k = run[p] >> 32;
-            let e = p + 1 + run[p + 1..].iter().take_while(|&&x| x >> 32 == k).count();
-            if e - p == 1 {
-                ranks[run[p] as u32 as usize] = Some(p as u32 + 1);
-            } else {
-                // Equal as f32: ordered by the whole scores.
-                tied.clear();
-                tied.extend(run[p..e].iter().map(|&x| {
-                    let r = x as u32;
-                    (descending(scores[r as usize] + 0.0), r)
-                }));
-                tied.sort_unstable_by_key(|t| t.0);
-                let mut rank = 0;
-                for (j, &(bits, r)) in tied.iter().enumerate() {
-                    if j == 0 || tied[j - 1].0 != bits {
-                        rank = (p + j) as u32 + 1;
-                    }
-                    ranks[r as usize] = Some(rank);
-                }
-            }
-            p = e;
+    let mut ranks = Vec::new();
+    Ranker::new(keys).rank_into(scores, &mut ranks);
+    ranks.into_iter().map(|r| (r > 0).then_some(r)).collect()
+}
+
+/// Ranks many columns of scores under the same keys (the indicators of a build), the keys'
+/// ids found once and the sort's buffers reused from column to column.
+pub(crate) struct Ranker {
+    ids: KeyIds,
+    /// Each key's rows, by key id (one run when there is one key).
+    runs: Vec<std::ops::Range<usize>>,
+    items: Vec<u64>,
+    scratch: Vec<u64>,
+    tied: Vec<(u64, u32)>,
+}
+
+impl Ranker {
+    pub(crate) fn new(keys: &[Option<u64>]) -> Ranker {
+        Ranker {
+            ids: KeyIds::new(keys),
+            runs: Vec::new(),
+            items: Vec::new(),
+            scratch: Vec::new(),
+            tied: Vec::new(),
         }
     }
-    ranks
+
+    /// The rank of every row of `scores` into `ranks` (resized to the rows), as
+    /// [`rank_within`] gives it, 0 where it gives none: 4 bytes a row instead of 8.
+    pub(crate) fn rank_into(&mut self, scores: &[f64], ranks: &mut Vec<u32>) {
+        let n = scores.len();
+        ranks.clear();
+        ranks.resize(n, 0);
+        self.gather(scores);
+        let Ranker {
+            runs,
+            items,
+            scratch,
+            tied,
+            ..
+        } = self;
+        scratch.resize(
+            runs.iter().map(ExactSizeIterator::len).max().unwrap_or(0),
+            0,
+        );
+        for run in runs.iter() {
+            let run = &mut items[run.clone()];
+            sort_by_high_half(run, &mut scratch[..run.len()]);
+            let mut p = 0;
+            while p < run.len() {
+                let k = run[p] >> 32;
+                let e = p + 1 + run[p + 1..].iter().take_while(|&&x| x >> 32 == k).count();
+                if e - p == 1 {
+                    ranks[run[p] as u32 as usize] = p as u32 + 1;
+                } else {
+                    // Equal as f32: ordered by the whole scores.
+                    tied.clear();
+                    tied.extend(run[p..e].iter().map(|&x| {
+                        let r = x as u32;
+                        (descending(scores[r as usize] + 0.0), r)
+                    }));
+                    tied.sort_unstable_by_key(|t| t.0);
+                    let mut rank = 0;
+                    for (j, &(bits, r)) in tied.iter().enumerate() {
+                        if j == 0 || tied[j - 1].0 != bits {
+                            rank = (p + j) as u32 + 1;
+                        }
+                        ranks[r as usize] = rank;
+                    }
+                }
+                p = e;
+            }
+        }
+    }
+
+    /// The items to sort (the score rounded to `f32` in the high half, the row in the low), each
+    /// key's together in its run; missing scores and rows without a key left out.
+    fn gather(&mut self, scores: &[f64]) {
+        let item = |r: usize| -> Option<u64> {
+            let s = scores[r];
+            (!s.is_nan()).then(|| (u64::from(descending_f32((s + 0.0) as f32)) << 32) | r as u64)
+        };
+        self.items.clear();
+        self.runs.clear();
+        match &self.ids {
+            KeyIds::One => {
+                self.items.extend((0..scores.len()).filter_map(item));
+                self.runs.push(0..self.items.len());
+            }
+            KeyIds::Dense(id) => {
+                let count = id.iter().flatten().max().map_or(0, |m| *m as usize + 1);
+                let mut start = vec![0usize; count + 1];
+                for (r, k) in id.iter().enumerate() {
+                    if let Some(k) = k
+                        && !scores[r].is_nan()
+                    {
+                        start[*k as usize + 1] += 1;
+                    }
+                }
+                for k in 0..count {
+                    start[k + 1] += start[k];
+                }
+                self.items.resize(start[count], 0);
+                let mut next = start.clone();
+                for (r, k) in id.iter().enumerate() {
+                    if let (Some(k), Some(it)) = (k, item(r)) {
+                        self.items[next[*k as usize]] = it;
+                        next[*k as usize] += 1;
+                    }
+                }
+                self.runs.extend(start.windows(2).map(|w| w[0]..w[1]));
+            }
+        }
+    }
 }
 
 /// The bits of `total_cmp`'s order of an `f32`, reversed.

@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::build::Build;
-use crate::rank::rank_within;
+use crate::rank::Ranker;
 
 /// A unit's best and worst indicators, by its rank among units (within its year).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -110,22 +110,33 @@ impl Build {
         let mut best = vec![EMPTY; units * n];
         let mut worst = vec![EMPTY; units * n];
         let indicators: Vec<usize> = (0..self.framework.indicator_count).collect();
-        for batch in indicators.chunks(rayon::current_num_threads().max(1)) {
-            let ranks: Vec<(u32, Vec<Option<u32>>)> = batch
-                .par_iter()
-                .map(|&i| (i as u32, rank_within(&self.scores[i], &keys)))
-                .collect();
+        // A ranker and a column of ranks per thread, reused for every batch of indicators.
+        let threads = rayon::current_num_threads().max(1);
+        let mut rankers: Vec<(Ranker, Vec<u32>)> = (0..threads)
+            .map(|_| (Ranker::new(&keys), Vec::new()))
+            .collect();
+        for batch in indicators.chunks(threads) {
+            rankers
+                .par_iter_mut()
+                .zip(batch)
+                .for_each(|((ranker, ranks), &i)| ranker.rank_into(&self.scores[i], ranks));
             if n == 0 {
                 continue;
             }
+            let ranks: Vec<(u32, &[u32])> = batch
+                .iter()
+                .zip(&rankers)
+                .map(|(&i, (_, r))| (i as u32, r.as_slice()))
+                .collect();
             best.par_chunks_mut(n)
                 .zip(worst.par_chunks_mut(n))
                 .enumerate()
                 .for_each(|(u, (best, worst))| {
-                    for (i, r) in &ranks {
-                        if let Some(r) = r[u] {
-                            keep(best, (r, *i), |a, b| a < b);
-                            keep(worst, (r, *i), |a, b| a > b);
+                    for &(i, r) in &ranks {
+                        // 0: no rank (a missing score).
+                        if r[u] > 0 {
+                            keep(best, (r[u], i), |a, b| a < b);
+                            keep(worst, (r[u], i), |a, b| a > b);
                         }
                     }
                 });
