@@ -72,7 +72,7 @@ pub use methods::{
     Aggregation, Fallback, Imputation, InvalidValues, Normaliser, PanelMode, Rescale, Transform,
     Treatment, Weighting,
 };
-pub use results::{IndicatorRanks, StrengthsWeaknesses, Trend};
+pub use results::{IndicatorRanks, StrengthsWeaknesses, Trend, TrendSeries};
 pub use spec::{
     AggregateSpec, FrameworkSpec, IndicatorSpec, LevelSpec, MethodSpec, PanelSpec, ProfileSpec,
     WeightsBySpec,

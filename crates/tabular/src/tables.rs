@@ -515,7 +515,7 @@ fn profiles_rows(build: &Build) -> RowTable<'_> {
 
 /// Each unit's first and last score and growth (panel data): a row per unit, made as written.
 fn trends_rows(build: &Build) -> RowTable<'_> {
-    let trends = build.trends(build.framework.root());
+    let trends = build.trend_series(build.framework.root());
     RowTable {
         name: "trends".into(),
         headers: ["uCode", "FirstYear", "LastYear", "First", "Last", "CAGR"]
@@ -523,9 +523,9 @@ fn trends_rows(build: &Build) -> RowTable<'_> {
             .to_vec(),
         len: trends.len(),
         row: Box::new(move |u| {
-            let t = &trends[u];
+            let t = trends.get(u);
             vec![
-                t.code.as_str().into(),
+                t.code.into(),
                 t.first_year.into(),
                 t.last_year.into(),
                 t.first.into(),

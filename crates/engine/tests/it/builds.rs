@@ -96,6 +96,16 @@ fn per_year_and_pooled_panels_normalise_differently() {
         (trends[1].cagr.expect("B grows") - 3.0).abs() < 1e-12,
         "25 → 100 in one year is +300%"
     );
+    let series = pooled.trend_series(1);
+    assert_eq!(
+        (0..series.len()).map(|i| series.get(i)).collect::<Vec<_>>(),
+        trends
+    );
+    // A node no unit has a score on: no units, not one empty series.
+    let mut unscored = pooled;
+    unscored.scores[1] = vec![NA; 4];
+    assert!(unscored.trend_series(1).is_empty());
+    assert!(unscored.trends(1).is_empty());
 }
 
 #[test]
