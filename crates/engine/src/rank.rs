@@ -75,36 +75,14 @@ impl Ranker {
         for run in runs.iter() {
             let run = &mut items[run.clone()];
             sort_by_high_half(run, &mut scratch[..run.len()]);
-            let mut p = 0;
-            while p < run.len() {
-                let k = run[p] >> 32;
-                let e = p + 1 + run[p + 1..].iter().take_while(|&&x| x >> 32 == k).count();
-                if e - p == 1 {
-                    ranks[run[p] as u32 as usize] = p as u32 + 1;
-                } else {
-                    // Equal as f32: ordered by the whole scores.
-                    tied.clear();
-                    tied.extend(run[p..e].iter().map(|&x| {
-                        let r = x as u32;
-                        (descending(scores[r as usize] + 0.0), r)
-                    }));
-                    tied.sort_unstable_by_key(|t| t.0);
-                    let mut rank = 0;
-                    for (j, &(bits, r)) in tied.iter().enumerate() {
-                        if j == 0 || tied[j - 1].0 != bits {
-                            rank = (p + j) as u32 + 1;
-                        }
-                        ranks[r as usize] = rank;
-                    }
-                }
-                p = e;
-            }
+            rank_sorted_run(run, scores, tied, ranks);
         }
     }
 
     /// The items to sort (the score rounded to `f32` in the high half, the row in the low), each
     /// key's together in its run; missing scores and rows without a key left out.
     fn gather(&mut self, scores: &[f64]) {
+        // `+ 0.0` makes −0 into 0, so that the two (equal scores) have the same bits.
         let item = |r: usize| -> Option<u64> {
             let s = scores[r];
             (!s.is_nan()).then(|| (u64::from(descending_f32((s + 0.0) as f32)) << 32) | r as u64)
@@ -116,8 +94,8 @@ impl Ranker {
                 self.items.extend((0..scores.len()).filter_map(item));
                 self.runs.push(0..self.items.len());
             }
-            KeyIds::Dense(id) => {
-                let count = id.iter().flatten().max().map_or(0, |m| *m as usize + 1);
+            KeyIds::Dense { ids: id, count } => {
+                let count = *count;
                 let mut start = vec![0usize; count + 1];
                 for (r, k) in id.iter().enumerate() {
                     if let Some(k) = k
@@ -140,6 +118,36 @@ impl Ranker {
                 self.runs.extend(start.windows(2).map(|w| w[0]..w[1]));
             }
         }
+    }
+}
+
+/// Ranks one key's items, sorted by [`sort_by_high_half`], into `ranks`: an item's rank is one
+/// more than the items before it, but scores equal as `f32` are first ordered by their whole value
+/// (in `tied`), and equal whole values share the best rank.
+fn rank_sorted_run(run: &[u64], scores: &[f64], tied: &mut Vec<(u64, u32)>, ranks: &mut [u32]) {
+    let mut p = 0;
+    while p < run.len() {
+        let k = run[p] >> 32;
+        let e = p + 1 + run[p + 1..].iter().take_while(|&&x| x >> 32 == k).count();
+        if e - p == 1 {
+            ranks[run[p] as u32 as usize] = p as u32 + 1;
+            p = e;
+            continue;
+        }
+        tied.clear();
+        tied.extend(run[p..e].iter().map(|&x| {
+            let r = x as u32;
+            (descending(scores[r as usize] + 0.0), r)
+        }));
+        tied.sort_unstable_by_key(|t| t.0);
+        let mut rank = 0;
+        for (j, &(bits, r)) in tied.iter().enumerate() {
+            if j == 0 || tied[j - 1].0 != bits {
+                rank = (p + j) as u32 + 1;
+            }
+            ranks[r as usize] = rank;
+        }
+        p = e;
     }
 }
 
@@ -196,7 +204,8 @@ fn sort_by_high_half(items: &mut [u64], scratch: &mut [u64]) {
 enum KeyIds {
     /// No keys: every row in one.
     One,
-    Dense(Vec<Option<u32>>),
+    /// Each row's key id, and how many ids there are.
+    Dense { ids: Vec<Option<u32>>, count: usize },
 }
 
 impl KeyIds {
@@ -225,7 +234,10 @@ impl KeyIds {
                 })
             })
             .collect();
-        KeyIds::Dense(ids)
+        KeyIds::Dense {
+            ids,
+            count: seen.len(),
+        }
     }
 }
 

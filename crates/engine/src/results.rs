@@ -191,16 +191,11 @@ impl Build {
     /// and where each unit's starts, 8 bytes a row, instead of a [`Trend`] (with a copy of its
     /// code) held for every unit — 80 MB at 10⁶ units, which set the build's peak memory.
     pub fn trend_series(&self, node: usize) -> TrendSeries<'_> {
-        let Some(times) = &self.units.times else {
-            return TrendSeries {
-                build: self,
-                node,
-                order: Vec::new(),
-                starts: vec![0],
-            };
-        };
         let s = &self.scores[node];
-        let order = self.by_unit_and_year(times, |r| !s[r].is_nan());
+        let order = match &self.units.times {
+            Some(times) => self.by_unit_and_year(times, |r| !s[r].is_nan()),
+            None => Vec::new(),
+        };
         let codes = &self.units.codes;
         // No rows with a score: no units (not one empty series).
         let mut starts: Vec<u32> = (0..order.len())
