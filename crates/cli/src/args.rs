@@ -336,6 +336,12 @@ pub enum IndexCommand {
         Exit code 0: valid; 1: the framework or the data has a problem (printed); 2: another error."
     )]
     Check(CheckArgs),
+    /// Check a build's output directory against its manifest: every output is hashed again (BLAKE3)
+    /// and compared.
+    #[command(after_help = "Example:\n  kechuang index verify out/\n\n\
+        Exit code 0: every output is as built; 1: a file is missing or changed (each is named);\n\
+        2: another error (no manifest).")]
+    Verify(VerifyArgs),
     /// Predictive validity (指数预测效度) of the latest stored build: does the index in year t say
     /// anything about revenue and R&D growth, patents and certifications in t+1 and t+2?
     #[command(
@@ -563,6 +569,12 @@ pub struct CheckArgs {
     /// Extra group columns.
     #[arg(long = "group", value_name = "COLUMN")]
     pub groups: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// An output directory of `index build --out`.
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

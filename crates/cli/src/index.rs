@@ -15,10 +15,12 @@ use kechuang_tabular::{
     write_table_parquet, write_xlsx,
 };
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::args::VerifyArgs;
 
 use crate::args::{BuildArgs, CheckArgs, TableFormat};
-use crate::output::{MANIFEST, OutputDir, sha256_file};
+use crate::output::{MANIFEST, OutputDir, blake3_file, sha256_file};
 use crate::robustness::{assumptions, monte_carlo, report_title};
 use crate::runtime;
 use crate::written::{StageWriter, Written};
@@ -199,10 +201,18 @@ pub fn run_build(
     build
 }
 
+/// An input's path and SHA-256 (as an import batch records a file's).
 #[derive(Serialize, Clone)]
 pub struct FileDigest {
     pub path: String,
     pub sha256: String,
+}
+
+/// An output's name and BLAKE3 hash (`b3sum --check` reads them; so does `index verify`).
+#[derive(Serialize, Clone)]
+pub struct OutputEntry {
+    pub path: String,
+    pub blake3: String,
 }
 
 #[derive(Serialize)]
@@ -220,7 +230,7 @@ struct Manifest<'a> {
     years: Vec<i32>,
     rebuild: String,
     settings: &'a Framework,
-    outputs: Vec<FileDigest>,
+    outputs: Vec<OutputEntry>,
 }
 
 fn manifest<'a>(
@@ -432,14 +442,14 @@ fn write_outputs(
     manifest.outputs = outputs
         .iter()
         .map(|(p, digest)| {
-            Ok(FileDigest {
+            Ok(OutputEntry {
                 path: p
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default(),
-                sha256: match digest {
+                blake3: match digest {
                     Some(d) => d.hex(),
-                    None => sha256_file(p)?,
+                    None => blake3_file(p)?,
                 },
             })
         })
@@ -687,6 +697,74 @@ pub fn summarise(build: &Build, wrote: &str) {
         );
     }
     println!("wrote {wrote}");
+}
+
+/// An output as a manifest lists it: BLAKE3 since 0.1's manifests of December 2026, SHA-256 before.
+#[derive(Deserialize)]
+struct ListedOutput {
+    path: String,
+    blake3: Option<String>,
+    sha256: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ListedOutputs {
+    outputs: Vec<ListedOutput>,
+}
+
+/// What is wrong with one listed output, if anything.
+fn verify_output(dir: &Path, listed: &ListedOutput) -> Option<String> {
+    let name = &listed.path;
+    // Only a file of the directory itself: a manifest edited to name `../x` reads nothing else.
+    if Path::new(name).file_name() != Some(std::ffi::OsStr::new(name)) {
+        return Some(format!("{name:?}: not a file name of this directory"));
+    }
+    let path = dir.join(name);
+    if !path.is_file() {
+        return Some(format!("{name}: missing"));
+    }
+    let (expected, actual) = match (&listed.blake3, &listed.sha256) {
+        (Some(b), _) => (b, blake3_file(&path)),
+        (None, Some(s)) => (s, sha256_file(&path)),
+        (None, None) => return Some(format!("{name}: the manifest gives no hash")),
+    };
+    match actual {
+        Ok(a) if a.eq_ignore_ascii_case(expected) => None,
+        Ok(_) => Some(format!("{name}: changed since the build")),
+        Err(e) => Some(format!("{name}: {e:#}")),
+    }
+}
+
+/// `index verify`: every output listed in the manifest hashed again and compared.
+pub fn verify(args: &VerifyArgs) -> Result<()> {
+    let manifest = args.dir.join(MANIFEST);
+    let text =
+        std::fs::read(&manifest).with_context(|| format!("reading {}", manifest.display()))?;
+    let listed: ListedOutputs = serde_json::from_slice(&text)
+        .with_context(|| format!("{} is not a build manifest", manifest.display()))?;
+    let problems: Vec<String> = listed
+        .outputs
+        .par_iter()
+        .filter_map(|o| verify_output(&args.dir, o))
+        .collect();
+    if problems.is_empty() {
+        println!(
+            "{}: all {} outputs are as built",
+            args.dir.display(),
+            listed.outputs.len()
+        );
+        return Ok(());
+    }
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    Err(InvalidInput(format!(
+        "{}: {} of {} outputs differ from the manifest",
+        args.dir.display(),
+        problems.len(),
+        listed.outputs.len()
+    ))
+    .into())
 }
 
 pub fn check(args: &CheckArgs) -> Result<()> {

@@ -92,6 +92,7 @@ fn run(cli: args::Cli, web: Web) -> anyhow::Result<()> {
         args::Command::Index { command } => match command {
             args::IndexCommand::Build(a) => index::build(&a),
             args::IndexCommand::Check(a) => index::check(&a),
+            args::IndexCommand::Verify(a) => index::verify(&a),
             args::IndexCommand::Uncertainty(a) => robustness::uncertainty(&a),
             args::IndexCommand::Audit(a) => index::audit(&a),
             args::IndexCommand::Sensitivity(a) => robustness::sensitivity(&a),

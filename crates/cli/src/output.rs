@@ -75,24 +75,38 @@ impl Drop for OutputDir {
     }
 }
 
-/// SHA-256 of a file, as lowercase hex.
+/// SHA-256 of a file, as lowercase hex: the fingerprint of an input.
 pub fn sha256_file(path: &Path) -> Result<String> {
+    let mut hasher = Sha256::new();
+    stream_file(path, |bytes| hasher.update(bytes))?;
+    Ok(hex(&hasher.finalize()))
+}
+
+/// BLAKE3 of a file, as lowercase hex (as `b3sum` prints it): the fingerprint of an output.
+pub fn blake3_file(path: &Path) -> Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    stream_file(path, |bytes| {
+        hasher.update(bytes);
+    })?;
+    Ok(hasher.finalize().to_hex().to_string())
+}
+
+/// Hands a file's bytes to `take` a megabyte at a time: a gigabyte is hashed in a megabyte of
+/// memory.
+fn stream_file(path: &Path, mut take: impl FnMut(&[u8])) -> Result<()> {
     use std::io::Read;
-    // Streamed: a gigabyte of output is hashed in a megabyte of memory.
     let mut file =
         std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];
     loop {
         let n = file
             .read(&mut buffer)
             .with_context(|| format!("reading {}", path.display()))?;
         if n == 0 {
-            break;
+            return Ok(());
         }
-        hasher.update(&buffer[..n]);
+        take(&buffer[..n]);
     }
-    Ok(hex(&hasher.finalize()))
 }
 
 /// Bytes as lowercase hex.

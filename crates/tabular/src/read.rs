@@ -209,6 +209,9 @@ fn read_in_chunks(
     let chunk = chunk.min(size.saturating_sub(data_start)).max(1);
     let target = piece_size(chunk);
     let mut buffer: Vec<u8> = Vec::with_capacity(chunk);
+    // The buffer a chunk was parsed from is filled again with the chunk after next: a fresh one
+    // each time had its 64 MiB of pages faulted in and zeroed by the kernel again.
+    let mut spare: Vec<u8> = Vec::new();
     let (mut line, mut consumed) = (records_from_line, 0usize);
     let mut values: Vec<Vec<f64>> = vec![Vec::new(); numeric_cols.len()];
     let mut codes = Vec::new();
@@ -233,11 +236,17 @@ fn read_in_chunks(
                     .collect()
             },
             || {
-                let mut next = Vec::new();
+                let mut next = std::mem::take(&mut spare);
+                next.clear();
                 if at_end {
                     return Ok((next, true));
                 }
-                next.reserve_exact(buffer.len() - end + chunk);
+                let room = buffer.len() - end + chunk;
+                if next.capacity() < room {
+                    // A little more than needed: the unfinished record carried over differs
+                    // in length from chunk to chunk.
+                    next.reserve_exact(room + room / 64);
+                }
                 next.extend_from_slice(&buffer[end..]);
                 let at_end = fill(&mut file, &mut next, chunk)?;
                 Ok((next, at_end))
@@ -289,10 +298,12 @@ fn read_in_chunks(
             break;
         }
         // The unfinished record is at the front of the next chunk.
-        (buffer, at_end) = next.map_err(&io)?;
+        let (next, next_at_end) = next.map_err(&io)?;
+        spare = std::mem::replace(&mut buffer, next);
+        at_end = next_at_end;
         line = next_line;
     }
-    drop(buffer);
+    drop((buffer, spare));
     // A unit twice (in the same year) among the rows read comes before any later error.
     let mut first_line: foldhash::HashMap<(&str, i32), u64> =
         foldhash::HashMap::with_capacity_and_hasher(codes.len(), Default::default());
@@ -393,22 +404,13 @@ pub(crate) fn record_pieces(
 }
 
 /// Appends up to `chunk` bytes of `file` to `buffer`; true when the file ended first.
+///
+/// Read into the vector's spare room (`read_to_end` of a `take`), which is not zeroed first as a
+/// `resize` would zero it.
 fn fill(file: &mut std::fs::File, buffer: &mut Vec<u8>, chunk: usize) -> std::io::Result<bool> {
     use std::io::Read;
-    let kept = buffer.len();
-    buffer.resize(kept + chunk, 0);
-    let mut filled = kept;
-    while filled < buffer.len() {
-        match file.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    let at_end = filled < buffer.len();
-    buffer.truncate(filled);
-    Ok(at_end)
+    let read = file.take(chunk as u64).read_to_end(buffer)?;
+    Ok(read < chunk)
 }
 
 /// How much of a data file is held at once while it is read (two at once: one parsed while the

@@ -77,12 +77,90 @@ fn build_writes_stages_results_and_a_manifest_matching_the_reference() {
             .expect("json");
     assert_eq!(manifest["framework_id"], "coinr-asem");
     assert_eq!(manifest["units_built"], 51);
+    // The input by SHA-256 (as an import batch records it), every output by BLAKE3 (`b3sum`),
+    // each checked against a hash of the whole file as it is now.
+    use sha2::Digest;
+    let input = std::fs::read(asem().join("iData.csv")).expect("data");
     let data_hash = manifest["data"]["sha256"].as_str().expect("hash");
-    assert_eq!(data_hash.len(), 64);
+    assert_eq!(data_hash, hex(&sha2::Sha256::digest(&input)));
+    let outputs = manifest["outputs"].as_array().expect("outputs");
+    assert!(outputs.len() >= 15, "{outputs:?}");
+    for o in outputs {
+        let name = o["path"].as_str().expect("path");
+        let bytes = std::fs::read(out.join(name)).expect("output");
+        assert_eq!(
+            o["blake3"].as_str(),
+            Some(blake3::hash(&bytes).to_hex().as_str()),
+            "{name}"
+        );
+    }
+    assert!(outputs.iter().any(|o| o["path"] == "index.xlsx"));
     assert_eq!(
         manifest["settings"]["steps"][1]["imputation"]["method"],
         "group_mean"
     );
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn verify_passes_a_build_as_written_and_names_each_changed_or_missing_output() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("asem");
+    assert!(build_asem(&out, &[]).status.success());
+    let dir = out.to_str().expect("utf8");
+    let o = kechuang(&["index", "verify", dir], tmp.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("outputs are as built"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    // One digit of one score changed, one file gone: both named, exit code 1.
+    let results = out.join("results.csv");
+    let mut bytes = std::fs::read(&results).expect("results");
+    let at = bytes.iter().rposition(u8::is_ascii_digit).expect("a digit");
+    bytes[at] = if bytes[at] == b'9' {
+        b'8'
+    } else {
+        bytes[at] + 1
+    };
+    std::fs::write(&results, bytes).expect("write");
+    std::fs::remove_file(out.join("weights.csv")).expect("remove");
+    let o = kechuang(&["index", "verify", dir], tmp.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(err.contains("results.csv: changed"), "{err}");
+    assert!(err.contains("weights.csv: missing"), "{err}");
+    assert!(err.contains("2 of"), "{err}");
+
+    // A manifest edited to reach outside its directory reads nothing there.
+    let secret = tmp.path().join("secret.csv");
+    std::fs::write(&secret, "x").expect("secret");
+    let manifest = out.join("manifest.json");
+    let text_of = std::fs::read_to_string(&manifest).expect("manifest");
+    std::fs::write(
+        &manifest,
+        text_of.replace("\"treatment.csv\"", "\"../secret.csv\""),
+    )
+    .expect("edit");
+    let o = kechuang(&["index", "verify", dir], tmp.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("not a file name of this directory"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    // No manifest: another error (2), not a verdict on the files.
+    let o = kechuang(
+        &["index", "verify", tmp.path().to_str().expect("utf8")],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
 }
 
 #[test]
