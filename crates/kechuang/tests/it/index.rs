@@ -77,12 +77,18 @@ fn build_writes_stages_results_and_a_manifest_matching_the_reference() {
             .expect("json");
     assert_eq!(manifest["framework_id"], "coinr-asem");
     assert_eq!(manifest["units_built"], 51);
-    // The input by SHA-256 (as an import batch records it), every output by BLAKE3 (`b3sum`),
-    // each checked against a hash of the whole file as it is now.
-    use sha2::Digest;
+    // The input, the framework and every output by BLAKE3 (as `b3sum` prints it), each checked
+    // against a hash of the whole file as it is now.
     let input = std::fs::read(asem().join("iData.csv")).expect("data");
-    let data_hash = manifest["data"]["sha256"].as_str().expect("hash");
-    assert_eq!(data_hash, hex(&sha2::Sha256::digest(&input)));
+    assert_eq!(
+        manifest["data"]["blake3"].as_str(),
+        Some(blake3::hash(&input).to_hex().as_str())
+    );
+    let framework = std::fs::read(crate::common::asem_pipeline()).expect("framework");
+    assert_eq!(
+        manifest["framework_files"][0]["blake3"].as_str(),
+        Some(blake3::hash(&framework).to_hex().as_str())
+    );
     let outputs = manifest["outputs"].as_array().expect("outputs");
     assert!(outputs.len() >= 15, "{outputs:?}");
     for o in outputs {
@@ -99,10 +105,6 @@ fn build_writes_stages_results_and_a_manifest_matching_the_reference() {
         manifest["settings"]["steps"][1]["imputation"]["method"],
         "group_mean"
     );
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[test]
@@ -136,6 +138,24 @@ fn verify_passes_a_build_as_written_and_names_each_changed_or_missing_output() {
     assert!(err.contains("results.csv: changed"), "{err}");
     assert!(err.contains("weights.csv: missing"), "{err}");
     assert!(err.contains("2 of"), "{err}");
+
+    // A manifest written before BLAKE3 lists its outputs by SHA-256: checked by SHA-256.
+    use sha2::Digest;
+    let manifest = out.join("manifest.json");
+    let before = std::fs::read_to_string(&manifest).expect("manifest");
+    let strengths = std::fs::read(out.join("strengths.csv")).expect("strengths");
+    let sha: String = sha2::Sha256::digest(&strengths)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let old = format!(r#"{{"outputs": [{{"path": "strengths.csv", "sha256": "{sha}"}}]}}"#);
+    std::fs::write(&manifest, &old).expect("old manifest");
+    let o = kechuang(&["index", "verify", dir], tmp.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    std::fs::write(&manifest, old.replace(&sha[..8], "00000000")).expect("old manifest");
+    let o = kechuang(&["index", "verify", dir], tmp.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    std::fs::write(&manifest, &before).expect("manifest back");
 
     // A manifest edited to reach outside its directory reads nothing there.
     let secret = tmp.path().join("secret.csv");
