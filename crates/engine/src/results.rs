@@ -33,19 +33,31 @@ impl IndicatorRanks<'_> {
     /// The best and worst indicators of unit `u` (as many as asked of
     /// [`Build::indicator_ranks`]).
     pub fn strengths_weaknesses(&self, u: usize) -> StrengthsWeaknesses {
-        let indicators = self.build.framework.indicators();
-        let named = |places: &[(u32, u32)]| -> Vec<(String, u32)> {
-            places
-                .iter()
-                .take_while(|&&p| p != EMPTY)
-                .map(|&(r, i)| (indicators[i as usize].code.clone(), r))
-                .collect()
-        };
-        let places = u * self.n..(u + 1) * self.n;
         StrengthsWeaknesses {
-            strengths: named(&self.best[places.clone()]),
-            weaknesses: named(&self.worst[places]),
+            strengths: self.strengths(u).map(|(c, r)| (c.to_string(), r)).collect(),
+            weaknesses: self
+                .weaknesses(u)
+                .map(|(c, r)| (c.to_string(), r))
+                .collect(),
         }
+    }
+
+    /// Unit `u`'s best indicators, best first: (indicator code, rank), borrowed.
+    pub fn strengths(&self, u: usize) -> impl Iterator<Item = (&str, u32)> + '_ {
+        self.named(&self.best[u * self.n..(u + 1) * self.n])
+    }
+
+    /// Unit `u`'s worst indicators, worst first: (indicator code, rank), borrowed.
+    pub fn weaknesses(&self, u: usize) -> impl Iterator<Item = (&str, u32)> + '_ {
+        self.named(&self.worst[u * self.n..(u + 1) * self.n])
+    }
+
+    fn named<'s>(&'s self, places: &'s [(u32, u32)]) -> impl Iterator<Item = (&'s str, u32)> + 's {
+        let indicators = self.build.framework.indicators();
+        places
+            .iter()
+            .take_while(|&&p| p != EMPTY)
+            .map(move |&(r, i)| (indicators[i as usize].code.as_str(), r))
     }
 }
 

@@ -7,7 +7,7 @@ use rust_xlsxwriter::Workbook;
 
 use crate::error::{Error, Result};
 use crate::output_file::{OutputDigest, OutputFile};
-use crate::tables::{Cell, Table};
+use crate::tables::{Cell, CellRef, Table};
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |error| Error::Io {
@@ -371,14 +371,21 @@ pub(crate) fn push_row<'a>(out: &mut Vec<u8>, cells: impl ExactSizeIterator<Item
         }
         match c {
             Cell::Text(s) if single && s.is_empty() => out.extend_from_slice(b"\"\""),
-            Cell::Text(s) => push_text(out, s),
             Cell::Number(v) if single && v.is_nan() => out.extend_from_slice(b"\"\""),
-            Cell::Number(v) => push_number(out, *v),
             Cell::Empty if single => out.extend_from_slice(b"\"\""),
-            Cell::Empty => {}
+            c => push_cell(out, c.as_ref()),
         }
     }
     out.push(b'\n');
+}
+
+/// One cell of a record of several (text quoted where it must be, a missing number empty).
+pub(crate) fn push_cell(out: &mut Vec<u8>, cell: CellRef<'_>) {
+    match cell {
+        CellRef::Text(s) => push_text(out, s),
+        CellRef::Number(v) => push_number(out, v),
+        CellRef::Empty => {}
+    }
 }
 
 /// Writes tables as the sheets of one workbook (sheet names cut to Excel's 31 characters).
