@@ -304,22 +304,35 @@ fn read_in_chunks(
         line = next_line;
     }
     drop((buffer, spare));
+    // The group columns are coded while the rows are checked for a unit twice, each on a core of
+    // its own: one after the other, they left a core idle for a fifth of a second at 10⁶ rows.
+    let (duplicate, groups) = rayon::join(
+        || {
+            let mut first_line: foldhash::HashMap<(&str, i32), u64> =
+                foldhash::HashMap::with_capacity_and_hasher(codes.len(), Default::default());
+            for ((code, &time), &line) in codes.iter().zip(&times).zip(&lines) {
+                if let Some(first) = first_line.insert((code.as_str(), time), line) {
+                    return Some(Error::DuplicateUnit {
+                        path: path.to_path_buf(),
+                        line,
+                        first_line: first,
+                        code: code.clone(),
+                        year: time_col.map(|_| format!(" in {time}")).unwrap_or_default(),
+                    });
+                }
+            }
+            None
+        },
+        || {
+            group_cols
+                .par_iter()
+                .zip(labels)
+                .map(|(&g, l)| GroupColumn::from_labels(headers[g].clone(), &l))
+                .collect::<Vec<_>>()
+        },
+    );
     // A unit twice (in the same year) among the rows read comes before any later error.
-    let mut first_line: foldhash::HashMap<(&str, i32), u64> =
-        foldhash::HashMap::with_capacity_and_hasher(codes.len(), Default::default());
-    for ((code, &time), &line) in codes.iter().zip(&times).zip(&lines) {
-        if let Some(first) = first_line.insert((code.as_str(), time), line) {
-            return Err(Error::DuplicateUnit {
-                path: path.to_path_buf(),
-                line,
-                first_line: first,
-                code: code.clone(),
-                year: time_col.map(|_| format!(" in {time}")).unwrap_or_default(),
-            });
-        }
-    }
-    drop(first_line);
-    if let Some(e) = failure {
+    if let Some(e) = duplicate.or(failure) {
         return Err(e);
     }
     for (k, &c) in numeric_cols.iter().enumerate() {
@@ -335,11 +348,7 @@ fn read_in_chunks(
         codes,
         names,
         times: time_col.map(|_| times),
-        groups: group_cols
-            .iter()
-            .zip(labels)
-            .map(|(&g, l)| GroupColumn::from_labels(headers[g].clone(), &l))
-            .collect(),
+        groups,
         columns: numeric_cols
             .iter()
             .zip(values)
