@@ -171,6 +171,30 @@ pub struct YearFacts<'a> {
     histograms: HashMap<i32, Vec<u32>>,
     position: Vec<usize>,
     points: HashMap<i32, Vec<f64>>,
+    /// Each year's units' similar units, in index order (by `position`).
+    similar: HashMap<i32, Vec<Nearest>>,
+}
+
+/// How many similar units a unit's facts name.
+const NEAREST: usize = 5;
+
+/// A unit's similar units, nearest first: (unit, distance), `len` of them.
+#[derive(Debug, Clone, Copy)]
+struct Nearest {
+    units: [(usize, f64); NEAREST],
+    len: u8,
+}
+
+impl Nearest {
+    fn of(near: &[(usize, f64)]) -> Nearest {
+        let mut units = [(0, 0.0); NEAREST];
+        let len = near.len().min(NEAREST);
+        units[..len].copy_from_slice(&near[..len]);
+        Nearest {
+            units,
+            len: len as u8,
+        }
+    }
 }
 
 impl<'a> YearFacts<'a> {
@@ -268,7 +292,7 @@ impl<'a> YearFacts<'a> {
                 (y, flat)
             })
             .collect();
-        YearFacts {
+        let mut facts = YearFacts {
             build,
             years,
             industry,
@@ -284,7 +308,25 @@ impl<'a> YearFacts<'a> {
             histograms,
             position,
             points,
-        }
+            similar: HashMap::default(),
+        };
+        // Similar units are found here for every unit, in index order, each thread along a run
+        // of it: a unit's window then overlaps the one before, in the caches. Found unit by unit in
+        // the order rows are stored, each window was 12 kB read from a random place of the year's
+        // points, and those reads were most of the facts of a million-unit stored build.
+        facts.similar = facts
+            .order
+            .iter()
+            .map(|(&y, list)| {
+                let near: Vec<Nearest> = (0..list.len())
+                    .into_par_iter()
+                    .with_min_len(1024)
+                    .map(|p| Nearest::of(&facts.nearest(list[p])))
+                    .collect();
+                (y, near)
+            })
+            .collect();
+        facts
     }
 
     fn group_rank(&self, name: &str) -> Option<&'a Vec<Option<u32>>> {
@@ -390,10 +432,19 @@ impl<'a> YearFacts<'a> {
         }
     }
 
+    /// The similar units of `u`, as [`nearest`](Self::nearest) found them when the facts were
+    /// prepared.
+    fn similar(&self, u: usize) -> Vec<(usize, f64)> {
+        let p = self.position[u];
+        self.similar
+            .get(&self.years[u])
+            .and_then(|near| near.get(p))
+            .map_or_else(Vec::new, |n| n.units[..usize::from(n.len)].to_vec())
+    }
+
     /// The five units nearest to `u` in pillar space among the [`WINDOW`] on each side of it in
     /// index order, nearest first (ties by code): (unit, distance).
-    fn similar(&self, u: usize) -> Vec<(usize, f64)> {
-        const NEAREST: usize = 5;
+    fn nearest(&self, u: usize) -> Vec<(usize, f64)> {
         let position = self.position[u];
         if position == usize::MAX {
             return Vec::new();
