@@ -17,9 +17,7 @@ use kechuang_tabular::{
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::args::VerifyArgs;
-
-use crate::args::{BuildArgs, CheckArgs, TableFormat};
+use crate::args::{BuildArgs, CheckArgs, TableFormat, VerifyArgs};
 use crate::output::{MANIFEST, OutputDir, blake3_file, sha256_file};
 use crate::robustness::{assumptions, monte_carlo, report_title};
 use crate::runtime;
@@ -715,8 +713,11 @@ fn verify_output(dir: &Path, listed: &ListedOutput) -> Option<String> {
         return Some(format!("{name:?}: not a file name of this directory"));
     }
     let path = dir.join(name);
-    if !path.is_file() {
-        return Some(format!("{name}: missing"));
+    // Not followed: a link put in the place of an output is not the output.
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_file() => {}
+        Ok(_) => return Some(format!("{name}: not a regular file")),
+        Err(_) => return Some(format!("{name}: missing")),
     }
     let (expected, actual) = match (&listed.blake3, &listed.sha256) {
         (Some(b), _) => (b, blake3_file(&path)),

@@ -175,6 +175,18 @@ fn verify_passes_a_build_as_written_and_names_each_changed_or_missing_output() {
         text(&o.stderr)
     );
 
+    // A link put in the place of an output is not followed.
+    std::fs::write(&manifest, &before).expect("manifest back");
+    std::fs::remove_file(out.join("strengths.csv")).expect("remove");
+    std::os::unix::fs::symlink(&secret, out.join("strengths.csv")).expect("link");
+    let o = kechuang(&["index", "verify", dir], tmp.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("strengths.csv: not a regular file"),
+        "{}",
+        text(&o.stderr)
+    );
+
     // No manifest: another error (2), not a verdict on the files.
     let o = kechuang(
         &["index", "verify", tmp.path().to_str().expect("utf8")],
