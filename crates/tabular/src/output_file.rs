@@ -5,9 +5,10 @@
 //! process's CPU on the 2-core virtual machines we measure on (`perf`: the kernel's
 //! `copy_folio_from_iter_atomic`), and hashing each file afterwards read it all back. Here every
 //! byte is hashed as it goes by, and whole aligned blocks go straight to the device (`O_DIRECT`,
-//! Linux) from a buffer the process reuses. The fingerprint is BLAKE3: SHA-256 of 4 GB was a fifth
-//! of a 10⁶ build's CPU, BLAKE3 a quarter of that. A file system that refuses direct writes (tmpfs, some
-//! network file systems) gets ordinary writes; so do the last, unaligned bytes of every file.
+//! Linux) from a buffer the process reuses. The fingerprint is BLAKE3: SHA-256 of 4 GB was a
+//! fifth of a 10⁶ build's CPU, BLAKE3 a quarter of that. A file system that refuses direct writes
+//! (tmpfs, some network file systems) gets ordinary writes; so do the last, unaligned bytes of
+//! every file.
 
 use std::fs::File;
 use std::io::Write;

@@ -282,7 +282,8 @@ impl CellRef<'_> {
 }
 
 impl Cell {
-    pub(crate) fn as_ref(&self) -> CellRef<'_> {
+    /// The cell, borrowed.
+    pub(crate) fn borrowed(&self) -> CellRef<'_> {
         match self {
             Cell::Text(s) => CellRef::Text(s),
             Cell::Number(v) => CellRef::Number(*v),

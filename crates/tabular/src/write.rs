@@ -373,7 +373,7 @@ pub(crate) fn push_row<'a>(out: &mut Vec<u8>, cells: impl ExactSizeIterator<Item
             Cell::Text(s) if single && s.is_empty() => out.extend_from_slice(b"\"\""),
             Cell::Number(v) if single && v.is_nan() => out.extend_from_slice(b"\"\""),
             Cell::Empty if single => out.extend_from_slice(b"\"\""),
-            c => push_cell(out, c.as_ref()),
+            c => push_cell(out, c.borrowed()),
         }
     }
     out.push(b'\n');

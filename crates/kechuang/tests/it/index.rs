@@ -112,8 +112,19 @@ fn verify_passes_a_build_as_written_and_names_each_changed_or_missing_output() {
     let tmp = tempfile::tempdir().expect("tmp");
     let out = tmp.path().join("asem");
     assert!(build_asem(&out, &[]).status.success());
-    let dir = out.to_str().expect("utf8");
-    let o = kechuang(&["index", "verify", dir], tmp.path());
+    let verify = |dir: &std::path::Path| {
+        kechuang(
+            &["index", "verify", dir.to_str().expect("utf8")],
+            tmp.path(),
+        )
+    };
+    // Exit code 1, the error output naming `what`.
+    let refused_naming = |what: &str| {
+        let o = verify(&out);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+        assert!(text(&o.stderr).contains(what), "{}", text(&o.stderr));
+    };
+    let o = verify(&out);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(
         text(&o.stdout).contains("outputs are as built"),
@@ -132,7 +143,7 @@ fn verify_passes_a_build_as_written_and_names_each_changed_or_missing_output() {
     };
     std::fs::write(&results, bytes).expect("write");
     std::fs::remove_file(out.join("weights.csv")).expect("remove");
-    let o = kechuang(&["index", "verify", dir], tmp.path());
+    let o = verify(&out);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let err = text(&o.stderr);
     assert!(err.contains("results.csv: changed"), "{err}");
@@ -150,48 +161,29 @@ fn verify_passes_a_build_as_written_and_names_each_changed_or_missing_output() {
         .collect();
     let old = format!(r#"{{"outputs": [{{"path": "strengths.csv", "sha256": "{sha}"}}]}}"#);
     std::fs::write(&manifest, &old).expect("old manifest");
-    let o = kechuang(&["index", "verify", dir], tmp.path());
+    let o = verify(&out);
     assert!(o.status.success(), "{}", text(&o.stderr));
     std::fs::write(&manifest, old.replace(&sha[..8], "00000000")).expect("old manifest");
-    let o = kechuang(&["index", "verify", dir], tmp.path());
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
-    std::fs::write(&manifest, &before).expect("manifest back");
+    refused_naming("");
 
     // A manifest edited to reach outside its directory reads nothing there.
     let secret = tmp.path().join("secret.csv");
     std::fs::write(&secret, "x").expect("secret");
-    let manifest = out.join("manifest.json");
-    let text_of = std::fs::read_to_string(&manifest).expect("manifest");
     std::fs::write(
         &manifest,
-        text_of.replace("\"treatment.csv\"", "\"../secret.csv\""),
+        before.replace("\"treatment.csv\"", "\"../secret.csv\""),
     )
     .expect("edit");
-    let o = kechuang(&["index", "verify", dir], tmp.path());
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        text(&o.stderr).contains("not a file name of this directory"),
-        "{}",
-        text(&o.stderr)
-    );
+    refused_naming("not a file name of this directory");
 
     // A link put in the place of an output is not followed.
     std::fs::write(&manifest, &before).expect("manifest back");
     std::fs::remove_file(out.join("strengths.csv")).expect("remove");
     std::os::unix::fs::symlink(&secret, out.join("strengths.csv")).expect("link");
-    let o = kechuang(&["index", "verify", dir], tmp.path());
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        text(&o.stderr).contains("strengths.csv: not a regular file"),
-        "{}",
-        text(&o.stderr)
-    );
+    refused_naming("strengths.csv: not a regular file");
 
     // No manifest: another error (2), not a verdict on the files.
-    let o = kechuang(
-        &["index", "verify", tmp.path().to_str().expect("utf8")],
-        tmp.path(),
-    );
+    let o = verify(tmp.path());
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
 }
 
